@@ -1,0 +1,44 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/parleyhq/parley/internal/model"
+)
+
+// allowCORS names the request's origin in the CORS headers when it belongs
+// to site. Never "*": only a registered origin can read the answer.
+func allowCORS(w http.ResponseWriter, r *http.Request, site *model.Site) {
+	w.Header().Add("Vary", "Origin")
+	origin := r.Header.Get("Origin")
+	if origin != "" && site.AllowsOrigin(origin) {
+		w.Header().Set("Access-Control-Allow-Origin", origin)
+		w.Header().Set("Access-Control-Expose-Headers", "ETag, Retry-After")
+	}
+}
+
+// checkOrigin allows a write only from one of the site's origins. On refusal
+// it has written the 403.
+func checkOrigin(w http.ResponseWriter, r *http.Request, site *model.Site) bool {
+	allowCORS(w, r, site)
+	if !site.AllowsOrigin(r.Header.Get("Origin")) {
+		writeError(w, http.StatusForbidden, "origin_not_allowed", "writes must come from one of the site's own pages (Origin header)", "")
+		return false
+	}
+	return true
+}
+
+// preflight answers CORS preflight requests for origins of registered sites.
+func (h *Handler) preflight(w http.ResponseWriter, r *http.Request) {
+	w.Header().Add("Vary", "Origin")
+	origin := r.Header.Get("Origin")
+	if origin == "" || h.sites.byOrigin(r.Context(), origin) == nil {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	w.Header().Set("Access-Control-Allow-Origin", origin)
+	w.Header().Set("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE")
+	w.Header().Set("Access-Control-Allow-Headers", "Content-Type, X-Parley-Edit-Token")
+	w.Header().Set("Access-Control-Max-Age", "86400")
+	w.WriteHeader(http.StatusNoContent)
+}

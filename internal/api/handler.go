@@ -1,0 +1,86 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/parleyhq/parley/internal/comment"
+	"github.com/parleyhq/parley/internal/model"
+	"github.com/parleyhq/parley/internal/privacy"
+	"github.com/parleyhq/parley/internal/stats"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// MaxBodyBytes limits every request body.
+const MaxBodyBytes = 64 << 10
+
+// Messages returns the widget's translations for a language, if it has
+// them; the thread response carries them so that only the needed language
+// travels.
+type Messages func(lang string) (tag string, msgs []byte, ok bool)
+
+// Deps are what the API needs.
+type Deps struct {
+	Store     *store.Store
+	Comments  *comment.Service
+	Sealer    *privacy.Sealer
+	Views     *stats.ViewCounter
+	ClientIP  func(*http.Request) string
+	Messages  Messages // optional
+	WriteRate float64  // per minute per IP; 0 disables
+	Burst     int
+	Log       *slog.Logger
+	Now       func() time.Time
+}
+
+// Handler serves the API.
+type Handler struct {
+	Deps
+	sites    *siteCache
+	writes   *limiter
+	previews *limiter
+}
+
+// New returns the API handler.
+func New(d Deps) *Handler {
+	return &Handler{
+		Deps:     d,
+		sites:    newSiteCache(d.Store, d.Now),
+		writes:   newLimiter(d.WriteRate, d.Burst, d.Now),
+		previews: newLimiter(d.WriteRate*4, d.Burst*4, d.Now),
+	}
+}
+
+// site resolves the site named in a request, writing a 404 when unknown.
+func (h *Handler) site(w http.ResponseWriter, r *http.Request, host string) (*model.Site, bool) {
+	if host == "" {
+		writeError(w, http.StatusBadRequest, "invalid_field", "site is required", "site")
+		return nil, false
+	}
+	site, err := h.sites.byHost(r.Context(), host)
+	if errors.Is(err, store.ErrNotFound) {
+		writeError(w, http.StatusNotFound, "site_not_found", "no site is registered for this host", "site")
+		return nil, false
+	}
+	if err != nil {
+		h.internal(w, r, "resolve site", err)
+		return nil, false
+	}
+	return site, true
+}
+
+// internal logs an unexpected error and answers 500 without details.
+func (h *Handler) internal(w http.ResponseWriter, r *http.Request, msg string, err error) {
+	if errors.Is(err, context.Canceled) {
+		return
+	}
+	h.Log.ErrorContext(r.Context(), msg, "err", err, "path", r.URL.Path)
+	writeError(w, http.StatusInternalServerError, "internal", "something went wrong on our side", "")
+}
+
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
+	writeError(w, http.StatusNotFound, "not_found", "no such API route", "")
+}

@@ -1,0 +1,83 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/parleyhq/parley/internal/comment"
+)
+
+type errorBody struct {
+	Error wireError `json:"error"`
+}
+
+type wireError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg, field string) {
+	writeJSON(w, status, errorBody{wireError{Code: code, Message: msg, Field: field}})
+}
+
+// decode reads a JSON body of at most MaxBodyBytes into v, refusing unknown
+// fields and trailing data. On failure it has written the error response.
+func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil {
+		if _, extra := dec.Token(); extra != io.EOF {
+			err = errors.New("unexpected data after the JSON object")
+		}
+	}
+	if err == nil {
+		return true
+	}
+	var tooLarge *http.MaxBytesError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &tooLarge):
+		writeError(w, http.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("the request body is larger than %d bytes", MaxBodyBytes), "")
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		writeError(w, http.StatusBadRequest, "invalid_field", fmt.Sprintf("%s has the wrong type", field), field)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		writeError(w, http.StatusBadRequest, "invalid_field", "unknown field "+field, field)
+	default:
+		writeError(w, http.StatusBadRequest, "invalid_json", "the request body is not valid JSON", "")
+	}
+	return false
+}
+
+// writeServiceError maps the comment service's errors to responses.
+func (h *Handler) writeServiceError(w http.ResponseWriter, r *http.Request, err error) {
+	var fe *comment.FieldError
+	switch {
+	case errors.As(err, &fe):
+		writeError(w, http.StatusBadRequest, "invalid_field", fe.Message, fe.Field)
+	case errors.Is(err, comment.ErrNotFound):
+		writeError(w, http.StatusNotFound, "comment_not_found", "no such comment", "")
+	case errors.Is(err, comment.ErrBadToken):
+		writeError(w, http.StatusForbidden, "bad_edit_token", "this comment can only be changed with its edit token", "")
+	case errors.Is(err, comment.ErrEditWindow):
+		writeError(w, http.StatusForbidden, "edit_window_closed", "the time to edit or delete this comment has passed", "")
+	case errors.Is(err, comment.ErrPageLocked):
+		writeError(w, http.StatusForbidden, "page_locked", "this page is closed for new comments", "")
+	default:
+		h.internal(w, r, "comment service", err)
+	}
+}

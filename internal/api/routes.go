@@ -1,0 +1,16 @@
+package api
+
+import "net/http"
+
+// Register mounts the API routes on mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/v1/thread", h.thread)
+	mux.HandleFunc("GET /api/v1/counts", h.counts)
+	mux.HandleFunc("POST /api/v1/comments", h.limited(h.writes, h.createComment))
+	mux.HandleFunc("PATCH /api/v1/comments/{id}", h.limited(h.writes, h.editComment))
+	mux.HandleFunc("DELETE /api/v1/comments/{id}", h.limited(h.writes, h.deleteComment))
+	mux.HandleFunc("POST /api/v1/comments/{id}/vote", h.limited(h.writes, h.vote))
+	mux.HandleFunc("POST /api/v1/preview", h.limited(h.previews, h.preview))
+	mux.HandleFunc("OPTIONS /api/v1/", h.preflight)
+	mux.HandleFunc("/api/", h.notFound)
+}

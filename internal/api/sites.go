@@ -1,0 +1,139 @@
+package api
+
+import (
+	"context"
+	"net"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/parleyhq/parley/internal/model"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// siteTTL bounds how long a change made by another process (a new site, new
+// origins) takes to be seen; a miss reloads at once, at most once a second.
+const siteTTL = 30 * time.Second
+
+// siteCache keeps every site in memory: sites are few and read on every
+// request, and preflight requests must find a site by origin alone.
+type siteCache struct {
+	store *store.Store
+	now   func() time.Time
+
+	mu       sync.Mutex
+	byHostM  map[string]*model.Site
+	loaded   time.Time
+	lastMiss time.Time
+}
+
+func newSiteCache(st *store.Store, now func() time.Time) *siteCache {
+	return &siteCache{store: st, now: now}
+}
+
+// byHost finds the site registered for host, or for host without its port.
+func (c *siteCache) byHost(ctx context.Context, host string) (*model.Site, error) {
+	if s := c.lookup(host); s != nil {
+		return s, nil
+	}
+	if err := c.reload(ctx, true); err != nil {
+		return nil, err
+	}
+	if s := c.lookup(host); s != nil {
+		return s, nil
+	}
+	return nil, store.ErrNotFound
+}
+
+// byOrigin finds a site that allows origin, for preflight requests.
+func (c *siteCache) byOrigin(ctx context.Context, origin string) *model.Site {
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return nil
+	}
+	if s, err := c.byHost(ctx, u.Host); err == nil && s.AllowsOrigin(origin) {
+		return s
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, s := range c.byHostM {
+		if s.AllowsOrigin(origin) {
+			return s
+		}
+	}
+	return nil
+}
+
+func (c *siteCache) lookup(host string) *model.Site {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byHostM == nil || c.now().Sub(c.loaded) > siteTTL {
+		return nil
+	}
+	if s, ok := c.byHostM[host]; ok {
+		return s
+	}
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		return c.byHostM[h]
+	}
+	return nil
+}
+
+// reload reads all sites; after a miss it does so at most once a second so
+// that requests for unknown hosts cannot hammer the database.
+func (c *siteCache) reload(ctx context.Context, miss bool) error {
+	c.mu.Lock()
+	now := c.now()
+	fresh := c.byHostM != nil && now.Sub(c.loaded) <= siteTTL
+	if miss && fresh && now.Sub(c.lastMiss) < time.Second {
+		c.mu.Unlock()
+		return nil
+	}
+	if miss {
+		c.lastMiss = now
+	}
+	c.mu.Unlock()
+	sites, err := c.store.Sites(ctx)
+	if err != nil {
+		return err
+	}
+	m := make(map[string]*model.Site, len(sites))
+	for _, s := range sites {
+		m[s.Host] = s
+	}
+	c.mu.Lock()
+	c.byHostM, c.loaded = m, now
+	c.mu.Unlock()
+	return nil
+}
+
+// Forget drops the cache so the next request reads sites afresh.
+func (h *Handler) Forget() {
+	h.sites.mu.Lock()
+	h.sites.byHostM = nil
+	h.sites.mu.Unlock()
+}
+
+// byID finds a site by id, reloading once if it is not cached.
+func (c *siteCache) byID(ctx context.Context, id int64) (*model.Site, error) {
+	find := func() *model.Site {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		for _, s := range c.byHostM {
+			if s.ID == id {
+				return s
+			}
+		}
+		return nil
+	}
+	if s := find(); s != nil {
+		return s, nil
+	}
+	if err := c.reload(ctx, false); err != nil {
+		return nil, err
+	}
+	if s := find(); s != nil {
+		return s, nil
+	}
+	return nil, store.ErrNotFound
+}

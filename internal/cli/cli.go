@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+)
+
+// Version is the release version, set at build time with
+// -ldflags "-X github.com/parleyhq/parley/internal/cli.Version=v1.2.3".
+var Version = "dev"
+
+// ErrUsage marks a command-line mistake; main exits with status 2 for it.
+var ErrUsage = errors.New("usage error")
+
+// env is what every command gets from Run.
+type env struct {
+	getenv func(string) string
+	stdout io.Writer
+	stderr io.Writer
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, e env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "run the comment server (migrates the database first)", runServe},
+		{"migrate", "apply database migrations and exit", runMigrate},
+		{"site", "manage sites: site add HOST [--origin URL]…, site list, site remove HOST", runSite},
+		{"config", "print the effective configuration, secrets masked", runConfig},
+		{"version", "print the version", runVersion},
+	}
+}
+
+// Run runs the parley command line: args excludes the program name.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	e := env{getenv: getenv, stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		usage(stderr)
+		return ErrUsage
+	}
+	name := args[0]
+	if name == "help" || name == "-h" || name == "--help" || name == "-help" {
+		if len(args) > 1 {
+			return Run(ctx, []string{args[1], "-h"}, getenv, stdout, stderr)
+		}
+		usage(stdout)
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			err := c.run(ctx, e, args[1:])
+			if errors.Is(err, flag.ErrHelp) {
+				return nil
+			}
+			return err
+		}
+	}
+	fmt.Fprintf(stderr, "parley: unknown command %q\n\n", name)
+	usage(stderr)
+	return ErrUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "Parley %s: a self-hosted, privacy-first comment engine.\n\nUsage: parley COMMAND [flags]\n\nCommands:\n", version())
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, "  %-9s %s\n", "help", "help CMD shows the flags of one command")
+	fmt.Fprint(w, "\nEvery flag also has a PARLEY_* environment variable; see parley help serve.\n")
+}
+
+func runVersion(_ context.Context, e env, args []string) error {
+	fs := newFlagSet("version", "", e)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "parley %s\n", version())
+	return nil
+}
+
+func version() string {
+	if Version != "dev" {
+		return Version
+	}
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return Version
+}
+
+// newFlagSet returns a FlagSet that reports errors instead of exiting.
+func newFlagSet(name, synopsis string, e env) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: parley %s%s\n\nFlags:\n", name, synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseInterleaved parses flags that may come before, between or after
+// positional arguments (parley site add HOST --origin URL) and returns the
+// positional ones.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if rest[0] == "--" {
+			return append(positional, rest[1:]...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+// multiFlag collects a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }

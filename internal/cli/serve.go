@@ -1,0 +1,144 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/clientip"
+	"github.com/parleyhq/parley/internal/comment"
+	"github.com/parleyhq/parley/internal/markup"
+	"github.com/parleyhq/parley/internal/model"
+	"github.com/parleyhq/parley/internal/server"
+	"github.com/parleyhq/parley/internal/stats"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// DemoSite is the host of the demo site created on a fresh data directory.
+const DemoSite = "localhost"
+
+// Intervals of the background work of serve.
+const (
+	viewFlushInterval = 10 * time.Second
+	retentionInterval = time.Hour
+	shutdownGrace     = 15 * time.Second
+)
+
+func runServe(ctx context.Context, e env, args []string) error {
+	cfg, rest, err := loadConfig("serve", "", e, args, nil)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("%w: serve takes no arguments, got %q", ErrUsage, rest)
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	a, err := openApp(ctx, cfg, e)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if cfg.Demo {
+		if err := ensureDemoSite(ctx, a.store, cfg.PublicURL); err != nil {
+			return err
+		}
+	}
+	now := time.Now
+	views := stats.NewViewCounter(a.store, now, a.log)
+	apiHandler := api.New(api.Deps{
+		Store:     a.store,
+		Comments:  comment.NewService(a.store, markup.New(), now),
+		Sealer:    a.sealer,
+		Views:     views,
+		ClientIP:  clientip.New(cfg.TrustedProxies).IP,
+		WriteRate: cfg.WriteRate,
+		Burst:     cfg.WriteBurst,
+		Log:       a.log,
+		Now:       now,
+	})
+	surfaces := []server.Mounter{apiHandler}
+	handler := server.Handler(a.log, a.store, surfaces...)
+
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (set PARLEY_LISTEN or --listen to a free address)", cfg.Listen, err)
+	}
+	bgctx, cancelBg := context.WithCancel(context.WithoutCancel(ctx))
+	bgDone := make(chan struct{})
+	go func() {
+		defer close(bgDone)
+		views.Run(bgctx, viewFlushInterval)
+	}()
+	go purgeIPs(bgctx, a, cfg.IPRetention)
+
+	a.log.Info("parley serving", "version", version(), "listen", ln.Addr().String(), "public_url", cfg.PublicURL,
+		"database", a.store.Dialect())
+	if cfg.Demo {
+		a.log.Info("demo page", "url", cfg.PublicURL+"/demo")
+	}
+	err = server.Serve(ctx, ln, handler, a.log, shutdownGrace)
+	cancelBg()
+	<-bgDone
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	a.log.Info("stopped")
+	return nil
+}
+
+// ensureDemoSite registers the localhost demo site, allowing the public URL's
+// origin, so the demo page works at once.
+func ensureDemoSite(ctx context.Context, st *store.Store, publicURL string) error {
+	u, err := url.Parse(publicURL)
+	if err != nil {
+		return err
+	}
+	origin := u.Scheme + "://" + u.Host
+	site, err := st.SiteByHost(ctx, DemoSite)
+	if errors.Is(err, store.ErrNotFound) {
+		site = &model.Site{Host: DemoSite, Settings: model.DefaultSiteSettings()}
+		if !site.AllowsOrigin(origin) {
+			site.Origins = []string{origin}
+		}
+		if err := st.CreateSite(ctx, site); err != nil && !errors.Is(err, store.ErrExists) {
+			return err
+		}
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if site.AllowsOrigin(origin) {
+		return nil
+	}
+	site.Origins = append(site.Origins, origin)
+	return st.UpdateSite(ctx, site)
+}
+
+// purgeIPs erases commenters' IPs once they are older than the retention
+// period (promise P5), now and then every hour.
+func purgeIPs(ctx context.Context, a *app, retention time.Duration) {
+	t := time.NewTicker(retentionInterval)
+	defer t.Stop()
+	for {
+		n, err := a.store.PurgeIPs(ctx, time.Now().Add(-retention))
+		if err != nil && ctx.Err() == nil {
+			a.log.Error("purge IP addresses", "err", err)
+		} else if n > 0 {
+			a.log.Info("purged IP addresses", "comments", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,204 @@
+package comment
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/parleyhq/parley/internal/model"
+	"github.com/parleyhq/parley/internal/privacy"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// Renderer turns comment markdown into sanitized HTML.
+type Renderer interface {
+	Render(markdown string) string
+}
+
+// Service writes comments. It is safe for concurrent use.
+type Service struct {
+	store  *store.Store
+	render Renderer
+	now    func() time.Time
+}
+
+// NewService returns a Service writing through st and rendering with r.
+func NewService(st *store.Store, r Renderer, now func() time.Time) *Service {
+	return &Service{store: st, render: r, now: now}
+}
+
+// CreateInput is a new comment or reply from a guest.
+type CreateInput struct {
+	Site      *model.Site
+	Path      string
+	Title     string
+	ParentID  int64
+	Text      string
+	Author    Author
+	IP        string
+	UserAgent string
+}
+
+// Created is a stored comment with the guest's edit token, returned once.
+type Created struct {
+	Comment       *model.Comment
+	EditToken     string
+	EditableUntil time.Time
+}
+
+// Create validates and stores a comment, deciding its moderation status
+// from the site's policy.
+func (s *Service) Create(ctx context.Context, in CreateInput) (*Created, error) {
+	set := in.Site.Settings
+	if err := ValidatePath(in.Path); err != nil {
+		return nil, err
+	}
+	text, err := ValidateText(in.Text, set.MaxLength)
+	if err != nil {
+		return nil, err
+	}
+	author, err := validateAuthor(in.Author, set.RequireEmail, set.AllowAnonymous)
+	if err != nil {
+		return nil, err
+	}
+	if in.ParentID < 0 {
+		return nil, fieldErr("parentId", "parentId must be a comment id")
+	}
+	status, err := s.moderate(ctx, in.Site, author)
+	if err != nil {
+		return nil, err
+	}
+	token := privacy.NewToken()
+	c := &model.Comment{
+		SiteID: in.Site.ID, ParentID: in.ParentID,
+		GuestName: author.Name, GuestEmail: author.Email, GuestWebsite: author.Website,
+		Text: text, HTML: s.render.Render(text), Status: status, CreatedAt: s.now(),
+		IP: in.IP, UserAgent: in.UserAgent, EditTokenHash: privacy.HashToken(token),
+	}
+	err = s.store.CreateComment(ctx, c, store.NewComment{Path: in.Path, Title: cleanTitle(in.Title)})
+	switch {
+	case errors.Is(err, store.ErrPageLocked):
+		return nil, ErrPageLocked
+	case errors.Is(err, store.ErrParentPage):
+		return nil, fieldErr("parentId", "the comment you reply to is not on this page")
+	case err != nil:
+		return nil, err
+	}
+	return &Created{Comment: c, EditToken: token, EditableUntil: s.editableUntil(in.Site, c)}, nil
+}
+
+// moderate decides whether a new comment is published at once.
+func (s *Service) moderate(ctx context.Context, site *model.Site, a Author) (model.Status, error) {
+	switch site.Settings.Moderation {
+	case model.ModerationAll:
+		return model.StatusPending, nil
+	case model.ModerationFirst:
+		ok, err := s.store.HasApprovedComment(ctx, site.ID, a.Email)
+		if err != nil {
+			return "", err
+		}
+		if ok {
+			return model.StatusApproved, nil
+		}
+		return model.StatusPending, nil
+	}
+	return model.StatusApproved, nil
+}
+
+func (s *Service) editableUntil(site *model.Site, c *model.Comment) time.Time {
+	return c.CreatedAt.Add(time.Duration(site.Settings.EditWindowSeconds) * time.Second)
+}
+
+// authorize loads a comment of site and checks the guest's edit token and
+// the edit window.
+func (s *Service) authorize(ctx context.Context, site *model.Site, id int64, token string) (*model.Comment, error) {
+	c, err := s.store.Comment(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if c.SiteID != site.ID {
+		return nil, ErrNotFound
+	}
+	if c.Status == model.StatusDeleted {
+		return nil, ErrNotFound
+	}
+	if token == "" || len(c.EditTokenHash) == 0 || subtle.ConstantTimeCompare(privacy.HashToken(token), c.EditTokenHash) != 1 {
+		return nil, ErrBadToken
+	}
+	if !s.now().Before(s.editableUntil(site, c)) {
+		return nil, ErrEditWindow
+	}
+	return c, nil
+}
+
+// SiteOf returns the id of the site a comment belongs to, so callers can
+// check the request's origin before anything else.
+func (s *Service) SiteOf(ctx context.Context, id int64) (int64, error) {
+	c, err := s.store.Comment(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, ErrNotFound
+	}
+	if err != nil {
+		return 0, err
+	}
+	return c.SiteID, nil
+}
+
+// Edit replaces the text of a guest's comment within the edit window.
+func (s *Service) Edit(ctx context.Context, site *model.Site, id int64, token, text string) (*model.Comment, error) {
+	c, err := s.authorize(ctx, site, id, token)
+	if err != nil {
+		return nil, err
+	}
+	if text, err = ValidateText(text, site.Settings.MaxLength); err != nil {
+		return nil, err
+	}
+	at := s.now().UTC().Truncate(time.Millisecond)
+	html := s.render.Render(text)
+	if err := s.store.UpdateCommentText(ctx, id, text, html, at); err != nil {
+		return nil, fmt.Errorf("edit comment: %w", err)
+	}
+	c.Text, c.HTML, c.EditedAt = text, html, &at
+	return c, nil
+}
+
+// Delete deletes a guest's comment within the edit window.
+func (s *Service) Delete(ctx context.Context, site *model.Site, id int64, token string) error {
+	if _, err := s.authorize(ctx, site, id, token); err != nil {
+		return err
+	}
+	return s.store.DeleteComment(ctx, id, s.now())
+}
+
+// Vote records a vote of 1, -1 or 0 (withdraw) by voter on comment id of site.
+func (s *Service) Vote(ctx context.Context, site *model.Site, id int64, voter []byte, value int) (store.VoteTally, error) {
+	if value < -1 || value > 1 {
+		return store.VoteTally{}, fieldErr("value", "value must be 1, -1 or 0")
+	}
+	siteID, err := s.SiteOf(ctx, id)
+	if err != nil {
+		return store.VoteTally{}, err
+	}
+	if siteID != site.ID {
+		return store.VoteTally{}, ErrNotFound
+	}
+	t, err := s.store.Vote(ctx, id, voter, value)
+	if errors.Is(err, store.ErrNotFound) {
+		return t, ErrNotFound
+	}
+	return t, err
+}
+
+// Preview renders markdown exactly as a stored comment would be.
+func (s *Service) Preview(site *model.Site, text string) (string, error) {
+	text, err := ValidateText(text, site.Settings.MaxLength)
+	if err != nil {
+		return "", err
+	}
+	return s.render.Render(text), nil
+}

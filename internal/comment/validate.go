@@ -1,0 +1,126 @@
+package comment
+
+import (
+	"fmt"
+	"net/mail"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits of guest fields.
+const (
+	MaxNameLength    = 100
+	MaxEmailLength   = 254
+	MaxWebsiteLength = 2048
+	MaxPathLength    = 1024
+	MaxTitleLength   = 300
+)
+
+// Author is a guest author as typed into the widget.
+type Author struct {
+	Name    string
+	Email   string
+	Website string
+}
+
+// ValidateText checks comment markdown against the site's maximum length
+// (in characters) and returns it with surrounding blank space trimmed.
+func ValidateText(text string, maxLength int) (string, error) {
+	text = strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
+	if text == "" {
+		return "", fieldErr("text", "the comment is empty")
+	}
+	if !utf8.ValidString(text) {
+		return "", fieldErr("text", "the comment is not valid UTF-8")
+	}
+	if n := utf8.RuneCountInString(text); n > maxLength {
+		return "", fieldErr("text", fmt.Sprintf("the comment has %d characters; the maximum is %d", n, maxLength))
+	}
+	return text, nil
+}
+
+// ValidatePath checks a page path: it starts with /, is at most
+// MaxPathLength bytes and has no control characters.
+func ValidatePath(path string) error {
+	switch {
+	case path == "":
+		return fieldErr("path", "path is required")
+	case !strings.HasPrefix(path, "/"):
+		return fieldErr("path", "path must start with /")
+	case len(path) > MaxPathLength:
+		return fieldErr("path", fmt.Sprintf("path is longer than %d bytes", MaxPathLength))
+	case !utf8.ValidString(path) || strings.IndexFunc(path, unicode.IsControl) >= 0:
+		return fieldErr("path", "path has invalid characters")
+	}
+	return nil
+}
+
+// validateAuthor normalises and checks a guest author under the site's rules.
+func validateAuthor(a Author, requireEmail, allowAnonymous bool) (Author, error) {
+	a.Name = strings.Join(strings.Fields(stripControl(a.Name)), " ")
+	a.Email = strings.TrimSpace(a.Email)
+	a.Website = strings.TrimSpace(a.Website)
+	switch {
+	case a.Name == "" && !allowAnonymous:
+		return a, fieldErr("author.name", "your name is required")
+	case utf8.RuneCountInString(a.Name) > MaxNameLength:
+		return a, fieldErr("author.name", fmt.Sprintf("the name is longer than %d characters", MaxNameLength))
+	}
+	if a.Email == "" && requireEmail {
+		return a, fieldErr("author.email", "this site requires an email address")
+	}
+	if a.Email != "" && !validEmail(a.Email) {
+		return a, fieldErr("author.email", "this is not a valid email address")
+	}
+	if a.Website != "" {
+		w, err := normalizeWebsite(a.Website)
+		if err != nil {
+			return a, err
+		}
+		a.Website = w
+	}
+	return a, nil
+}
+
+func validEmail(email string) bool {
+	if len(email) > MaxEmailLength {
+		return false
+	}
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Address != email || addr.Name != "" {
+		return false
+	}
+	_, domain, ok := strings.Cut(email, "@")
+	return ok && strings.Contains(domain, ".") && !strings.ContainsAny(email, " <>\"")
+}
+
+func normalizeWebsite(raw string) (string, error) {
+	if len(raw) > MaxWebsiteLength {
+		return "", fieldErr("author.website", fmt.Sprintf("the website address is longer than %d characters", MaxWebsiteLength))
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.User != nil {
+		return "", fieldErr("author.website", "the website must be an http:// or https:// address")
+	}
+	return u.String(), nil
+}
+
+func stripControl(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// cleanTitle keeps a page title printable and within MaxTitleLength characters.
+func cleanTitle(title string) string {
+	title = strings.Join(strings.Fields(stripControl(title)), " ")
+	if utf8.RuneCountInString(title) > MaxTitleLength {
+		title = string([]rune(title)[:MaxTitleLength])
+	}
+	return title
+}

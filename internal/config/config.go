@@ -1,0 +1,331 @@
+package config
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration of one Parley process.
+type Config struct {
+	Listen         string
+	DataDir        string
+	DatabaseURL    string
+	SecretKey      string
+	PublicURL      string
+	WriteRate      float64 // writes per minute per IP
+	WriteBurst     int
+	TrustedProxies []netip.Prefix
+	IPRetention    time.Duration
+	Demo           bool
+	LogLevel       string
+	LogFormat      string
+	ConfigFile     string
+}
+
+// setting describes one configuration value: its flag, its environment
+// variable, its default, and how to parse it into Config.
+type setting struct {
+	flag    string
+	env     string
+	def     string
+	usage   string
+	secret  bool
+	set     func(c *Config, v string) error
+	current func(c *Config) string
+}
+
+func settings() []setting {
+	return []setting{
+		{"listen", "PARLEY_LISTEN", "localhost:8080", "address to listen on (host:port)", false,
+			func(c *Config, v string) error { c.Listen = v; return nil },
+			func(c *Config) string { return c.Listen }},
+		{"data-dir", "PARLEY_DATA_DIR", "./parley-data", "directory for the SQLite database and the generated key", false,
+			func(c *Config, v string) error { c.DataDir = v; return nil },
+			func(c *Config) string { return c.DataDir }},
+		{"database-url", "PARLEY_DATABASE_URL", "", "postgres://… to use PostgreSQL instead of SQLite in the data directory", true,
+			func(c *Config, v string) error { c.DatabaseURL = v; return nil },
+			func(c *Config) string { return c.DatabaseURL }},
+		{"secret-key", "PARLEY_SECRET_KEY", "", "secret for sealing personal data (64 hex chars); default: DATA_DIR/secret.key, generated", true,
+			func(c *Config, v string) error { c.SecretKey = v; return nil },
+			func(c *Config) string { return c.SecretKey }},
+		{"public-url", "PARLEY_PUBLIC_URL", "", "URL where browsers reach Parley; default: derived from --listen", false,
+			func(c *Config, v string) error { c.PublicURL = strings.TrimRight(v, "/"); return nil },
+			func(c *Config) string { return c.PublicURL }},
+		{"write-rate", "PARLEY_WRITE_RATE", "30", "comment/vote writes allowed per minute per IP (0 disables the limit)", false,
+			parseFloat(func(c *Config) *float64 { return &c.WriteRate }),
+			func(c *Config) string { return strconv.FormatFloat(c.WriteRate, 'g', -1, 64) }},
+		{"write-burst", "PARLEY_WRITE_BURST", "10", "writes allowed at once before the rate applies", false,
+			parseInt(func(c *Config) *int { return &c.WriteBurst }),
+			func(c *Config) string { return strconv.Itoa(c.WriteBurst) }},
+		{"trusted-proxies", "PARLEY_TRUSTED_PROXIES", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed", false,
+			parsePrefixes,
+			func(c *Config) string { return joinPrefixes(c.TrustedProxies) }},
+		{"ip-retention", "PARLEY_IP_RETENTION", "720h", "how long commenters' IP addresses are kept (promise P5)", false,
+			parseDuration(func(c *Config) *time.Duration { return &c.IPRetention }),
+			func(c *Config) string { return c.IPRetention.String() }},
+		{"demo", "PARLEY_DEMO", "true", "create a localhost demo site and serve /demo", false,
+			parseBool(func(c *Config) *bool { return &c.Demo }),
+			func(c *Config) string { return strconv.FormatBool(c.Demo) }},
+		{"log-level", "PARLEY_LOG_LEVEL", "info", "debug, info, warn or error", false,
+			func(c *Config, v string) error { c.LogLevel = v; return nil },
+			func(c *Config) string { return c.LogLevel }},
+		{"log-format", "PARLEY_LOG_FORMAT", "text", "text or json", false,
+			func(c *Config, v string) error { c.LogFormat = v; return nil },
+			func(c *Config) string { return c.LogFormat }},
+	}
+}
+
+// Flags are the configuration flags registered on one subcommand's FlagSet.
+type Flags struct {
+	fs         *flag.FlagSet
+	values     map[string]*string
+	configFile *string
+}
+
+// AddFlags registers every setting as a flag on fs.
+func AddFlags(fs *flag.FlagSet) *Flags {
+	f := &Flags{fs: fs, values: map[string]*string{}}
+	for _, s := range settings() {
+		f.values[s.flag] = fs.String(s.flag, "", fmt.Sprintf("%s (env %s, default %q)", s.usage, s.env, s.def))
+	}
+	f.configFile = fs.String("config", "", "file of PARLEY_NAME=value lines (env PARLEY_CONFIG)")
+	return f
+}
+
+// Load builds the Config after the FlagSet was parsed: defaults, then the
+// config file (--config or PARLEY_CONFIG), then environment variables, then
+// flags; each later source wins. It validates the result.
+func (f *Flags) Load(getenv func(string) string) (*Config, error) {
+	all := settings()
+	file := *f.configFile
+	if file == "" {
+		file = getenv("PARLEY_CONFIG")
+	}
+	fromFile := map[string]string{}
+	if file != "" {
+		var err error
+		if fromFile, err = readFile(file); err != nil {
+			return nil, err
+		}
+	}
+	given := map[string]bool{}
+	f.fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
+
+	c := &Config{ConfigFile: file}
+	for _, s := range all {
+		v, source := s.def, "default"
+		if fv, ok := fromFile[s.env]; ok {
+			v, source = fv, "config file "+file
+		}
+		if ev := getenv(s.env); ev != "" {
+			v, source = ev, "environment"
+		}
+		if given[s.flag] {
+			v, source = *f.values[s.flag], "flag"
+		}
+		if err := s.set(c, v); err != nil {
+			return nil, fmt.Errorf("config: %s (--%s, from %s): %w", s.env, s.flag, source, err)
+		}
+	}
+	for name := range fromFile {
+		if !known(all, name) {
+			return nil, fmt.Errorf("config: %s: unknown setting %s", file, name)
+		}
+	}
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func known(all []setting, env string) bool {
+	for _, s := range all {
+		if s.env == env {
+			return true
+		}
+	}
+	return false
+}
+
+// validate checks the values and derives defaults that depend on others.
+func (c *Config) validate() error {
+	host, port, err := net.SplitHostPort(c.Listen)
+	if err != nil {
+		return fmt.Errorf("config: PARLEY_LISTEN (--listen) %q: want host:port such as localhost:8080", c.Listen)
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return fmt.Errorf("config: PARLEY_LISTEN (--listen) %q: port must be a number from 0 to 65535", c.Listen)
+	}
+	if c.DataDir == "" {
+		return errors.New("config: PARLEY_DATA_DIR (--data-dir) must not be empty")
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		return errors.New("config: PARLEY_DATABASE_URL (--database-url) must start with postgres:// (leave it empty for SQLite)")
+	}
+	if c.PublicURL == "" {
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "localhost"
+		}
+		c.PublicURL = "http://" + net.JoinHostPort(host, port)
+	}
+	u, err := url.Parse(c.PublicURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+		return fmt.Errorf("config: PARLEY_PUBLIC_URL (--public-url) %q: want an origin such as https://comments.example.com", c.PublicURL)
+	}
+	if c.WriteRate < 0 {
+		return errors.New("config: PARLEY_WRITE_RATE (--write-rate) must be 0 (no limit) or more")
+	}
+	if c.WriteBurst < 1 {
+		return errors.New("config: PARLEY_WRITE_BURST (--write-burst) must be at least 1")
+	}
+	if c.IPRetention < time.Hour {
+		return errors.New("config: PARLEY_IP_RETENTION (--ip-retention) must be at least 1h")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("config: PARLEY_LOG_LEVEL (--log-level) %q: want debug, info, warn or error", c.LogLevel)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("config: PARLEY_LOG_FORMAT (--log-format) %q: want text or json", c.LogFormat)
+	}
+	return nil
+}
+
+// Dump writes the effective configuration, one PARLEY_NAME=value per line,
+// with secrets masked.
+func (c *Config) Dump(w io.Writer) {
+	for _, s := range settings() {
+		v := s.current(c)
+		if s.secret && v != "" {
+			v = mask(s.env, v)
+		}
+		fmt.Fprintf(w, "%s=%s\n", s.env, v)
+	}
+}
+
+// mask hides a secret; for a database URL it keeps everything but the password.
+func mask(env, v string) string {
+	if env == "PARLEY_DATABASE_URL" {
+		if u, err := url.Parse(v); err == nil {
+			if _, has := u.User.Password(); has {
+				u.User = url.UserPassword(u.User.Username(), "xxxxx")
+			}
+			return u.Redacted()
+		}
+	}
+	return "********"
+}
+
+// readFile parses a config file of PARLEY_NAME=value lines; blank lines and
+// lines starting with # are ignored; values may be quoted.
+func readFile(path string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	defer f.Close()
+	out := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			return nil, fmt.Errorf("config: %s:%d: want PARLEY_NAME=value", path, n)
+		}
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		if uq, err := strconv.Unquote(v); err == nil {
+			v = uq
+		}
+		out[k] = v
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("config: %s: %w", path, err)
+	}
+	return out, nil
+}
+
+func parseFloat(field func(*Config) *float64) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return fmt.Errorf("%q is not a number", v)
+		}
+		*field(c) = f
+		return nil
+	}
+}
+
+func parseInt(field func(*Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("%q is not a whole number", v)
+		}
+		*field(c) = n
+		return nil
+	}
+}
+
+func parseBool(field func(*Config) *bool) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("%q: want true or false", v)
+		}
+		*field(c) = b
+		return nil
+	}
+}
+
+func parseDuration(field func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("%q: want a duration such as 720h", v)
+		}
+		*field(c) = d
+		return nil
+	}
+}
+
+func parsePrefixes(c *Config, v string) error {
+	c.TrustedProxies = nil
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(part)
+			if aerr != nil {
+				return fmt.Errorf("%q is not a CIDR such as 10.0.0.0/8", part)
+			}
+			p = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p.Masked())
+	}
+	return nil
+}
+
+func joinPrefixes(ps []netip.Prefix) string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = p.String()
+	}
+	return strings.Join(parts, ",")
+}

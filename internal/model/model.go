@@ -1,0 +1,141 @@
+package model
+
+import "time"
+
+// Status is a comment's moderation state.
+type Status string
+
+// The comment states. Only approved comments are shown to readers.
+const (
+	StatusApproved Status = "approved"
+	StatusPending  Status = "pending"
+	StatusSpam     Status = "spam"
+	StatusDeleted  Status = "deleted"
+)
+
+// Valid reports whether s is one of the known states.
+func (s Status) Valid() bool {
+	switch s {
+	case StatusApproved, StatusPending, StatusSpam, StatusDeleted:
+		return true
+	}
+	return false
+}
+
+// Role is a user's role: on the instance for users, on a site for members.
+type Role string
+
+// The roles of DESIGN.md section 2.
+const (
+	RoleOperator  Role = "operator"
+	RoleOwner     Role = "owner"
+	RoleModerator Role = "moderator"
+	RoleCommenter Role = "commenter"
+)
+
+// User is one identity in the single user registry.
+type User struct {
+	ID        int64
+	Name      string
+	Email     string // plain text in memory; sealed at rest
+	Role      Role
+	CreatedAt time.Time
+}
+
+// Moderation modes for new comments.
+const (
+	ModerationNone  = "none"  // publish at once
+	ModerationFirst = "first" // hold a commenter's first comment; previously approved commenters skip (P12)
+	ModerationAll   = "all"   // hold every comment
+)
+
+// SiteSettings are the per-site knobs the widget and the comment service read.
+type SiteSettings struct {
+	MaxLength         int    `json:"maxLength"`
+	EditWindowSeconds int    `json:"editWindowSeconds"`
+	RequireEmail      bool   `json:"requireEmail"`
+	AllowAnonymous    bool   `json:"allowAnonymous"`
+	MaxDepth          int    `json:"maxDepth"`
+	Moderation        string `json:"moderation"`
+}
+
+// DefaultSiteSettings returns the settings a new site starts with.
+func DefaultSiteSettings() SiteSettings {
+	return SiteSettings{
+		MaxLength:         10000,
+		EditWindowSeconds: 15 * 60,
+		MaxDepth:          5,
+		Moderation:        ModerationNone,
+	}
+}
+
+// Site is one domain whose pages carry comments.
+type Site struct {
+	ID        int64
+	Host      string   // e.g. "example.com" or "localhost:3000"
+	Origins   []string // extra allowed origins besides https://Host and http://Host
+	OwnerID   int64    // 0 when the site has no owner account yet
+	Settings  SiteSettings
+	CreatedAt time.Time
+}
+
+// AllowedOrigins returns every origin that may write to the site.
+func (s *Site) AllowedOrigins() []string {
+	out := []string{"https://" + s.Host, "http://" + s.Host}
+	return append(out, s.Origins...)
+}
+
+// AllowsOrigin reports whether origin (scheme://host[:port]) may write to the site.
+func (s *Site) AllowsOrigin(origin string) bool {
+	for _, o := range s.AllowedOrigins() {
+		if o == origin {
+			return true
+		}
+	}
+	return false
+}
+
+// Page is one thread: a path on a site.
+type Page struct {
+	ID        int64
+	SiteID    int64
+	Path      string
+	Title     string
+	Locked    bool
+	CreatedAt time.Time
+}
+
+// Comment is one comment or reply.
+type Comment struct {
+	ID       int64
+	SiteID   int64
+	PageID   int64
+	ParentID int64 // 0 for a root comment
+	AuthorID int64 // 0 for guests
+
+	GuestName    string
+	GuestEmail   string // sealed at rest; never public (P3)
+	GuestWebsite string
+
+	Text string // markdown source
+	HTML string // sanitized rendering of Text
+
+	Status    Status
+	CreatedAt time.Time
+	EditedAt  *time.Time
+	DeletedAt *time.Time
+
+	Score     int
+	Upvotes   int
+	Downvotes int
+	Sticky    bool
+
+	IP        string // sealed at rest, purged after retention (P5)
+	UserAgent string // sealed at rest
+
+	EditTokenHash []byte // SHA-256 of the guest's edit token
+	ReplyCount    int    // direct approved replies, filled by thread reads
+}
+
+// Deleted reports whether the comment was deleted by its author or a moderator.
+func (c *Comment) Deleted() bool { return c.DeletedAt != nil }

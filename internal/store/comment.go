@@ -1,0 +1,219 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/parleyhq/parley/internal/model"
+)
+
+// commentColumns are read by scanComment; personal data comes sealed.
+const commentColumns = `id, site_id, page_id, COALESCE(parent_id, 0), COALESCE(author_id, 0),
+	guest_name, guest_email_sealed, guest_website, text, html, status,
+	created_at, edited_at, deleted_at, score, upvotes, downvotes, sticky,
+	ip_sealed, ua_sealed, edit_token_hash`
+
+// NewComment is what CreateComment needs beyond the comment itself.
+type NewComment struct {
+	Path  string // page path; the page is created on its first comment
+	Title string // page title, kept if the page has none yet
+}
+
+// CreateComment stores c on the page at in.Path, creating the page if
+// needed. It fills c.ID, c.PageID and c.CreatedAt (when zero). It refuses
+// with ErrPageLocked on a locked page and ErrParentPage when c.ParentID is
+// not a comment of the same page.
+func (s *Store) CreateComment(ctx context.Context, c *model.Comment, in NewComment) error {
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = s.now()
+	}
+	c.CreatedAt = c.CreatedAt.UTC().Truncate(time.Millisecond)
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		page, err := s.ensurePage(ctx, tx, c.SiteID, in.Path, in.Title)
+		if err != nil {
+			return err
+		}
+		if page.Locked {
+			return ErrPageLocked
+		}
+		c.PageID = page.ID
+		var rootID int64
+		if c.ParentID != 0 {
+			if rootID, err = s.parentRoot(ctx, tx, c.ParentID, page.ID); err != nil {
+				return err
+			}
+		}
+		err = tx.QueryRowContext(ctx, s.q(`INSERT INTO comments (site_id, page_id, parent_id, root_id, author_id,
+			guest_name, guest_email_sealed, guest_email_index, guest_website, text, html, status, created_at,
+			sticky, ip_sealed, ua_sealed, edit_token_hash)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			c.SiteID, c.PageID, nullID(c.ParentID), nullID(rootID), nullID(c.AuthorID),
+			c.GuestName, s.sealer.Seal(c.GuestEmail), s.sealer.EmailIndex(c.GuestEmail), c.GuestWebsite,
+			c.Text, c.HTML, string(c.Status), millis(c.CreatedAt),
+			c.Sticky, s.sealer.Seal(c.IP), s.sealer.Seal(c.UserAgent), c.EditTokenHash).Scan(&c.ID)
+		if err != nil {
+			return err
+		}
+		if c.Status == model.StatusApproved {
+			return s.recountPage(ctx, tx, c.PageID)
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, ErrPageLocked) && !errors.Is(err, ErrParentPage) {
+		return fmt.Errorf("store: create comment: %w", err)
+	}
+	return err
+}
+
+// parentRoot checks that parentID is a visible comment on pageID and returns
+// the id of the thread root the reply belongs under.
+func (s *Store) parentRoot(ctx context.Context, tx *sql.Tx, parentID, pageID int64) (int64, error) {
+	var parentPage, root int64
+	var status string
+	err := tx.QueryRowContext(ctx, s.q("SELECT page_id, COALESCE(root_id, id), status FROM comments WHERE id = ?"), parentID).
+		Scan(&parentPage, &root, &status)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && (parentPage != pageID || status != string(model.StatusApproved))) {
+		return 0, ErrParentPage
+	}
+	return root, err
+}
+
+// Comment returns one comment with its personal data opened, or ErrNotFound.
+func (s *Store) Comment(ctx context.Context, id int64) (*model.Comment, error) {
+	row := s.read.QueryRowContext(ctx, s.q("SELECT "+commentColumns+" FROM comments WHERE id = ?"), id)
+	c, err := s.scanComment(row)
+	if err != nil {
+		return nil, fmt.Errorf("store: comment %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// UpdateCommentText replaces a comment's text and rendering and marks it edited.
+func (s *Store) UpdateCommentText(ctx context.Context, id int64, text, html string, at time.Time) error {
+	res, err := s.write.ExecContext(ctx, s.q(`UPDATE comments SET text = ?, html = ?, edited_at = ?
+		WHERE id = ? AND status <> 'deleted'`), text, html, millis(at), id)
+	if err != nil {
+		return fmt.Errorf("store: update comment: %w", err)
+	}
+	return mustAffect(res)
+}
+
+// DeleteComment deletes a comment. A comment that still has replies stays
+// as a placeholder: status deleted, with its text, author and personal data
+// erased. One without replies is removed, and so is every deleted ancestor
+// left without replies by its removal.
+func (s *Store) DeleteComment(ctx context.Context, id int64, at time.Time) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var pageID int64
+		var parentID sql.NullInt64
+		err := tx.QueryRowContext(ctx, s.q("SELECT page_id, parent_id FROM comments WHERE id = ?"), id).Scan(&pageID, &parentID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("store: delete comment: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE comments SET status = 'deleted', deleted_at = ?, text = '', html = '',
+			guest_name = '', guest_email_sealed = NULL, guest_email_index = NULL, guest_website = '',
+			author_id = NULL, ip_sealed = NULL, ua_sealed = NULL, edit_token_hash = NULL WHERE id = ?`), millis(at), id); err != nil {
+			return fmt.Errorf("store: delete comment: %w", err)
+		}
+		if err := s.pruneDeleted(ctx, tx, id); err != nil {
+			return fmt.Errorf("store: delete comment: %w", err)
+		}
+		if err := s.recountPage(ctx, tx, pageID); err != nil {
+			return fmt.Errorf("store: delete comment: %w", err)
+		}
+		return nil
+	})
+}
+
+// pruneDeleted removes the deleted comment id if it has no replies, then
+// walks up through deleted ancestors that are left without replies.
+func (s *Store) pruneDeleted(ctx context.Context, tx *sql.Tx, id int64) error {
+	for id != 0 {
+		var parent sql.NullInt64
+		var status string
+		var replies int
+		err := tx.QueryRowContext(ctx, s.q(`SELECT parent_id, status,
+			(SELECT COUNT(*) FROM comments r WHERE r.parent_id = c.id) FROM comments c WHERE id = ?`), id).
+			Scan(&parent, &status, &replies)
+		if err != nil {
+			return err
+		}
+		if status != string(model.StatusDeleted) || replies > 0 {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, s.q("DELETE FROM comments WHERE id = ?"), id); err != nil {
+			return err
+		}
+		id = parent.Int64
+	}
+	return nil
+}
+
+// SetCommentStatus moves a comment to another moderation state.
+func (s *Store) SetCommentStatus(ctx context.Context, id int64, status model.Status) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var pageID int64
+		err := tx.QueryRowContext(ctx, s.q("UPDATE comments SET status = ? WHERE id = ? RETURNING page_id"), string(status), id).Scan(&pageID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("store: set comment status: %w", err)
+		}
+		return s.recountPage(ctx, tx, pageID)
+	})
+}
+
+// HasApprovedComment reports whether the guest with this email already has
+// an approved comment on the site (promise P12).
+func (s *Store) HasApprovedComment(ctx context.Context, siteID int64, email string) (bool, error) {
+	index := s.sealer.EmailIndex(email)
+	if index == nil {
+		return false, nil
+	}
+	var n int
+	err := s.read.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM comments
+		WHERE site_id = ? AND guest_email_index = ? AND status = 'approved'`), siteID, index).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: approved comment by email: %w", err)
+	}
+	return n > 0, nil
+}
+
+func (s *Store) scanComment(row rowScanner) (*model.Comment, error) {
+	var c model.Comment
+	var email, ip, ua []byte
+	var status string
+	var created int64
+	var edited, deleted sql.NullInt64
+	err := row.Scan(&c.ID, &c.SiteID, &c.PageID, &c.ParentID, &c.AuthorID,
+		&c.GuestName, &email, &c.GuestWebsite, &c.Text, &c.HTML, &status,
+		&created, &edited, &deleted, &c.Score, &c.Upvotes, &c.Downvotes, &c.Sticky,
+		&ip, &ua, &c.EditTokenHash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.Status = model.Status(status)
+	c.CreatedAt = fromMillis(created)
+	c.EditedAt = nullMillis(edited)
+	c.DeletedAt = nullMillis(deleted)
+	if c.GuestEmail, err = s.sealer.Open(email); err != nil {
+		return nil, err
+	}
+	if c.IP, err = s.sealer.Open(ip); err != nil {
+		return nil, err
+	}
+	if c.UserAgent, err = s.sealer.Open(ua); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}

@@ -1,0 +1,77 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// dialect is everything that differs between SQLite and PostgreSQL.
+type dialect struct {
+	name string // "sqlite" or "postgres": also the migrations folder
+	// rebind rewrites a query written with ? placeholders for the driver.
+	rebind func(string) string
+	// lockMigrations serialises migrations between processes sharing one
+	// database; it returns the function that releases the lock.
+	lockMigrations func(ctx context.Context, conn *sql.Conn) (func(), error)
+}
+
+var sqliteDialect = dialect{
+	name:   "sqlite",
+	rebind: func(q string) string { return q },
+	lockMigrations: func(context.Context, *sql.Conn) (func(), error) {
+		return func() {}, nil // the single writer connection already serialises
+	},
+}
+
+// migrationLockID is an arbitrary constant naming Parley's advisory lock.
+const migrationLockID = 7073_1001
+
+func postgresDialect() dialect {
+	var cache sync.Map
+	return dialect{
+		name: "postgres",
+		rebind: func(q string) string {
+			if v, ok := cache.Load(q); ok {
+				return v.(string)
+			}
+			out := dollarPlaceholders(q)
+			cache.Store(q, out)
+			return out
+		},
+		lockMigrations: func(ctx context.Context, conn *sql.Conn) (func(), error) {
+			if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLockID); err != nil {
+				return nil, fmt.Errorf("store: lock migrations: %w", err)
+			}
+			return func() {
+				conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1)", migrationLockID)
+			}, nil
+		},
+	}
+}
+
+// dollarPlaceholders turns each ? into $1, $2, …. Queries in this package
+// never contain a literal question mark, so no quoting rules are needed.
+func dollarPlaceholders(q string) string {
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// placeholders returns "?, ?, …" with n marks, for IN lists.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}

@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/parleyhq/parley/internal/model"
+)
+
+const siteColumns = "id, host, origins, COALESCE(owner_id, 0), settings, created_at"
+
+// CreateSite registers a site. site.ID and site.CreatedAt are filled in.
+// A site with the same host gives ErrExists.
+func (s *Store) CreateSite(ctx context.Context, site *model.Site) error {
+	settings, err := json.Marshal(site.Settings)
+	if err != nil {
+		return fmt.Errorf("store: create site: %w", err)
+	}
+	site.CreatedAt = s.now().UTC().Truncate(1e6)
+	err = s.write.QueryRowContext(ctx, s.q(`INSERT INTO sites (host, origins, owner_id, settings, created_at)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (host) DO NOTHING RETURNING id`),
+		site.Host, strings.Join(site.Origins, "\n"), nullID(site.OwnerID), string(settings), millis(site.CreatedAt)).Scan(&site.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrExists
+	}
+	if err != nil {
+		return fmt.Errorf("store: create site: %w", err)
+	}
+	return nil
+}
+
+// UpdateSite saves a site's origins, owner and settings.
+func (s *Store) UpdateSite(ctx context.Context, site *model.Site) error {
+	settings, err := json.Marshal(site.Settings)
+	if err != nil {
+		return fmt.Errorf("store: update site: %w", err)
+	}
+	res, err := s.write.ExecContext(ctx, s.q(`UPDATE sites SET origins = ?, owner_id = ?, settings = ? WHERE id = ?`),
+		strings.Join(site.Origins, "\n"), nullID(site.OwnerID), string(settings), site.ID)
+	if err != nil {
+		return fmt.Errorf("store: update site: %w", err)
+	}
+	return mustAffect(res)
+}
+
+// SiteByHost returns the site registered with host, or ErrNotFound.
+func (s *Store) SiteByHost(ctx context.Context, host string) (*model.Site, error) {
+	row := s.read.QueryRowContext(ctx, s.q("SELECT "+siteColumns+" FROM sites WHERE host = ?"), host)
+	site, err := scanSite(row)
+	if err != nil {
+		return nil, fmt.Errorf("store: site by host: %w", err)
+	}
+	return site, nil
+}
+
+// Sites lists every site, ordered by host.
+func (s *Store) Sites(ctx context.Context) ([]*model.Site, error) {
+	rows, err := s.read.QueryContext(ctx, "SELECT "+siteColumns+" FROM sites ORDER BY host")
+	if err != nil {
+		return nil, fmt.Errorf("store: list sites: %w", err)
+	}
+	defer rows.Close()
+	var out []*model.Site
+	for rows.Next() {
+		site, err := scanSite(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list sites: %w", err)
+		}
+		out = append(out, site)
+	}
+	return out, rows.Err()
+}
+
+// DeleteSite removes a site with its pages, comments, votes and views, in
+// one transaction (promise P7).
+func (s *Store) DeleteSite(ctx context.Context, id int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		// Children first: SQLite checks foreign keys per statement, and
+		// deleting comments root-last keeps self-references valid.
+		for _, q := range []string{
+			"DELETE FROM votes WHERE page_id IN (SELECT id FROM pages WHERE site_id = ?)",
+			"DELETE FROM page_views_daily WHERE site_id = ?",
+			"DELETE FROM comments WHERE site_id = ?",
+			"DELETE FROM pages WHERE site_id = ?",
+			"DELETE FROM site_members WHERE site_id = ?",
+		} {
+			if _, err := tx.ExecContext(ctx, s.q(q), id); err != nil {
+				return fmt.Errorf("store: delete site: %w", err)
+			}
+		}
+		res, err := tx.ExecContext(ctx, s.q("DELETE FROM sites WHERE id = ?"), id)
+		if err != nil {
+			return fmt.Errorf("store: delete site: %w", err)
+		}
+		return mustAffect(res)
+	})
+}
+
+type rowScanner interface{ Scan(dest ...any) error }
+
+func scanSite(row rowScanner) (*model.Site, error) {
+	var site model.Site
+	var origins, settings string
+	var created int64
+	if err := row.Scan(&site.ID, &site.Host, &origins, &site.OwnerID, &settings, &created); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrNotFound
+		}
+		return nil, err
+	}
+	if origins != "" {
+		site.Origins = strings.Split(origins, "\n")
+	}
+	site.Settings = model.DefaultSiteSettings()
+	if err := json.Unmarshal([]byte(settings), &site.Settings); err != nil {
+		return nil, fmt.Errorf("site %d settings: %w", site.ID, err)
+	}
+	site.CreatedAt = fromMillis(created)
+	return &site, nil
+}
+
+func mustAffect(res sql.Result) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
