@@ -86,4 +86,3 @@ func loadConfig(name, synopsis string, e env, args []string, extra func(fs *flag
 	}
 	return cfg, positional, nil
 }
-
