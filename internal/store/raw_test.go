@@ -1,0 +1,104 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/parleyhq/parley/internal/model"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// rawDB opens a second, plain connection to the database under test, to look
+// at what is really stored.
+func rawDB(t *testing.T, db *testDB) (*sql.DB, func(string) string) {
+	t.Helper()
+	var raw *sql.DB
+	var err error
+	rebind := func(q string) string { return q }
+	if db.dialect == "sqlite" {
+		raw, err = sql.Open("sqlite", "file:"+db.file+"?_pragma=busy_timeout(5000)")
+	} else {
+		raw, err = sql.Open("pgx", db.url)
+		rebind = func(q string) string {
+			n := 0
+			var b strings.Builder
+			for _, r := range q {
+				if r == '?' {
+					n++
+					b.WriteString("$" + string(rune('0'+n)))
+					continue
+				}
+				b.WriteRune(r)
+			}
+			return b.String()
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return raw, rebind
+}
+
+// TestPersonalDataIsNotStoredInPlainText is promise P4: a known email, IP and
+// user agent appear nowhere in the stored bytes — neither in the SQLite file
+// (with its WAL) nor in any PostgreSQL table's contents.
+func TestPersonalDataIsNotStoredInPlainText(t *testing.T) {
+	const (
+		email = "secret.person@example.org"
+		ip    = "203.0.113.77"
+		ua    = "Mozilla/5.0 (X11; UniqueAgent 4242)"
+	)
+	eachDB(t, func(t *testing.T, db *testDB) {
+		ctx := context.Background()
+		site := mustSite(t, db, "example.com")
+		for i := range 3 {
+			c := &model.Comment{SiteID: site.ID, GuestName: "Visible Name", GuestEmail: email, Text: "public text",
+				HTML: "<p>public text</p>", Status: model.StatusApproved, IP: ip, UserAgent: ua}
+			if err := db.CreateComment(ctx, c, store.NewComment{Path: "/p"}); err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 {
+				if ok, err := db.HasApprovedComment(ctx, site.ID, "SECRET.person@example.org "); err != nil || !ok {
+					t.Errorf("blind index lookup by email failed: %v %v", ok, err)
+				}
+			}
+		}
+		var stored []byte
+		if db.dialect == "sqlite" {
+			for _, suffix := range []string{"", "-wal"} {
+				b, err := os.ReadFile(db.file + suffix)
+				if err != nil && suffix == "" {
+					t.Fatal(err)
+				}
+				stored = append(stored, b...)
+			}
+		} else {
+			raw, _ := rawDB(t, db)
+			for _, table := range []string{"users", "sites", "pages", "comments", "votes", "page_views_daily"} {
+				rows, err := raw.Query("SELECT t::text FROM " + table + " t")
+				if err != nil {
+					t.Fatal(err)
+				}
+				for rows.Next() {
+					var s string
+					rows.Scan(&s)
+					stored = append(stored, s...)
+				}
+				rows.Close()
+			}
+		}
+		if !bytes.Contains(stored, []byte("Visible Name")) {
+			t.Fatal("sanity check failed: public name not found in stored bytes, the test reads the wrong data")
+		}
+		for _, secret := range []string{email, ip, ua, "secret.person"} {
+			if bytes.Contains(stored, []byte(secret)) {
+				t.Errorf("%q is stored in plain text", secret)
+			}
+		}
+	})
+}
