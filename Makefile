@@ -1,0 +1,34 @@
+# Parley's everyday commands. The README names the same ones.
+GO ?= go
+STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: build run test test-pg lint fmt bench e2e
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/parley ./cmd/parley
+
+run:
+	$(GO) run ./cmd/parley serve
+
+# Everything: unit, store conformance (SQLite and PostgreSQL when its binaries
+# are installed), API scenarios, and the browser tests when Chromium is there.
+test:
+	$(GO) test -count=1 ./...
+
+# The same, but PostgreSQL and the browser are required instead of skipped.
+test-pg:
+	PARLEY_TEST_REQUIRE_PG=1 $(GO) test -count=1 ./...
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1)
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+e2e:
+	PARLEY_E2E_REQUIRED=1 $(GO) test -count=1 ./e2e/...
