@@ -452,3 +452,23 @@ func TestAnonymousAndRequiredEmail(t *testing.T) {
 		}
 	})
 }
+
+func TestLogsCarryNoPersonalData(t *testing.T) {
+	e := newEnv(t, "sqlite", options{})
+	r := e.do(req{method: "POST", path: "/api/v1/comments", ip: "198.51.100.42", body: map[string]any{
+		"site": "blog.example", "path": "/private-path", "text": "very secret comment text",
+		"author": map[string]any{"name": "Ann", "email": "ann.secret@example.com"}}})
+	if r.status != 201 {
+		t.Fatal(r.status)
+	}
+	e.do(req{method: "GET", path: "/api/v1/thread?site=blog.example&path=/private-path", ip: "198.51.100.42"})
+	logs := e.logs.String()
+	if !strings.Contains(logs, `route="POST /api/v1/comments"`) || !strings.Contains(logs, "status=201") {
+		t.Fatalf("request log missing: %s", logs)
+	}
+	for _, secret := range []string{"ann.secret", "198.51.100.42", "very secret", "/private-path", r.str("editToken")} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("log contains %q:\n%s", secret, logs)
+		}
+	}
+}

@@ -37,6 +37,7 @@ type env struct {
 	site    *model.Site
 	handler http.Handler
 	views   *stats.ViewCounter
+	logs    *bytes.Buffer
 	now     time.Time
 }
 
@@ -65,7 +66,7 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 	if _, err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, store: st, now: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)}
+	e := &env{t: t, store: st, logs: &bytes.Buffer{}, now: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)}
 	now := func() time.Time { return e.now }
 	st.SetClock(now)
 	e.site = &model.Site{Host: "blog.example", Origins: []string{"http://localhost:4000"}, Settings: model.DefaultSiteSettings()}
@@ -78,7 +79,7 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 	if opts.burst == 0 {
 		opts.burst = 1000
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e.views = stats.NewViewCounter(st, now, log)
 	h := api.New(api.Deps{
 		Store: st, Comments: comment.NewService(st, markup.New(), now), Sealer: sealer, Views: e.views,
