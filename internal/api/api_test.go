@@ -1,9 +1,12 @@
 package api_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"github.com/parleyhq/parley/internal/model"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -470,5 +473,63 @@ func TestLogsCarryNoPersonalData(t *testing.T) {
 		if strings.Contains(logs, secret) {
 			t.Errorf("log contains %q:\n%s", secret, logs)
 		}
+	}
+}
+
+func TestThreadCacheSeesWritesAndOwnVotes(t *testing.T) {
+	eachDB(t, options{}, func(t *testing.T, e *env) {
+		id, _ := e.post("/post", 0, "cached")
+		e.thread("path=/post") // fill the cache
+		// A write by another process (here: straight to the store) shows up within the TTL.
+		c, _ := e.store.Comment(context.Background(), id)
+		if err := e.store.SetPageLocked(context.Background(), c.PageID, true); err != nil {
+			t.Fatal(err)
+		}
+		e.now = e.now.Add(6 * time.Second)
+		if th := e.thread("path=/post"); th.get("page.locked") != true {
+			t.Errorf("out-of-process write not seen after the TTL: %s", th.raw)
+		}
+		// Each reader sees their own votes, not another's.
+		vote := "/api/v1/comments/" + strconv.FormatInt(id, 10) + "/vote"
+		e.do(req{method: "POST", path: vote, body: map[string]any{"value": -1}, ip: "192.0.2.50"})
+		voter := e.do(req{method: "GET", path: "/api/v1/thread?site=blog.example&path=/post", ip: "192.0.2.50"})
+		other := e.do(req{method: "GET", path: "/api/v1/thread?site=blog.example&path=/post", ip: "192.0.2.51"})
+		key := "myVotes." + strconv.FormatInt(id, 10)
+		if voter.num(key) != -1 || other.get(key) != nil || other.num("comments.0.score") != -1 {
+			t.Errorf("voter sees %s\nother sees %s", voter.raw, other.raw)
+		}
+		if voter.header.Get("ETag") == other.header.Get("ETag") {
+			t.Error("different bodies share an ETag")
+		}
+	})
+}
+
+func TestThreadIsGzippedWhenAsked(t *testing.T) {
+	e := newEnv(t, "sqlite", options{})
+	for i := range 30 {
+		e.post("/post", 0, fmt.Sprintf("a comment long enough to be worth compressing, number %d", i))
+	}
+	plain := e.thread("path=/post")
+	gz := e.do(req{method: "GET", path: "/api/v1/thread?site=blog.example&path=/post", headers: map[string]string{"Accept-Encoding": "gzip, br"}})
+	if gz.header.Get("Content-Encoding") != "gzip" || len(gz.raw) >= len(plain.raw) {
+		t.Fatalf("gzip: encoding %q, %d bytes vs %d plain", gz.header.Get("Content-Encoding"), len(gz.raw), len(plain.raw))
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz.raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unzipped, _ := io.ReadAll(zr)
+	if !bytes.Equal(unzipped, plain.raw) {
+		t.Error("gzipped body differs from the plain one")
+	}
+	if gz.header.Get("ETag") == plain.header.Get("ETag") || !strings.Contains(strings.Join(gz.header.Values("Vary"), ","), "Accept-Encoding") {
+		t.Errorf("representations must differ in ETag and vary: %q %q", gz.header.Get("ETag"), plain.header.Get("ETag"))
+	}
+	again := e.do(req{method: "GET", path: "/api/v1/thread?site=blog.example&path=/post", headers: map[string]string{"Accept-Encoding": "gzip", "If-None-Match": gz.header.Get("ETag")}})
+	if again.status != 304 {
+		t.Errorf("revalidating the gzip variant: %d", again.status)
+	}
+	if refused := e.do(req{method: "GET", path: "/api/v1/thread?site=blog.example&path=/post", headers: map[string]string{"Accept-Encoding": "gzip;q=0"}}); refused.header.Get("Content-Encoding") != "" {
+		t.Error("gzip sent although refused with q=0")
 	}
 }

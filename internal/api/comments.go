@@ -51,6 +51,7 @@ func (h *Handler) createComment(w http.ResponseWriter, r *http.Request) {
 		h.writeServiceError(w, r, err)
 		return
 	}
+	h.threads.invalidate(site.ID)
 	writeJSON(w, http.StatusCreated, createResponse{
 		Comment: ownComment(created.Comment), EditToken: created.EditToken, EditableUntil: created.EditableUntil,
 	})
@@ -75,6 +76,7 @@ func (h *Handler) editComment(w http.ResponseWriter, r *http.Request) {
 		h.writeServiceError(w, r, err)
 		return
 	}
+	h.threads.invalidate(site.ID)
 	writeJSON(w, http.StatusOK, commentResponse{Comment: ownComment(c)})
 }
 
@@ -88,6 +90,7 @@ func (h *Handler) deleteComment(w http.ResponseWriter, r *http.Request) {
 		h.writeServiceError(w, r, err)
 		return
 	}
+	h.threads.invalidate(site.ID)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -121,6 +124,7 @@ func (h *Handler) vote(w http.ResponseWriter, r *http.Request) {
 		h.writeServiceError(w, r, err)
 		return
 	}
+	h.threads.invalidate(site.ID)
 	writeJSON(w, http.StatusOK, voteResponse{Score: t.Score, Upvotes: t.Upvotes, Downvotes: t.Downvotes, MyVote: *req.Value})
 }
 

@@ -40,6 +40,7 @@ type Deps struct {
 type Handler struct {
 	Deps
 	sites    *siteCache
+	threads  *threadCache
 	writes   *limiter
 	previews *limiter
 }
@@ -49,6 +50,7 @@ func New(d Deps) *Handler {
 	return &Handler{
 		Deps:     d,
 		sites:    newSiteCache(d.Store, d.Now),
+		threads:  newThreadCache(d.Now),
 		writes:   newLimiter(d.WriteRate, d.Burst, d.Now),
 		previews: newLimiter(d.WriteRate*4, d.Burst*4, d.Now),
 	}

@@ -149,7 +149,7 @@ func (e *env) do(r req) *resp {
 	rec := httptest.NewRecorder()
 	e.handler.ServeHTTP(rec, hr)
 	out := &resp{status: rec.Code, header: rec.Header(), raw: rec.Body.Bytes()}
-	if len(out.raw) > 0 && strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+	if len(out.raw) > 0 && strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") && rec.Header().Get("Content-Encoding") == "" {
 		if err := json.Unmarshal(out.raw, &out.json); err != nil {
 			e.t.Fatalf("%s %s: response is not JSON: %v\n%s", r.method, r.path, err, out.raw)
 		}

@@ -62,24 +62,43 @@ func (h *Handler) thread(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid_field", err.Error(), "limit")
 		return
 	}
-	resp, err := h.loadThread(r, site, path, sort, cursor, limit)
-	if errors.Is(err, store.ErrInvalidSort) {
-		writeError(w, http.StatusBadRequest, "invalid_field", "cursor is not valid for this sort; start again without it", "cursor")
-		return
+	lang := ""
+	if h.Messages != nil {
+		lang = q.Get("lang")
 	}
-	if err != nil {
-		h.internal(w, r, "load thread", err)
-		return
+	key := threadKey{site: site.ID, path: path, sort: sort, cursor: cursor, lang: lang, limit: limit}
+	entry := h.threads.get(key)
+	if entry == nil {
+		var err error
+		if entry, err = h.loadThread(r, site, key); errors.Is(err, store.ErrInvalidSort) {
+			writeError(w, http.StatusBadRequest, "invalid_field", "cursor is not valid for this sort; start again without it", "cursor")
+			return
+		} else if err != nil {
+			h.internal(w, r, "load thread", err)
+			return
+		}
+		h.threads.put(key, entry)
 	}
 	if cursor == "" {
 		h.Views.Add(site.ID, path)
 	}
-	if m := h.Messages; m != nil && q.Get("lang") != "" {
-		if tag, msgs, ok := m(q.Get("lang")); ok {
-			resp.I18n = &wireMessages{Lang: tag, Messages: msgs}
+	if entry.hasVotes {
+		votes, err := h.Store.VotesOnPage(r.Context(), entry.pageID, h.voter(r))
+		if err != nil {
+			h.internal(w, r, "load votes", err)
+			return
+		}
+		if len(votes) > 0 {
+			mine := *entry.resp
+			mine.MyVotes = make(map[string]int, len(votes))
+			for id, v := range votes {
+				mine.MyVotes[strconv.FormatInt(id, 10)] = v
+			}
+			writeCacheable(w, r, &mine)
+			return
 		}
 	}
-	writeCacheable(w, r, resp)
+	writeEncoded(w, r, entry.body, entry.gz, entry.etag)
 }
 
 func parseLimit(s string) (int, error) {
@@ -93,38 +112,47 @@ func parseLimit(s string) (int, error) {
 	return n, nil
 }
 
-func (h *Handler) loadThread(r *http.Request, site *model.Site, path, sort, cursor string, limit int) (*threadResponse, error) {
+// loadThread reads a thread from the database into a cache entry that
+// holds everything but the caller's own votes.
+func (h *Handler) loadThread(r *http.Request, site *model.Site, k threadKey) (*cachedThread, error) {
 	ctx := r.Context()
+	gen := h.threads.generation(site.ID)
 	resp := &threadResponse{
-		Site: site.Host, Page: wirePage{Path: path}, Comments: []wireComment{}, Sort: sort,
+		Site: site.Host, Page: wirePage{Path: k.path}, Comments: []wireComment{}, Sort: k.sort,
 		MyVotes: map[string]int{}, Settings: site.Settings,
 	}
-	page, count, err := h.Store.PageByPath(ctx, site.ID, path)
-	if errors.Is(err, store.ErrNotFound) {
-		return resp, nil
+	if k.lang != "" {
+		if tag, msgs, ok := h.Messages(k.lang); ok {
+			resp.I18n = &wireMessages{Lang: tag, Messages: msgs}
+		}
 	}
-	if err != nil {
+	entry := &cachedThread{resp: resp, gen: gen}
+	page, count, err := h.Store.PageByPath(ctx, site.ID, k.path)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
-	resp.Page = wirePage{Path: page.Path, Title: page.Title, Locked: page.Locked, CommentCount: count}
-	tp, err := h.Store.Thread(ctx, store.ThreadQuery{PageID: page.ID, Sort: sort, Cursor: cursor, Limit: limit})
-	if err != nil {
+	if page != nil {
+		resp.Page = wirePage{Path: page.Path, Title: page.Title, Locked: page.Locked, CommentCount: count}
+		tp, err := h.Store.Thread(ctx, store.ThreadQuery{PageID: page.ID, Sort: k.sort, Cursor: k.cursor, Limit: k.limit})
+		if err != nil {
+			return nil, err
+		}
+		for i := range tp.Comments {
+			resp.Comments = append(resp.Comments, publicComment(&tp.Comments[i]))
+		}
+		if tp.NextCursor != "" {
+			resp.NextCursor = &tp.NextCursor
+		}
+		entry.pageID = page.ID
+		if entry.hasVotes, err = h.Store.PageHasVotes(ctx, page.ID); err != nil {
+			return nil, err
+		}
+	}
+	if entry.body, entry.etag, err = encode(resp); err != nil {
 		return nil, err
 	}
-	for i := range tp.Comments {
-		resp.Comments = append(resp.Comments, publicComment(&tp.Comments[i]))
-	}
-	if tp.NextCursor != "" {
-		resp.NextCursor = &tp.NextCursor
-	}
-	votes, err := h.Store.VotesOnPage(ctx, page.ID, h.voter(r))
-	if err != nil {
-		return nil, err
-	}
-	for id, v := range votes {
-		resp.MyVotes[strconv.FormatInt(id, 10)] = v
-	}
-	return resp, nil
+	entry.gz = gzipped(entry.body)
+	return entry, nil
 }
 
 // voter identifies a guest voter without a cookie: a keyed hash of the
@@ -133,28 +161,54 @@ func (h *Handler) voter(r *http.Request) []byte {
 	return h.Sealer.VoterHash(h.ClientIP(r), r.UserAgent())
 }
 
-// writeCacheable answers with a strong ETag over the exact bytes, or 304
-// when the client already has them. Caches must revalidate every time: a
-// thread changes whenever someone comments.
-func writeCacheable(w http.ResponseWriter, r *http.Request, v any) {
+// encode returns the JSON body of v and its strong ETag.
+func encode(v any) ([]byte, string, error) {
 	body, err := json.Marshal(v)
+	if err != nil {
+		return nil, "", err
+	}
+	body = append(body, '\n')
+	sum := sha256.Sum256(body)
+	return body, `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`, nil
+}
+
+// writeCacheable encodes v and answers as writeEncoded does.
+func writeCacheable(w http.ResponseWriter, r *http.Request, v any) {
+	body, etag, err := encode(v)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "internal", "something went wrong on our side", "")
 		return
 	}
-	sum := sha256.Sum256(body)
-	etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+	var gz []byte
+	if acceptsGzip(r) {
+		gz = gzipped(body)
+	}
+	writeEncoded(w, r, body, gz, etag)
+}
+
+// writeEncoded answers with a strong ETag over the exact bytes, or 304 when
+// the client already has them, gzip-compressed (gz, when not nil) for
+// clients that accept it. Caches must revalidate every time: a thread
+// changes whenever someone comments.
+func writeEncoded(w http.ResponseWriter, r *http.Request, body, gz []byte, etag string) {
 	h := w.Header()
-	h.Set("ETag", etag)
+	h.Add("Vary", "Accept-Encoding")
 	h.Set("Cache-Control", "no-cache")
+	if gz != nil && acceptsGzip(r) {
+		body = gz
+		etag = etag[:len(etag)-1] + `-gz"` // a strong ETag names one representation
+		h.Set("Content-Encoding", "gzip")
+	}
+	h.Set("ETag", etag)
 	if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
+		h.Del("Content-Encoding")
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
 	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(len(body)+1))
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
-	w.Write(append(body, '\n'))
+	w.Write(body)
 }
 
 // etagMatches implements If-None-Match's list and weak comparison.
