@@ -28,7 +28,9 @@ func startParley(b *testing.B) string {
 	vars := map[string]string{"PARLEY_LISTEN": addr, "PARLEY_DATA_DIR": b.TempDir(), "PARLEY_WRITE_RATE": "0", "PARLEY_LOG_LEVEL": "error"}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- cli.Run(ctx, []string{"serve"}, func(k string) string { return vars[k] }, io.Discard, io.Discard) }()
+	go func() {
+		done <- cli.Run(ctx, []string{"serve"}, func(k string) string { return vars[k] }, io.Discard, io.Discard)
+	}()
 	b.Cleanup(func() { cancel(); <-done })
 	base := "http://" + addr
 	for i := 0; ; i++ {
