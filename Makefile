@@ -15,7 +15,7 @@ run:
 test:
 	$(GO) test -count=1 ./...
 
-# The same, but PostgreSQL and the browser are required instead of skipped.
+# The same, but PostgreSQL is required instead of skipped.
 test-pg:
 	PARLEY_TEST_REQUIRE_PG=1 $(GO) test -count=1 ./...
 
@@ -31,4 +31,5 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 e2e:
+	cd e2e && npm ci --no-audit --no-fund --loglevel=error
 	PARLEY_E2E_REQUIRED=1 $(GO) test -count=1 ./e2e/...

@@ -450,7 +450,7 @@ func TestAnonymousAndRequiredEmail(t *testing.T) {
 			t.Errorf("missing required email: %d %s", r.status, r.raw)
 		}
 		r = e.do(req{method: "POST", path: "/api/v1/comments", body: newComment("hi", map[string]any{"email": "x@example.com"})})
-		if r.status != 201 || r.str("comment.author.name") != "Anonymous" {
+		if r.status != 201 || r.get("comment.author") == nil || r.str("comment.author.name") != "" {
 			t.Errorf("anonymous comment: %d %s", r.status, r.raw)
 		}
 	})

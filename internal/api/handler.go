@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -20,7 +21,7 @@ const MaxBodyBytes = 64 << 10
 // Messages returns the widget's translations for a language, if it has
 // them; the thread response carries them so that only the needed language
 // travels.
-type Messages func(lang string) (tag string, msgs []byte, ok bool)
+type Messages func(lang string) (tag string, msgs json.RawMessage, ok bool)
 
 // Deps are what the API needs.
 type Deps struct {

@@ -84,9 +84,9 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 	h := api.New(api.Deps{
 		Store: st, Comments: comment.NewService(st, markup.New(), now), Sealer: sealer, Views: e.views,
 		ClientIP: clientip.New(nil).IP, WriteRate: opts.writeRate, Burst: opts.burst, Log: log, Now: now,
-		Messages: func(lang string) (string, []byte, bool) {
+		Messages: func(lang string) (string, json.RawMessage, bool) {
 			if lang == "de" {
-				return "de", []byte(`{"reply":"Antworten"}`), true
+				return "de", json.RawMessage(`{"reply":"Antworten"}`), true
 			}
 			return "", nil, false
 		},

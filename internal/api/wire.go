@@ -51,11 +51,9 @@ func publicComment(c *model.Comment) wireComment {
 		w.HTML, w.EditedAt = "", nil
 		return w
 	}
-	name := c.GuestName
-	if name == "" {
-		name = "Anonymous"
-	}
-	w.Author = &wireAuthor{Name: name, Website: c.GuestWebsite}
+	// An anonymous author has an empty name: the widget shows "Anonymous"
+	// in the reader's language.
+	w.Author = &wireAuthor{Name: c.GuestName, Website: c.GuestWebsite}
 	return w
 }
 

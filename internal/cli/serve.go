@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/assets"
 	"github.com/parleyhq/parley/internal/clientip"
 	"github.com/parleyhq/parley/internal/comment"
 	"github.com/parleyhq/parley/internal/markup"
@@ -18,6 +19,7 @@ import (
 	"github.com/parleyhq/parley/internal/server"
 	"github.com/parleyhq/parley/internal/stats"
 	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/web/widget"
 )
 
 // DemoSite is the host of the demo site created on a fresh data directory.
@@ -59,12 +61,18 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Sealer:    a.sealer,
 		Views:     views,
 		ClientIP:  clientip.New(cfg.TrustedProxies).IP,
+		Messages:  widget.Messages,
 		WriteRate: cfg.WriteRate,
 		Burst:     cfg.WriteBurst,
 		Log:       a.log,
 		Now:       now,
 	})
 	surfaces := []server.Mounter{apiHandler}
+	assetHandler, err := assets.New(assets.Options{PublicURL: cfg.PublicURL, DemoSite: DemoSite, NoDemo: !cfg.Demo})
+	if err != nil {
+		return err
+	}
+	surfaces = append(surfaces, assetHandler)
 	handler := server.Handler(a.log, a.store, surfaces...)
 
 	ln, err := net.Listen("tcp", cfg.Listen)

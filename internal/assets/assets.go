@@ -1,0 +1,151 @@
+package assets
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/parleyhq/parley/web/widget"
+)
+
+// Cache lifetimes. The plain URL is what host pages embed, so a release reaches readers within
+// five minutes; the hashed URL never changes content and may be cached for a year.
+const (
+	cachePlain  = "public, max-age=300"
+	cacheHashed = "public, max-age=31536000, immutable"
+)
+
+// Options configures the handler.
+type Options struct {
+	// PublicURL is the external base URL of this Parley instance ("https://comments.example.com",
+	// possibly with a path prefix). The demo page loads the widget from it; empty means the
+	// page's own origin.
+	PublicURL string
+	// DemoSite is the site (host) the demo page's thread belongs to, set as data-site. Empty
+	// leaves the widget's default, the demo page's own host.
+	DemoSite string
+	// NoDemo leaves /demo out (PARLEY_DEMO=false).
+	NoDemo bool
+}
+
+// Handler serves the widget script and the demo page. It is safe for concurrent use.
+type Handler struct {
+	hash string // first 12 hex digits of the SHA-256 of the script
+	raw  []byte
+	gz   []byte
+	demo demoPage
+	// noDemo leaves /demo unregistered.
+	noDemo bool
+}
+
+// New assembles the widget, compresses it and renders the demo page. It fails only on an
+// unusable PublicURL or a broken embedded widget.
+func New(opts Options) (*Handler, error) {
+	js, err := widget.Script()
+	if err != nil {
+		return nil, fmt.Errorf("assets: %w", err)
+	}
+	sum := sha256.Sum256(js)
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if _, err := zw.Write(js); err != nil {
+		return nil, fmt.Errorf("assets: gzip: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("assets: gzip: %w", err)
+	}
+	h := &Handler{hash: hex.EncodeToString(sum[:])[:12], raw: js, gz: buf.Bytes(), noDemo: opts.NoDemo}
+	if h.demo, err = newDemoPage(opts); err != nil {
+		return nil, fmt.Errorf("assets: %w", err)
+	}
+	return h, nil
+}
+
+// Register adds the routes: GET (and HEAD) /js/parley.js, /js/parley.HASH.js and /demo.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /js/parley.js", h.script(cachePlain))
+	mux.HandleFunc("GET "+h.HashedPath(), h.script(cacheHashed))
+	if !h.noDemo {
+		mux.HandleFunc("GET /demo", h.demo.serve)
+	}
+}
+
+// HashedPath returns the path of the immutable, content-hashed script, "/js/parley.HASH.js".
+func (h *Handler) HashedPath() string { return "/js/parley." + h.hash + ".js" }
+
+// script serves the widget, gzip-compressed when the client accepts it, with a strong ETag per
+// encoding so a cache never answers one encoding with the other.
+func (h *Handler) script(cacheControl string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		hdr := w.Header()
+		hdr.Set("Content-Type", "text/javascript; charset=utf-8")
+		hdr.Set("Cache-Control", cacheControl)
+		hdr.Set("Vary", "Accept-Encoding")
+		hdr.Set("X-Content-Type-Options", "nosniff")
+		// Host pages on other origins load this script; a same-origin resource policy would block it.
+		hdr.Set("Cross-Origin-Resource-Policy", "cross-origin")
+		body, etag := h.raw, `"`+h.hash+`"`
+		gz := acceptsGzip(r.Header.Get("Accept-Encoding"))
+		if gz {
+			body, etag = h.gz, `"`+h.hash+`-gz"`
+		}
+		hdr.Set("ETag", etag)
+		if etagMatches(r.Header.Get("If-None-Match"), etag) {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		if gz {
+			hdr.Set("Content-Encoding", "gzip")
+		}
+		hdr.Set("Content-Length", strconv.Itoa(len(body)))
+		if r.Method == http.MethodHead {
+			return
+		}
+		_, _ = w.Write(body)
+	}
+}
+
+// acceptsGzip reports whether an Accept-Encoding header allows gzip: listed (or "*") with a
+// quality above zero.
+func acceptsGzip(header string) bool {
+	star := false
+	for part := range strings.SplitSeq(header, ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		coding = strings.ToLower(strings.TrimSpace(coding))
+		ok := qualityAboveZero(params)
+		switch coding {
+		case "gzip", "x-gzip":
+			return ok
+		case "*":
+			star = ok
+		}
+	}
+	return star
+}
+
+func qualityAboveZero(params string) bool {
+	for p := range strings.SplitSeq(params, ";") {
+		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+		if strings.EqualFold(strings.TrimSpace(k), "q") {
+			q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			return err == nil && q > 0
+		}
+	}
+	return true
+}
+
+// etagMatches implements the weak comparison If-None-Match uses.
+func etagMatches(header, etag string) bool {
+	for tag := range strings.SplitSeq(header, ",") {
+		tag = strings.TrimSpace(tag)
+		if tag == "*" || strings.TrimPrefix(tag, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,628 @@
+// Parley comment widget. Vanilla ES2020, no dependencies, no build step.
+//
+// Privacy rules this file must keep (see docs/embedding.md):
+//  - every request goes to the Parley origin the script came from, with credentials omitted;
+//  - nothing is written to cookies or storage for a reader: localStorage only when the visitor
+//    ticks "remember my details", sessionStorage only after the visitor posts (edit tokens);
+//  - the only HTML inserted as markup is server-sanitized (comment.html, preview html); every
+//    other string goes through textContent or setAttribute.
+//
+// The Go package web/widget replaces the two placeholders below at startup: the English
+// messages (i18n/en.json) and the stylesheet (parley.css).
+(() => {
+'use strict';
+const S = document.currentScript || document.querySelector('script[src*="/js/parley"]');
+// window.parley is the #parley element by named access until the widget defines its API.
+if (!S || (window.parley && window.parley.load)) return;
+const BASE = new URL('..', S.src).href.replace(/\/$/, '');
+const EN = __PARLEY_EN__;
+const CSS = __PARLEY_CSS__;
+const KEY_AUTHOR = 'parley.author';
+const KEY_EDIT = 'parley.edit';
+const RTL = /^(ar|he|fa|ur|ps|yi|dv|ku|sd|ug)\b/i;
+const DS = S.dataset;
+
+const cfg = {site: DS.site || location.host, theme: DS.theme || 'auto', target: DS.target || 'parley'};
+let M = EN, LOC = 'en', PR = new Intl.PluralRules('en');
+let root, main, live, list, moreBtn, countEl;
+let data, comments, kids, myVotes, sort = 'oldest', gen = 0, uidN = 0, author = {}, styled = false;
+
+// ---------- small helpers ----------
+
+// h builds an element. It never parses markup: text goes through textContent and text nodes.
+const h = (tag, props, ...children) => {
+  const el = document.createElement(tag);
+  for (const k in props) {
+    const v = props[k];
+    if (v == null || v === false) continue;
+    if (k === 'text') el.textContent = v;
+    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else el.setAttribute(k === 'cls' ? 'class' : k, v === true ? '' : v);
+  }
+  el.append(...children.filter((c) => c != null && c !== false));
+  return el;
+};
+const uid = () => 'parley-' + ++uidN;
+
+const t = (key, vars = {}) => {
+  let m = M[key] ?? EN[key];
+  if (typeof m === 'object') m = m[PR.select(vars.n)] ?? m.other;
+  return m.replace(/\{(\w+)\}/g, (_, k) => (typeof vars[k] === 'number' ? vars[k].toLocaleString(LOC) : vars[k] ?? ''));
+};
+
+// store reads (val undefined), writes (an object) or erases (null) one key; storage may be
+// disabled or full, and the widget must work without it.
+const store = (kind, key, val) => {
+  try {
+    const s = window[kind];
+    if (val === undefined) return JSON.parse(s.getItem(key));
+    if (val === null) s.removeItem(key);
+    else s.setItem(key, JSON.stringify(val));
+  } catch (e) { /* storage unavailable */ }
+  return null;
+};
+
+const api = async (method, path, body, token) => {
+  const headers = {};
+  if (body) headers['Content-Type'] = 'application/json';
+  if (token) headers['X-Parley-Edit-Token'] = token;
+  let r;
+  try {
+    r = await fetch(BASE + '/api/v1/' + path, {method, headers, body: body && JSON.stringify(body), credentials: 'omit'});
+  } catch (e) {
+    throw {message: t('errNetwork')};
+  }
+  if (r.status === 204) return {};
+  const j = await r.json().catch(() => ({}));
+  if (!r.ok) throw j.error || {message: t('errGeneric')};
+  return j;
+};
+
+const say = (msg) => {
+  // Clearing first makes screen readers announce a repeated message again.
+  live.textContent = '';
+  setTimeout(() => { live.textContent = msg; }, 50);
+};
+
+const chars = (s) => [...s].length;
+
+// setLang switches to the messages the server sent; Intl formatting uses the page's full tag
+// (de-AT) when it is a valid one, else the tag the server matched (de).
+const setLang = (tag, matched, msgs) => {
+  M = msgs || EN;
+  LOC = 'en';
+  if (msgs) {
+    try {
+      LOC = Intl.getCanonicalLocales(tag.replace(/_/g, '-'))[0];
+    } catch (e) {
+      LOC = matched;
+    }
+  }
+  PR = new Intl.PluralRules(LOC);
+};
+
+// ---------- times ----------
+
+const exact = (iso) => new Date(iso).toLocaleString(LOC, {dateStyle: 'long', timeStyle: 'short'});
+const UNITS = [['year', 31536e3], ['month', 2592e3], ['week', 604800], ['day', 86400], ['hour', 3600], ['minute', 60], ['second', 1]];
+const ago = (iso) => {
+  const s = (Date.parse(iso) - Date.now()) / 1e3;
+  const rtf = new Intl.RelativeTimeFormat(LOC, {numeric: 'auto'});
+  if (Math.abs(s) < 45) return rtf.format(0, 'second');
+  for (const [u, n] of UNITS) if (Math.abs(s) >= n) return rtf.format(Math.round(s / n), u);
+  return rtf.format(0, 'second');
+};
+const timeEl = (iso) => h('time', {datetime: iso, title: exact(iso), text: ago(iso)});
+
+// ---------- edit tokens (sessionStorage, written only after posting) ----------
+
+const tokens = () => store('sessionStorage', KEY_EDIT) || {};
+const ownToken = (id) => {
+  const e = tokens()[id];
+  return e && Date.parse(e.u) > Date.now() ? e : null;
+};
+const saveToken = (id, entry) => {
+  const all = tokens();
+  for (const k in all) if (Date.parse(all[k].u) <= Date.now()) delete all[k];
+  if (entry) all[id] = entry;
+  else delete all[id];
+  store('sessionStorage', KEY_EDIT, Object.keys(all).length ? all : null);
+};
+
+// ---------- styles and theme ----------
+
+const injectCSS = () => {
+  if (styled) return;
+  styled = true;
+  // A constructed stylesheet is not blocked by a host page's strict CSP; <style> is the fallback.
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(CSS);
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  } catch (e) {
+    document.head.append(h('style', {id: 'parley-css'}, CSS));
+  }
+};
+const dark = matchMedia('(prefers-color-scheme: dark)');
+const applyTheme = () => root && root.setAttribute('data-theme', cfg.theme === 'dark' || (cfg.theme !== 'light' && dark.matches) ? 'dark' : 'light');
+if (dark.addEventListener) dark.addEventListener('change', applyTheme);
+
+// ---------- thread state ----------
+
+const index = (list) => {
+  for (const c of list) comments.set(c.id, c);
+  for (const c of list) {
+    const p = c.parentId != null && comments.has(c.parentId) ? c.parentId : 0;
+    if (!kids.has(p)) kids.set(p, []);
+    kids.get(p).push(c.id);
+  }
+};
+const maxDepth = () => Math.max(1, (data.settings && data.settings.maxDepth) || 5);
+const locked = () => data.page && data.page.locked;
+const nameOf = (c) => (c && c.author && c.author.name) || t('anonymous');
+
+const setCount = (delta) => {
+  data.page.commentCount = Math.max(0, (data.page.commentCount || 0) + delta);
+  countEl.textContent = t('comments', {n: data.page.commentCount});
+};
+
+// ---------- rendering ----------
+
+const hue = (s) => {
+  let x = 0;
+  for (const ch of s) x = (x * 31 + ch.codePointAt(0)) % 360;
+  return x;
+};
+
+// voteBox shows the score between the two vote buttons; a vote updates it in place so the
+// pressed button keeps keyboard focus.
+const voteBox = (c) => {
+  const score = h('span', {cls: 'p-score'});
+  const btn = (v) => h('button', {type: 'button', cls: 'p-vote', 'aria-label': t(v > 0 ? 'upvote' : 'downvote'), text: v > 0 ? '▲' : '▼', onclick: () => vote(v)});
+  const up = btn(1), down = btn(-1);
+  const show = () => {
+    score.textContent = (c.score || 0).toLocaleString(LOC);
+    up.setAttribute('aria-pressed', String(myVotes[c.id] === 1));
+    down.setAttribute('aria-pressed', String(myVotes[c.id] === -1));
+  };
+  const vote = async (v) => {
+    try {
+      const r = await api('POST', 'comments/' + c.id + '/vote', {value: myVotes[c.id] === v ? 0 : v});
+      c.score = r.score;
+      myVotes[c.id] = r.myVote;
+      show();
+    } catch (e) {
+      say(e.message || t('errGeneric'));
+    }
+  };
+  show();
+  return h('span', {cls: 'p-votes'}, up, score, down);
+};
+
+const commentEl = (c, depth) => {
+  const li = h('li', {cls: 'p-c' + (c.sticky ? ' p-sticky' : '') + (c.status === 'pending' ? ' p-pending' : ''), id: 'comment-' + c.id, tabindex: '-1', 'data-depth': depth});
+  li.append(bodyEl(c, depth));
+  return li;
+};
+
+const bodyEl = (c, depth) => {
+  if (c.deleted) return h('article', {cls: 'p-body', 'aria-label': t('deleted')}, h('p', {cls: 'p-gone', text: t('deleted')}));
+  const name = nameOf(c);
+  const site = c.author && c.author.website;
+  const who = /^https?:\/\//i.test(site || '')
+    ? h('a', {cls: 'p-name', href: site, rel: 'nofollow ugc noopener noreferrer', dir: 'auto', text: name})
+    : h('span', {cls: 'p-name', dir: 'auto', text: name});
+  const av = h('span', {cls: 'p-av', 'aria-hidden': 'true', text: [...name][0].toUpperCase()});
+  av.style.setProperty('--p-h', hue(name));
+  const parent = comments.get(c.parentId);
+  const text = h('div', {cls: 'p-text', dir: 'auto'});
+  text.innerHTML = c.html; // sanitized by the server; the only markup the widget inserts
+  return h('article', {cls: 'p-body', 'aria-label': name},
+    h('header', {cls: 'p-meta'}, av, who,
+      h('a', {cls: 'p-time', href: '#comment-' + c.id}, timeEl(c.createdAt)),
+      c.editedAt && h('span', {cls: 'p-tag', title: exact(c.editedAt), text: t('edited')}),
+      c.sticky && h('span', {cls: 'p-tag p-pin', text: t('pinned')})),
+    depth > maxDepth() && parent && h('a', {cls: 'p-re', href: '#comment-' + parent.id, text: t('inReplyTo', {name: nameOf(parent)})}),
+    text,
+    c.status === 'pending' && h('p', {cls: 'p-note', text: t('pending')}),
+    actions(c, depth));
+};
+
+const actions = (c, depth) => {
+  const bar = h('div', {cls: 'p-acts'});
+  if (c.status !== 'pending') bar.append(voteBox(c));
+  if (!locked() && c.status !== 'pending') {
+    bar.append(h('button', {type: 'button', cls: 'p-btn p-link', text: t('reply'), onclick: (e) => openReply(c, depth, e.currentTarget)}));
+  }
+  const own = ownToken(c.id);
+  if (own) {
+    bar.append(h('button', {type: 'button', cls: 'p-btn p-link', text: t('edit'), onclick: () => openEdit(c, depth)}));
+    let armed = 0;
+    const del = h('button', {type: 'button', cls: 'p-btn p-link p-danger', text: t('delete'), onclick: () => {
+      if (!armed) {
+        del.textContent = t('confirmDelete');
+        armed = setTimeout(() => { armed = 0; del.textContent = t('delete'); }, 5e3);
+        return;
+      }
+      clearTimeout(armed);
+      remove(c);
+    }});
+    bar.append(del);
+  }
+  return bar;
+};
+
+// place inserts a comment's element and, recursively, its replies. Replies nest visually up to
+// maxDepth; deeper ones continue in the same list and show an "in reply to" link instead.
+const place = (ol, id, depth, before) => {
+  const c = comments.get(id);
+  const li = commentEl(c, depth);
+  ol.insertBefore(li, before || null);
+  const sub = depth < maxDepth() ? h('ol', {cls: 'p-list p-kids'}) : ol;
+  for (const k of kids.get(id) || []) place(sub, k, depth + 1, sub === ol ? before : null);
+  if (sub !== ol && sub.firstChild) li.append(sub);
+  return li;
+};
+
+const renderList = () => {
+  const ol = h('ol', {cls: 'p-list'});
+  for (const id of kids.get(0) || []) place(ol, id, 1);
+  list.replaceChildren(ol.firstChild ? ol : h('p', {cls: 'p-empty', text: t('empty')}));
+  moreBtn.hidden = !data.nextCursor;
+};
+
+const render = () => {
+  const sel = h('select', {id: uid(), onchange: (e) => { sort = e.target.value; reload(true); }},
+    ...['oldest', 'newest', 'top'].map((s) => h('option', {value: s, selected: s === sort, text: t(s)})));
+  countEl = h('h2', {cls: 'p-count', text: t('comments', {n: data.page.commentCount || 0})});
+  list = h('div', {cls: 'p-thread'});
+  moreBtn = h('button', {type: 'button', cls: 'p-btn p-more', text: t('loadMore'), onclick: more});
+  main.replaceChildren(
+    h('div', {cls: 'p-head'}, countEl, h('label', {cls: 'p-sort'}, t('sortBy') + ' ', sel)),
+    locked() ? h('p', {cls: 'p-notice', role: 'note', text: t('locked')}) : editor({}),
+    list, moreBtn);
+  renderList();
+  highlight();
+};
+
+const status = (msg, retry) => {
+  main.replaceChildren(h('p', {cls: 'p-notice', text: msg}),
+    retry && h('button', {type: 'button', cls: 'p-btn', text: t('retry'), onclick: () => retry()}));
+};
+
+// ---------- loading ----------
+
+const fetchThread = (cursor) => {
+  const q = new URLSearchParams({site: cfg.site, path: cfg.page, sort});
+  if (cursor) q.set('cursor', cursor);
+  if (!/^en\b/i.test(cfg.lang)) q.set('lang', cfg.lang);
+  return api('GET', 'thread?' + q);
+};
+
+// reload fetches the first page of the thread; listOnly (a sort change) keeps the header and
+// the editor with whatever the visitor has typed.
+const reload = async (listOnly) => {
+  const my = ++gen;
+  main.setAttribute('aria-busy', 'true');
+  try {
+    const d = await fetchThread();
+    if (my !== gen) return;
+    data = d;
+    d.page = d.page || {};
+    comments = new Map();
+    kids = new Map([[0, []]]);
+    myVotes = d.myVotes || {};
+    index(d.comments || []);
+    if (d.sort) sort = d.sort;
+    if (listOnly === true) {
+      countEl.textContent = t('comments', {n: d.page.commentCount || 0});
+      return renderList();
+    }
+    const i = d.i18n;
+    setLang(cfg.lang, i && i.lang, i && i.messages);
+    root.lang = i && i.messages ? i.lang : 'en';
+    root.dir = RTL.test(root.lang) ? 'rtl' : 'ltr';
+    root.setAttribute('aria-label', t('region'));
+    render();
+  } catch (e) {
+    if (my === gen) status(t('loadError'), reload);
+  } finally {
+    if (my === gen) main.removeAttribute('aria-busy');
+  }
+};
+
+const more = async () => {
+  moreBtn.disabled = true;
+  try {
+    const d = await fetchThread(data.nextCursor);
+    const fresh = (d.comments || []).filter((c) => !comments.has(c.id));
+    Object.assign(myVotes, d.myVotes);
+    const rootsBefore = (kids.get(0) || []).length;
+    index(fresh);
+    data.nextCursor = d.nextCursor;
+    const ol = list.querySelector('.p-list');
+    const added = (kids.get(0) || []).slice(rootsBefore);
+    for (const id of added) place(ol, id, 1);
+    moreBtn.hidden = !d.nextCursor;
+    if (added.length) document.getElementById('comment-' + added[0]).focus();
+  } catch (e) {
+    say(e.message || t('errGeneric'));
+  } finally {
+    moreBtn.disabled = false;
+  }
+};
+
+// load (re)renders the thread; single-page apps call it after client-side navigation.
+const load = (opts = {}) => {
+  cfg.page = opts.page || DS.page || location.pathname;
+  cfg.title = opts.title || (opts.page ? '' : DS.title) || document.title;
+  cfg.lang = opts.lang || DS.lang || document.documentElement.lang || 'en';
+  if (opts.theme) cfg.theme = opts.theme;
+  if (opts.target) cfg.target = opts.target;
+  const target = document.getElementById(cfg.target);
+  counts();
+  if (!target) return;
+  injectCSS();
+  live = h('div', {cls: 'p-sr', role: 'status', 'aria-live': 'polite'});
+  main = h('div', {'aria-busy': 'true'}, h('p', {cls: 'p-notice', text: t('loading')}));
+  root = h('section', {cls: 'parley'}, main, live);
+  applyTheme();
+  target.replaceChildren(root);
+  sort = 'oldest';
+  reload();
+};
+
+// ---------- editor ----------
+
+const field = (label, attrs, hint) => {
+  const id = uid();
+  const err = h('p', {cls: 'p-err', id: id + 'e', hidden: true});
+  const input = h('input', {id, 'aria-describedby': id + 'e', ...attrs});
+  return {input, err, el: h('div', {cls: 'p-field'}, h('label', {for: id}, label, hint && h('small', {text: ' (' + hint + ')'})), input, err)};
+};
+
+// editor returns a form for a new comment ({}), a reply ({parent, depth}) or an edit ({edit}).
+const editor = ({parent, depth, edit, onClose}) => {
+  const s = data.settings || {};
+  const max = s.maxLength || 1e4;
+  const id = uid();
+  const saved = store('localStorage', KEY_AUTHOR);
+  const who = saved || author;
+  const err = h('p', {cls: 'p-err', id: id + 'e', hidden: true});
+  const counter = h('span', {cls: 'p-counter', id: id + 'c'});
+  const label = parent ? t('replyTo', {name: nameOf(parent)}) : t('yourComment');
+  const ta = h('textarea', {id, name: 'text', rows: parent || edit ? 3 : 4, placeholder: label + '…', dir: 'auto', 'aria-describedby': id + 'c ' + id + 'e', required: true});
+  ta.value = edit ? edit.text : '';
+  const pv = h('div', {cls: 'p-preview p-text', hidden: true, tabindex: '0', 'aria-live': 'polite'});
+  const fields = {text: {input: ta, err}};
+  const guest = !edit && h('div', {cls: 'p-guest'});
+  let remember;
+  if (guest) {
+    fields['author.name'] = field(t('name'), {name: 'name', autocomplete: 'name', maxlength: 100, required: !s.allowAnonymous}, s.allowAnonymous && t('optional'));
+    fields['author.email'] = field(t('email'), {name: 'email', type: 'email', dir: 'ltr', autocomplete: 'email', required: !!s.requireEmail}, t(s.requireEmail ? 'emailHint' : 'emailOptional'));
+    fields['author.website'] = field(t('website'), {name: 'website', type: 'url', dir: 'ltr', autocomplete: 'url', placeholder: 'https://'}, t('optional'));
+    fields['author.name'].input.value = who.name || '';
+    fields['author.email'].input.value = who.email || '';
+    fields['author.website'].input.value = who.website || '';
+    remember = h('input', {type: 'checkbox', id: id + 'r', checked: !!saved, onchange: () => {
+      if (!remember.checked) store('localStorage', KEY_AUTHOR, null);
+    }});
+    guest.append(fields['author.name'].el, fields['author.email'].el, fields['author.website'].el,
+      h('div', {cls: 'p-check'}, remember, h('label', {for: id + 'r', text: t('remember')})));
+  }
+  const count = () => {
+    const n = chars(ta.value);
+    counter.textContent = n.toLocaleString(LOC) + ' / ' + max.toLocaleString(LOC);
+    counter.classList.toggle('p-over', n > max);
+  };
+  ta.addEventListener('input', count);
+  count();
+  const pvBtn = h('button', {type: 'button', cls: 'p-btn p-link', 'aria-pressed': 'false', text: t('preview'), onclick: async () => {
+    const on = pv.hidden;
+    pvBtn.setAttribute('aria-pressed', String(on));
+    pvBtn.textContent = t(on ? 'write' : 'preview');
+    pv.hidden = !on;
+    ta.hidden = on;
+    if (!on) return ta.focus();
+    pv.textContent = '';
+    if (!ta.value.trim()) return (pv.textContent = t('nothingToPreview'));
+    try {
+      pv.innerHTML = (await api('POST', 'preview', {site: cfg.site, text: ta.value})).html; // sanitized by the server
+    } catch (e) {
+      pv.textContent = e.message || t('errGeneric');
+    }
+  }});
+  const submitBtn = h('button', {type: 'submit', cls: 'p-btn p-primary', text: t(edit ? 'save' : 'post')});
+  const f = h('form', {cls: parent || edit ? 'p-form' : 'p-form p-main-form', novalidate: true, 'aria-label': label},
+    h('label', {for: id, cls: 'p-sr', text: label}),
+    ta, pv, err,
+    h('div', {cls: 'p-row'}, counter, h('details', {cls: 'p-md'}, h('summary', {text: t('markdown')}), mdHelp())),
+    guest,
+    h('div', {cls: 'p-row p-end'},
+      h('small', {cls: 'p-hint', text: /Mac|iP/.test(navigator.platform) ? t('shortcut').replace('Ctrl', '⌘') : t('shortcut')}),
+      onClose && h('button', {type: 'button', cls: 'p-btn', text: t('cancel'), onclick: onClose}),
+      pvBtn, submitBtn));
+  let busy = false;
+  const showErr = (e) => {
+    const fld = fields[e.field] || fields.text;
+    fld.err.textContent = e.message || t('errGeneric');
+    fld.err.hidden = false;
+    fld.input.setAttribute('aria-invalid', 'true');
+    if (fld.input.hidden) pvBtn.click();
+    fld.input.focus();
+    say(fld.err.textContent);
+  };
+  const send = async () => {
+    if (busy) return;
+    for (const k in fields) {
+      fields[k].err.hidden = true;
+      fields[k].input.removeAttribute('aria-invalid');
+    }
+    const text = ta.value;
+    const val = (k) => fields[k].input.value.trim();
+    if (!text.trim()) return showErr({field: 'text', message: t('errText')});
+    if (chars(text) > max) return showErr({field: 'text', message: t('errLength', {max})});
+    if (guest && !s.allowAnonymous && !val('author.name')) return showErr({field: 'author.name', message: t('errName')});
+    if (guest && s.requireEmail && !val('author.email')) return showErr({field: 'author.email', message: t('errEmail')});
+    if (edit && !ownToken(edit.id)) return showErr({field: 'text', message: t('errWindow')});
+    busy = true;
+    submitBtn.disabled = true;
+    submitBtn.textContent = t('sending');
+    try {
+      if (edit) {
+        await saveEdit(edit, text);
+        onClose();
+        return;
+      }
+      const a = {};
+      for (const k of ['name', 'email', 'website']) if (val('author.' + k)) a[k] = val('author.' + k);
+      const body = {site: cfg.site, path: cfg.page, title: cfg.title, text, author: a};
+      if (parent) body.parentId = parent.id;
+      const r = await api('POST', 'comments', body);
+      author = a;
+      if (remember.checked) store('localStorage', KEY_AUTHOR, a);
+      else if (saved) store('localStorage', KEY_AUTHOR, null);
+      ta.value = '';
+      count();
+      if (pv.hidden === false) pvBtn.click();
+      added(r, text, parent, depth);
+      if (onClose) onClose(true);
+    } catch (e) {
+      showErr(e);
+    } finally {
+      busy = false;
+      submitBtn.disabled = false;
+      submitBtn.textContent = t(edit ? 'save' : 'post');
+    }
+  };
+  f.addEventListener('submit', (e) => { e.preventDefault(); send(); });
+  f.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); send(); }
+    if (e.key === 'Escape' && onClose) onClose();
+  });
+  return f;
+};
+
+const mdHelp = () => h('ul', {cls: 'p-mdhelp'},
+  ...[['**', 'mdBold', '**'], ['_', 'mdItalic', '_'], ['[', 'mdLink', '](https://…)'], ['\x60', 'mdCode', '\x60'], ['> ', 'mdQuote', ''], ['- ', 'mdList', '']]
+    .map(([a, k, b]) => h('li', {}, h('code', {dir: 'ltr', text: a + t(k) + b}))));
+
+// added puts a freshly posted comment into the thread and announces the result.
+const added = (r, text, parent, depth) => {
+  const c = r.comment;
+  saveToken(c.id, {t: r.editToken, u: r.editableUntil, x: text});
+  comments.set(c.id, c);
+  kids.set(c.id, []);
+  let li;
+  if (parent) {
+    const pli = document.getElementById('comment-' + parent.id);
+    const d = depth + 1;
+    li = commentEl(c, d);
+    if (d <= maxDepth()) {
+      let sub = pli.querySelector(':scope > .p-kids');
+      if (!sub) pli.append(sub = h('ol', {cls: 'p-list p-kids'}));
+      sub.append(li);
+    } else {
+      pli.parentNode.append(li);
+    }
+    kids.get(parent.id).push(c.id);
+  } else {
+    let ol = list.querySelector('.p-list');
+    if (!ol) list.replaceChildren(ol = h('ol', {cls: 'p-list'}));
+    li = commentEl(c, 1);
+    const firstPlain = sort === 'newest' && ol.querySelector(':scope > .p-c:not(.p-sticky)');
+    ol.insertBefore(li, firstPlain || null);
+    kids.get(0).push(c.id);
+  }
+  if (c.status !== 'pending') setCount(1);
+  li.scrollIntoView({block: 'nearest'});
+  say(t(c.status === 'pending' ? 'pending' : 'posted'));
+};
+
+const openReply = (c, depth, btn) => {
+  const li = document.getElementById('comment-' + c.id);
+  const open = li.querySelector(':scope > .p-form');
+  if (open) return open.querySelector('textarea').focus();
+  const close = () => { f.remove(); btn.focus(); };
+  const f = editor({parent: c, depth, onClose: close});
+  li.querySelector(':scope > .p-body').after(f);
+  f.querySelector('textarea').focus();
+};
+
+const openEdit = (c, depth) => {
+  const li = document.getElementById('comment-' + c.id);
+  const body = li.querySelector(':scope > .p-body');
+  const own = ownToken(c.id);
+  const f = editor({edit: {id: c.id, text: c.text ?? own.x}, onClose: () => {
+    f.replaceWith(bodyEl(comments.get(c.id), depth));
+    li.querySelector(':scope > .p-body .p-acts button:not(.p-vote)').focus();
+  }});
+  body.replaceWith(f);
+  f.querySelector('textarea').focus();
+};
+
+const saveEdit = async (e, text) => {
+  const own = ownToken(e.id);
+  const r = await api('PATCH', 'comments/' + e.id, {text}, own.t);
+  const c = Object.assign(comments.get(e.id), r.comment);
+  c.text = text;
+  saveToken(e.id, {...own, x: text});
+  say(t('updated'));
+};
+
+const remove = async (c) => {
+  const own = ownToken(c.id);
+  if (!own) return say(t('errWindow'));
+  try {
+    await api('DELETE', 'comments/' + c.id, null, own.t);
+  } catch (e) {
+    return say(e.message || t('errGeneric'));
+  }
+  saveToken(c.id, null);
+  const li = document.getElementById('comment-' + c.id);
+  if ((kids.get(c.id) || []).length) {
+    c.deleted = true;
+    li.querySelector(':scope > .p-body').replaceWith(bodyEl(c, +li.dataset.depth));
+  } else {
+    (li.previousElementSibling || li.nextElementSibling || countEl).focus?.();
+    li.remove();
+  }
+  if (c.status !== 'pending') setCount(-1);
+  say(t('removed'));
+};
+
+// ---------- permalinks ----------
+
+const highlight = () => {
+  const m = /^#comment-(\d+)$/.exec(location.hash);
+  const el = m && document.getElementById('comment-' + m[1]);
+  if (!el || !root || !root.contains(el)) return;
+  for (const o of root.querySelectorAll('.p-hl')) o.classList.remove('p-hl');
+  el.classList.add('p-hl');
+  el.scrollIntoView({block: 'center'});
+  el.focus({preventScroll: true});
+};
+addEventListener('hashchange', highlight);
+
+// ---------- count widget ----------
+
+// counts fills every [data-parley-count="/path"] with that page's count, 100 paths per request.
+const counts = () => {
+  const els = [...document.querySelectorAll('[data-parley-count]')];
+  const paths = [...new Set(els.map((e) => e.dataset.parleyCount || cfg.page))];
+  for (let i = 0; i < paths.length; i += 100) {
+    const q = new URLSearchParams({site: cfg.site});
+    for (const p of paths.slice(i, i + 100)) q.append('path', p);
+    api('GET', 'counts?' + q).then((r) => {
+      for (const e of els) {
+        const n = r.counts[e.dataset.parleyCount || cfg.page];
+        if (n != null) e.textContent = n;
+      }
+    }, () => {});
+  }
+};
+
+window.parley = {load, counts};
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => load());
+else load();
+})();
