@@ -1,0 +1,84 @@
+package importer_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/internal/importer"
+)
+
+// BenchmarkImport100k imports a generated Disqus export of 100,000
+// comments (1,000 threads, a third of them replies) into a fresh SQLite
+// database per iteration. The budget (DESIGN.md §7) is under 10 seconds
+// with memory bounded; peak-heap-MB shows the latter.
+//
+//	go test ./internal/importer -run '^$' -bench Import100k -benchtime 1x
+func BenchmarkImport100k(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "disqus-100k.xml")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := genDisqus(f, 1000, 100, false); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	st, _ := os.Stat(path)
+	b.SetBytes(st.Size())
+	b.ResetTimer()
+	for b.Loop() {
+		b.StopTimer()
+		e := openSQLite(b)
+		peak := watchHeap()
+		b.StartTimer()
+		in, _ := os.Open(path)
+		rep, err := e.im.Run(context.Background(), in, e.options(importer.Options{Size: st.Size()}), nil)
+		in.Close()
+		b.StopTimer()
+		heap := peak()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.Added != 100_000 {
+			b.Fatalf("added %d comments, want 100000 (%+v)", rep.Added, rep.SkippedByReason)
+		}
+		b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MB")
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(b.N*100_000)/b.Elapsed().Seconds(), "comments/s")
+}
+
+// watchHeap samples the live heap until the returned function is called,
+// which returns the highest value seen.
+func watchHeap() func() uint64 {
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapInuse > peak.Load() {
+				peak.Store(ms.HeapInuse)
+			}
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	})
+	return func() uint64 {
+		close(stop)
+		wg.Wait()
+		return peak.Load()
+	}
+}

@@ -1,0 +1,476 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/parleyhq/parley/internal/model"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// Sizes of the engine's bounded memory.
+const (
+	defaultBatchSize = 1000
+	cacheGeneration  = 100_000 // recent comment ids remembered (twice this at most)
+	maxSkippedKeys   = 200_000 // skipped ids remembered, to explain their replies
+	maxHeldDeleted   = 500_000 // deleted comments held back in case a reply needs them
+	progressInterval = 250 * time.Millisecond
+)
+
+// engine runs one import: it normalizes entries, resolves parents (also
+// parents that come later than their replies), and writes batches.
+type engine struct {
+	im     *Importer
+	opt    Options
+	lim    Limits
+	obs    Observer
+	report *Report
+	start  time.Time // by opt.Now
+	began  time.Time // by the wall clock, for durations
+	cutoff time.Time
+
+	bytes func() int64
+	total int64
+
+	pending []*entry
+	cache   refCache
+	dry     map[store.ImportKey]store.ImportedComment // dry run: what would be added
+	native  map[store.ImportKey]store.ImportedComment // Parley export into its own site
+	skipped map[store.ImportKey]bool
+	users   map[string]int64
+
+	waiting      map[store.ImportKey][]*entry
+	waitingBytes int64
+	spill        *spillFile
+	// held are deleted comments not stored (yet): Parley keeps a deleted
+	// comment only as the placeholder of its replies, so one is stored
+	// when a reply to it comes, and skipped at the end otherwise.
+	held map[store.ImportKey]*entry
+
+	pages     map[int64]bool
+	dryPages  map[string]bool
+	nextDryID int64
+}
+
+func newEngine(im *Importer, opt Options, obs Observer) *engine {
+	now := time.Now
+	if opt.Now != nil {
+		now = opt.Now
+	}
+	if opt.BatchSize <= 0 {
+		opt.BatchSize = defaultBatchSize
+	}
+	if opt.IPRetention <= 0 {
+		opt.IPRetention = DefaultIPRetention
+	}
+	if opt.ThreadKey == "" {
+		opt.ThreadKey = ThreadByPath
+	}
+	start := now()
+	return &engine{
+		im: im, opt: opt, lim: opt.Limits.withDefaults(), obs: obs, start: start, began: time.Now(),
+		cutoff: start.Add(-opt.IPRetention),
+		report: &Report{
+			Format: opt.Format, Site: opt.Site.Host, DryRun: opt.DryRun, StartedAt: start.UTC(),
+			AddedByStatus: map[model.Status]int{}, SkippedByReason: map[string]int{},
+			SkippedEntries: []Skip{}, Notes: map[string]int{},
+		},
+		bytes:   func() int64 { return 0 },
+		cache:   refCache{limit: cacheGeneration},
+		dry:     map[store.ImportKey]store.ImportedComment{},
+		native:  map[store.ImportKey]store.ImportedComment{},
+		skipped: map[store.ImportKey]bool{},
+		users:   map[string]int64{},
+		waiting: map[store.ImportKey][]*entry{},
+		held:    map[store.ImportKey]*entry{},
+		pages:   map[int64]bool{}, dryPages: map[string]bool{},
+	}
+}
+
+func (g *engine) run(ctx context.Context, r io.Reader) error {
+	if g.opt.ThreadKey != ThreadByPath && g.opt.ThreadKey != ThreadByID {
+		return fmt.Errorf("import: thread key must be %q or %q", ThreadByPath, ThreadByID)
+	}
+	in, err := openInput(r, g.opt.Size, g.lim, g.opt.TempDir)
+	if err != nil {
+		return err
+	}
+	defer in.cleanup()
+	defer func() {
+		if g.spill != nil {
+			g.spill.remove()
+		}
+	}()
+	g.bytes, g.total = in.counted, in.total
+	format, err := g.format(in.head)
+	if err != nil {
+		return err
+	}
+	g.report.Format = format
+
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// Room for two batches, so that parsing and rendering go on while a
+	// batch is written.
+	room := min(2*g.opt.BatchSize, 8192)
+	items := make(chan *item, room)
+	work := make(chan *item, room)
+	errc := make(chan error, 1)
+	env := &parseEnv{ctx: pctx, deliver: pipeline(pctx, items, work), limits: g.lim, tempDir: g.opt.TempDir, siteHost: g.opt.Site.Host, format: format}
+	go func() {
+		defer close(items)
+		defer close(work)
+		errc <- parseAll(env, specFor(format), in)
+	}()
+	var workers sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		workers.Go(func() {
+			for it := range work {
+				prepare(it.entry, g.lim.MaxText, g.im.render)
+				close(it.done)
+			}
+		})
+	}
+	err = g.consume(ctx, items)
+	if err != nil {
+		cancel()
+		for range items { // let the parser see the cancellation and stop
+		}
+	}
+	parseErr := <-errc
+	workers.Wait()
+	if err != nil {
+		return err
+	}
+	if err := g.flush(ctx); err != nil {
+		return err
+	}
+	if err := g.resolveWaiting(ctx); err != nil {
+		return err
+	}
+	g.skipHeld()
+	return parseErr
+}
+
+// format decides the format from the options and the content.
+func (g *engine) format(head []byte) (Format, error) {
+	detected := Detect(head)
+	if g.opt.Format == "" {
+		if detected == "" {
+			return "", errors.New("import: cannot tell the format of this file; name it (disqus, wordpress, commento, comentario, remark42, isso or parley)")
+		}
+		return detected, nil
+	}
+	if specFor(g.opt.Format).parse == nil && specFor(g.opt.Format).parseFile == nil {
+		return "", fmt.Errorf("import: unknown format %q", g.opt.Format)
+	}
+	return g.opt.Format, checkFormat(g.opt.Format, detected)
+}
+
+// consume takes entries from the parser until it is done.
+func (g *engine) consume(ctx context.Context, items <-chan *item) error {
+	tick := time.NewTicker(progressInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case it, ok := <-items:
+			if !ok {
+				return nil
+			}
+			if it.skip != nil {
+				g.report.Read++
+				g.skip(*it.skip, it.skipped)
+				continue
+			}
+			select {
+			case <-it.done:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			if err := g.add(ctx, it.entry); err != nil {
+				return err
+			}
+		case <-tick.C:
+			g.progress(false)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func (g *engine) add(ctx context.Context, e *entry) error {
+	g.report.Read++
+	if s := g.normalize(e); s != nil {
+		g.skip(*s, e.Key)
+		return nil
+	}
+	g.pending = append(g.pending, e)
+	if len(g.pending) >= g.opt.BatchSize {
+		return g.flush(ctx)
+	}
+	return nil
+}
+
+// batch is one transaction's worth of comments, parents before replies.
+type batch struct {
+	items   []store.ImportComment
+	entries []*entry
+	index   map[store.ImportKey]int
+}
+
+func newBatch() *batch { return &batch{index: map[store.ImportKey]int{}} }
+
+// flush resolves and writes the pending entries. Those whose parent is
+// not known yet wait for it.
+func (g *engine) flush(ctx context.Context) error {
+	if len(g.pending) == 0 {
+		return nil
+	}
+	entries := g.pending
+	g.pending = nil
+	found, err := g.lookup(ctx, entries)
+	if err != nil {
+		return err
+	}
+	b := newBatch()
+	for _, e := range entries {
+		if ref, ok := found[e.Key]; ok {
+			if err := g.present(e, ref, found, b); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := g.place(e, found, b, true); err != nil {
+			return err
+		}
+	}
+	return g.write(ctx, b)
+}
+
+// lookup finds which of the entries, and which of their parents, were
+// imported before (in this run or an earlier one).
+func (g *engine) lookup(ctx context.Context, entries []*entry) (map[store.ImportKey]store.ImportedComment, error) {
+	found := map[store.ImportKey]store.ImportedComment{}
+	var ask []store.ImportKey
+	asked := map[store.ImportKey]bool{}
+	nativeAsk := map[int64]int64{}
+	for _, e := range entries {
+		for _, k := range []store.ImportKey{e.Key, e.Parent} {
+			if k.ID == "" || asked[k] {
+				continue
+			}
+			asked[k] = true
+			if ref, ok := g.known(k); ok {
+				found[k] = ref
+			} else {
+				ask = append(ask, k)
+			}
+		}
+		if e.NativeID != 0 {
+			nativeAsk[e.NativeID] = e.CreatedAt.UnixMilli()
+		}
+	}
+	if len(ask) > 0 {
+		res, err := g.im.store.ImportLookup(ctx, g.opt.Site.ID, ask)
+		if err != nil {
+			return nil, err
+		}
+		for k, ref := range res {
+			found[k] = ref
+			g.cache.put(k, ref)
+		}
+	}
+	if len(nativeAsk) > 0 {
+		res, err := g.im.store.ImportNativeLookup(ctx, g.opt.Site.ID, nativeAsk)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			if ref, ok := res[e.NativeID]; ok && e.NativeID != 0 {
+				found[e.Key] = ref
+				g.native[e.Key] = ref
+			}
+		}
+	}
+	return found, nil
+}
+
+// known returns what this run knows of an imported comment.
+func (g *engine) known(k store.ImportKey) (store.ImportedComment, bool) {
+	if ref, ok := g.cache.get(k); ok {
+		return ref, true
+	}
+	if ref, ok := g.native[k]; ok {
+		return ref, true
+	}
+	ref, ok := g.dry[k]
+	return ref, ok
+}
+
+// present counts an entry that was imported before and releases the
+// replies waiting for it.
+func (g *engine) present(e *entry, ref store.ImportedComment, found map[store.ImportKey]store.ImportedComment, b *batch) error {
+	g.report.AlreadyPresent++
+	g.cache.put(e.Key, ref)
+	found[e.Key] = ref
+	for _, child := range g.release(e.Key) {
+		if err := g.place(child, found, b, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// place adds an entry to the batch if its parent is known, then the
+// replies that waited for it. Otherwise the entry waits for its parent
+// when wait is set, and is left out of the batch when not.
+func (g *engine) place(e *entry, found map[store.ImportKey]store.ImportedComment, b *batch, wait bool) error {
+	queue := []*entry{e}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		ic := store.ImportComment{ParentIndex: -1}
+		if cur.Parent.ID != "" {
+			if i, ok := b.index[cur.Parent]; ok {
+				ic.ParentIndex = i
+			} else if ref, ok := found[cur.Parent]; ok {
+				ic.ParentID, ic.RootID = ref.ID, ref.RootID
+			} else if ref, ok := g.known(cur.Parent); ok {
+				ic.ParentID, ic.RootID = ref.ID, ref.RootID
+			} else if p, ok := g.held[cur.Parent]; ok {
+				// The parent is a deleted comment: store it as the
+				// placeholder of this reply, then the reply.
+				delete(g.held, cur.Parent)
+				p.keep = true
+				queue = append([]*entry{p, cur}, queue...)
+				continue
+			} else {
+				if wait {
+					if err := g.wait(cur); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+		}
+		if cur.Status == model.StatusDeleted && !cur.keep && len(g.waiting[cur.Key]) == 0 && len(g.held) < maxHeldDeleted {
+			g.held[cur.Key] = cur
+			continue
+		}
+		g.fill(&ic, cur)
+		b.index[cur.Key] = len(b.items)
+		b.items = append(b.items, ic)
+		b.entries = append(b.entries, cur)
+		queue = append(queue, g.release(cur.Key)...)
+	}
+	return nil
+}
+
+// fill copies an entry into the comment the store receives.
+func (g *engine) fill(ic *store.ImportComment, e *entry) {
+	ic.Key = e.Key
+	ic.Path, ic.Title, ic.Locked = e.Path, e.Title, e.Locked
+	c := &ic.Comment
+	c.AuthorID = e.AuthorID
+	c.GuestName, c.GuestEmail, c.GuestWebsite = e.Name, e.Email, e.Website
+	c.Text, c.HTML = e.Text, e.HTML
+	c.Status = e.Status
+	c.CreatedAt, c.EditedAt, c.DeletedAt = e.CreatedAt, e.EditedAt, e.DeletedAt
+	c.Upvotes, c.Downvotes, c.Score = e.Upvotes, e.Downvotes, e.Upvotes-e.Downvotes
+	c.Sticky = e.Sticky
+	c.IP, c.UserAgent = e.IP, e.UserAgent
+	c.EditTokenHash = e.EditTokenHash
+}
+
+// write stores a batch (or, in a dry run, pretends to) and remembers the
+// ids of what it stored.
+func (g *engine) write(ctx context.Context, b *batch) error {
+	if len(b.items) == 0 {
+		g.progress(false)
+		return nil
+	}
+	if err := g.authors(ctx, b); err != nil {
+		return err
+	}
+	if g.opt.DryRun {
+		g.writeDry(b)
+		g.progress(false)
+		return nil
+	}
+	if err := g.im.store.ImportBatch(ctx, g.opt.Site.ID, b.items); err != nil {
+		return err
+	}
+	for i := range b.items {
+		ic := &b.items[i]
+		root := ic.RootID
+		if ic.ParentID == 0 {
+			root = ic.ID
+		}
+		g.cache.put(ic.Key, store.ImportedComment{ID: ic.ID, RootID: root, PageID: ic.PageID, Status: ic.Status})
+		if ic.Existed {
+			g.report.AlreadyPresent++
+			continue
+		}
+		g.report.Added++
+		g.report.AddedByStatus[ic.Status]++
+		g.pages[ic.PageID] = true
+	}
+	g.report.Pages = len(g.pages)
+	g.progress(false)
+	return nil
+}
+
+func (g *engine) writeDry(b *batch) {
+	for i := range b.items {
+		ic := &b.items[i]
+		g.nextDryID--
+		ic.ID = g.nextDryID
+		root := ic.ID
+		if ic.ParentIndex >= 0 {
+			p := b.items[ic.ParentIndex]
+			if root = p.RootID; root == 0 {
+				root = p.ID
+			}
+		} else if ic.ParentID != 0 {
+			root = ic.RootID
+		}
+		if ic.ParentIndex >= 0 || ic.ParentID != 0 {
+			ic.RootID = root
+		}
+		g.dry[ic.Key] = store.ImportedComment{ID: ic.ID, RootID: root, Status: ic.Status}
+		g.report.Added++
+		g.report.AddedByStatus[ic.Status]++
+		g.dryPages[ic.Path] = true
+	}
+	g.report.Pages = len(g.dryPages)
+}
+
+// authors links comments from a Parley export to the accounts they were
+// written with, when the account exists here (matched by email).
+func (g *engine) authors(ctx context.Context, b *batch) error {
+	for i, e := range b.entries {
+		if e.AccountEmail == "" {
+			continue
+		}
+		id, ok := g.users[e.AccountEmail]
+		if !ok {
+			var err error
+			if id, err = g.im.store.ImportUserByEmail(ctx, e.AccountEmail); err != nil {
+				return err
+			}
+			if len(g.users) < cacheGeneration {
+				g.users[e.AccountEmail] = id
+			}
+		}
+		c := &b.items[i].Comment
+		if c.AuthorID = id; id == 0 && c.GuestName == "" {
+			c.GuestName = e.AccountName
+		}
+	}
+	return nil
+}

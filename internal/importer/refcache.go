@@ -1,0 +1,29 @@
+package importer
+
+import "github.com/parleyhq/parley/internal/store"
+
+// refCache remembers recently seen comment ids in two generations, so
+// memory stays bounded while replies, which mostly follow their parents
+// closely, find them without a query.
+type refCache struct {
+	cur, old map[store.ImportKey]store.ImportedComment
+	limit    int
+}
+
+func (c *refCache) get(k store.ImportKey) (store.ImportedComment, bool) {
+	if v, ok := c.cur[k]; ok {
+		return v, true
+	}
+	v, ok := c.old[k]
+	if ok {
+		c.put(k, v)
+	}
+	return v, ok
+}
+
+func (c *refCache) put(k store.ImportKey, v store.ImportedComment) {
+	if c.cur == nil || len(c.cur) >= c.limit {
+		c.old, c.cur = c.cur, make(map[store.ImportKey]store.ImportedComment, 1024)
+	}
+	c.cur[k] = v
+}

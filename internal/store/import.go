@@ -1,0 +1,355 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/parleyhq/parley/internal/model"
+)
+
+// ImportKey names a comment in the system it came from: the source ("disqus",
+// "wordpress", …) and the comment's id there. Together with the site it is
+// unique, which makes imports idempotent.
+type ImportKey struct {
+	Source string
+	ID     string
+}
+
+// ImportedComment is what an import needs to know about a stored comment
+// to attach replies to it.
+type ImportedComment struct {
+	ID     int64
+	RootID int64 // the thread root: the comment itself for a root comment
+	PageID int64
+	Status model.Status
+}
+
+// ImportComment is one comment for ImportBatch.
+type ImportComment struct {
+	// Comment is stored as given, except SiteID (ImportBatch's), ID and
+	// PageID (filled in). ParentID names an already stored parent, or is 0.
+	model.Comment
+	// RootID is the thread root of the stored parent named by ParentID.
+	RootID int64
+	// ParentIndex, when >= 0, names the parent as an earlier item of the
+	// same batch instead of ParentID.
+	ParentIndex int
+	// Path and Title are the page's; a new page is created with them, and a
+	// page without a title gets this one. Locked locks the page.
+	Path   string
+	Title  string
+	Locked bool
+	Key    ImportKey
+	// Existed is set by ImportBatch when a comment with Key was already
+	// stored (by an earlier import running at the same time); ID then
+	// names that comment.
+	Existed bool
+}
+
+// MaxImportVotes caps the votes an import keeps per comment and direction,
+// so that a hostile file cannot make millions of vote rows.
+const MaxImportVotes = 10000
+
+// lookupChunk keeps IN lists well under every driver's parameter limit.
+const lookupChunk = 400
+
+// ImportLookup returns the comments of a site already imported under the
+// given keys, by key. Keys not found are absent from the map.
+func (s *Store) ImportLookup(ctx context.Context, siteID int64, keys []ImportKey) (map[ImportKey]ImportedComment, error) {
+	out := make(map[ImportKey]ImportedComment, len(keys))
+	bySource := map[string][]string{}
+	for _, k := range keys {
+		bySource[k.Source] = append(bySource[k.Source], k.ID)
+	}
+	for source, ids := range bySource {
+		for start := 0; start < len(ids); start += lookupChunk {
+			chunk := ids[start:min(start+lookupChunk, len(ids))]
+			args := make([]any, 0, len(chunk)+2)
+			args = append(args, siteID, source)
+			for _, id := range chunk {
+				args = append(args, id)
+			}
+			rows, err := s.read.QueryContext(ctx, s.q(`SELECT import_id, id, COALESCE(root_id, id), page_id, status FROM comments
+				WHERE site_id = ? AND import_source = ? AND import_id IN (`+placeholders(len(chunk))+`)`), args...)
+			if err != nil {
+				return nil, fmt.Errorf("store: import lookup: %w", err)
+			}
+			for rows.Next() {
+				var id string
+				var c ImportedComment
+				var status string
+				if err := rows.Scan(&id, &c.ID, &c.RootID, &c.PageID, &status); err != nil {
+					rows.Close()
+					return nil, fmt.Errorf("store: import lookup: %w", err)
+				}
+				c.Status = model.Status(status)
+				out[ImportKey{source, id}] = c
+			}
+			if err := rows.Close(); err != nil {
+				return nil, fmt.Errorf("store: import lookup: %w", err)
+			}
+		}
+	}
+	return out, nil
+}
+
+// ImportNativeLookup returns the comments of a site that have the given ids
+// and were created at the given times (Unix milliseconds), by id. It lets a
+// Parley export be imported into the site it came from without duplicating
+// the comments that were written there rather than imported.
+func (s *Store) ImportNativeLookup(ctx context.Context, siteID int64, created map[int64]int64) (map[int64]ImportedComment, error) {
+	out := make(map[int64]ImportedComment, len(created))
+	ids := make([]int64, 0, len(created))
+	for id := range created {
+		ids = append(ids, id)
+	}
+	for start := 0; start < len(ids); start += lookupChunk {
+		chunk := ids[start:min(start+lookupChunk, len(ids))]
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, siteID)
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		rows, err := s.read.QueryContext(ctx, s.q(`SELECT id, COALESCE(root_id, id), page_id, status, created_at FROM comments
+			WHERE site_id = ? AND import_id IS NULL AND id IN (`+placeholders(len(chunk))+`)`), args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: import native lookup: %w", err)
+		}
+		for rows.Next() {
+			var c ImportedComment
+			var status string
+			var at int64
+			if err := rows.Scan(&c.ID, &c.RootID, &c.PageID, &status, &at); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: import native lookup: %w", err)
+			}
+			if created[c.ID] == at {
+				c.Status = model.Status(status)
+				out[c.ID] = c
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return nil, fmt.Errorf("store: import native lookup: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// ImportUserByEmail returns the id of the user registered with email, or
+// 0 when there is none.
+func (s *Store) ImportUserByEmail(ctx context.Context, email string) (int64, error) {
+	index := s.sealer.EmailIndex(email)
+	if index == nil {
+		return 0, nil
+	}
+	var id int64
+	err := s.read.QueryRowContext(ctx, s.q("SELECT id FROM users WHERE email_index = ?"), index).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: import user by email: %w", err)
+	}
+	return id, nil
+}
+
+// ImportBatch stores a batch of imported comments in one transaction: all
+// of them or, on error, none. Pages are created as needed, personal data is
+// sealed exactly as CreateComment seals it, root_id is set for replies,
+// vote counts become vote rows (so later votes recount correctly), and the
+// comment count of every page touched is recomputed.
+//
+// A comment whose Key is already stored is not stored again: it gets
+// Existed and the stored comment's ID. A reply is stored on its parent's
+// page, whatever its own Path says, so that a thread is never split.
+// Replies may have parents in any state: readers only see a reply under an
+// approved parent, as with any thread.
+func (s *Store) ImportBatch(ctx context.Context, siteID int64, batch []ImportComment) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		query := `INSERT INTO comments (site_id, page_id, parent_id, root_id, author_id,
+			guest_name, guest_email_sealed, guest_email_index, guest_website, text, html, status, created_at,
+			edited_at, deleted_at, score, upvotes, downvotes, sticky, ip_sealed, ua_sealed, edit_token_hash,
+			import_source, import_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (site_id, import_source, import_id) WHERE import_id IS NOT NULL DO NOTHING`
+		if !s.dialect.lastInsertID {
+			query += " RETURNING id"
+		}
+		ins, err := tx.PrepareContext(ctx, s.q(query))
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		pages := map[string]*model.Page{}
+		touched := map[int64]bool{}
+		for i := range batch {
+			c := &batch[i]
+			c.SiteID = siteID
+			if err := s.importPage(ctx, tx, pages, c); err != nil {
+				return err
+			}
+			if err := s.importParent(ctx, tx, batch, i); err != nil {
+				return err
+			}
+			if err := s.importOne(ctx, tx, ins, c); err != nil {
+				return err
+			}
+			if !c.Existed {
+				touched[c.PageID] = true
+				if err := s.importVotes(ctx, tx, c); err != nil {
+					return err
+				}
+			}
+		}
+		for id := range touched {
+			if err := s.recountPage(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: import batch: %w", err)
+	}
+	return nil
+}
+
+// importPage sets c.PageID, creating the page (or giving it a title, or
+// locking it) as the import asks.
+func (s *Store) importPage(ctx context.Context, tx *sql.Tx, pages map[string]*model.Page, c *ImportComment) error {
+	p, ok := pages[c.Path]
+	if !ok {
+		var err error
+		if p, err = s.ensurePage(ctx, tx, c.SiteID, c.Path, c.Title); err != nil {
+			return err
+		}
+		pages[c.Path] = p
+	}
+	if c.Locked && !p.Locked {
+		if _, err := tx.ExecContext(ctx, s.q("UPDATE pages SET locked = ? WHERE id = ?"), true, p.ID); err != nil {
+			return err
+		}
+		p.Locked = true
+	}
+	c.PageID = p.ID
+	return nil
+}
+
+// importParent resolves an in-batch parent to its id and sets the reply's
+// root and page from its parent.
+func (s *Store) importParent(ctx context.Context, tx *sql.Tx, batch []ImportComment, i int) error {
+	c := &batch[i]
+	if c.ParentIndex >= 0 {
+		if c.ParentIndex >= i {
+			return fmt.Errorf("parent of item %d is not an earlier item", i)
+		}
+		p := &batch[c.ParentIndex]
+		c.ParentID, c.RootID, c.PageID = p.ID, p.RootID, p.PageID
+		if c.RootID == 0 {
+			c.RootID = p.ID
+		}
+		return nil
+	}
+	if c.ParentID == 0 {
+		c.RootID = 0
+		return nil
+	}
+	var page, root int64
+	err := tx.QueryRowContext(ctx, s.q("SELECT page_id, COALESCE(root_id, id) FROM comments WHERE id = ? AND site_id = ?"),
+		c.ParentID, c.SiteID).Scan(&page, &root)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("parent comment %d: %w", c.ParentID, ErrNotFound)
+	}
+	if err != nil {
+		return err
+	}
+	c.PageID, c.RootID = page, root
+	return nil
+}
+
+func (s *Store) importOne(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, c *ImportComment) error {
+	var edited, deleted any
+	if c.EditedAt != nil {
+		edited = millis(*c.EditedAt)
+	}
+	if c.DeletedAt != nil {
+		deleted = millis(*c.DeletedAt)
+	}
+	var root any
+	if c.ParentID != 0 {
+		root = c.RootID
+	}
+	var source, importID any
+	if c.Key.ID != "" {
+		source, importID = c.Key.Source, c.Key.ID
+	}
+	args := []any{c.SiteID, c.PageID, nullID(c.ParentID), root, nullID(c.AuthorID),
+		c.GuestName, s.sealer.Seal(c.GuestEmail), s.sealer.EmailIndex(c.GuestEmail), c.GuestWebsite,
+		c.Text, c.HTML, string(c.Status), millis(c.CreatedAt), edited, deleted,
+		c.Upvotes - c.Downvotes, c.Upvotes, c.Downvotes, c.Sticky,
+		s.sealer.Seal(c.IP), s.sealer.Seal(c.UserAgent), c.EditTokenHash, source, importID}
+	var err error
+	if s.dialect.lastInsertID {
+		err = execInsertID(ctx, ins, &c.ID, args)
+	} else {
+		err = ins.QueryRowContext(ctx, args...).Scan(&c.ID)
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		c.Existed = true
+		return tx.QueryRowContext(ctx, s.q(`SELECT id, COALESCE(root_id, 0), page_id FROM comments
+			WHERE site_id = ? AND import_source = ? AND import_id = ?`), c.SiteID, c.Key.Source, c.Key.ID).
+			Scan(&c.ID, &c.RootID, &c.PageID)
+	}
+	return err
+}
+
+// execInsertID runs an INSERT … ON CONFLICT DO NOTHING and sets id to the
+// new row's id, or returns sql.ErrNoRows when the row existed.
+func execInsertID(ctx context.Context, stmt *sql.Stmt, id *int64, args []any) error {
+	res, err := stmt.ExecContext(ctx, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		if err == nil {
+			err = sql.ErrNoRows
+		}
+		return err
+	}
+	*id, err = res.LastInsertId()
+	return err
+}
+
+// importVotes turns imported vote counts into vote rows with voters that
+// no visitor can have (a hash of the comment's import key, never a keyed
+// visitor hash), so that a later real vote recounts from the rows and
+// keeps the imported votes.
+func (s *Store) importVotes(ctx context.Context, tx *sql.Tx, c *ImportComment) error {
+	if c.Upvotes == 0 && c.Downvotes == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, s.q(`INSERT INTO votes (comment_id, page_id, voter, value, created_at)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (comment_id, voter) DO NOTHING`))
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	at := millis(c.CreatedAt)
+	for _, v := range []struct {
+		n     int
+		value int
+	}{{min(c.Upvotes, MaxImportVotes), 1}, {min(c.Downvotes, MaxImportVotes), -1}} {
+		for i := range v.n {
+			voter := sha256.Sum256([]byte("parley import vote\x00" + c.Key.Source + "\x00" + c.Key.ID + "\x00" +
+				strconv.FormatInt(c.ID, 10) + "\x00" + strconv.Itoa(v.value) + "\x00" + strconv.Itoa(i)))
+			if _, err := stmt.ExecContext(ctx, c.ID, c.PageID, voter[:], v.value, at); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
