@@ -261,3 +261,24 @@ func pgURL(t *testing.T) string {
 	}
 	return fmt.Sprintf("postgres://%s@/%s?host=%s&port=%s", kv["user"], kv["dbname"], kv["host"], kv["port"])
 }
+
+// TestDefaultsWorkFromAFreshDirectory runs the README's commands as they are:
+// no flags, the data directory relative to the working directory.
+func TestDefaultsWorkFromAFreshDirectory(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if _, _, err := run(t, nil, "site", "add", "blog.example"); err != nil {
+		t.Fatalf("site add with default data dir: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "parley-data", "parley.db")); err != nil {
+		t.Errorf("database not in ./parley-data: %v", err)
+	}
+	base, stop := serve(t, map[string]string{})
+	resp, err := http.Get(base + "/api/v1/thread?site=blog.example&path=/")
+	if err != nil || resp.StatusCode != 200 {
+		t.Errorf("thread on the default database: %v %v", resp, err)
+	}
+	if err := stop(); err != nil {
+		t.Error(err)
+	}
+}

@@ -53,6 +53,12 @@ func Open(ctx context.Context, databaseURL, dataDir string, sealer *privacy.Seal
 // OpenSQLite opens (creating if needed) the SQLite database at path.
 func OpenSQLite(ctx context.Context, path string, sealer *privacy.Sealer) (*Store, error) {
 	// busy_timeout must come first: the other pragmas may already need to wait.
+	// The driver takes a file: URI, which needs an absolute path: a relative
+	// one would be read as the URI's authority.
+	path, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("store: open sqlite: %w", err)
+	}
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-16000)"
 	u := url.URL{Scheme: "file", Path: path}
 	write, err := sql.Open("sqlite", u.String()+"?"+pragmas+"&_txlock=immediate")
