@@ -126,7 +126,7 @@ const demoHTML = `<!doctype html>
 <article>
 <p class="kicker">Parley demo</p>
 <h1>Comments that respect your readers</h1>
-<p class="byline">A sample article · <a href="#parley"><span data-parley-count="/demo">0</span> comments</a></p>
+<p class="byline">A sample article · <a href="#parley">Comments: <span data-parley-count="/demo">0</span></a></p>
 <p>This page stands in for an article on your own site. Below it, Parley renders a live comment
 thread: write a comment, reply to one, vote, edit or delete what you wrote in the next minutes.
 Everything you see is served by this one Parley process.</p>
