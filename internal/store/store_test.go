@@ -323,6 +323,27 @@ func TestCountsAndViews(t *testing.T) {
 		if got, _ := db.DailyViews(ctx, site.ID, "/new"); got["2026-11-01"] != 2 {
 			t.Errorf("views of a page without comments = %v, want 2", got)
 		}
+		// Views alone cannot create pages without bound.
+		db.SetMaxPagesPerSite(3)
+		flood := map[store.PageView]int{}
+		for _, p := range []string{"/x1", "/x2", "/x3", "/a"} {
+			flood[store.PageView{SiteID: site.ID, Path: p, Day: "2026-11-02"}] = 1
+		}
+		if err := db.AddViews(ctx, flood); err != nil {
+			t.Fatal(err)
+		}
+		created := 0
+		for _, p := range []string{"/x1", "/x2", "/x3"} {
+			if _, _, err := db.PageByPath(ctx, site.ID, p); err == nil {
+				created++
+			}
+		}
+		if created != 1 {
+			t.Errorf("views created %d pages beyond the limit of 3 (2 existed), want 1", created)
+		}
+		if got, _ := db.DailyViews(ctx, site.ID, "/a"); got["2026-11-02"] != 1 {
+			t.Errorf("existing page's views dropped at the page limit: %v", got)
+		}
 	})
 }
 

@@ -14,19 +14,42 @@ type PageView struct {
 	Day    string // YYYY-MM-DD, UTC
 }
 
+// DefaultMaxPagesPerSite bounds the pages that views alone may create on one
+// site: thread reads are not rate-limited, and without a bound anyone could
+// grow the database by requesting made-up paths. Views of further new paths
+// are dropped; comments still create their pages.
+const DefaultMaxPagesPerSite = 100_000
+
+// SetMaxPagesPerSite changes the bound of pages created by views.
+func (s *Store) SetMaxPagesPerSite(n int) { s.maxViewPages = n }
+
 // AddViews adds counted views to the daily counters, creating pages that
-// have no row yet, in one transaction.
+// have no row yet (within the per-site bound), in one transaction.
 func (s *Store) AddViews(ctx context.Context, views map[PageView]int) error {
 	if len(views) == 0 {
 		return nil
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		now := millis(s.now())
+		pages := map[int64]int{} // pages per site, read once per flush
 		for v, n := range views {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO pages (site_id, path, created_at) VALUES (?, ?, ?)
-				ON CONFLICT (site_id, path) DO NOTHING`), v.SiteID, v.Path, now); err != nil {
-				return err
+			count, ok := pages[v.SiteID]
+			if !ok {
+				if err := tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM pages WHERE site_id = ?"), v.SiteID).Scan(&count); err != nil {
+					return err
+				}
 			}
+			if count < s.maxViewPages {
+				res, err := tx.ExecContext(ctx, s.q(`INSERT INTO pages (site_id, path, created_at) VALUES (?, ?, ?)
+					ON CONFLICT (site_id, path) DO NOTHING`), v.SiteID, v.Path, now)
+				if err != nil {
+					return err
+				}
+				if added, _ := res.RowsAffected(); added > 0 {
+					count++
+				}
+			}
+			pages[v.SiteID] = count
 			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO page_views_daily (page_id, site_id, day, views)
 				SELECT id, site_id, ?, ? FROM pages WHERE site_id = ? AND path = ?
 				ON CONFLICT (page_id, day) DO UPDATE SET views = page_views_daily.views + excluded.views`),
