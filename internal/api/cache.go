@@ -30,6 +30,7 @@ type cachedThread struct {
 	pageID   int64
 	hasVotes bool // the page has votes: look up the caller's
 	gen      uint64
+	allGen   uint64
 	expires  time.Time
 }
 
@@ -41,6 +42,7 @@ type threadCache struct {
 	mu      sync.Mutex
 	entries map[threadKey]*cachedThread
 	gens    map[int64]uint64 // per site, bumped by every write
+	allGen  uint64           // bumped when every site may have changed
 }
 
 func newThreadCache(now func() time.Time) *threadCache {
@@ -54,19 +56,19 @@ func (c *threadCache) get(k threadKey) *cachedThread {
 	if !ok {
 		return nil
 	}
-	if e.gen != c.gens[k.site] || c.now().After(e.expires) {
+	if e.gen != c.gens[k.site] || e.allGen != c.allGen || c.now().After(e.expires) {
 		delete(c.entries, k)
 		return nil
 	}
 	return e
 }
 
-// generation returns the site's current generation; take it before reading
-// the database so that a write racing the read makes the entry stale.
-func (c *threadCache) generation(site int64) uint64 {
+// generation returns the site's current generations; take them before
+// reading the database so that a write racing the read makes the entry stale.
+func (c *threadCache) generation(site int64) (gen, allGen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.gens[site]
+	return c.gens[site], c.allGen
 }
 
 func (c *threadCache) put(k threadKey, e *cachedThread) {
@@ -79,9 +81,14 @@ func (c *threadCache) put(k threadKey, e *cachedThread) {
 	c.entries[k] = e
 }
 
-// invalidate makes every cached thread of a site stale.
+// invalidate makes every cached thread of a site stale; site 0 means all.
 func (c *threadCache) invalidate(site int64) {
 	c.mu.Lock()
-	c.gens[site]++
+	if site == 0 {
+		c.allGen++
+		clear(c.entries)
+	} else {
+		c.gens[site]++
+	}
 	c.mu.Unlock()
 }

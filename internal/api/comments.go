@@ -51,7 +51,7 @@ func (h *Handler) createComment(w http.ResponseWriter, r *http.Request) {
 		h.writeServiceError(w, r, err)
 		return
 	}
-	h.threads.invalidate(site.ID)
+	h.changed(r, site.ID)
 	writeJSON(w, http.StatusCreated, createResponse{
 		Comment: ownComment(created.Comment), EditToken: created.EditToken, EditableUntil: created.EditableUntil,
 	})
@@ -76,7 +76,7 @@ func (h *Handler) editComment(w http.ResponseWriter, r *http.Request) {
 		h.writeServiceError(w, r, err)
 		return
 	}
-	h.threads.invalidate(site.ID)
+	h.changed(r, site.ID)
 	writeJSON(w, http.StatusOK, commentResponse{Comment: ownComment(c)})
 }
 
@@ -90,7 +90,7 @@ func (h *Handler) deleteComment(w http.ResponseWriter, r *http.Request) {
 		h.writeServiceError(w, r, err)
 		return
 	}
-	h.threads.invalidate(site.ID)
+	h.changed(r, site.ID)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -124,7 +124,7 @@ func (h *Handler) vote(w http.ResponseWriter, r *http.Request) {
 		h.writeServiceError(w, r, err)
 		return
 	}
-	h.threads.invalidate(site.ID)
+	h.changed(r, site.ID)
 	writeJSON(w, http.StatusOK, voteResponse{Score: t.Score, Upvotes: t.Upvotes, Downvotes: t.Downvotes, MyVote: *req.Value})
 }
 

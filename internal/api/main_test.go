@@ -38,6 +38,8 @@ type env struct {
 	handler http.Handler
 	views   *stats.ViewCounter
 	logs    *bytes.Buffer
+	dbURL   string // PostgreSQL only
+	sealer  *privacy.Sealer
 	now     time.Time
 }
 
@@ -54,8 +56,10 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 	sealer, _ := privacy.NewSealer(keys)
 	var st *store.Store
 	var err error
+	var dbURL string
 	if dialect == "postgres" {
-		st, err = store.OpenPostgres(ctx, pgtest.URL(t), sealer)
+		dbURL = pgtest.URL(t)
+		st, err = store.OpenPostgres(ctx, dbURL, sealer)
 	} else {
 		st, err = store.OpenSQLite(ctx, filepath.Join(t.TempDir(), "parley.db"), sealer)
 	}
@@ -66,7 +70,7 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 	if _, err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, store: st, logs: &bytes.Buffer{}, now: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)}
+	e := &env{t: t, store: st, dbURL: dbURL, sealer: sealer, logs: &bytes.Buffer{}, now: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)}
 	now := func() time.Time { return e.now }
 	st.SetClock(now)
 	e.site = &model.Site{Host: "blog.example", Origins: []string{"http://localhost:4000"}, Settings: model.DefaultSiteSettings()}

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net"
+	"net/http"
 	"net/url"
 	"sync"
 	"time"
@@ -107,11 +108,25 @@ func (c *siteCache) reload(ctx context.Context, miss bool) error {
 	return nil
 }
 
-// Forget drops the cache so the next request reads sites afresh.
-func (h *Handler) Forget() {
-	h.sites.mu.Lock()
-	h.sites.byHostM = nil
-	h.sites.mu.Unlock()
+// SiteChanged drops what is cached of a site: its threads, and with
+// ch.Settings the site list too. The server calls it for each change another
+// process reports (store.ListenSiteChanges).
+func (h *Handler) SiteChanged(ch store.SiteChange) {
+	h.threads.invalidate(ch.SiteID)
+	if ch.Settings {
+		h.sites.mu.Lock()
+		h.sites.byHostM = nil
+		h.sites.mu.Unlock()
+	}
+}
+
+// changed records a write to a site's comments: this process's cache at
+// once, other servers on the same PostgreSQL through a notification.
+func (h *Handler) changed(r *http.Request, siteID int64) {
+	h.threads.invalidate(siteID)
+	if err := h.Store.NotifySiteChanged(r.Context(), store.SiteChange{SiteID: siteID}); err != nil {
+		h.Log.WarnContext(r.Context(), "notify site changed", "err", err)
+	}
 }
 
 // byID finds a site by id, reloading once if it is not cached.

@@ -116,7 +116,7 @@ func parseLimit(s string) (int, error) {
 // holds everything but the caller's own votes.
 func (h *Handler) loadThread(r *http.Request, site *model.Site, k threadKey) (*cachedThread, error) {
 	ctx := r.Context()
-	gen := h.threads.generation(site.ID)
+	gen, allGen := h.threads.generation(site.ID)
 	resp := &threadResponse{
 		Site: site.Host, Page: wirePage{Path: k.path}, Comments: []wireComment{}, Sort: k.sort,
 		MyVotes: map[string]int{}, Settings: site.Settings,
@@ -126,7 +126,7 @@ func (h *Handler) loadThread(r *http.Request, site *model.Site, k threadKey) (*c
 			resp.I18n = &wireMessages{Lang: tag, Messages: msgs}
 		}
 	}
-	entry := &cachedThread{resp: resp, gen: gen}
+	entry := &cachedThread{resp: resp, gen: gen, allGen: allGen}
 	page, count, err := h.Store.PageByPath(ctx, site.ID, k.path)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err

@@ -84,6 +84,10 @@ func runImport(ctx context.Context, e env, args []string) error {
 		IPRetention: cfg.IPRetention, Size: size,
 	}, display)
 	display.close()
+	if rep != nil && rep.Added > 0 {
+		// Running servers on the same PostgreSQL show the new comments at once.
+		a.store.NotifySiteChanged(context.WithoutCancel(ctx), store.SiteChange{SiteID: site.ID})
+	}
 	if rep == nil || (runErr != nil && rep.Read == 0 && rep.Skipped == 0) {
 		return runErr // nothing was read: the error says it all
 	}

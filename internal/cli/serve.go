@@ -86,6 +86,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 		views.Run(bgctx, viewFlushInterval)
 	}()
 	go purgeIPs(bgctx, a, cfg.IPRetention)
+	go a.store.ListenSiteChanges(bgctx, apiHandler.SiteChanged, func(err error) {
+		a.log.Warn("listen for changes by other servers", "err", err)
+	})
 
 	a.log.Info("parley serving", "version", version(), "listen", ln.Addr().String(), "public_url", cfg.PublicURL,
 		"database", a.store.Dialect())

@@ -81,6 +81,7 @@ func siteAdd(ctx context.Context, e env, args []string) error {
 		}
 		return err
 	}
+	a.store.NotifySiteChanged(ctx, store.SiteChange{SiteID: site.ID, Settings: true})
 	fmt.Fprintf(e.stdout, "added site %s (origins: %s)\n", site.Host, strings.Join(site.AllowedOrigins(), ", "))
 	return nil
 }
@@ -133,6 +134,7 @@ func siteRemove(ctx context.Context, e env, args []string) error {
 	if err := a.store.DeleteSite(ctx, site.ID); err != nil {
 		return err
 	}
+	a.store.NotifySiteChanged(ctx, store.SiteChange{SiteID: site.ID, Settings: true})
 	fmt.Fprintf(e.stdout, "removed site %s with all its pages, comments, votes and views\n", site.Host)
 	return nil
 }
