@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/url"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -79,15 +80,16 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (set PARLEY_LISTEN or --listen to a free address)", cfg.Listen, err)
 	}
+	// Background work outlives the signal context until the server has
+	// drained, then stops; the views' final flush happens before the store closes.
 	bgctx, cancelBg := context.WithCancel(context.WithoutCancel(ctx))
-	bgDone := make(chan struct{})
-	go func() {
-		defer close(bgDone)
-		views.Run(bgctx, viewFlushInterval)
-	}()
-	go purgeIPs(bgctx, a, cfg.IPRetention)
-	go a.store.ListenSiteChanges(bgctx, apiHandler.SiteChanged, func(err error) {
-		a.log.Warn("listen for changes by other servers", "err", err)
+	var bg sync.WaitGroup
+	bg.Go(func() { views.Run(bgctx, viewFlushInterval) })
+	bg.Go(func() { purgeIPs(bgctx, a, cfg.IPRetention) })
+	bg.Go(func() {
+		a.store.ListenSiteChanges(bgctx, apiHandler.SiteChanged, func(err error) {
+			a.log.Warn("listen for changes by other servers", "err", err)
+		})
 	})
 
 	a.log.Info("parley serving", "version", version(), "listen", ln.Addr().String(), "public_url", cfg.PublicURL,
@@ -97,7 +99,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	err = server.Serve(ctx, ln, handler, a.log, shutdownGrace)
 	cancelBg()
-	<-bgDone
+	bg.Wait()
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
