@@ -52,6 +52,11 @@ func (h *Handler) createComment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.changed(r, site.ID)
+	if created.Comment.Status == model.StatusApproved {
+		h.m.commentsApproved.Inc()
+	} else {
+		h.m.commentsPending.Inc()
+	}
 	writeJSON(w, http.StatusCreated, createResponse{
 		Comment: ownComment(created.Comment), EditToken: created.EditToken, EditableUntil: created.EditableUntil,
 	})
@@ -77,6 +82,7 @@ func (h *Handler) editComment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.changed(r, site.ID)
+	h.m.edits.Inc()
 	writeJSON(w, http.StatusOK, commentResponse{Comment: ownComment(c)})
 }
 
@@ -91,6 +97,7 @@ func (h *Handler) deleteComment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.changed(r, site.ID)
+	h.m.deletes.Inc()
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -125,6 +132,7 @@ func (h *Handler) vote(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.changed(r, site.ID)
+	h.m.votes.Inc()
 	writeJSON(w, http.StatusOK, voteResponse{Score: t.Score, Upvotes: t.Upvotes, Downvotes: t.Downvotes, MyVote: *req.Value})
 }
 

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/VictoriaMetrics/metrics"
+
 	"github.com/parleyhq/parley/internal/comment"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/privacy"
@@ -33,6 +35,7 @@ type Deps struct {
 	Messages  Messages // optional
 	WriteRate float64  // per minute per IP; 0 disables
 	Burst     int
+	Metrics   *metrics.Set // optional: where the API's counters are exported
 	Log       *slog.Logger
 	Now       func() time.Time
 }
@@ -44,6 +47,7 @@ type Handler struct {
 	threads  *threadCache
 	writes   *limiter
 	previews *limiter
+	m        *apiMetrics
 }
 
 // New returns the API handler.
@@ -54,6 +58,7 @@ func New(d Deps) *Handler {
 		threads:  newThreadCache(d.Now),
 		writes:   newLimiter(d.WriteRate, d.Burst, d.Now),
 		previews: newLimiter(d.WriteRate*4, d.Burst*4, d.Now),
+		m:        newAPIMetrics(d.Metrics),
 	}
 }
 

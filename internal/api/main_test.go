@@ -95,7 +95,7 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 			return "", nil, false
 		},
 	})
-	e.handler = server.Handler(log, st, h)
+	e.handler = server.Handler(log, st, nil, h)
 	return e
 }
 

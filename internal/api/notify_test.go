@@ -41,7 +41,7 @@ func TestSecondServerSeesWritesAtOnce(t *testing.T) {
 		}
 	}, func(err error) { t.Log(err) })
 	<-listening
-	second := &env{t: t, store: st, site: first.site, handler: server.Handler(log, st, h), now: first.now}
+	second := &env{t: t, store: st, site: first.site, handler: server.Handler(log, st, nil, h), now: first.now}
 
 	if th := second.thread("path=/shared"); len(th.get("comments").([]any)) != 0 {
 		t.Fatalf("fresh thread: %s", th.raw)

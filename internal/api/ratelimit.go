@@ -89,6 +89,7 @@ func (h *Handler) limited(l *limiter, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ok, wait := l.allow(h.ClientIP(r))
 		if !ok {
+			h.m.rateLimited.Inc()
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 			if origin := r.Header.Get("Origin"); origin != "" && h.sites.byOrigin(r.Context(), origin) != nil {
 				w.Header().Set("Access-Control-Allow-Origin", origin)

@@ -68,7 +68,10 @@ func (h *Handler) thread(w http.ResponseWriter, r *http.Request) {
 	}
 	key := threadKey{site: site.ID, path: path, sort: sort, cursor: cursor, lang: lang, limit: limit}
 	entry := h.threads.get(key)
-	if entry == nil {
+	if entry != nil {
+		h.m.cacheHits.Inc()
+	} else {
+		h.m.cacheMisses.Inc()
 		var err error
 		if entry, err = h.loadThread(r, site, key); errors.Is(err, store.ErrInvalidSort) {
 			writeError(w, http.StatusBadRequest, "invalid_field", "cursor is not valid for this sort; start again without it", "cursor")
@@ -81,6 +84,7 @@ func (h *Handler) thread(w http.ResponseWriter, r *http.Request) {
 	}
 	if cursor == "" {
 		h.Views.Add(site.ID, path)
+		h.m.views.Inc()
 	}
 	if entry.hasVotes {
 		votes, err := h.Store.VotesOnPage(r.Context(), entry.pageID, h.voter(r))

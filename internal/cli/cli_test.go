@@ -206,6 +206,26 @@ func TestServeWithDefaultsHasAWorkingDemoSite(t *testing.T) {
 			if !strings.Contains(string(b), "hello from the demo") {
 				t.Errorf("thread: %s", b)
 			}
+			resp, err = http.Get(base + "/metrics")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ = io.ReadAll(resp.Body)
+			resp.Body.Close()
+			for _, want := range []string{
+				`parley_comments_created_total{status="approved"} 1`,
+				`parley_http_requests_total{route="POST /api/v1/comments",status="2xx"} 1`,
+				`parley_page_views_total 1`,
+				`parley_db_open_connections`,
+				`process_resident_memory_bytes`,
+			} {
+				if !strings.Contains(string(b), want) {
+					t.Errorf("/metrics lacks %s", want)
+				}
+			}
+			if strings.Contains(string(b), "path=/demo") || strings.Contains(string(b), "127.0.0.1") {
+				t.Errorf("/metrics carries request details:\n%s", b)
+			}
 			if err := stop(); err != nil {
 				t.Errorf("graceful stop: %v", err)
 			}

@@ -55,6 +55,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 		}
 	}
 	now := time.Now
+	metrics := server.NewMetrics()
+	metrics.Set().NewGauge("parley_db_open_connections", func() float64 { return float64(a.store.OpenConnections()) })
 	views := stats.NewViewCounter(a.store, now, a.log)
 	apiHandler := api.New(api.Deps{
 		Store:     a.store,
@@ -65,6 +67,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Messages:  widget.Messages,
 		WriteRate: cfg.WriteRate,
 		Burst:     cfg.WriteBurst,
+		Metrics:   metrics.Set(),
 		Log:       a.log,
 		Now:       now,
 	})
@@ -74,7 +77,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	surfaces = append(surfaces, assetHandler)
-	handler := server.Handler(a.log, a.store, surfaces...)
+	handler := server.Handler(a.log, a.store, metrics, surfaces...)
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {

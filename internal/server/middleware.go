@@ -71,9 +71,9 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // logRequests logs one line per request: method, route, status, size and
-// duration. Never the query string, body, IP or headers: they may carry
-// personal data.
-func logRequests(log *slog.Logger, next http.Handler) http.Handler {
+// duration, and counts it in m (when not nil). Never the query string,
+// body, IP or headers: they may carry personal data.
+func logRequests(log *slog.Logger, m *Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
@@ -85,13 +85,17 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 		if route == "" {
 			route = "unmatched"
 		}
+		took := time.Since(start)
+		if m != nil {
+			m.observe(route, rec.status, took)
+		}
 		level := slog.LevelInfo
 		if rec.status >= 500 {
 			level = slog.LevelError
 		}
 		log.LogAttrs(r.Context(), level, "request",
 			slog.String("method", r.Method), slog.String("route", route), slog.Int("status", rec.status),
-			slog.Int("bytes", rec.bytes), slog.Duration("duration", time.Since(start)),
+			slog.Int("bytes", rec.bytes), slog.Duration("duration", took),
 			slog.String("request_id", RequestID(r.Context())))
 	})
 }

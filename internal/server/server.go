@@ -20,8 +20,9 @@ type Pinger interface {
 }
 
 // Handler builds the whole HTTP handler: operational endpoints, every
-// mounted surface, and the middleware chain around them, in order.
-func Handler(log *slog.Logger, db Pinger, surfaces ...Mounter) http.Handler {
+// mounted surface, and the middleware chain around them, in order. With m
+// nil, nothing is measured and /metrics is not served.
+func Handler(log *slog.Logger, db Pinger, m *Metrics, surfaces ...Mounter) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -39,12 +40,15 @@ func Handler(log *slog.Logger, db Pinger, surfaces ...Mounter) http.Handler {
 		}
 		w.Write([]byte("ready\n"))
 	})
+	if m != nil {
+		mux.HandleFunc("GET /metrics", m.serve)
+	}
 	for _, s := range surfaces {
 		s.Register(mux)
 	}
 	var h http.Handler = mux
 	h = securityHeaders(h)
-	h = logRequests(log, h)
+	h = logRequests(log, m, h)
 	h = requestID(h)
 	h = recoverPanics(log, h)
 	return h

@@ -114,6 +114,15 @@ func (s *Store) Close() error {
 	return err
 }
 
+// OpenConnections is the number of open database connections, for metrics.
+func (s *Store) OpenConnections() int {
+	n := s.write.Stats().OpenConnections
+	if s.read != s.write {
+		n += s.read.Stats().OpenConnections
+	}
+	return n
+}
+
 // Ping reports whether the database answers.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.read.PingContext(ctx); err != nil {
