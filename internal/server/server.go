@@ -46,11 +46,13 @@ func Handler(log *slog.Logger, db Pinger, m *Metrics, surfaces ...Mounter) http.
 	for _, s := range surfaces {
 		s.Register(mux)
 	}
+	// Innermost first. recoverPanics sits inside logRequests so that a
+	// panicking request is still logged and counted, as the 500 it became.
 	var h http.Handler = mux
 	h = securityHeaders(h)
+	h = recoverPanics(log, h)
 	h = logRequests(log, m, h)
 	h = requestID(h)
-	h = recoverPanics(log, h)
 	return h
 }
 
