@@ -28,6 +28,7 @@ func TestCreateValidation(t *testing.T) {
 		field  string
 	}{
 		{"empty text", req{body: newComment("", ann)}, 400, "invalid_field", "text"},
+		{"only control characters", req{body: newComment("\x00\x01\u0085", ann)}, 400, "invalid_field", "text"},
 		{"whitespace text", req{body: newComment(" \n\t ", ann)}, 400, "invalid_field", "text"},
 		{"text over site maximum", req{body: newComment(strings.Repeat("é", 101), ann)}, 400, "invalid_field", "text"},
 		{"name missing", req{body: newComment("hi", map[string]any{"name": "  "})}, 400, "invalid_field", "author.name"},
@@ -85,6 +86,22 @@ func TestLockedPageRefusesComments(t *testing.T) {
 		}
 		if th := e.thread("path=/post"); th.get("page.locked") != true {
 			t.Errorf("thread does not say locked: %s", th.raw)
+		}
+	})
+}
+
+func TestControlCharactersAreDroppedNotFatal(t *testing.T) {
+	eachDB(t, options{}, func(t *testing.T, e *env) {
+		r := e.do(req{method: "POST", path: "/api/v1/comments", body: map[string]any{
+			"site": "blog.example", "path": "/post", "title": "T\x00itle", "text": "a\x00b\r\nc\x07",
+			"author": map[string]any{"name": "A\x00nn", "email": "ann@example.com"}}})
+		if r.status != 201 || r.str("comment.text") != "ab\nc" || r.str("comment.author.name") != "A nn" {
+			t.Errorf("create with control characters: %d %s", r.status, r.raw)
+		}
+		for _, q := range []string{"path=/p%00", "path=/post&sort=%00"} {
+			if th := e.thread(q); th.status != 400 {
+				t.Errorf("%s: %d %s", q, th.status, th.raw)
+			}
 		}
 	})
 }

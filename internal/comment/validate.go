@@ -28,7 +28,7 @@ type Author struct {
 // ValidateText checks comment markdown against the site's maximum length
 // (in characters) and returns it with surrounding blank space trimmed.
 func ValidateText(text string, maxLength int) (string, error) {
-	text = strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
+	text = strings.TrimSpace(cleanText(text))
 	if text == "" {
 		return "", fieldErr("text", "the comment is empty")
 	}
@@ -105,6 +105,19 @@ func normalizeWebsite(raw string) (string, error) {
 		return "", fieldErr("author.website", "the website must be an http:// or https:// address")
 	}
 	return u.String(), nil
+}
+
+// cleanText normalises line ends and drops control characters other than
+// newline and tab: NUL cannot be stored in PostgreSQL text, and the others
+// only hide content.
+func cleanText(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.Map(func(r rune) rune {
+		if r != '\n' && r != '\t' && unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 func stripControl(s string) string {
