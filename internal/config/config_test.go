@@ -1,0 +1,75 @@
+package config
+
+import (
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func load(t *testing.T, env map[string]string, args ...string) (*Config, error) {
+	t.Helper()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	f := AddFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	return f.Load(func(k string) string { return env[k] })
+}
+
+func TestPrecedenceFlagOverEnvOverFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "parley.conf")
+	os.WriteFile(file, []byte("PARLEY_LISTEN=127.0.0.1:1\nPARLEY_DATA_DIR=\"/from file\"\nPARLEY_WRITE_BURST=3\n"), 0o600)
+	c, err := load(t, map[string]string{"PARLEY_CONFIG": file, "PARLEY_LISTEN": "127.0.0.1:2", "PARLEY_IP_RETENTION": "48h"}, "--listen", "127.0.0.1:3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != "127.0.0.1:3" || c.DataDir != "/from file" || c.WriteBurst != 3 || c.IPRetention != 48*time.Hour {
+		t.Errorf("got %+v", c)
+	}
+	if c.PublicURL != "http://127.0.0.1:3" {
+		t.Errorf("public URL derived as %q", c.PublicURL)
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := load(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != "localhost:8080" || c.DataDir != "./parley-data" || c.PublicURL != "http://localhost:8080" || c.DatabaseURL != "" || !c.Demo || c.WriteRate != 30 {
+		t.Errorf("defaults: %+v", c)
+	}
+	if c, _ := load(t, map[string]string{"PARLEY_LISTEN": "0.0.0.0:9000"}); c.PublicURL != "http://localhost:9000" {
+		t.Errorf("wildcard listen gives public URL %q", c.PublicURL)
+	}
+}
+
+func TestFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.conf")
+	os.WriteFile(bad, []byte("PARLEY_LISTEN\n"), 0o600)
+	unknown := filepath.Join(dir, "unknown.conf")
+	os.WriteFile(unknown, []byte("PARLEY_LISTN=x\n"), 0o600)
+	for file, want := range map[string]string{bad: "bad.conf:1", unknown: "PARLEY_LISTN", filepath.Join(dir, "missing"): "no such file"} {
+		if _, err := load(t, map[string]string{"PARLEY_CONFIG": file}); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want an error mentioning %q", file, err, want)
+		}
+	}
+}
+
+func TestDumpMasksSecrets(t *testing.T) {
+	c, err := load(t, map[string]string{"PARLEY_SECRET_KEY": "s3cr3t-s3cr3t-s3cr3t-s3cr3t-s3cr3t", "PARLEY_DATABASE_URL": "postgres://u:pw@db/x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	c.Dump(&b)
+	if strings.Contains(b.String(), "s3cr3t") || strings.Contains(b.String(), ":pw@") || !strings.Contains(b.String(), "PARLEY_SECRET_KEY=********") {
+		t.Errorf("dump:\n%s", b.String())
+	}
+}
