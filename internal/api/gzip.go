@@ -3,8 +3,6 @@ package api
 import (
 	"bytes"
 	"compress/gzip"
-	"net/http"
-	"strings"
 )
 
 // minGzipSize is the smallest body worth compressing.
@@ -20,16 +18,4 @@ func gzipped(body []byte) []byte {
 	zw.Write(body)
 	zw.Close()
 	return buf.Bytes()
-}
-
-// acceptsGzip reports whether the client takes gzip (and did not refuse it with q=0).
-func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
-			q := strings.ReplaceAll(params, " ", "")
-			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
-		}
-	}
-	return false
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/comment"
 	"github.com/parleyhq/parley/internal/model"
+	"github.com/parleyhq/parley/internal/negotiate"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -184,7 +185,7 @@ func writeCacheable(w http.ResponseWriter, r *http.Request, v any) {
 		return
 	}
 	var gz []byte
-	if acceptsGzip(r) {
+	if negotiate.AcceptsGzip(r.Header.Get("Accept-Encoding")) {
 		gz = gzipped(body)
 	}
 	writeEncoded(w, r, body, gz, etag)
@@ -198,13 +199,13 @@ func writeEncoded(w http.ResponseWriter, r *http.Request, body, gz []byte, etag 
 	h := w.Header()
 	h.Add("Vary", "Accept-Encoding")
 	h.Set("Cache-Control", "no-cache")
-	if gz != nil && acceptsGzip(r) {
+	if gz != nil && negotiate.AcceptsGzip(r.Header.Get("Accept-Encoding")) {
 		body = gz
 		etag = etag[:len(etag)-1] + `-gz"` // a strong ETag names one representation
 		h.Set("Content-Encoding", "gzip")
 	}
 	h.Set("ETag", etag)
-	if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
+	if match := r.Header.Get("If-None-Match"); match != "" && negotiate.ETagMatches(match, etag) {
 		h.Del("Content-Encoding")
 		w.WriteHeader(http.StatusNotModified)
 		return
@@ -213,35 +214,4 @@ func writeEncoded(w http.ResponseWriter, r *http.Request, body, gz []byte, etag 
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	w.Write(body)
-}
-
-// etagMatches implements If-None-Match's list and weak comparison.
-func etagMatches(header, etag string) bool {
-	for _, part := range splitComma(header) {
-		if part == "*" || part == etag || part == "W/"+etag {
-			return true
-		}
-	}
-	return false
-}
-
-func splitComma(s string) []string {
-	var out []string
-	start := 0
-	for i := 0; i <= len(s); i++ {
-		if i == len(s) || s[i] == ',' {
-			part := s[start:i]
-			for len(part) > 0 && (part[0] == ' ' || part[0] == '\t') {
-				part = part[1:]
-			}
-			for len(part) > 0 && (part[len(part)-1] == ' ' || part[len(part)-1] == '\t') {
-				part = part[:len(part)-1]
-			}
-			if part != "" {
-				out = append(out, part)
-			}
-			start = i + 1
-		}
-	}
-	return out
 }

@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
+	"github.com/parleyhq/parley/internal/negotiate"
 	"github.com/parleyhq/parley/web/widget"
 )
 
@@ -90,12 +90,12 @@ func (h *Handler) script(cacheControl string) http.HandlerFunc {
 		// Host pages on other origins load this script; a same-origin resource policy would block it.
 		hdr.Set("Cross-Origin-Resource-Policy", "cross-origin")
 		body, etag := h.raw, `"`+h.hash+`"`
-		gz := acceptsGzip(r.Header.Get("Accept-Encoding"))
+		gz := negotiate.AcceptsGzip(r.Header.Get("Accept-Encoding"))
 		if gz {
 			body, etag = h.gz, `"`+h.hash+`-gz"`
 		}
 		hdr.Set("ETag", etag)
-		if etagMatches(r.Header.Get("If-None-Match"), etag) {
+		if negotiate.ETagMatches(r.Header.Get("If-None-Match"), etag) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
@@ -108,44 +108,4 @@ func (h *Handler) script(cacheControl string) http.HandlerFunc {
 		}
 		_, _ = w.Write(body)
 	}
-}
-
-// acceptsGzip reports whether an Accept-Encoding header allows gzip: listed (or "*") with a
-// quality above zero.
-func acceptsGzip(header string) bool {
-	star := false
-	for part := range strings.SplitSeq(header, ",") {
-		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		coding = strings.ToLower(strings.TrimSpace(coding))
-		ok := qualityAboveZero(params)
-		switch coding {
-		case "gzip", "x-gzip":
-			return ok
-		case "*":
-			star = ok
-		}
-	}
-	return star
-}
-
-func qualityAboveZero(params string) bool {
-	for p := range strings.SplitSeq(params, ";") {
-		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
-		if strings.EqualFold(strings.TrimSpace(k), "q") {
-			q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-			return err == nil && q > 0
-		}
-	}
-	return true
-}
-
-// etagMatches implements the weak comparison If-None-Match uses.
-func etagMatches(header, etag string) bool {
-	for tag := range strings.SplitSeq(header, ",") {
-		tag = strings.TrimSpace(tag)
-		if tag == "*" || strings.TrimPrefix(tag, "W/") == etag {
-			return true
-		}
-	}
-	return false
 }
