@@ -69,11 +69,7 @@ func lockPage(t *testing.T, s *suite, host, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys, err := privacy.DeriveKeys(secret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sealer, err := privacy.NewSealer(keys)
+	sealer, err := privacy.NewSealer(secret)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,10 +52,11 @@ type options struct {
 func newEnv(t testing.TB, dialect string, opts options) *env {
 	t.Helper()
 	ctx := context.Background()
-	keys, _ := privacy.DeriveKeys([]byte("api-test-secret-api-test-secret-api-test"))
-	sealer, _ := privacy.NewSealer(keys)
+	sealer, err := privacy.NewSealer([]byte("api-test-secret-api-test-secret-api-test"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var st *store.Store
-	var err error
 	var dbURL string
 	if dialect == "postgres" {
 		dbURL = pgtest.URL(t)

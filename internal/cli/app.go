@@ -31,11 +31,7 @@ func openApp(ctx context.Context, cfg *config.Config, e env) (*app, error) {
 		log.Info("generated secret key; back it up, personal data cannot be read without it",
 			"file", cfg.DataDir+"/"+privacy.KeyFileName)
 	}
-	keys, err := privacy.DeriveKeys(secret)
-	if err != nil {
-		return nil, err
-	}
-	sealer, err := privacy.NewSealer(keys)
+	sealer, err := privacy.NewSealer(secret)
 	if err != nil {
 		return nil, err
 	}

@@ -22,11 +22,10 @@ var now = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 
 func newSite(t *testing.T) (*store.Store, *model.Site) {
 	t.Helper()
-	keys, err := privacy.DeriveKeys([]byte("0123456789abcdef0123456789abcdef-export-test"))
+	sealer, err := privacy.NewSealer([]byte("0123456789abcdef0123456789abcdef-export-test"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	sealer, _ := privacy.NewSealer(keys)
 	st, err := store.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "parley.db"), sealer)
 	if err != nil {
 		t.Fatal(err)

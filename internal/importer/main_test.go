@@ -41,11 +41,7 @@ type env struct {
 
 func testSealer(t testing.TB) *privacy.Sealer {
 	t.Helper()
-	keys, err := privacy.DeriveKeys([]byte("0123456789abcdef0123456789abcdef-import-test"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := privacy.NewSealer(keys)
+	s, err := privacy.NewSealer([]byte("0123456789abcdef0123456789abcdef-import-test"))
 	if err != nil {
 		t.Fatal(err)
 	}

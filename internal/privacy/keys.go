@@ -21,23 +21,23 @@ const KeyFileName = "secret.key"
 // of entropy written as hex or base64 is longer than this.
 const minSecretLen = 32
 
-// Keys are the sub-keys derived from the instance secret. Each purpose has its
+// keys are the sub-keys derived from the instance secret. Each purpose has its
 // own key so that a leak of one derived value says nothing about another.
-type Keys struct {
+type keys struct {
 	seal  []byte // AES-256-GCM
 	index []byte // HMAC-SHA256 blind indexes (emails)
 	voter []byte // HMAC-SHA256 guest voter identities
 }
 
-// DeriveKeys derives every purpose key from secret with HKDF-SHA256.
-func DeriveKeys(secret []byte) (*Keys, error) {
+// deriveKeys derives every purpose key from secret with HKDF-SHA256.
+func deriveKeys(secret []byte) (*keys, error) {
 	if len(secret) < minSecretLen {
 		return nil, fmt.Errorf("privacy: secret key must be at least %d bytes, got %d", minSecretLen, len(secret))
 	}
 	derive := func(purpose string) ([]byte, error) {
 		return hkdf.Key(sha256.New, secret, nil, "parley "+purpose, 32)
 	}
-	var k Keys
+	var k keys
 	var err error
 	if k.seal, err = derive("seal v1"); err != nil {
 		return nil, err

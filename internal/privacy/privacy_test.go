@@ -12,11 +12,7 @@ import (
 
 func sealer(t *testing.T, secret string) *privacy.Sealer {
 	t.Helper()
-	keys, err := privacy.DeriveKeys([]byte(secret))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := privacy.NewSealer(keys)
+	s, err := privacy.NewSealer([]byte(secret))
 	if err != nil {
 		t.Fatal(err)
 	}

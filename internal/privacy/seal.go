@@ -23,11 +23,16 @@ var ErrOpen = errors.New("privacy: cannot open sealed value")
 // concurrent use.
 type Sealer struct {
 	aead cipher.AEAD
-	keys *Keys
+	keys *keys
 }
 
-// NewSealer returns a Sealer using keys.
-func NewSealer(keys *Keys) (*Sealer, error) {
+// NewSealer returns a Sealer whose keys are derived from the instance secret
+// (at least 32 bytes; see LoadSecret).
+func NewSealer(secret []byte) (*Sealer, error) {
+	keys, err := deriveKeys(secret)
+	if err != nil {
+		return nil, err
+	}
 	block, err := aes.NewCipher(keys.seal)
 	if err != nil {
 		return nil, fmt.Errorf("privacy: %w", err)

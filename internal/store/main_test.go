@@ -26,11 +26,7 @@ type testDB struct {
 
 func testSealer(t testing.TB) *privacy.Sealer {
 	t.Helper()
-	keys, err := privacy.DeriveKeys([]byte("0123456789abcdef0123456789abcdef-test-key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := privacy.NewSealer(keys)
+	s, err := privacy.NewSealer([]byte("0123456789abcdef0123456789abcdef-test-key"))
 	if err != nil {
 		t.Fatal(err)
 	}
