@@ -139,14 +139,11 @@ func (s *Service) authorize(ctx context.Context, site *model.Site, id int64, tok
 // SiteOf returns the id of the site a comment belongs to, so callers can
 // check the request's origin before anything else.
 func (s *Service) SiteOf(ctx context.Context, id int64) (int64, error) {
-	c, err := s.store.Comment(ctx, id)
+	siteID, err := s.store.CommentSite(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return 0, ErrNotFound
 	}
-	if err != nil {
-		return 0, err
-	}
-	return c.SiteID, nil
+	return siteID, err
 }
 
 // Edit replaces the text of a guest's comment within the edit window.
@@ -180,14 +177,7 @@ func (s *Service) Vote(ctx context.Context, site *model.Site, id int64, voter []
 	if value < -1 || value > 1 {
 		return store.VoteTally{}, fieldErr("value", "value must be 1, -1 or 0")
 	}
-	siteID, err := s.SiteOf(ctx, id)
-	if err != nil {
-		return store.VoteTally{}, err
-	}
-	if siteID != site.ID {
-		return store.VoteTally{}, ErrNotFound
-	}
-	t, err := s.store.Vote(ctx, id, voter, value)
+	t, err := s.store.Vote(ctx, site.ID, id, voter, value)
 	if errors.Is(err, store.ErrNotFound) {
 		return t, ErrNotFound
 	}

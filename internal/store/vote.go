@@ -12,15 +12,16 @@ type VoteTally struct {
 	Score, Upvotes, Downvotes int
 }
 
-// Vote records voter's vote on a comment: 1 or -1, or 0 to withdraw. A
-// voter has one vote per comment; voting again replaces it. Counts are
-// recomputed from the votes in the same transaction, after taking the
-// comment's row lock, so concurrent votes never lose an update.
-func (s *Store) Vote(ctx context.Context, commentID int64, voter []byte, value int) (VoteTally, error) {
+// Vote records voter's vote on an approved comment of a site: 1 or -1, or 0
+// to withdraw; ErrNotFound when the site has no such comment. A voter has
+// one vote per comment; voting again replaces it. Counts are recomputed
+// from the votes in the same transaction, after taking the comment's row
+// lock, so concurrent votes never lose an update.
+func (s *Store) Vote(ctx context.Context, siteID, commentID int64, voter []byte, value int) (VoteTally, error) {
 	var t VoteTally
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var pageID int64
-		err := tx.QueryRowContext(ctx, s.q("UPDATE comments SET score = score WHERE id = ? AND status = 'approved' RETURNING page_id"), commentID).Scan(&pageID)
+		err := tx.QueryRowContext(ctx, s.q("UPDATE comments SET score = score WHERE id = ? AND site_id = ? AND status = 'approved' RETURNING page_id"), commentID, siteID).Scan(&pageID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
