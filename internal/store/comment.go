@@ -119,7 +119,7 @@ func (s *Store) UpdateCommentText(ctx context.Context, id int64, text, html stri
 // erased. One without replies is removed, and so is every deleted ancestor
 // left without replies by its removal.
 func (s *Store) DeleteComment(ctx context.Context, id int64, at time.Time) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.eraseTx(ctx, func(tx *sql.Tx) error {
 		var pageID int64
 		var parentID sql.NullInt64
 		err := tx.QueryRowContext(ctx, s.q("SELECT page_id, parent_id FROM comments WHERE id = ?"), id).Scan(&pageID, &parentID)

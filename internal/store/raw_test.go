@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/store"
@@ -101,4 +102,71 @@ func TestPersonalDataIsNotStoredInPlainText(t *testing.T) {
 			}
 		}
 	})
+}
+
+// sqliteBytes returns the SQLite database file followed by its WAL.
+func sqliteBytes(t *testing.T, db *testDB) []byte {
+	t.Helper()
+	var stored []byte
+	for _, suffix := range []string{"", "-wal"} {
+		b, err := os.ReadFile(db.file + suffix)
+		if err != nil && (suffix == "" || !os.IsNotExist(err)) {
+			t.Fatal(err)
+		}
+		stored = append(stored, b...)
+	}
+	return stored
+}
+
+// TestDeletionLeavesNothingInTheFile: after `site remove` and after a guest
+// deletes a comment (the one with replies stays as an empty placeholder, the
+// one without is removed), the names, websites and texts can no longer be
+// found in the SQLite database file or its WAL (secure_delete and the
+// checkpoint after erasing). PostgreSQL keeps dead rows until VACUUM; see
+// docs/security.md "Data at rest".
+func TestDeletionLeavesNothingInTheFile(t *testing.T) {
+	db := openSQLite(t)
+	ctx := context.Background()
+	doomed := mustSite(t, db, "doomed.example")
+	kept := mustSite(t, db, "kept.example")
+	add := func(site *model.Site, parent int64, tag string) *model.Comment {
+		c := &model.Comment{SiteID: site.ID, ParentID: parent, GuestName: "Name " + tag, GuestWebsite: "https://site-" + tag + ".example",
+			Text: "Text of " + tag, HTML: "<p>Text of " + tag + "</p>", Status: model.StatusApproved}
+		if err := db.CreateComment(ctx, c, store.NewComment{Path: "/p"}); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	siteRoot := add(doomed, 0, "zanzibar-site-root")
+	add(doomed, siteRoot.ID, "quixotic-site-reply")
+	placeholder := add(kept, 0, "jubilant-placeholder")
+	add(kept, placeholder.ID, "kept-reply")
+	removed := add(kept, 0, "vexing-removed")
+	gone := []string{"zanzibar-site-root", "quixotic-site-reply", "jubilant-placeholder", "vexing-removed"}
+
+	before := sqliteBytes(t, db)
+	for _, tag := range append(gone, "kept-reply") {
+		if !bytes.Contains(before, []byte("Name "+tag)) {
+			t.Fatalf("sanity check failed: %q not in the file before deletion, the test reads the wrong bytes", tag)
+		}
+	}
+	if err := db.DeleteSite(ctx, doomed.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{placeholder.ID, removed.ID} {
+		if err := db.DeleteComment(ctx, id, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after := sqliteBytes(t, db)
+	if !bytes.Contains(after, []byte("Name kept-reply")) {
+		t.Fatal("sanity check failed: the kept reply is not in the file after deletion")
+	}
+	for _, tag := range gone {
+		for _, value := range []string{"Name " + tag, "site-" + tag + ".example", "Text of " + tag} {
+			if bytes.Contains(after, []byte(value)) {
+				t.Errorf("%q can still be read in parley.db or its WAL after deletion", value)
+			}
+		}
+	}
 }

@@ -78,7 +78,7 @@ func (s *Store) Sites(ctx context.Context) ([]*model.Site, error) {
 // DeleteSite removes a site with its pages, comments, votes and views, in
 // one transaction (promise P7).
 func (s *Store) DeleteSite(ctx context.Context, id int64) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.eraseTx(ctx, func(tx *sql.Tx) error {
 		// Children first: SQLite checks foreign keys per statement, and
 		// deleting comments root-last keeps self-references valid.
 		for _, q := range []string{

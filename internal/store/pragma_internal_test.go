@@ -1,0 +1,62 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+
+	"github.com/parleyhq/parley/internal/privacy"
+)
+
+func openInternalSQLite(t *testing.T) *Store {
+	t.Helper()
+	sealer, err := privacy.NewSealer([]byte("0123456789abcdef0123456789abcdef-test-key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenSQLite(context.Background(), filepath.Join(t.TempDir(), SQLiteFile), sealer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// TestSQLiteConnectionsAreDurableAndErase: every connection, the writer's and
+// each reader's, syncs at every commit (synchronous=FULL, so a comment
+// acknowledged with 201 survives power loss) and zeroes deleted content
+// (secure_delete), and waits for locks.
+func TestSQLiteConnectionsAreDurableAndErase(t *testing.T) {
+	s := openInternalSQLite(t)
+	ctx := context.Background()
+	want := map[string]int{"synchronous": 2 /* FULL */, "secure_delete": 1, "foreign_keys": 1, "busy_timeout": 10000}
+	for name, pool := range map[string]*sql.DB{"writer": s.write, "reader": s.read} {
+		// Hold several reader connections at once so that more than one is opened.
+		var conns []*sql.Conn
+		for range 3 {
+			conn, err := pool.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			conns = append(conns, conn)
+			if name == "writer" {
+				break
+			}
+		}
+		for i, conn := range conns {
+			for pragma, value := range want {
+				var got int
+				if err := conn.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
+					t.Fatal(err)
+				}
+				if got != value {
+					t.Errorf("%s connection %d: PRAGMA %s = %d, want %d", name, i, pragma, got, value)
+				}
+			}
+		}
+		for _, conn := range conns {
+			conn.Close()
+		}
+	}
+}
