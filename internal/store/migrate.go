@@ -2,9 +2,12 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -45,7 +48,18 @@ func (s *Store) migrations() ([]migration, error) {
 // Migrate applies every embedded migration not applied yet, each in its own
 // transaction, and returns the names of those it applied. Concurrent
 // processes on one PostgreSQL database wait for each other.
+//
+// On SQLite foreign keys are off while a migration runs, as SQLite's
+// procedure for rebuilding a table requires (dropping a referenced table
+// with them on would cascade its deletes), and the migration fails unless
+// PRAGMA foreign_key_check finds every reference intact before it commits.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	return s.migrateTo(ctx, math.MaxInt)
+}
+
+// migrateTo is Migrate stopping after version last (tests start from an
+// older schema with it).
+func (s *Store) migrateTo(ctx context.Context, last int) ([]string, error) {
 	all, err := s.migrations()
 	if err != nil {
 		return nil, fmt.Errorf("store: read migrations: %w", err)
@@ -70,26 +84,65 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	}
 	var applied []string
 	for _, m := range all {
-		if m.version <= current {
+		if m.version <= current || m.version > last {
 			continue
 		}
-		tx, err := conn.BeginTx(ctx, nil)
-		if err != nil {
-			return applied, fmt.Errorf("store: migrate %s: %w", m.name, err)
-		}
-		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-			tx.Rollback()
-			return applied, fmt.Errorf("store: migrate %s: %w", m.name, err)
-		}
-		if _, err := tx.ExecContext(ctx, s.q("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),
-			m.version, m.name, millis(s.now())); err != nil {
-			tx.Rollback()
-			return applied, fmt.Errorf("store: migrate %s: %w", m.name, err)
-		}
-		if err := tx.Commit(); err != nil {
+		if err := s.applyMigration(ctx, conn, m); err != nil {
 			return applied, fmt.Errorf("store: migrate %s: %w", m.name, err)
 		}
 		applied = append(applied, m.name)
 	}
 	return applied, nil
+}
+
+// applyMigration runs one migration and records it, in one transaction.
+func (s *Store) applyMigration(ctx context.Context, conn *sql.Conn, m migration) (err error) {
+	if s.dialect.name == "sqlite" {
+		// PRAGMA foreign_keys is a no-op inside a transaction: set it around.
+		if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+			return err
+		}
+		defer func() {
+			_, onErr := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON")
+			err = errors.Join(err, onErr)
+		}()
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() // a no-op after Commit
+	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		return err
+	}
+	if s.dialect.name == "sqlite" {
+		if err := foreignKeyCheck(ctx, tx); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, s.q("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),
+		m.version, m.name, millis(s.now())); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// foreignKeyCheck fails when a row of the SQLite database references a row
+// that does not exist.
+func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fk int
+		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
+			return err
+		}
+		return fmt.Errorf("foreign key check: row %d of %s references a missing row of %s", rowid.Int64, table, parent)
+	}
+	return rows.Err()
 }
