@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -20,18 +21,20 @@ type app struct {
 	store  *store.Store
 }
 
-// openApp loads the secret key, opens the database and migrates it.
+// openApp loads the secret key, opens the database, migrates it and checks
+// the key against the data: it refuses a key that does not open what is
+// stored, and generates a key only for a database that holds nothing sealed.
 func openApp(ctx context.Context, cfg *config.Config, e env) (*app, error) {
 	log := newLogger(cfg, e.stderr)
-	secret, created, err := privacy.LoadSecret(cfg.SecretKey, cfg.DataDir)
+	key, err := privacy.LoadKey(cfg.SecretKey, cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
-	if created {
-		log.Info("generated secret key; back it up, personal data cannot be read without it",
-			"file", cfg.DataDir+"/"+privacy.KeyFileName)
+	if key.ReadableByOthers() {
+		log.Warn("secret key file is readable by other users; run chmod 600 on it",
+			"file", key.File, "mode", fmt.Sprintf("%#o", key.Mode))
 	}
-	sealer, err := privacy.NewSealer(secret)
+	sealer, err := privacy.NewSealer(key.Secret)
 	if err != nil {
 		return nil, err
 	}
@@ -40,14 +43,50 @@ func openApp(ctx context.Context, cfg *config.Config, e env) (*app, error) {
 		return nil, err
 	}
 	applied, err := st.Migrate(ctx)
+	if err == nil {
+		for _, name := range applied {
+			log.Info("applied migration", "name", name, "database", st.Dialect())
+		}
+		err = checkKey(ctx, st, key, log)
+	}
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
-	for _, name := range applied {
-		log.Info("applied migration", "name", name, "database", st.Dialect())
-	}
 	return &app{cfg: cfg, log: log, sealer: sealer, store: st}, nil
+}
+
+// checkKey saves a new key only when the database holds nothing made with
+// another one, then checks the key against the database.
+func checkKey(ctx context.Context, st *store.Store, key *privacy.Key, log *slog.Logger) error {
+	if key.New {
+		keyed, err := st.HasKeyedData(ctx)
+		if err != nil {
+			return err
+		}
+		if keyed {
+			return fmt.Errorf("the secret key file %s is missing, but the database already holds data sealed with a key; "+
+				"Parley does not generate a new key, which could never read that data. Restore %s from your backup "+
+				"(or set %s to that key) and start again", key.File, privacy.KeyFileName, privacy.ConfiguredKeySource)
+		}
+		if err := key.Save(); err != nil {
+			return err
+		}
+		log.Info("generated secret key; back it up, personal data cannot be read without it", "file", key.File)
+	}
+	var mismatch *store.KeyMismatchError
+	if err := st.CheckKey(ctx); errors.As(err, &mismatch) {
+		stored := mismatch.StoredKeyID
+		if stored == "" {
+			stored = "unknown"
+		}
+		return fmt.Errorf("the secret key in %s, key id %s, does not open the data in the database, sealed with key id %s; "+
+			"Parley refuses to start rather than leave that data unreadable. Restore the key the database was "+
+			"created with: the original %s or %s", key.Source, mismatch.KeyID, stored, privacy.KeyFileName, privacy.ConfiguredKeySource)
+	} else if err != nil {
+		return err
+	}
+	return nil
 }
 
 func (a *app) Close() error { return a.store.Close() }
