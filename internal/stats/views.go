@@ -6,12 +6,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/VictoriaMetrics/metrics"
+
 	"github.com/parleyhq/parley/internal/store"
 )
 
 // ViewSink stores counted views; *store.Store implements it.
 type ViewSink interface {
-	AddViews(ctx context.Context, views map[store.PageView]int) error
+	AddViews(ctx context.Context, views map[store.PageView]int) (store.ViewsAdded, error)
 }
 
 // maxPending bounds the distinct counters held between flushes, so a flood
@@ -27,14 +29,34 @@ type ViewCounter struct {
 	now  func() time.Time
 	log  *slog.Logger
 
+	m       viewMetrics
 	mu      sync.Mutex
 	pending map[store.PageView]int
 }
 
+// viewMetrics say how made-up paths fare against the bounds of pages that
+// views may create (store.DefaultNewPagesPerDay): labels are the bound,
+// never a site or a path.
+type viewMetrics struct {
+	created, refusedDaily, refusedSite *metrics.Counter
+}
+
+func newViewMetrics(set *metrics.Set) viewMetrics {
+	return viewMetrics{
+		created:      set.GetOrCreateCounter(`parley_pages_created_by_reads_total`),
+		refusedDaily: set.GetOrCreateCounter(`parley_page_creations_refused_total{limit="daily"}`),
+		refusedSite:  set.GetOrCreateCounter(`parley_page_creations_refused_total{limit="site"}`),
+	}
+}
+
 // NewViewCounter returns a counter writing to sink.
 func NewViewCounter(sink ViewSink, now func() time.Time, log *slog.Logger) *ViewCounter {
-	return &ViewCounter{sink: sink, now: now, log: log, pending: map[store.PageView]int{}}
+	return &ViewCounter{sink: sink, now: now, log: log, m: newViewMetrics(metrics.NewSet()), pending: map[store.PageView]int{}}
 }
+
+// ExportMetrics exports the counter's metrics in set, for /metrics. Call it
+// before Run or Flush.
+func (v *ViewCounter) ExportMetrics(set *metrics.Set) { v.m = newViewMetrics(set) }
 
 // Add counts one view of path on a site today (UTC).
 func (v *ViewCounter) Add(siteID int64, path string) {
@@ -56,7 +78,10 @@ func (v *ViewCounter) Flush(ctx context.Context) error {
 	if len(batch) == 0 {
 		return nil
 	}
-	err := v.sink.AddViews(ctx, batch)
+	added, err := v.sink.AddViews(ctx, batch)
+	v.m.created.Add(added.PagesCreated)
+	v.m.refusedDaily.Add(added.RefusedDaily)
+	v.m.refusedSite.Add(added.RefusedSite)
 	if err != nil {
 		v.mu.Lock()
 		for k, n := range batch {

@@ -16,14 +16,14 @@ type sink struct {
 	saved map[store.PageView]int
 }
 
-func (s *sink) AddViews(_ context.Context, v map[store.PageView]int) error {
+func (s *sink) AddViews(_ context.Context, v map[store.PageView]int) (store.ViewsAdded, error) {
 	if s.fail {
-		return errors.New("database down")
+		return store.ViewsAdded{}, errors.New("database down")
 	}
 	for k, n := range v {
 		s.saved[k] += n
 	}
-	return nil
+	return store.ViewsAdded{}, nil
 }
 
 func TestViewCounterAggregatesAndRetries(t *testing.T) {

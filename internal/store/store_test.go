@@ -315,7 +315,7 @@ func TestCountsAndViews(t *testing.T) {
 			{SiteID: site.ID, Path: "/new", Day: "2026-11-01"}: 1,
 		}
 		for range 2 {
-			if err := db.AddViews(ctx, views); err != nil {
+			if _, err := db.AddViews(ctx, views); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -332,7 +332,7 @@ func TestCountsAndViews(t *testing.T) {
 		for _, p := range []string{"/x1", "/x2", "/x3", "/a"} {
 			flood[store.PageView{SiteID: site.ID, Path: p, Day: "2026-11-02"}] = 1
 		}
-		if err := db.AddViews(ctx, flood); err != nil {
+		if _, err := db.AddViews(ctx, flood); err != nil {
 			t.Fatal(err)
 		}
 		created := 0
@@ -408,7 +408,7 @@ func TestDeleteSiteRemovesEverything(t *testing.T) {
 			if _, err := db.Vote(ctx, site.ID, root.ID, store.Voter{ID: []byte("voter")}, 1); err != nil {
 				t.Fatal(err)
 			}
-			if err := db.AddViews(ctx, map[store.PageView]int{{SiteID: site.ID, Path: "/p", Day: "2026-11-01"}: 2}); err != nil {
+			if _, err := db.AddViews(ctx, map[store.PageView]int{{SiteID: site.ID, Path: "/p", Day: "2026-11-01"}: 2}); err != nil {
 				t.Fatal(err)
 			}
 		}
