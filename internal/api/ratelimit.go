@@ -8,12 +8,15 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/parleyhq/parley/internal/clientip"
 )
 
 // maxLimiterKeys bounds the memory spent on rate limiting.
 const maxLimiterKeys = 50_000
 
-// limiter is a token bucket per client IP with bounded eviction.
+// limiter is a token bucket per client network (clientip.NetworkKey: the
+// IPv4 address or the IPv6 /64) with bounded eviction.
 type limiter struct {
 	perSecond rate.Limit
 	burst     int
@@ -83,11 +86,12 @@ func (l *limiter) evict(now time.Time) {
 	}
 }
 
-// limited wraps a write handler with the per-IP limit, answering 429 with
-// Retry-After in whole seconds.
+// limited wraps a write handler with the per-client limit, answering 429
+// with Retry-After in whole seconds. A client is its network: every address
+// of one IPv6 /64 shares one bucket.
 func (h *Handler) limited(l *limiter, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		ok, wait := l.allow(h.ClientIP(r))
+		ok, wait := l.allow(clientip.NetworkKey(h.ClientIP(r)))
 		if !ok {
 			h.m.rateLimited.Inc()
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))

@@ -77,6 +77,8 @@ func (h *Handler) writeServiceError(w http.ResponseWriter, r *http.Request, err 
 		writeError(w, http.StatusForbidden, "edit_window_closed", "the time to edit or delete this comment has passed", "")
 	case errors.Is(err, comment.ErrPageLocked):
 		writeError(w, http.StatusForbidden, "page_locked", "this page is closed for new comments", "")
+	case errors.Is(err, comment.ErrVoteLimit):
+		writeError(w, http.StatusConflict, "vote_limit", "this comment already has as many votes from your network as it accepts", "")
 	default:
 		h.internal(w, r, "comment service", err)
 	}

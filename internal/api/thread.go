@@ -160,12 +160,6 @@ func (h *Handler) loadThread(r *http.Request, site *model.Site, k threadKey) (*c
 	return entry, nil
 }
 
-// voter identifies a guest voter without a cookie: a keyed hash of the
-// client IP and user agent.
-func (h *Handler) voter(r *http.Request) []byte {
-	return h.Sealer.VoterHash(h.ClientIP(r), r.UserAgent())
-}
-
 // encode returns the JSON body of v and its strong ETag.
 func encode(v any) ([]byte, string, error) {
 	body, err := json.Marshal(v)

@@ -57,7 +57,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 	now := time.Now
 	metrics := server.NewMetrics()
 	metrics.Set().NewGauge("parley_db_open_connections", func() float64 { return float64(a.store.OpenConnections()) })
+	a.store.SetNewPagesPerDay(cfg.NewPagesPerDay)
 	views := stats.NewViewCounter(a.store, now, a.log)
+	views.ExportMetrics(metrics.Set())
 	apiHandler := api.New(api.Deps{
 		Store:     a.store,
 		Comments:  comment.NewService(a.store, markup.New(), now),

@@ -1,5 +1,6 @@
 // Package clientip finds the address of the client behind a request,
-// believing X-Forwarded-For only from configured reverse proxies.
+// believing X-Forwarded-For only from configured reverse proxies, and the
+// network that stands for that client in limits (Network).
 //
 // It must never trust a forwarding header from an untrusted peer: that would
 // let anyone choose their own IP and escape rate limits and bans.

@@ -19,4 +19,5 @@ var (
 	ErrBadToken   = errors.New("edit token is missing or wrong")
 	ErrEditWindow = errors.New("the edit window has closed")
 	ErrPageLocked = errors.New("the page is locked")
+	ErrVoteLimit  = errors.New("too many votes from one network on this comment")
 )

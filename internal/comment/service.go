@@ -172,14 +172,18 @@ func (s *Service) Delete(ctx context.Context, site *model.Site, id int64, token 
 	return s.store.DeleteComment(ctx, id, s.now())
 }
 
-// Vote records a vote of 1, -1 or 0 (withdraw) by voter on comment id of site.
-func (s *Service) Vote(ctx context.Context, site *model.Site, id int64, voter []byte, value int) (store.VoteTally, error) {
+// Vote records a vote of 1, -1 or 0 (withdraw) by voter on comment id of
+// site; ErrVoteLimit when the voter's network has voted too often on it.
+func (s *Service) Vote(ctx context.Context, site *model.Site, id int64, voter store.Voter, value int) (store.VoteTally, error) {
 	if value < -1 || value > 1 {
 		return store.VoteTally{}, fieldErr("value", "value must be 1, -1 or 0")
 	}
 	t, err := s.store.Vote(ctx, site.ID, id, voter, value)
-	if errors.Is(err, store.ErrNotFound) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
 		return t, ErrNotFound
+	case errors.Is(err, store.ErrVoteLimit):
+		return t, ErrVoteLimit
 	}
 	return t, err
 }

@@ -14,7 +14,7 @@ const (
 	MaxNameLength    = 100
 	MaxEmailLength   = 254
 	MaxWebsiteLength = 2048
-	MaxPathLength    = 1024
+	MaxPathLength    = 512 // bytes: every path a read names may become a page row
 	MaxTitleLength   = 300
 )
 

@@ -24,6 +24,7 @@ type Config struct {
 	PublicURL      string
 	WriteRate      float64 // writes per minute per IP
 	WriteBurst     int
+	NewPagesPerDay int // pages thread reads may create per site per day
 	TrustedProxies []netip.Prefix
 	IPRetention    time.Duration
 	Demo           bool
@@ -67,6 +68,9 @@ func settings() []setting {
 		{"write-burst", "PARLEY_WRITE_BURST", "10", "writes allowed at once before the rate applies", false,
 			parseInt(func(c *Config) *int { return &c.WriteBurst }),
 			func(c *Config) string { return strconv.Itoa(c.WriteBurst) }},
+		{"new-pages-per-day", "PARLEY_NEW_PAGES_PER_DAY", "1000", "pages that thread reads may create per site per UTC day (0: only comments create pages)", false,
+			parseInt(func(c *Config) *int { return &c.NewPagesPerDay }),
+			func(c *Config) string { return strconv.Itoa(c.NewPagesPerDay) }},
 		{"trusted-proxies", "PARLEY_TRUSTED_PROXIES", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed", false,
 			parsePrefixes,
 			func(c *Config) string { return joinPrefixes(c.TrustedProxies) }},
@@ -187,6 +191,9 @@ func (c *Config) validate() error {
 	}
 	if c.WriteBurst < 1 {
 		return errors.New("config: PARLEY_WRITE_BURST (--write-burst) must be at least 1")
+	}
+	if c.NewPagesPerDay < 0 {
+		return errors.New("config: PARLEY_NEW_PAGES_PER_DAY (--new-pages-per-day) must be 0 (only comments create pages) or more")
 	}
 	if c.IPRetention < time.Hour {
 		return errors.New("config: PARLEY_IP_RETENTION (--ip-retention) must be at least 1h")

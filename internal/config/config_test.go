@@ -73,3 +73,15 @@ func TestDumpMasksSecrets(t *testing.T) {
 		t.Errorf("dump:\n%s", b.String())
 	}
 }
+
+func TestNewPagesPerDay(t *testing.T) {
+	if c, err := load(t, nil); err != nil || c.NewPagesPerDay != 1000 {
+		t.Errorf("default: %v, %v", c, err)
+	}
+	if c, err := load(t, map[string]string{"PARLEY_NEW_PAGES_PER_DAY": "0"}); err != nil || c.NewPagesPerDay != 0 {
+		t.Errorf("0 (only comments create pages): %v, %v", c, err)
+	}
+	if _, err := load(t, map[string]string{"PARLEY_NEW_PAGES_PER_DAY": "-1"}); err == nil || !strings.Contains(err.Error(), "PARLEY_NEW_PAGES_PER_DAY") {
+		t.Errorf("negative: %v, want an error naming the setting", err)
+	}
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/importer"
 	"github.com/parleyhq/parley/internal/model"
+	"github.com/parleyhq/parley/internal/store"
 )
 
 // remarkBackup builds a Remark42 backup: gzipped JSON lines after a meta
@@ -56,7 +57,7 @@ func TestRemark42(t *testing.T) {
 		t.Errorf("title %q, want R one", p.Title)
 	}
 	// A later vote counts on top of the imported ones.
-	if tally, err := e.st.Vote(context.Background(), e.site.ID, c1.ID, []byte("voter"), 1); err != nil || tally.Upvotes != 3 || tally.Score != 2 {
+	if tally, err := e.st.Vote(context.Background(), e.site.ID, c1.ID, store.Voter{ID: []byte("voter")}, 1); err != nil || tally.Upvotes != 3 || tally.Score != 2 {
 		t.Errorf("vote after import: %+v, %v; want 3 up, score 2", tally, err)
 	}
 }

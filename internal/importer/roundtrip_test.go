@@ -60,11 +60,11 @@ func seedSite(t *testing.T, e *env) []*store.ExportedComment {
 		voter string
 		value int
 	}{{"v1", 1}, {"v2", 1}, {"v3", -1}} {
-		if _, err := e.st.Vote(ctx, e.site.ID, root.ID, []byte(v.voter), v.value); err != nil {
+		if _, err := e.st.Vote(ctx, e.site.ID, root.ID, store.Voter{ID: []byte(v.voter)}, v.value); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := e.st.Vote(ctx, e.site.ID, gone.ID, []byte("v1"), 1); err != nil {
+	if _, err := e.st.Vote(ctx, e.site.ID, gone.ID, store.Voter{ID: []byte("v1")}, 1); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.st.DeleteComment(ctx, gone.ID, now.Add(-30*time.Minute)); err != nil {

@@ -89,6 +89,13 @@ func (s *Sealer) VoterHash(ip, userAgent string) []byte {
 	return s.mac(s.keys.voter, "guest\x00"+ip+"\x00"+userAgent)
 }
 
+// VoterNetworkHash identifies the network guest voters vote from (see
+// clientip.NetworkKey) without storing it: a keyed HMAC under the voters'
+// key, distinct from every VoterHash.
+func (s *Sealer) VoterNetworkHash(network string) []byte {
+	return s.mac(s.keys.voter, "network\x00"+network)
+}
+
 // IPIndex returns the keyed hash of an IP address, for bans and rate limits
 // that must outlive the raw IP's retention.
 func (s *Sealer) IPIndex(ip string) []byte {

@@ -3,8 +3,11 @@ package stats
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,14 +19,14 @@ type sink struct {
 	saved map[store.PageView]int
 }
 
-func (s *sink) AddViews(_ context.Context, v map[store.PageView]int) error {
+func (s *sink) AddViews(_ context.Context, v map[store.PageView]int) (store.ViewsAdded, error) {
 	if s.fail {
-		return errors.New("database down")
+		return store.ViewsAdded{}, errors.New("database down")
 	}
 	for k, n := range v {
 		s.saved[k] += n
 	}
-	return nil
+	return store.ViewsAdded{}, nil
 }
 
 func TestViewCounterAggregatesAndRetries(t *testing.T) {
@@ -57,10 +60,32 @@ func TestViewCounterAggregatesAndRetries(t *testing.T) {
 func TestViewCounterIsBounded(t *testing.T) {
 	s := &sink{saved: map[store.PageView]int{}}
 	v := NewViewCounter(s, time.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	for i := range maxPending + 10 {
-		v.Add(1, "/p"+string(rune('a'+i%26))+string(rune(i)))
+	day := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	v.now = func() time.Time { return day }
+	long := "/" + strings.Repeat("x", 500)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	const reads = 40_000 // 20 MB of distinct paths
+	for i := range reads {
+		v.Add(1, fmt.Sprintf("%s/%d", long, i))
 	}
-	if len(v.pending) > maxPending {
-		t.Errorf("%d pending counters, limit %d", len(v.pending), maxPending)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if grown := int64(after.HeapAlloc) - int64(before.HeapAlloc); grown > maxPendingBytes {
+		t.Errorf("%d distinct made-up paths grew the heap by %d bytes, bound %d", reads, grown, maxPendingBytes)
+	}
+	t.Logf("heap grew %d bytes for %d counters", int64(after.HeapAlloc)-int64(before.HeapAlloc), len(v.pending))
+	if n := len(v.pending); n == 0 || n == reads {
+		t.Errorf("%d of %d counters held: want some, not all", n, reads)
+	}
+	if v.m.dropped.Get() != uint64(reads-len(v.pending)) {
+		t.Errorf("dropped views counted %d, want %d", v.m.dropped.Get(), reads-len(v.pending))
+	}
+	// A counter that exists still counts when the memory is full.
+	first := fmt.Sprintf("%s/%d", long, 0)
+	v.Add(1, first)
+	if got := v.pending[store.PageView{SiteID: 1, Path: first, Day: "2026-11-22"}]; got != 2 {
+		t.Errorf("existing counter at the bound = %d, want 2", got)
 	}
 }

@@ -34,7 +34,7 @@ type Store struct {
 	sealer  *privacy.Sealer
 	now     func() time.Time
 
-	maxViewPages int // see DefaultMaxPagesPerSite
+	viewPages viewPageLimits // see view.go
 }
 
 // SQLiteFile is the database file name inside the data directory.
@@ -85,7 +85,7 @@ func OpenSQLite(ctx context.Context, path string, sealer *privacy.Sealer) (*Stor
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
 	read.SetMaxIdleConns(max(4, runtime.NumCPU()*2))
-	s := &Store{read: read, write: write, dialect: sqliteDialect, sealer: sealer, now: time.Now, maxViewPages: DefaultMaxPagesPerSite}
+	s := &Store{read: read, write: write, dialect: sqliteDialect, sealer: sealer, now: time.Now, viewPages: defaultViewPageLimits}
 	// Touch the writer first so the file and WAL mode exist before readers open it.
 	if err := write.PingContext(ctx); err != nil {
 		s.Close()
@@ -108,7 +108,7 @@ func OpenPostgres(ctx context.Context, databaseURL string, sealer *privacy.Seale
 		db.Close()
 		return nil, fmt.Errorf("store: connect to postgres: %w", err)
 	}
-	return &Store{read: db, write: db, dialect: postgresDialect(), sealer: sealer, now: time.Now, maxViewPages: DefaultMaxPagesPerSite}, nil
+	return &Store{read: db, write: db, dialect: postgresDialect(), sealer: sealer, now: time.Now, viewPages: defaultViewPageLimits}, nil
 }
 
 // Dialect names the database in use: "sqlite" or "postgres".

@@ -151,10 +151,10 @@ func TestThreadSortsAndPages(t *testing.T) {
 			}
 		}
 		// roots[3] gets the best score.
-		if _, err := db.Vote(ctx, site.ID, roots[3].ID, []byte("v1"), 1); err != nil {
+		if _, err := db.Vote(ctx, site.ID, roots[3].ID, store.Voter{ID: []byte("v1")}, 1); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.Vote(ctx, site.ID, roots[0].ID, []byte("v1"), -1); err != nil {
+		if _, err := db.Vote(ctx, site.ID, roots[0].ID, store.Voter{ID: []byte("v1")}, -1); err != nil {
 			t.Fatal(err)
 		}
 		page, _, _ := db.PageByPath(ctx, site.ID, "/p")
@@ -282,19 +282,19 @@ func TestVotes(t *testing.T) {
 			{"bob", 0, store.VoteTally{Score: -1, Downvotes: 1}},  // withdrawn
 		}
 		for i, s := range steps {
-			got, err := db.Vote(ctx, site.ID, c.ID, []byte(s.voter), s.value)
+			got, err := db.Vote(ctx, site.ID, c.ID, store.Voter{ID: []byte(s.voter)}, s.value)
 			if err != nil || got != s.want {
 				t.Errorf("step %d: %s votes %d: got %+v, %v; want %+v", i, s.voter, s.value, got, err, s.want)
 			}
 		}
-		mine, err := db.VotesOnPage(ctx, c.PageID, []byte("ann"))
+		mine, err := db.VotesOnPage(ctx, c.PageID, store.Voter{ID: []byte("ann")})
 		if err != nil || !cmp.Equal(mine, map[int64]int{c.ID: -1}) {
 			t.Errorf("VotesOnPage = %v, %v", mine, err)
 		}
-		if _, err := db.Vote(ctx, site.ID, 999999, []byte("ann"), 1); !errors.Is(err, store.ErrNotFound) {
+		if _, err := db.Vote(ctx, site.ID, 999999, store.Voter{ID: []byte("ann")}, 1); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("vote on missing comment: %v", err)
 		}
-		if _, err := db.Vote(ctx, site.ID+1000, c.ID, []byte("ann"), 1); !errors.Is(err, store.ErrNotFound) {
+		if _, err := db.Vote(ctx, site.ID+1000, c.ID, store.Voter{ID: []byte("ann")}, 1); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("vote through another site: %v", err)
 		}
 	})
@@ -315,7 +315,7 @@ func TestCountsAndViews(t *testing.T) {
 			{SiteID: site.ID, Path: "/new", Day: "2026-11-01"}: 1,
 		}
 		for range 2 {
-			if err := db.AddViews(ctx, views); err != nil {
+			if _, err := db.AddViews(ctx, views); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -332,7 +332,7 @@ func TestCountsAndViews(t *testing.T) {
 		for _, p := range []string{"/x1", "/x2", "/x3", "/a"} {
 			flood[store.PageView{SiteID: site.ID, Path: p, Day: "2026-11-02"}] = 1
 		}
-		if err := db.AddViews(ctx, flood); err != nil {
+		if _, err := db.AddViews(ctx, flood); err != nil {
 			t.Fatal(err)
 		}
 		created := 0
@@ -405,10 +405,10 @@ func TestDeleteSiteRemovesEverything(t *testing.T) {
 		for _, site := range []*model.Site{doomed, kept} {
 			root := mustComment(t, db, site, "/p", 0, "root")
 			mustComment(t, db, site, "/p", root.ID, "reply")
-			if _, err := db.Vote(ctx, site.ID, root.ID, []byte("voter"), 1); err != nil {
+			if _, err := db.Vote(ctx, site.ID, root.ID, store.Voter{ID: []byte("voter")}, 1); err != nil {
 				t.Fatal(err)
 			}
-			if err := db.AddViews(ctx, map[store.PageView]int{{SiteID: site.ID, Path: "/p", Day: "2026-11-01"}: 2}); err != nil {
+			if _, err := db.AddViews(ctx, map[store.PageView]int{{SiteID: site.ID, Path: "/p", Day: "2026-11-01"}: 2}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 )
 
 // PageView identifies the daily counter of one page: no visitor data at
@@ -14,55 +15,96 @@ type PageView struct {
 	Day    string // YYYY-MM-DD, UTC
 }
 
-// DefaultMaxPagesPerSite bounds the pages that views alone may create on one
-// site: thread reads are not rate-limited, and without a bound anyone could
-// grow the database by requesting made-up paths. Views of further new paths
-// are dropped; comments still create their pages.
-const DefaultMaxPagesPerSite = 100_000
+// Thread reads are not rate-limited, so without bounds anyone could grow the
+// database by reading made-up paths: every new path a view names would be a
+// page row, and every page a view row each day. Views therefore create pages
+// only within two bounds per site; views of further new paths are dropped.
+// Comments always create their page.
+const (
+	// DefaultNewPagesPerDay bounds the pages views may create on one site
+	// per UTC day (PARLEY_NEW_PAGES_PER_DAY), so that the total below is
+	// reached only slowly: 100 days at the default.
+	DefaultNewPagesPerDay = 1_000
+	// DefaultMaxPagesPerSite bounds the pages of one site (however they were
+	// created) past which views create no more.
+	DefaultMaxPagesPerSite = 100_000
+)
 
-// SetMaxPagesPerSite changes the bound of pages created by views.
-func (s *Store) SetMaxPagesPerSite(n int) { s.maxViewPages = n }
+type viewPageLimits struct {
+	perDay, perSite int
+}
 
-// AddViews adds counted views to the daily counters, creating pages that
-// have no row yet (within the per-site bound), in one transaction.
-func (s *Store) AddViews(ctx context.Context, views map[PageView]int) error {
+var defaultViewPageLimits = viewPageLimits{perDay: DefaultNewPagesPerDay, perSite: DefaultMaxPagesPerSite}
+
+// SetMaxPagesPerSite changes the bound of a site's pages past which views
+// create no more.
+func (s *Store) SetMaxPagesPerSite(n int) { s.viewPages.perSite = n }
+
+// SetNewPagesPerDay changes the bound of pages views may create on one site
+// per UTC day; 0 means that only comments create pages. Call it before use.
+func (s *Store) SetNewPagesPerDay(n int) { s.viewPages.perDay = n }
+
+// ViewsAdded says what AddViews did with paths that had no page yet.
+type ViewsAdded struct {
+	PagesCreated int // pages created for views
+	RefusedDaily int // new paths whose views were dropped: the site's daily bound was reached
+	RefusedSite  int // new paths whose views were dropped: the site has the most pages allowed
+}
+
+// AddViews adds counted views to the daily counters in one transaction. A
+// path with no page gets one while its site is within both bounds (see
+// DefaultNewPagesPerDay); otherwise, and for sites that no longer exist, its
+// views are dropped.
+func (s *Store) AddViews(ctx context.Context, views map[PageView]int) (ViewsAdded, error) {
+	var added ViewsAdded
 	if len(views) == 0 {
-		return nil
+		return added, nil
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		now := millis(s.now())
-		pages := map[int64]int{} // pages per site, read once per flush
+		added = ViewsAdded{}
+		budgets := map[int64]*pageBudget{}
 		for v, n := range views {
-			count, ok := pages[v.SiteID]
+			counted, err := s.addView(ctx, tx, v, n)
+			if err != nil {
+				return err
+			}
+			if counted {
+				continue
+			}
+			b, ok := budgets[v.SiteID]
 			if !ok {
-				if err := tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM pages WHERE site_id = ?"), v.SiteID).Scan(&count); err != nil {
+				if b, err = s.pageBudget(ctx, tx, v.SiteID); err != nil {
 					return err
 				}
+				budgets[v.SiteID] = b
 			}
-			if count < s.maxViewPages {
-				res, err := tx.ExecContext(ctx, s.q(`INSERT INTO pages (site_id, path, created_at) VALUES (?, ?, ?)
-					ON CONFLICT (site_id, path) DO NOTHING`), v.SiteID, v.Path, now)
-				if err != nil {
-					return err
-				}
-				if added, _ := res.RowsAffected(); added > 0 {
-					count++
-				}
+			switch {
+			case b == nil: // the site is gone
+				continue
+			case b.today >= s.viewPages.perDay:
+				added.RefusedDaily++
+				continue
+			case b.total >= s.viewPages.perSite:
+				added.RefusedSite++
+				continue
 			}
-			pages[v.SiteID] = count
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO page_views_daily (page_id, site_id, day, views)
-				SELECT id, site_id, ?, ? FROM pages WHERE site_id = ? AND path = ?
-				ON CONFLICT (page_id, day) DO UPDATE SET views = page_views_daily.views + excluded.views`),
-				v.Day, n, v.SiteID, v.Path); err != nil {
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO pages (site_id, path, created_at, created_by_read) VALUES (?, ?, ?, TRUE)
+				ON CONFLICT (site_id, path) DO NOTHING`), v.SiteID, v.Path, millis(s.now())); err != nil {
+				return err
+			}
+			b.today++
+			b.total++
+			added.PagesCreated++
+			if _, err := s.addView(ctx, tx, v, n); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("store: add views: %w", err)
+		return ViewsAdded{}, fmt.Errorf("store: add views: %w", err)
 	}
-	return nil
+	return added, nil
 }
 
 // DailyViews returns the views of one page per day, for analytics and tests.
@@ -83,4 +125,47 @@ func (s *Store) DailyViews(ctx context.Context, siteID int64, path string) (map[
 		out[day] = n
 	}
 	return out, rows.Err()
+}
+
+// addView adds n views to the path's counter of the day, reporting false
+// when the path has no page.
+func (s *Store) addView(ctx context.Context, tx *sql.Tx, v PageView, n int) (bool, error) {
+	res, err := tx.ExecContext(ctx, s.q(`INSERT INTO page_views_daily (page_id, site_id, day, views)
+		SELECT id, site_id, ?, ? FROM pages WHERE site_id = ? AND path = ?
+		ON CONFLICT (page_id, day) DO UPDATE SET views = page_views_daily.views + excluded.views`),
+		v.Day, n, v.SiteID, v.Path)
+	if err != nil {
+		return false, err
+	}
+	added, err := res.RowsAffected()
+	return added > 0, err
+}
+
+// pageBudget is what a site has used of the bounds on pages created by views.
+type pageBudget struct {
+	today int // pages created by views since midnight UTC
+	total int // all pages
+}
+
+// pageBudget reads a site's use of the page bounds, or nil when the site no
+// longer exists. It first takes the site's row lock, so that several
+// servers adding views at once cannot pass the bounds together.
+func (s *Store) pageBudget(ctx context.Context, tx *sql.Tx, siteID int64) (*pageBudget, error) {
+	res, err := tx.ExecContext(ctx, s.q("UPDATE sites SET created_at = created_at WHERE id = ?"), siteID)
+	if err != nil {
+		return nil, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return nil, err
+	}
+	now := s.now().UTC()
+	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	var b pageBudget
+	err = tx.QueryRowContext(ctx, s.q(`SELECT
+		(SELECT COUNT(*) FROM pages WHERE site_id = ? AND created_by_read AND created_at >= ?),
+		(SELECT COUNT(*) FROM pages WHERE site_id = ?)`), siteID, millis(midnight), siteID).Scan(&b.today, &b.total)
+	if err != nil {
+		return nil, err
+	}
+	return &b, nil
 }

@@ -7,6 +7,23 @@ import (
 	"fmt"
 )
 
+// MaxVotesPerNetwork bounds the voters of one network (an IPv4 address or
+// an IPv6 /64) on one comment. A guest voter is a network plus a user agent,
+// and a client can send any user agent it likes: without this bound one
+// machine could move a score without limit. A few voters still share one
+// NAT (a household, an office).
+const MaxVotesPerNetwork = 3
+
+// ErrVoteLimit means the voter's network already has MaxVotesPerNetwork
+// other voters on the comment.
+var ErrVoteLimit = errors.New("store: too many votes from one network")
+
+// Voter identifies who votes, by keyed hashes only (promises P5, P6).
+type Voter struct {
+	ID      []byte // one voter: one vote per comment
+	Network []byte // the network the voter votes from; nil when unknown
+}
+
 // VoteTally is a comment's vote counts after a vote.
 type VoteTally struct {
 	Score, Upvotes, Downvotes int
@@ -14,10 +31,13 @@ type VoteTally struct {
 
 // Vote records voter's vote on an approved comment of a site: 1 or -1, or 0
 // to withdraw; ErrNotFound when the site has no such comment. A voter has
-// one vote per comment; voting again replaces it. Counts are recomputed
-// from the votes in the same transaction, after taking the comment's row
-// lock, so concurrent votes never lose an update.
-func (s *Store) Vote(ctx context.Context, siteID, commentID int64, voter []byte, value int) (VoteTally, error) {
+// one vote per comment; voting again replaces it. A new voter from a network
+// that already has MaxVotesPerNetwork voters on the comment gets
+// ErrVoteLimit; changing or withdrawing a vote is always allowed. Counts are
+// recomputed from the votes in the same transaction, after taking the
+// comment's row lock, so concurrent votes never lose an update nor pass the
+// network's bound together.
+func (s *Store) Vote(ctx context.Context, siteID, commentID int64, voter Voter, value int) (VoteTally, error) {
 	var t VoteTally
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var pageID int64
@@ -29,10 +49,14 @@ func (s *Store) Vote(ctx context.Context, siteID, commentID int64, voter []byte,
 			return err
 		}
 		if value == 0 {
-			_, err = tx.ExecContext(ctx, s.q("DELETE FROM votes WHERE comment_id = ? AND voter = ?"), commentID, voter)
+			_, err = tx.ExecContext(ctx, s.q("DELETE FROM votes WHERE comment_id = ? AND voter = ?"), commentID, voter.ID)
 		} else {
-			_, err = tx.ExecContext(ctx, s.q(`INSERT INTO votes (comment_id, page_id, voter, value, created_at) VALUES (?, ?, ?, ?, ?)
-				ON CONFLICT (comment_id, voter) DO UPDATE SET value = excluded.value`), commentID, pageID, voter, value, millis(s.now()))
+			if err := s.checkNetworkVotes(ctx, tx, commentID, voter); err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, s.q(`INSERT INTO votes (comment_id, page_id, voter, network, value, created_at) VALUES (?, ?, ?, ?, ?, ?)
+				ON CONFLICT (comment_id, voter) DO UPDATE SET value = excluded.value, network = excluded.network`),
+				commentID, pageID, voter.ID, voter.Network, value, millis(s.now()))
 		}
 		if err != nil {
 			return err
@@ -44,15 +68,38 @@ func (s *Store) Vote(ctx context.Context, siteID, commentID int64, voter []byte,
 			WHERE id = ? RETURNING score, upvotes, downvotes`), commentID, commentID, commentID, commentID).
 			Scan(&t.Score, &t.Upvotes, &t.Downvotes)
 	})
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrVoteLimit) {
 		return t, fmt.Errorf("store: vote: %w", err)
 	}
 	return t, err
 }
 
+// checkNetworkVotes returns ErrVoteLimit when voter would be one voter too
+// many from its network on the comment: the network has MaxVotesPerNetwork
+// other voters there and voter has no vote to change.
+func (s *Store) checkNetworkVotes(ctx context.Context, tx *sql.Tx, commentID int64, voter Voter) error {
+	if voter.Network == nil {
+		return nil
+	}
+	var others, own int
+	err := tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM votes WHERE comment_id = ? AND network = ? AND voter <> ?"),
+		commentID, voter.Network, voter.ID).Scan(&others)
+	if err != nil || others < MaxVotesPerNetwork {
+		return err
+	}
+	err = tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM votes WHERE comment_id = ? AND voter = ?"), commentID, voter.ID).Scan(&own)
+	if err != nil {
+		return err
+	}
+	if own == 0 {
+		return ErrVoteLimit
+	}
+	return nil
+}
+
 // VotesOnPage returns voter's votes on the page's comments, by comment id.
-func (s *Store) VotesOnPage(ctx context.Context, pageID int64, voter []byte) (map[int64]int, error) {
-	rows, err := s.read.QueryContext(ctx, s.q("SELECT comment_id, value FROM votes WHERE page_id = ? AND voter = ?"), pageID, voter)
+func (s *Store) VotesOnPage(ctx context.Context, pageID int64, voter Voter) (map[int64]int, error) {
+	rows, err := s.read.QueryContext(ctx, s.q("SELECT comment_id, value FROM votes WHERE page_id = ? AND voter = ?"), pageID, voter.ID)
 	if err != nil {
 		return nil, fmt.Errorf("store: votes on page: %w", err)
 	}
