@@ -39,8 +39,14 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
 	if err == nil {
+		// Reading on past the object is also where a body just over the
+		// limit fails, when the object itself fits (trailing newline).
 		if _, extra := dec.Token(); extra != io.EOF {
-			err = errors.New("unexpected data after the JSON object")
+			err = extra
+			var tooLarge *http.MaxBytesError
+			if extra == nil || !errors.As(extra, &tooLarge) {
+				err = errors.New("unexpected data after the JSON object")
+			}
 		}
 	}
 	if err == nil {

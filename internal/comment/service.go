@@ -7,14 +7,17 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/parleyhq/parley/internal/markup"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/privacy"
 	"github.com/parleyhq/parley/internal/store"
 )
 
-// Renderer turns comment markdown into sanitized HTML.
+// Renderer turns comment markdown into sanitized HTML (markup.Renderer).
+// RenderComment refuses, with markup.ErrEmpty or markup.ErrTooLarge,
+// markdown that renders to nothing visible or to too much HTML.
 type Renderer interface {
-	Render(markdown string) string
+	RenderComment(markdown string) (string, error)
 }
 
 // Service writes comments. It is safe for concurrent use.
@@ -66,6 +69,10 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Created, error) 
 	if in.ParentID < 0 {
 		return nil, fieldErr("parentId", "parentId must be a comment id")
 	}
+	html, err := s.renderText(text)
+	if err != nil {
+		return nil, err
+	}
 	status, err := s.moderate(ctx, in.Site, author)
 	if err != nil {
 		return nil, err
@@ -74,7 +81,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Created, error) 
 	c := &model.Comment{
 		SiteID: in.Site.ID, ParentID: in.ParentID,
 		GuestName: author.Name, GuestEmail: author.Email, GuestWebsite: author.Website,
-		Text: text, HTML: s.render.Render(text), Status: status, CreatedAt: s.now(),
+		Text: text, HTML: html, Status: status, CreatedAt: s.now(),
 		IP: in.IP, UserAgent: in.UserAgent, EditTokenHash: privacy.HashToken(token),
 	}
 	err = s.store.CreateComment(ctx, c, store.NewComment{Path: in.Path, Title: cleanTitle(in.Title)})
@@ -155,8 +162,11 @@ func (s *Service) Edit(ctx context.Context, site *model.Site, id int64, token, t
 	if text, err = ValidateText(text, site.Settings.MaxLength); err != nil {
 		return nil, err
 	}
+	html, err := s.renderText(text)
+	if err != nil {
+		return nil, err
+	}
 	at := s.now().UTC().Truncate(time.Millisecond)
-	html := s.render.Render(text)
 	if err := s.store.UpdateCommentText(ctx, id, text, html, at); err != nil {
 		return nil, fmt.Errorf("edit comment: %w", err)
 	}
@@ -188,11 +198,28 @@ func (s *Service) Vote(ctx context.Context, site *model.Site, id int64, voter st
 	return t, err
 }
 
-// Preview renders markdown exactly as a stored comment would be.
+// Preview renders markdown exactly as a stored comment would be, and
+// refuses exactly what Create would refuse of the text, with the same
+// field errors.
 func (s *Service) Preview(site *model.Site, text string) (string, error) {
 	text, err := ValidateText(text, site.Settings.MaxLength)
 	if err != nil {
 		return "", err
 	}
-	return s.render.Render(text), nil
+	return s.renderText(text)
+}
+
+// renderText renders validated comment text, turning the renderer's
+// refusals into field errors on "text".
+func (s *Service) renderText(text string) (string, error) {
+	html, err := s.render.RenderComment(text)
+	switch {
+	case errors.Is(err, markup.ErrEmpty):
+		return "", fieldErr("text", "the comment has nothing visible in it")
+	case errors.Is(err, markup.ErrTooLarge):
+		return "", fieldErr("text", "the comment has too much formatting for its length: use fewer quotes, list levels or bare links")
+	case err != nil:
+		return "", fmt.Errorf("render comment: %w", err)
+	}
+	return html, nil
 }

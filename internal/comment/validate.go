@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/parleyhq/parley/internal/markup"
 )
 
 // Limits of guest fields.
@@ -57,12 +59,18 @@ func ValidatePath(path string) error {
 	return nil
 }
 
-// validateAuthor normalises and checks a guest author under the site's rules.
+// validateAuthor normalises and checks a guest author under the site's
+// rules. A name loses its format characters (see stripFormat); one that
+// had characters but has nothing visible left is refused, also on sites
+// that allow anonymous comments: its writer meant to give a name.
 func validateAuthor(a Author, requireEmail, allowAnonymous bool) (Author, error) {
-	a.Name = strings.Join(strings.Fields(stripControl(a.Name)), " ")
+	typed := a.Name
+	a.Name = strings.Join(strings.Fields(stripFormat(stripControl(a.Name))), " ")
 	a.Email = strings.TrimSpace(a.Email)
 	a.Website = strings.TrimSpace(a.Website)
 	switch {
+	case strings.TrimSpace(typed) != "" && !markup.Visible(a.Name):
+		return a, fieldErr("author.name", "the name has no visible characters")
 	case a.Name == "" && !allowAnonymous:
 		return a, fieldErr("author.name", "your name is required")
 	case utf8.RuneCountInString(a.Name) > MaxNameLength:
@@ -100,6 +108,11 @@ func normalizeWebsite(raw string) (string, error) {
 	if len(raw) > MaxWebsiteLength {
 		return "", fieldErr("author.website", fmt.Sprintf("the website address is longer than %d characters", MaxWebsiteLength))
 	}
+	if strings.IndexFunc(raw, isFormat) >= 0 {
+		// A hidden character in a link is never what its writer meant to
+		// show; removing it would change where the link goes.
+		return "", fieldErr("author.website", "the website address has invisible characters")
+	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.User != nil {
 		return "", fieldErr("author.website", "the website must be an http:// or https:// address")
@@ -119,6 +132,32 @@ func cleanText(s string) string {
 		return r
 	}, s)
 }
+
+// stripFormat removes the Unicode format characters (category Cf) from a
+// name: zero-width spaces and joiners, bidi controls such as U+202E
+// (right-to-left override) that would reverse the text after the name,
+// soft hyphens, tag characters. A single zero-width joiner or non-joiner
+// between two other characters stays, because Persian and Indic names
+// and emoji sequences (👩‍💻) need them; a run of them does not.
+func stripFormat(s string) string {
+	if strings.IndexFunc(s, isFormat) < 0 {
+		return s
+	}
+	rs := []rune(s)
+	out := make([]rune, 0, len(rs))
+	for i, r := range rs {
+		joiner := (r == '\u200c' || r == '\u200d') && i > 0 && i+1 < len(rs) && isShown(rs[i-1]) && isShown(rs[i+1])
+		if !isFormat(r) || joiner {
+			out = append(out, r)
+		}
+	}
+	return string(out)
+}
+
+func isFormat(r rune) bool { return unicode.Is(unicode.Cf, r) }
+
+// isShown reports whether r takes part in the text a joiner joins.
+func isShown(r rune) bool { return !isFormat(r) && !unicode.IsSpace(r) && !unicode.IsControl(r) }
 
 func stripControl(s string) string {
 	return strings.Map(func(r rune) rune {

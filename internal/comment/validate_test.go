@@ -4,6 +4,10 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/internal/markup"
+	"github.com/parleyhq/parley/internal/model"
 )
 
 func TestValidateText(t *testing.T) {
@@ -48,6 +52,22 @@ func TestValidateAuthor(t *testing.T) {
 		{Author{Name: "A", Website: "https://user:pw@x.example"}, false, false, "author.website", Author{}},
 		{Author{Name: "A", Website: "//x.example"}, false, false, "author.website", Author{}},
 		{Author{Name: "A", Website: "https://x.example/a b"}, false, false, "", Author{Name: "A", Website: "https://x.example/a%20b"}},
+
+		// Format characters: stripped from names; a name with nothing
+		// visible left is refused, also where anonymous comments are allowed.
+		{Author{Name: strings.Repeat("\u200d", 100)}, false, false, "author.name", Author{}},
+		{Author{Name: strings.Repeat("\u200d", 100)}, false, true, "author.name", Author{}},
+		{Author{Name: "\u200b \u2060\ufeff\u202e"}, false, true, "author.name", Author{}},
+		{Author{Name: "\u3164\u3164"}, false, true, "author.name", Author{}},
+		{Author{Name: "\u0301"}, false, true, "author.name", Author{}},
+		{Author{Name: "Ann\u202e nimda"}, false, false, "", Author{Name: "Ann nimda"}},
+		{Author{Name: "\u2066Ann\u2069\u200e \u00adLee"}, false, false, "", Author{Name: "Ann Lee"}},
+		{Author{Name: "A" + strings.Repeat("\u200d", 100) + "B"}, false, false, "", Author{Name: "AB"}},
+		{Author{Name: "می\u200cخواهم"}, false, false, "", Author{Name: "می\u200cخواهم"}},
+		{Author{Name: "👩\u200d💻 Ann"}, false, false, "", Author{Name: "👩\u200d💻 Ann"}},
+		{Author{Name: "\u200dAnn\u200c"}, false, false, "", Author{Name: "Ann"}},
+		{Author{Name: "A", Website: "https://x.example/\u202egnp.exe"}, false, false, "author.website", Author{}},
+		{Author{Name: "A", Website: "https://x\u200b.example/"}, false, false, "author.website", Author{}},
 	}
 	for _, c := range cases {
 		got, err := validateAuthor(c.in, c.requireEmail, c.anonymous)
@@ -71,5 +91,27 @@ func TestValidatePath(t *testing.T) {
 		if err := ValidatePath(path); (err == nil) != ok {
 			t.Errorf("ValidatePath(%q) = %v", path, err)
 		}
+	}
+}
+
+// TestPreviewRefusesWhatCreateRefuses: a preview of text that renders to
+// nothing visible or to too much HTML gets the field error a post would.
+func TestPreviewRefusesWhatCreateRefuses(t *testing.T) {
+	s := NewService(nil, markup.New(), time.Now)
+	site := &model.Site{Settings: model.DefaultSiteSettings()}
+	for _, text := range []string{
+		"<script>x</script>",
+		"\u200b\u200b\u200b",
+		"<b> </b>\u2060",
+		strings.Repeat(">>>>>>>>\n\n", 900),
+	} {
+		html, err := s.Preview(site, text)
+		var fe *FieldError
+		if !errors.As(err, &fe) || fe.Field != "text" || html != "" {
+			t.Errorf("Preview(%.30q…) = %q, %v; want a field error on text", text, html, err)
+		}
+	}
+	if html, err := s.Preview(site, "*hi* \u200b"); err != nil || html != "<p><em>hi</em> \u200b</p>" {
+		t.Errorf("Preview of visible text = %q, %v", html, err)
 	}
 }

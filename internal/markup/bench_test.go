@@ -35,3 +35,30 @@ func BenchmarkRenderUnclosedLinks(b *testing.B) {
 		r.Render(src)
 	}
 }
+
+// nestingBenchmarks are the inputs that nest deepest for their length,
+// each about as long as the default maximum comment (10,000 characters).
+var nestingBenchmarks = []struct{ name, src string }{
+	{"quotes", strings.Repeat(">", 9990) + " deep"},
+	{"lists", strings.Repeat("- ", 4995) + "deep"},
+	{"quotes_lazy_lines", strings.Repeat(">", 5000) + " deep" + strings.Repeat("\nlazy", 1000)},
+	{"quote_blocks", strings.Repeat(">>>>>>>>\n\n", 1000)},
+}
+
+// BenchmarkRenderNesting renders the deepest-nesting inputs: before the
+// depth cap, '>' × 9,990 made 10,000 nested blockquotes (270 KB of HTML).
+// It reports the output size per input byte as html/byte.
+func BenchmarkRenderNesting(b *testing.B) {
+	r := New()
+	for _, bm := range nestingBenchmarks {
+		b.Run(bm.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bm.src)))
+			b.ReportAllocs()
+			var out string
+			for b.Loop() {
+				out = r.Render(bm.src)
+			}
+			b.ReportMetric(float64(len(out))/float64(len(bm.src)), "html/byte")
+		})
+	}
+}

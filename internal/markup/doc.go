@@ -8,6 +8,13 @@
 // it: a "# heading" stays a paragraph starting with "#", a "---" rule stays
 // "---", and table syntax stays text with pipes. An image becomes a link to
 // the image, so a comment never loads a resource when it is read.
+// Blockquotes and lists nest at most MaxNesting levels; deeper markers stay
+// text.
+//
+// RenderComment is what a stored comment goes through: it also refuses
+// HTML with nothing visible in it and HTML longer than MaxHTMLBytes of the
+// markdown, so that no comment is an empty box and none grows much larger
+// than what its writer typed.
 //
 // Rendering is two layers that each stand on their own. goldmark renders the
 // subset and writes only absolute http, https and mailto links, each with

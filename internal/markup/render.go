@@ -31,9 +31,11 @@ func New() *Renderer {
 // The same input always gives the same output. Blocks are separated by a
 // newline; the result has no leading or trailing whitespace.
 //
-// Render does not limit the size of src, and goldmark's cost grows faster than
-// the input for some shapes (16 KiB of "[a](" takes tens of milliseconds, see
-// BenchmarkRenderUnclosedLinks): callers cap comment length before rendering.
+// Blockquotes and lists nest at most MaxNesting deep. Render does not limit
+// the size of src or of its output (see RenderComment for that), and
+// goldmark's cost grows faster than the input for some shapes (16 KiB of
+// "[a](" takes tens of milliseconds, see BenchmarkRenderUnclosedLinks):
+// callers cap comment length before rendering.
 func (r *Renderer) Render(src string) string {
 	if strings.TrimSpace(src) == "" {
 		return ""
@@ -55,11 +57,11 @@ func (r *Renderer) Render(src string) string {
 func newMarkdown() goldmark.Markdown {
 	blocks := parser.WithBlockParsers(
 		util.Prioritized(ruleParser{}, 200),
-		util.Prioritized(parser.NewListParser(), 300),
+		util.Prioritized(nestingCap{BlockParser: parser.NewListParser(), peeks: true}, 300),
 		util.Prioritized(parser.NewListItemParser(), 400),
 		util.Prioritized(parser.NewCodeBlockParser(), 500),
 		util.Prioritized(parser.NewFencedCodeBlockParser(), 700),
-		util.Prioritized(parser.NewBlockquoteParser(), 800),
+		util.Prioritized(nestingCap{BlockParser: parser.NewBlockquoteParser()}, 800),
 		util.Prioritized(parser.NewHTMLBlockParser(), 900),
 		util.Prioritized(parser.NewParagraphParser(), 1000),
 	)

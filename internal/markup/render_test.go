@@ -2,6 +2,7 @@ package markup
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -95,6 +96,23 @@ var renderCases = []struct {
 	{"nested_links", "[a [b](https://b.example)](https://a.example)"},
 	{"nested_link_in_image", "![[in](https://in.example)](https://out.example)"},
 	{"linkify_in_link", "[https://a.example](https://b.example) [<https://c.example>](https://d.example)"},
+
+	// Nesting deeper than MaxNesting: the extra markers stay text.
+	{"nesting_quotes_at_limit", strings.Repeat(">", MaxNesting) + " eight"},
+	{"nesting_quotes_past_limit", strings.Repeat(">", 20) + " deep\n" + strings.Repeat(">", 20) + " deeper"},
+	{"nesting_lists_past_limit", strings.Repeat("- ", 12) + "deep"},
+	{"nesting_ordered_lists_past_limit", strings.Repeat("1. ", 10) + "deep"},
+	{"nesting_mixed_past_limit", strings.Repeat("> - ", 6) + "deep"},
+	{"nesting_indented_lists_past_limit", nestedByIndent(10)},
+}
+
+// nestedByIndent is a list nested levels deep by indentation, one item a level.
+func nestedByIndent(levels int) string {
+	var b strings.Builder
+	for i := range levels {
+		fmt.Fprintf(&b, "%s- level %d\n", strings.Repeat("  ", i), i+1)
+	}
+	return b.String()
 }
 
 func TestRenderGolden(t *testing.T) {
