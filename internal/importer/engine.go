@@ -36,6 +36,7 @@ type engine struct {
 
 	bytes func() int64
 	total int64
+	env   *parseEnv // the running parser's, once the format is known
 
 	pending []*entry
 	cache   refCache
@@ -78,7 +79,7 @@ func newEngine(im *Importer, opt Options, obs Observer) *engine {
 		report: &Report{
 			Format: opt.Format, Site: opt.Site.Host, DryRun: opt.DryRun, StartedAt: start.UTC(),
 			AddedByStatus: map[model.Status]int{}, SkippedByReason: map[string]int{},
-			SkippedEntries: []Skip{}, Notes: map[string]int{},
+			SkippedEntries: []Skip{}, Notes: map[string]int{}, Warnings: []string{},
 		},
 		bytes:   func() int64 { return 0 },
 		cache:   refCache{limit: cacheGeneration},
@@ -122,6 +123,7 @@ func (g *engine) run(ctx context.Context, r io.Reader) error {
 	work := make(chan *item, room)
 	errc := make(chan error, 1)
 	env := &parseEnv{ctx: pctx, deliver: pipeline(pctx, items, work), limits: g.lim, tempDir: g.opt.TempDir, siteHost: g.opt.Site.Host, format: format}
+	g.env = env
 	go func() {
 		defer close(items)
 		defer close(work)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/parleyhq/parley/internal/importer/htmlmd"
@@ -54,7 +55,10 @@ type entry struct {
 
 // thread is the page a comment belongs to, as the source names it.
 type thread struct {
-	URL    string // address or path of the page
+	URL string // address or path of the page
+	// Exact marks URL as the page path itself, to keep as it is (a Parley
+	// export's, or one a WXR written by Parley names).
+	Exact  bool
 	ID     string // the source's identifier, for ThreadByID
 	Title  string
 	Locked bool
@@ -86,6 +90,7 @@ type parseEnv struct {
 	tempDir  string
 	siteHost string
 	format   Format
+	threads  atomic.Int64 // threads (posts, pages) seen, with or without comments
 }
 
 // emit sends an entry on.
