@@ -345,8 +345,14 @@ func (g *engine) place(e *entry, found map[store.ImportKey]store.ImportedComment
 			} else if ref, ok := g.known(cur.Parent); ok {
 				ic.ParentID, ic.RootID = ref.ID, ref.RootID
 			} else if p, ok := g.held[cur.Parent]; ok {
-				// The parent is a deleted comment: store it as the
-				// placeholder of this reply, then the reply.
+				// The parent is a deleted comment held back. A deleted
+				// reply is held with it: it holds no place for anyone
+				// yet. Any other reply needs the parent as its
+				// placeholder: store it, then the reply.
+				if g.hold(cur) {
+					queue = append(queue, g.release(cur.Key)...)
+					continue
+				}
 				delete(g.held, cur.Parent)
 				p.keep = true
 				queue = append([]*entry{p, cur}, queue...)
@@ -360,8 +366,8 @@ func (g *engine) place(e *entry, found map[store.ImportKey]store.ImportedComment
 				continue
 			}
 		}
-		if cur.Status == model.StatusDeleted && !cur.keep && len(g.waiting[cur.Key]) == 0 && len(g.held) < maxHeldDeleted {
-			g.held[cur.Key] = cur
+		if g.hold(cur) {
+			queue = append(queue, g.release(cur.Key)...)
 			continue
 		}
 		g.fill(&ic, cur)
