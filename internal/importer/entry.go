@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/parleyhq/parley/internal/importer/htmlmd"
 	"github.com/parleyhq/parley/internal/model"
@@ -64,10 +65,25 @@ type thread struct {
 	Locked bool
 }
 
-// size estimates the memory an entry holds, for the pending-replies budget.
+// size is the memory an entry holds, for the pending-replies budget
+// (Limits.MaxPending): the struct itself and the bytes of every string and
+// slice it points to, the rendered HTML included (often the largest).
 func (e *entry) size() int64 {
-	return int64(256 + len(e.Text) + len(e.Name) + len(e.Email) + len(e.Website) + len(e.Thread.URL) +
-		len(e.Thread.ID) + len(e.Thread.Title) + len(e.Key.ID) + len(e.Parent.ID) + len(e.UserAgent))
+	n := int(unsafe.Sizeof(*e)) + len(e.EditTokenHash)
+	for _, s := range []string{
+		e.Key.Source, e.Key.ID, e.Parent.Source, e.Parent.ID, e.Ref,
+		e.Thread.URL, e.Thread.ID, e.Thread.Title,
+		e.Name, e.Email, e.Website, e.AccountName, e.AccountEmail,
+		e.Text, e.HTML, e.IP, e.UserAgent, e.Path, e.Title,
+	} {
+		n += len(s)
+	}
+	for _, t := range []*time.Time{e.EditedAt, e.DeletedAt} {
+		if t != nil {
+			n += int(unsafe.Sizeof(*t))
+		}
+	}
+	return int64(n)
 }
 
 // item travels from a parser to the engine: an entry or a skip. Entries
