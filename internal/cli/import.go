@@ -31,8 +31,8 @@ standard input. Importing again adds only what is new. See docs/migrating.md.`
 
 // importFlags are the options of parley import besides the configuration.
 type importFlags struct {
-	site, threadKey, report string
-	dryRun, skipSpam, quiet bool
+	site, threadKey, report             string
+	dryRun, skipSpam, quiet, allowEmpty bool
 }
 
 func runImport(ctx context.Context, e env, args []string) error {
@@ -44,6 +44,7 @@ func runImport(ctx context.Context, e env, args []string) error {
 		fs.StringVar(&f.report, "report", "", "also write the summary as JSON to this file")
 		fs.BoolVar(&f.skipSpam, "skip-spam", false, "leave out comments the source marked as spam")
 		fs.BoolVar(&f.quiet, "quiet", false, "no progress output")
+		fs.BoolVar(&f.allowEmpty, "allow-empty", false, "succeed even when the file has posts or threads but no comments")
 	})
 	if err != nil {
 		return err
@@ -88,18 +89,32 @@ func runImport(ctx context.Context, e env, args []string) error {
 		// Running servers on the same PostgreSQL show the new comments at once.
 		a.store.NotifySiteChanged(context.WithoutCancel(ctx), store.SiteChange{SiteID: site.ID})
 	}
-	if rep == nil || (runErr != nil && rep.Read == 0 && rep.Skipped == 0) {
-		return runErr // nothing was read: the error says it all
+	return finishImport(e, f, rep, runErr)
+}
+
+// finishImport prints the summary (unless the import was refused before
+// reading anything: then the error says it all), writes the report, which
+// carries the error of a stopped or refused import too, and decides the
+// command's result.
+func finishImport(e env, f importFlags, rep *importer.Report, runErr error) error {
+	if rep == nil {
+		return runErr
 	}
-	printImportSummary(e.stdout, rep)
+	if runErr == nil || rep.Read > 0 {
+		printImportSummary(e.stdout, rep)
+	}
 	if f.report != "" {
 		if err := writeImportReport(f.report, rep); err != nil {
 			return errors.Join(runErr, err)
 		}
 		fmt.Fprintf(e.stdout, "Report written to %s\n", f.report)
 	}
-	if runErr != nil {
+	switch {
+	case runErr != nil:
 		return importFailure(rep, runErr)
+	case rep.NothingRead() && !f.allowEmpty:
+		return fmt.Errorf("no comments were read from a %s file that holds %d threads; nothing was imported "+
+			"(run with --allow-empty if the site really has no comments)", rep.Format, rep.Threads)
 	}
 	return nil
 }
@@ -175,16 +190,22 @@ var noteText = map[string]string{
 }
 
 func printImportSummary(w io.Writer, rep *importer.Report) {
-	verb := "Imported"
-	if rep.DryRun {
-		verb = "Dry run, nothing written: would import"
+	switch {
+	case !rep.Complete:
+		fmt.Fprintf(w, "Import of %s comments into %s STOPPED before the end of the file; until then:\n", rep.Format, rep.Site)
+	case rep.DryRun:
+		fmt.Fprintf(w, "Dry run, nothing written: would import %s comments into %s\n", rep.Format, rep.Site)
+	default:
+		fmt.Fprintf(w, "Imported %s comments into %s\n", rep.Format, rep.Site)
 	}
-	fmt.Fprintf(w, "%s %s comments into %s\n", verb, rep.Format, rep.Site)
 	fmt.Fprintf(w, "  read            %d\n", rep.Read)
 	fmt.Fprintf(w, "  added           %d%s\n", rep.Added, byStatus(rep.AddedByStatus))
 	fmt.Fprintf(w, "  already present %d\n", rep.AlreadyPresent)
 	fmt.Fprintf(w, "  skipped         %d\n", rep.Skipped)
 	fmt.Fprintf(w, "  pages           %d\n", rep.Pages)
+	for _, warning := range rep.Warnings {
+		fmt.Fprintf(w, "  WARNING: %s\n", warning)
+	}
 	for _, k := range sortedKeys(rep.Notes) {
 		text := noteText[k]
 		if text == "" {

@@ -2,11 +2,13 @@ package cli
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +16,8 @@ import (
 	"github.com/parleyhq/parley/internal/importer"
 )
 
-const sharedImports = "../../../shared/testdata/import/"
+// fixtures are the importer's hand-made exports of every format.
+const fixtures = "../importer/testdata/"
 
 // cliEnv runs parley commands against one data directory.
 type cliEnv struct {
@@ -46,17 +49,17 @@ func (c *cliEnv) run(t *testing.T, args ...string) (string, string, error) {
 func TestImportCommand(t *testing.T) {
 	c := newCLIEnv(t)
 	report := filepath.Join(t.TempDir(), "report.json")
-	out, errOut, err := c.run(t, "import", "disqus", sharedImports+"disqus-small.xml", "--site", "blog.example", "--report", report)
+	out, errOut, err := c.run(t, "import", "disqus", fixtures+"disqus.xml", "--site", "blog.example", "--report", report)
 	if err != nil {
 		t.Fatalf("import: %v\n%s", err, errOut)
 	}
-	for _, want := range []string{"Imported disqus comments into blog.example", "added           5 (5 approved)", "pages           2", "5 IP addresses dropped", "Report written to"} {
+	for _, want := range []string{"Imported disqus comments into blog.example", "added           7 (4 approved, 1 pending, 1 spam, 1 deleted)", "pages           2", "3 IP addresses dropped", "Report written to"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}
 	}
 	// Not a terminal: plain progress lines, the last one saying it is done.
-	if !strings.Contains(errOut, "import: 4.5 KiB of 4.5 KiB (100%), 5 comments read") || !strings.Contains(errOut, "done in") {
+	if !strings.Contains(errOut, "import: 4.9 KiB of 4.9 KiB (100%), 9 comments read") || !strings.Contains(errOut, "done in") {
 		t.Errorf("progress lines:\n%s", errOut)
 	}
 	var rep importer.Report
@@ -64,7 +67,7 @@ func TestImportCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal(b, &rep); err != nil || rep.Added != 5 || !rep.Complete || rep.Format != importer.Disqus {
+	if err := json.Unmarshal(b, &rep); err != nil || rep.Added != 7 || !rep.Complete || rep.Format != importer.Disqus {
 		t.Errorf("report file: %v, %+v", err, rep)
 	}
 	if st, _ := os.Stat(report); st.Mode().Perm() != 0o600 {
@@ -72,17 +75,17 @@ func TestImportCommand(t *testing.T) {
 	}
 
 	// Again, with the format detected: nothing new.
-	out, _, err = c.run(t, "import", sharedImports+"disqus-small.xml", "--site=blog.example")
-	if err != nil || !strings.Contains(out, "added           0") || !strings.Contains(out, "already present 5") {
+	out, _, err = c.run(t, "import", fixtures+"disqus.xml", "--site=blog.example")
+	if err != nil || !strings.Contains(out, "added           0") || !strings.Contains(out, "already present 7") {
 		t.Errorf("second import: %v\n%s", err, out)
 	}
 	// A dry run of another file writes nothing.
-	out, _, err = c.run(t, "import", sharedImports+"wordpress-wxr-1.0.xml", "--site", "blog.example", "--dry-run", "--quiet")
-	if err != nil || !strings.Contains(out, "Dry run, nothing written: would import wordpress") || !strings.Contains(out, "added           8") {
+	out, _, err = c.run(t, "import", fixtures+"wordpress-1.0.xml", "--site", "blog.example", "--dry-run", "--quiet")
+	if err != nil || !strings.Contains(out, "Dry run, nothing written: would import wordpress") || !strings.Contains(out, "added           4") {
 		t.Errorf("dry run: %v\n%s", err, out)
 	}
-	out, _, _ = c.run(t, "import", sharedImports+"wordpress-wxr-1.0.xml", "--site", "blog.example", "--quiet")
-	if !strings.Contains(out, "added           8") {
+	out, _, _ = c.run(t, "import", fixtures+"wordpress-1.0.xml", "--site", "blog.example", "--quiet")
+	if !strings.Contains(out, "added           4") {
 		t.Errorf("the dry run wrote something: the real import says\n%s", out)
 	}
 }
@@ -94,13 +97,13 @@ func TestImportCommandErrors(t *testing.T) {
 		usage bool
 		want  string
 	}{
-		{[]string{"import", sharedImports + "disqus-small.xml"}, true, "needs --site"},
+		{[]string{"import", fixtures + "disqus.xml"}, true, "needs --site"},
 		{[]string{"import", "--site", "blog.example"}, true, "[FORMAT] FILE"},
 		{[]string{"import", "livefyre", "x.xml", "--site", "blog.example"}, true, "unknown format"},
-		{[]string{"import", sharedImports + "disqus-small.xml", "--site", "blog.example", "--thread-key", "slug"}, true, "--thread-key"},
-		{[]string{"import", sharedImports + "disqus-small.xml", "--site", "other.example"}, false, "no site other.example"},
+		{[]string{"import", fixtures + "disqus.xml", "--site", "blog.example", "--thread-key", "slug"}, true, "--thread-key"},
+		{[]string{"import", fixtures + "disqus.xml", "--site", "other.example"}, false, "no site other.example"},
 		{[]string{"import", "missing.xml", "--site", "blog.example"}, false, "no such file"},
-		{[]string{"import", "wordpress", sharedImports + "commento.json", "--site", "blog.example"}, false, "looks like a commento export"},
+		{[]string{"import", "wordpress", fixtures + "commento.json", "--site", "blog.example"}, false, "looks like a commento export"},
 	}
 	for _, tt := range tests {
 		_, _, err := c.run(t, tt.args...)
@@ -125,5 +128,88 @@ func TestProgressLine(t *testing.T) {
 		if got := progressLine(tt.p); got != tt.want {
 			t.Errorf("progressLine(%+v)\n got %q\nwant %q", tt.p, got, tt.want)
 		}
+	}
+}
+
+// TestImportReportOnRefusal: a refused or stopped import still writes its
+// --report, with the error, and its summary never says "Imported".
+func TestImportReportOnRefusal(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	var bomb bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&bomb, gzip.BestSpeed)
+	zw.Write([]byte("<disqus>"))
+	zw.Write(make([]byte, 40<<20))
+	zw.Close()
+	disqus, err := os.ReadFile(fixtures + "disqus.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	truncated := disqus[:bytes.Index(disqus, []byte(`<post dsq:id="104">`))+10]
+	tests := []struct {
+		name, file, want string
+		read             int
+	}{
+		{"doctype", fixtures + "xxe-disqus.xml", "document type declaration", 0},
+		{"unknown format", write("notes.txt", []byte("just some text")), "cannot tell the format", 0},
+		{"bomb", write("bomb.xml.gz", bomb.Bytes()), "zip bomb", 0},
+		{"broken after some comments", write("cut.xml", truncated), "XML", 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newCLIEnv(t)
+			report := filepath.Join(t.TempDir(), "report.json")
+			out, _, err := c.run(t, "import", tt.file, "--site", "blog.example", "--report", report, "--quiet")
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("import returned %v, want an error saying %q", err, tt.want)
+			}
+			if strings.Contains(out, "Imported") {
+				t.Errorf("a stopped import says it imported:\n%s", out)
+			}
+			if tt.read > 0 && !strings.Contains(out, "STOPPED before the end") {
+				t.Errorf("the summary of a stopped import does not say so:\n%s", out)
+			}
+			b, err := os.ReadFile(report)
+			if err != nil {
+				t.Fatalf("no report: %v", err)
+			}
+			var rep importer.Report
+			if err := json.Unmarshal(b, &rep); err != nil || rep.Complete || !strings.Contains(rep.Error, tt.want) || rep.Read != tt.read {
+				t.Errorf("report: %v, complete %v, error %q, read %d; want incomplete, the error, read %d", err, rep.Complete, rep.Error, rep.Read, tt.read)
+			}
+		})
+	}
+}
+
+// TestImportNothingRead: a file with posts but no comment read fails the
+// command, loudly, unless --allow-empty says it is expected.
+func TestImportNothingRead(t *testing.T) {
+	wxr, err := os.ReadFile(fixtures + "wordpress-1.2-https.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	noComments := regexp.MustCompile(`(?s)<wp:comment>.*?</wp:comment>`).ReplaceAll(wxr, nil)
+	file := filepath.Join(t.TempDir(), "posts-only.xml")
+	if err := os.WriteFile(file, noComments, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := newCLIEnv(t)
+	report := filepath.Join(t.TempDir(), "report.json")
+	out, _, err := c.run(t, "import", file, "--site", "blog.example", "--quiet", "--report", report)
+	if err == nil || !strings.Contains(err.Error(), "--allow-empty") || !strings.Contains(out, "WARNING: the file holds 7 posts but no comment was read") {
+		t.Errorf("posts without comments: %v\n%s", err, out)
+	}
+	var rep importer.Report
+	if b, err := os.ReadFile(report); err != nil || json.Unmarshal(b, &rep) != nil || len(rep.Warnings) != 1 || rep.Threads != 7 {
+		t.Errorf("report: %v, %+v; want the warning and 7 threads", err, rep)
+	}
+	if out, _, err := c.run(t, "import", file, "--site", "blog.example", "--quiet", "--allow-empty"); err != nil || !strings.Contains(out, "WARNING") {
+		t.Errorf("with --allow-empty: %v\n%s", err, out)
 	}
 }

@@ -109,6 +109,7 @@ func parseCommento(p *parseEnv, path string) error {
 	}); err != nil {
 		return err
 	}
+	p.threads.Add(int64(len(people.pages)))
 	switch people.version {
 	case 1, 3:
 	default:

@@ -96,6 +96,7 @@ func parseDisqus(p *parseEnv, r io.Reader) error {
 				if err := x.decode(&th, &t); err != nil {
 					return xmlError(x, err)
 				}
+				p.threads.Add(1)
 				threads[th.UID] = disqusThreadInfo{
 					thread:  thread{URL: th.Link, ID: th.ID, Title: th.Title, Locked: isTrue(th.Closed)},
 					deleted: isTrue(th.Deleted),

@@ -351,11 +351,11 @@ func zipped(t testing.TB, files map[string][]byte) []byte {
 }
 
 func TestCompressedInputs(t *testing.T) {
-	wxr, err := os.ReadFile(sharedData + "wordpress-wxr-1.0.xml")
+	wxr, err := os.ReadFile(fixtures + "wordpress-1.0.xml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	commento, err := os.ReadFile(sharedData + "commento.json")
+	commento, err := os.ReadFile(fixtures + "commento.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -368,11 +368,11 @@ func TestCompressedInputs(t *testing.T) {
 		format importer.Format
 		added  int
 	}{
-		{"wxr.gz", gzipped(t, wxr), importer.WordPress, 8},
-		{"wxr.zip", zipped(t, map[string][]byte{"blog.wordpress.2026-10-30.xml": wxr, "__MACOSX/._x.xml": []byte("junk")}), importer.WordPress, 8},
-		{"wxr.zip of .gz", zipped(t, map[string][]byte{"export.xml.gz": gzipped(t, wxr)}), importer.WordPress, 8},
+		{"wxr.gz", gzipped(t, wxr), importer.WordPress, 4},
+		{"wxr.zip", zipped(t, map[string][]byte{"blog.wordpress.2026-10-30.xml": wxr, "__MACOSX/._x.xml": []byte("junk")}), importer.WordPress, 4},
+		{"wxr.zip of .gz", zipped(t, map[string][]byte{"export.xml.gz": gzipped(t, wxr)}), importer.WordPress, 4},
 		{"split wxr.zip", zipped(t, map[string][]byte{"blog.000.xml": part1, "blog.001.xml": part2}), importer.WordPress, 2},
-		{"commento.json.gz", gzipped(t, commento), importer.Commento, 3},
+		{"commento.json.gz", gzipped(t, commento), importer.Commento, 6},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -386,21 +386,25 @@ func TestCompressedInputs(t *testing.T) {
 }
 
 func TestThreadKey(t *testing.T) {
-	data, err := os.ReadFile(sharedData + "disqus-small.xml")
+	data, err := os.ReadFile(fixtures + "disqus.xml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := openSQLite(t)
-	e.mustImport(t, data, importer.Options{ThreadKey: importer.ThreadByID})
-	for _, path := range []string{"/foo", "/bar"} {
+	rep := e.mustImport(t, data, importer.Options{ThreadKey: importer.ThreadByID})
+	// t2 has no identifier: its address gives the page.
+	for _, path := range []string{"/hello-post", "/closed/"} {
 		if _, _, err := e.st.PageByPath(context.Background(), e.site.ID, path); err != nil {
 			t.Errorf("page %s (from the Disqus identifier): %v", path, err)
 		}
 	}
+	if rep.Notes["thread_id_missing"] != 1 {
+		t.Errorf("thread_id_missing %d, want 1", rep.Notes["thread_id_missing"])
+	}
 	// A thread without an identifier falls back to its address; the query
 	// and fragment of an address never make a page.
 	e2 := openSQLite(t)
-	rep := e2.mustImport(t, disqusDoc(disqusPost("1", "t2", "", "2026-10-01T10:00:00Z", "", "x")), importer.Options{ThreadKey: importer.ThreadByID})
+	rep = e2.mustImport(t, disqusDoc(disqusPost("1", "t2", "", "2026-10-01T10:00:00Z", "", "x")), importer.Options{ThreadKey: importer.ThreadByID})
 	p, _, err := e2.st.PageByPath(context.Background(), e2.site.ID, "/two/")
 	if err != nil || rep.Notes["thread_id_missing"] != 1 {
 		t.Fatalf("page /two/: %v (thread_id_missing %d)", err, rep.Notes["thread_id_missing"])
@@ -461,7 +465,7 @@ func TestFormatDetection(t *testing.T) {
 
 func TestWrongOrUnknownFormat(t *testing.T) {
 	e := openSQLite(t)
-	data, _ := os.ReadFile(sharedData + "commento.json")
+	data, _ := os.ReadFile(fixtures + "commento.json")
 	if _, err := e.importBytes(t, data, importer.Options{Format: importer.Disqus}); err == nil || !strings.Contains(err.Error(), "looks like a commento export") {
 		t.Errorf("commento file imported as disqus: %v", err)
 	}

@@ -36,6 +36,7 @@ type engine struct {
 
 	bytes func() int64
 	total int64
+	env   *parseEnv // the running parser's, once the format is known
 
 	pending []*entry
 	cache   refCache
@@ -78,7 +79,7 @@ func newEngine(im *Importer, opt Options, obs Observer) *engine {
 		report: &Report{
 			Format: opt.Format, Site: opt.Site.Host, DryRun: opt.DryRun, StartedAt: start.UTC(),
 			AddedByStatus: map[model.Status]int{}, SkippedByReason: map[string]int{},
-			SkippedEntries: []Skip{}, Notes: map[string]int{},
+			SkippedEntries: []Skip{}, Notes: map[string]int{}, Warnings: []string{},
 		},
 		bytes:   func() int64 { return 0 },
 		cache:   refCache{limit: cacheGeneration},
@@ -122,6 +123,7 @@ func (g *engine) run(ctx context.Context, r io.Reader) error {
 	work := make(chan *item, room)
 	errc := make(chan error, 1)
 	env := &parseEnv{ctx: pctx, deliver: pipeline(pctx, items, work), limits: g.lim, tempDir: g.opt.TempDir, siteHost: g.opt.Site.Host, format: format}
+	g.env = env
 	go func() {
 		defer close(items)
 		defer close(work)
@@ -343,8 +345,14 @@ func (g *engine) place(e *entry, found map[store.ImportKey]store.ImportedComment
 			} else if ref, ok := g.known(cur.Parent); ok {
 				ic.ParentID, ic.RootID = ref.ID, ref.RootID
 			} else if p, ok := g.held[cur.Parent]; ok {
-				// The parent is a deleted comment: store it as the
-				// placeholder of this reply, then the reply.
+				// The parent is a deleted comment held back. A deleted
+				// reply is held with it: it holds no place for anyone
+				// yet. Any other reply needs the parent as its
+				// placeholder: store it, then the reply.
+				if g.hold(cur) {
+					queue = append(queue, g.release(cur.Key)...)
+					continue
+				}
 				delete(g.held, cur.Parent)
 				p.keep = true
 				queue = append([]*entry{p, cur}, queue...)
@@ -358,8 +366,8 @@ func (g *engine) place(e *entry, found map[store.ImportKey]store.ImportedComment
 				continue
 			}
 		}
-		if cur.Status == model.StatusDeleted && !cur.keep && len(g.waiting[cur.Key]) == 0 && len(g.held) < maxHeldDeleted {
-			g.held[cur.Key] = cur
+		if g.hold(cur) {
+			queue = append(queue, g.release(cur.Key)...)
 			continue
 		}
 		g.fill(&ic, cur)

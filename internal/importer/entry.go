@@ -6,7 +6,9 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/parleyhq/parley/internal/importer/htmlmd"
 	"github.com/parleyhq/parley/internal/model"
@@ -54,16 +56,34 @@ type entry struct {
 
 // thread is the page a comment belongs to, as the source names it.
 type thread struct {
-	URL    string // address or path of the page
+	URL string // address or path of the page
+	// Exact marks URL as the page path itself, to keep as it is (a Parley
+	// export's, or one a WXR written by Parley names).
+	Exact  bool
 	ID     string // the source's identifier, for ThreadByID
 	Title  string
 	Locked bool
 }
 
-// size estimates the memory an entry holds, for the pending-replies budget.
+// size is the memory an entry holds, for the pending-replies budget
+// (Limits.MaxPending): the struct itself and the bytes of every string and
+// slice it points to, the rendered HTML included (often the largest).
 func (e *entry) size() int64 {
-	return int64(256 + len(e.Text) + len(e.Name) + len(e.Email) + len(e.Website) + len(e.Thread.URL) +
-		len(e.Thread.ID) + len(e.Thread.Title) + len(e.Key.ID) + len(e.Parent.ID) + len(e.UserAgent))
+	n := int(unsafe.Sizeof(*e)) + len(e.EditTokenHash)
+	for _, s := range []string{
+		e.Key.Source, e.Key.ID, e.Parent.Source, e.Parent.ID, e.Ref,
+		e.Thread.URL, e.Thread.ID, e.Thread.Title,
+		e.Name, e.Email, e.Website, e.AccountName, e.AccountEmail,
+		e.Text, e.HTML, e.IP, e.UserAgent, e.Path, e.Title,
+	} {
+		n += len(s)
+	}
+	for _, t := range []*time.Time{e.EditedAt, e.DeletedAt} {
+		if t != nil {
+			n += int(unsafe.Sizeof(*t))
+		}
+	}
+	return int64(n)
 }
 
 // item travels from a parser to the engine: an entry or a skip. Entries
@@ -86,6 +106,7 @@ type parseEnv struct {
 	tempDir  string
 	siteHost string
 	format   Format
+	threads  atomic.Int64 // threads (posts, pages) seen, with or without comments
 }
 
 // emit sends an entry on.

@@ -24,14 +24,11 @@ func remarkBackup(t testing.TB, lines ...string) []byte {
 
 func TestRemark42(t *testing.T) {
 	e := openSQLite(t)
-	data := remarkBackup(t,
-		`{"id":"c2","pid":"c1","text":"<p>reply <em>x</em> &amp; more</p>","user":{"name":"Bob","id":"u1","ip":"293ec5b0cf154855258824ec7fac5dc63d176915"},"locator":{"site":"s","url":"https://blog.example/r1/"},"time":"2026-10-02T10:00:00Z","title":"R one"}`,
-		`{"id":"c1","pid":"","text":"<p><strong>hi</strong></p>","orig":"**hi**","user":{"name":"Ann","id":"u1"},"locator":{"site":"s","url":"https://blog.example/r1/"},"score":1,"votes":{"a":true,"b":true,"c":false},"time":"2026-10-01T10:00:00Z","edit":{"time":"2026-10-01T11:00:00Z","summary":""},"pin":true,"title":"R one"}`,
-		`{"id":"c3","pid":"","text":"<p>buy</p>","user":{"name":"Spammer","id":"u2"},"locator":{"site":"s","url":"https://blog.example/r1/"},"time":"2026-10-03T10:00:00Z"}`,
-		`{"id":"c4","pid":"","text":"","user":{"name":"deleted","id":"deleted"},"locator":{"site":"s","url":"https://blog.example/r1/"},"time":"2026-10-04T10:00:00Z","delete":true}`,
-		`{"id":"c5","pid":"","text":"<p>closed page</p>","user":{"name":"Ann","id":"u1"},"locator":{"site":"s","url":"https://blog.example/r2/"},"time":"2026-10-05T10:00:00Z"}`,
-		`{not json`,
-	)
+	plain, err := os.ReadFile(fixtures + "remark42.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := gzipped(t, plain) // as Remark42 writes its backups
 	rep := e.mustImport(t, data, importer.Options{})
 	if rep.Format != importer.Remark42 || rep.Added != 4 || rep.SkippedByReason[importer.ReasonMalformed] != 1 || rep.SkippedByReason[importer.ReasonDeleted] != 1 {
 		t.Errorf("format %s, added %d, skipped %v; want remark42, 4, 1 malformed and 1 deleted", rep.Format, rep.Added, rep.SkippedByReason)
@@ -62,7 +59,7 @@ func TestRemark42(t *testing.T) {
 	}
 }
 
-// issoDB writes an Isso database: its schema and a few comments.
+// issoDB builds an Isso database from testdata/isso.sql.
 func issoDB(t testing.TB) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "comments.db")
@@ -71,26 +68,12 @@ func issoDB(t testing.TB) string {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	stmts := []string{
-		`CREATE TABLE threads (id INTEGER PRIMARY KEY, uri VARCHAR(256) UNIQUE, title VARCHAR(256))`,
-		`CREATE TABLE comments (tid REFERENCES threads(id), id INTEGER PRIMARY KEY, parent INTEGER,
-			created FLOAT NOT NULL, modified FLOAT, mode INTEGER, remote_addr VARCHAR, text VARCHAR,
-			author VARCHAR, email VARCHAR, website VARCHAR, likes INTEGER DEFAULT 0, dislikes INTEGER DEFAULT 0,
-			voters BLOB NOT NULL, notification INTEGER NOT NULL DEFAULT 0)`,
-		`CREATE TABLE preferences (key VARCHAR PRIMARY KEY, value VARCHAR)`,
-		`INSERT INTO threads VALUES (1, '/blog/a/', 'Post A'), (2, '/blog/b/', NULL)`,
-		`INSERT INTO comments (tid, id, parent, created, modified, mode, remote_addr, text, author, email, website, likes, dislikes, voters)
-		 VALUES (1, 1, NULL, 1791000000.25, NULL, 1, '192.0.2.0', 'Hello *world*', 'Ann', 'ann@example.com', 'https://ann.example', 3, 1, x''),
-		        (1, 2, 1, 1791000100.5, 1791000200.0, 1, '192.0.2.0', 'A reply', 'Bob', NULL, NULL, 0, 0, x''),
-		        (1, 3, NULL, 1791000300, NULL, 2, '192.0.2.0', 'Waiting', NULL, NULL, NULL, 0, 0, x''),
-		        (2, 4, NULL, 1791000400, NULL, 4, NULL, '', NULL, NULL, NULL, 0, 0, x''),
-		        (2, 5, 4, 1791000500, NULL, 1, NULL, 'Under a deleted one', 'Cy', NULL, NULL, 0, 0, x''),
-		        (2, 6, NULL, 'yesterday', NULL, 1, NULL, 'bad date', 'Di', NULL, NULL, 0, 0, x'')`,
+	script, err := os.ReadFile(fixtures + "isso.sql")
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, s := range stmts {
-		if _, err := db.Exec(s); err != nil {
-			t.Fatal(err)
-		}
+	if _, err := db.Exec(string(script)); err != nil {
+		t.Fatal(err)
 	}
 	return path
 }
@@ -137,20 +120,11 @@ func TestIsso(t *testing.T) {
 
 func TestComentario(t *testing.T) {
 	e := openSQLite(t)
-	doc := `{"version":3,
-	"pages":[{"id":"p1","domainId":"d","path":"/c/","title":"C page","isReadonly":true}],
-	"comments":[
-	 {"id":"c2","parentId":"c1","pageId":"p1","markdown":"a reply","isApproved":true,"createdTime":"2026-10-02T10:00:00.5+02:00","userCreated":"u1"},
-	 {"id":"c1","parentId":null,"pageId":"p1","markdown":"**root**","score":-2,"isSticky":true,"isApproved":true,"createdTime":"2026-10-01T10:00:00Z","editedTime":"2026-10-01T12:00:00Z","userCreated":"u1"},
-	 {"id":"c3","pageId":"p1","markdown":"rejected","isApproved":false,"isPending":false,"createdTime":"2026-10-03T10:00:00Z","userCreated":"u1"},
-	 {"id":"c4","pageId":"p1","markdown":"","isDeleted":true,"createdTime":"2026-10-04T10:00:00Z","deletedTime":"2026-10-05T10:00:00Z","userCreated":"u1"},
-	 {"id":"c7","parentId":"c4","pageId":"p1","markdown":"under the deleted one","isApproved":true,"createdTime":"2026-10-04T11:00:00Z","userCreated":"u1"},
-	 {"id":"c8","pageId":"p1","markdown":"","isDeleted":true,"createdTime":"2026-10-04T12:00:00Z","userCreated":"u1"},
-	 {"id":"c5","pageId":"p1","markdown":"by a guest","isPending":true,"createdTime":"2026-10-06T10:00:00Z","userCreated":"00000000-0000-0000-0000-000000000000","authorName":"Guest"},
-	 {"id":"c6","pageId":"p1","markdown":123}
-	],
-	"commenters":[{"id":"u1","email":"u1@example.com","name":"User One","websiteUrl":"https://one.example"}]}`
-	rep := e.mustImport(t, gzipped(t, []byte(doc)), importer.Options{})
+	doc, err := os.ReadFile(fixtures + "comentario.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := e.mustImport(t, gzipped(t, doc), importer.Options{})
 	if rep.Format != importer.Comentario || rep.Added != 6 || rep.SkippedByReason[importer.ReasonMalformed] != 1 || rep.SkippedByReason[importer.ReasonDeleted] != 1 {
 		t.Errorf("format %s, added %d, skipped %v; want comentario, 6, 1 malformed and 1 deleted", rep.Format, rep.Added, rep.SkippedByReason)
 	}

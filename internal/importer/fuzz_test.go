@@ -9,6 +9,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/parleyhq/parley/internal/importer/importtest"
 	"github.com/parleyhq/parley/internal/markup"
 )
 
@@ -57,31 +58,35 @@ func addSeeds(f *testing.F, files ...string) {
 	}
 }
 
-const shared = "../../../shared/testdata/import/"
+// corpus holds the real exports beside the repository, when they are there.
+var corpus = importtest.CorpusDir() + "/"
 
 func FuzzDisqus(f *testing.F) {
-	addSeeds(f, shared+"disqus-small.xml", "testdata/xxe-disqus.xml")
+	addSeeds(f, "testdata/disqus.xml", corpus+"disqus-small.xml", "testdata/xxe-disqus.xml")
 	f.Add([]byte(`<disqus><thread dsq:id="1"><link>/a</link></thread><post dsq:id="2"><thread dsq:id="1"/><message>&lt;b&gt;x</message><createdAt>2020-01-01T00:00:00Z</createdAt></post></disqus>`))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, data, specFor(Disqus)) })
 }
 
 func FuzzWordPress(f *testing.F) {
-	addSeeds(f, shared+"wordpress-wxr-1.0.xml", shared+"wordpress-wxr-1.1.xml", "testdata/billion-laughs-wxr.xml")
+	addSeeds(f, "testdata/wordpress-1.0.xml", "testdata/wordpress-1.1.xml", "testdata/wordpress-1.2-https.xml",
+		corpus+"wordpress-wxr-1.0.xml", corpus+"wordpress-wxr-1.1.xml", "testdata/billion-laughs-wxr.xml")
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, data, specFor(WordPress)) })
 }
 
 func FuzzCommento(f *testing.F) {
-	addSeeds(f, shared+"commento.json")
+	addSeeds(f, "testdata/commento.json", "testdata/comentario.json", corpus+"commento.json")
 	f.Add([]byte(`{"version":3,"pages":[{"id":"p","path":"/x"}],"comments":[{"id":"c","pageId":"p","markdown":"hi","createdTime":"2020-01-01T00:00:00Z"}],"commenters":[]}`))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, data, specFor(Commento)) })
 }
 
 func FuzzRemark42(f *testing.F) {
+	addSeeds(f, "testdata/remark42.jsonl")
 	f.Add([]byte(`{"version":1,"users":[],"posts":[]}` + "\n" + `{"id":"1","pid":"","text":"<p>x</p>","user":{"name":"a"},"locator":{"url":"https://x/y"},"time":"2020-01-01T00:00:00Z"}` + "\n"))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, data, specFor(Remark42)) })
 }
 
 func FuzzParley(f *testing.F) {
+	addSeeds(f, "testdata/parley.json")
 	f.Add([]byte(`{"format":"parley-export","version":1,"site":{"host":"a"},"pages":[{"id":1,"path":"/p"}],"comments":[{"id":1,"pageId":1,"parentId":null,"author":{"name":"A"},"text":"hi","status":"approved","createdAt":"2020-01-01T00:00:00Z"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, data, specFor(Parley)) })
 }

@@ -208,10 +208,26 @@ type Report struct {
 	// (older than the retention), "no_email", "email_dropped" (invalid),
 	// "website_dropped", "text_truncated", "name_truncated", "votes_capped",
 	// "thread_id_missing" (ThreadByID fell back to the address).
-	Notes    map[string]int `json:"notes"`
-	Pages    int            `json:"pages"` // pages that received comments
-	Complete bool           `json:"complete"`
-	Error    string         `json:"error,omitempty"`
+	Notes map[string]int `json:"notes"`
+	Pages int            `json:"pages"` // pages that received comments
+	// Threads counts the threads the file holds whether or not they have
+	// comments: Disqus threads, WordPress items (posts, pages,
+	// attachments), Comentario, Remark42 and Parley pages, Isso threads.
+	Threads int `json:"threads"`
+	// Warnings say, in words, what a user must look at although the import
+	// ran to its end, such as a file with posts but no comment read.
+	Warnings []string `json:"warnings"`
+	Complete bool     `json:"complete"`
+	Error    string   `json:"error,omitempty"`
+}
+
+// NothingRead reports a file of a known format that holds threads but
+// from which no comment at all was read: most likely a variant of the
+// format the importer does not understand, rather than a site without
+// comments. The command line exits with an error then, unless told that
+// an empty import is expected (--allow-empty).
+func (r *Report) NothingRead() bool {
+	return r.Read == 0 && r.Threads > 0
 }
 
 // MaxReportedSkips bounds Report.SkippedEntries; counts stay exact.

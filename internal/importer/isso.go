@@ -31,6 +31,11 @@ func parseIsso(p *parseEnv, path string) error {
 	if err := issoCheckSchema(ctx, db); err != nil {
 		return err
 	}
+	var threads int64
+	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM threads").Scan(&threads); err != nil {
+		return fmt.Errorf("import: Isso database: %w", err)
+	}
+	p.threads.Add(threads)
 	rows, err := db.QueryContext(ctx, `SELECT c.id, c.parent, c.created, c.modified, c.mode,
 		substr(c.remote_addr, 1, 100), substr(c.text, 1, ?), substr(c.author, 1, 400), substr(c.email, 1, 300),
 		substr(c.website, 1, 2100), c.likes, c.dislikes, substr(t.uri, 1, 1100), substr(t.title, 1, 1300)

@@ -22,9 +22,8 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
-// sharedData is the real exports kept beside the repository (CI clones
-// the repository with ../shared next to it).
-const sharedData = "../../../shared/testdata/import/"
+// fixtures are the hand-made exports of every format in testdata/.
+const fixtures = "testdata/"
 
 // now is the clock of every test import: comments from before
 // now-30 days lose their IP address.
@@ -268,4 +267,45 @@ func (e *env) rawExec(t testing.TB, sqliteQuery, pgQuery string, args ...any) in
 		t.Fatalf("%s: %v", q, err)
 	}
 	return id
+}
+
+// want is what a user checks of one imported comment.
+type want struct {
+	path, parent, name, email, website string
+	at                                 string // RFC 3339
+	status                             model.Status
+	text                               string
+}
+
+func checkComments(t *testing.T, e *env, wants map[string]want) {
+	t.Helper()
+	got := e.comments(t)
+	if len(got) != len(wants) {
+		t.Errorf("site has %d comments %v, want %d", len(got), keys(got), len(wants))
+	}
+	for id, w := range wants {
+		c := got[id]
+		if c == nil {
+			t.Errorf("comment %s missing", id)
+			continue
+		}
+		checks := []struct{ field, got, want string }{
+			{"page", c.Path, w.path},
+			{"parent", c.Parent, w.parent},
+			{"name", c.GuestName, w.name},
+			{"email", c.GuestEmail, w.email},
+			{"website", c.GuestWebsite, w.website},
+			{"status", string(c.Status), string(w.status)},
+			{"text", c.Text, w.text},
+			{"date", c.CreatedAt.Format(time.RFC3339Nano), mustTime(w.at).UTC().Format(time.RFC3339Nano)},
+		}
+		for _, ch := range checks {
+			if ch.got != ch.want {
+				t.Errorf("comment %s: %s = %q, want %q", id, ch.field, ch.got, ch.want)
+			}
+		}
+		if c.HTML == "" && c.Status != model.StatusDeleted {
+			t.Errorf("comment %s has no HTML", id)
+		}
+	}
 }

@@ -167,14 +167,22 @@ func TestDeletedPlaceholders(t *testing.T) {
 			disqusPost("d1", "t1", "", "2026-10-01T10:00:00Z", "<isDeleted>true</isDeleted>", "gone") +
 			disqusPost("x", "t1", "", "2026-10-01T09:00:00Z", "<isDeleted>true</isDeleted>", "gone, alone") +
 			disqusPost("d3", "t1", "", "2026-10-01T13:00:00Z", "<isDeleted>true</isDeleted>", "gone, replied to later") +
-			disqusPost("r3", "t1", "d3", "2026-10-01T14:00:00Z", "", "a later reply"))
-	for _, opt := range []importer.Options{{}, {BatchSize: 1}, {BatchSize: 2, Limits: importer.Limits{MaxPending: 1}}} {
+			disqusPost("r3", "t1", "d3", "2026-10-01T14:00:00Z", "", "a later reply") +
+			// Deleted comments whose only replies are deleted too leave
+			// nothing behind, whichever comes first.
+			disqusPost("y", "t1", "", "2026-10-01T15:00:00Z", "<isDeleted>true</isDeleted>", "gone, its reply gone") +
+			disqusPost("y2", "t1", "y", "2026-10-01T16:00:00Z", "<isDeleted>true</isDeleted>", "gone reply") +
+			disqusPost("z3", "t1", "z2", "2026-10-01T19:00:00Z", "<isDeleted>true</isDeleted>", "gone reply to a gone reply") +
+			disqusPost("z2", "t1", "z", "2026-10-01T18:00:00Z", "<isDeleted>true</isDeleted>", "gone reply") +
+			disqusPost("z", "t1", "", "2026-10-01T17:00:00Z", "<isDeleted>true</isDeleted>", "gone, its replies gone"))
+	for _, opt := range []importer.Options{{}, {BatchSize: 1}, {BatchSize: 2, Limits: importer.Limits{MaxPending: 1}},
+		{BatchSize: 1, Limits: importer.Limits{MaxPending: 1}}} {
 		t.Run(fmt.Sprintf("batch %d pending %d", opt.BatchSize, opt.Limits.MaxPending), func(t *testing.T) {
 			e := openSQLite(t)
 			rep := e.mustImport(t, doc, opt)
 			got := e.comments(t)
-			if rep.Added != 5 || rep.SkippedByReason[importer.ReasonDeleted] != 1 || got["x"] != nil {
-				t.Errorf("added %d, skipped %v; want 5 added and only x skipped as deleted", rep.Added, rep.SkippedByReason)
+			if rep.Added != 5 || rep.SkippedByReason[importer.ReasonDeleted] != 6 || len(got) != 5 {
+				t.Errorf("added %d, skipped %v, stored %v; want 5 added and x, y, y2, z, z2, z3 skipped as deleted", rep.Added, rep.SkippedByReason, keys(got))
 			}
 			if got["r"] == nil || got["r"].Parent != "d2" || got["d2"] == nil || got["d2"].Parent != "d1" || got["r3"] == nil || got["r3"].Parent != "d3" {
 				t.Fatalf("threading lost: %v", keys(got))

@@ -4,6 +4,7 @@ import (
 	"net/mail"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -98,7 +99,11 @@ func (g *engine) normalizePage(e *entry) string {
 			g.note("thread_id_missing")
 		}
 	}
-	if path == "" {
+	switch {
+	case path != "":
+	case e.Thread.Exact:
+		path = e.Thread.URL
+	default:
 		path = urlPath(e.Thread.URL)
 	}
 	switch {
@@ -113,10 +118,20 @@ func (g *engine) normalizePage(e *entry) string {
 	return ""
 }
 
+// wpQueryVars are the query variables of WordPress permalinks that name a
+// post: with "plain" permalinks (and in guids) a post is /?p=123, a page
+// /?page_id=2, an attachment /?attachment_id=5, wherever the blog is
+// installed. A custom post type's variable is its own name (?book=dune),
+// which the WXR reader passes on.
+var wpQueryVars = []string{"p", "page_id", "attachment_id", "post_type", "name", "pagename", "attachment"}
+
 // urlPath is the page path of an address: its escaped path as a browser's
-// location.pathname gives it. The query is kept only where it names the
-// page (WordPress's /?p=123 and index.php?p=123); a fragment never is.
-func urlPath(raw string) string {
+// location.pathname gives it. The query is kept where it names the page:
+// whole for / and *.php (WordPress's /?p=123 and index.php?p=123, and
+// other software's index.php?id=7), and otherwise its WordPress
+// post-naming variables (wpQueryVars and queryVars), so that /blog/?p=129
+// and /blog/?page_id=748 stay two pages. A fragment never is.
+func urlPath(raw string, queryVars ...string) string {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return ""
@@ -140,8 +155,22 @@ func urlPath(raw string) string {
 	if p == "" {
 		p = "/"
 	}
-	if u.RawQuery != "" && (p == "/" || strings.HasSuffix(p, ".php")) {
-		p += "?" + u.RawQuery
+	if u.RawQuery == "" {
+		return p
+	}
+	if p == "/" || strings.HasSuffix(p, ".php") {
+		return p + "?" + u.RawQuery
+	}
+	var kept []string
+	for _, part := range strings.Split(u.RawQuery, "&") {
+		name, _, _ := strings.Cut(part, "=")
+		if name, err := url.QueryUnescape(name); err == nil && name != "" &&
+			(slices.Contains(wpQueryVars, name) || slices.Contains(queryVars, name)) {
+			kept = append(kept, part)
+		}
+	}
+	if len(kept) > 0 {
+		p += "?" + strings.Join(kept, "&")
 	}
 	return p
 }

@@ -48,8 +48,9 @@ func parseParley(p *parseEnv, r io.Reader) error {
 				if err != nil || bad != nil {
 					return err // comments of a lost page are reported with it
 				}
+				p.threads.Add(1)
 				if len(pages) < 10_000_000 {
-					pages[pg.ID] = thread{URL: pg.Path, ID: pg.Path, Title: pg.Title, Locked: pg.Locked}
+					pages[pg.ID] = thread{URL: pg.Path, Exact: true, ID: pg.Path, Title: pg.Title, Locked: pg.Locked}
 				}
 				return nil
 			})

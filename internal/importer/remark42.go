@@ -92,6 +92,7 @@ func parseRemark42(p *parseEnv, r io.Reader) error {
 				for _, u := range m.Users {
 					blocked[u.ID] = u.Blocked.Status
 				}
+				p.threads.Add(int64(len(m.Posts)))
 				for _, post := range m.Posts {
 					readOnly[post.URL] = post.ReadOnly
 				}

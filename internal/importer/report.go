@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/parleyhq/parley/internal/store"
@@ -43,5 +44,24 @@ func (g *engine) finish(err error) {
 	if err != nil {
 		g.report.Error = err.Error()
 	}
+	if g.env != nil {
+		g.report.Threads = int(g.env.threads.Load())
+	}
+	if g.report.NothingRead() {
+		g.report.Warnings = append(g.report.Warnings, fmt.Sprintf("the file holds %d %s but no comment was read from it: "+
+			"if the site has comments, this file is a variant of the %s format that Parley does not read; please report it",
+			g.report.Threads, threadWord(g.report.Format), g.report.Format))
+	}
 	g.progress(true)
+}
+
+// threadWord is what a format calls its threads, in the plural.
+func threadWord(f Format) string {
+	switch f {
+	case WordPress:
+		return "posts"
+	case Disqus, Isso:
+		return "threads"
+	}
+	return "pages"
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 
+	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -28,6 +29,36 @@ func (g *engine) wait(e *entry) error {
 	}
 	return g.spill.write(e)
 }
+
+// hold keeps back a deleted comment that no live reply needs (yet), as
+// Store.DeleteComment removes a deleted comment left without replies and
+// each deleted ancestor it leaves without replies: only a comment that is
+// not deleted makes its deleted ancestors placeholders. It reports
+// whether e was held; its waiting replies, all deleted, are then released
+// to be held under it.
+func (g *engine) hold(e *entry) bool {
+	if e.Status != model.StatusDeleted || e.keep || g.liveWaiting(e.Key, 0) || len(g.held) >= maxHeldDeleted {
+		return false
+	}
+	g.held[e.Key] = e
+	return true
+}
+
+// liveWaiting tells whether a reply waiting in memory under key, or under
+// one of those replies, is not deleted. depth bounds the walk.
+func (g *engine) liveWaiting(key store.ImportKey, depth int) bool {
+	for _, c := range g.waiting[key] {
+		if c.Status != model.StatusDeleted || depth > maxWaitingDepth || g.liveWaiting(c.Key, depth+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// maxWaitingDepth bounds liveWaiting's walk down chains of deleted
+// replies; a deeper chain is treated as having a live reply, so its
+// deleted comments are stored as placeholders rather than walked.
+const maxWaitingDepth = 100
 
 // release returns the replies waiting in memory for key.
 func (g *engine) release(key store.ImportKey) []*entry {
@@ -98,7 +129,8 @@ func (g *engine) resolveWaiting(ctx context.Context) error {
 }
 
 // placeChunk writes the entries of a chunk whose parents are known now,
-// trying again within the chunk while that places more.
+// trying again within the chunk while that places more, and returns how
+// many entries it placed or held and those still waiting.
 func (g *engine) placeChunk(ctx context.Context, chunk []*entry) (int, []*entry, error) {
 	found, err := g.lookup(ctx, chunk)
 	if err != nil {
@@ -107,8 +139,9 @@ func (g *engine) placeChunk(ctx context.Context, chunk []*entry) (int, []*entry,
 	b := newBatch()
 	rest := chunk
 	for {
+		// An entry is placed, held (a deleted comment) or still waiting;
+		// passes go on while they place or hold something.
 		var still []*entry
-		before := len(b.items)
 		for _, e := range rest {
 			if err := g.place(e, found, b, false); err != nil {
 				return 0, nil, err
@@ -118,12 +151,15 @@ func (g *engine) placeChunk(ctx context.Context, chunk []*entry) (int, []*entry,
 				still = append(still, e)
 			}
 		}
+		progress := len(still) < len(rest)
 		rest = still
-		if len(b.items) == before || len(rest) == 0 {
+		if !progress || len(rest) == 0 {
 			break
 		}
 	}
-	return len(b.items), rest, g.write(ctx, b)
+	// Progress counts the entries placed or held: a deleted comment held
+	// now may be the placeholder a reply in a later chunk needs.
+	return len(chunk) - len(rest), rest, g.write(ctx, b)
 }
 
 // skipHeld reports the deleted comments no reply needed.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -14,9 +15,17 @@ import (
 	"github.com/parleyhq/parley/internal/store"
 )
 
-// wxrNamespace starts the wp: namespace of every WXR version
-// (http://wordpress.org/export/1.0/ to 1.2/).
-const wxrNamespace = "http://wordpress.org/export/"
+// wxrNamespace matches every spelling of the wp: namespace WordPress has
+// written: http or https, versions 1.0 to 1.2 (and later ones), with or
+// without the trailing slash (the official theme unit test data declares
+// https://wordpress.org/export/1.2/).
+var wxrNamespace = regexp.MustCompile(`^https?://(?:www\.)?wordpress\.(?:org|com)/export/\d+\.\d+/?$`)
+
+// isWXR tells whether an element's namespace is WXR's wp: namespace. An
+// undeclared wp: prefix (the decoder then reports "wp") counts too.
+func isWXR(space string) bool {
+	return space == "wp" || wxrNamespace.MatchString(space)
+}
 
 type wpComment struct {
 	ID       string `xml:"comment_id"`
@@ -35,8 +44,11 @@ type wpComment struct {
 // wpItem is what is known of the post whose comments are being read.
 type wpItem struct {
 	title, link, postID  string
+	guid, postType       string
 	postDate, postDateGM string
 	closed               bool
+	parleyPath           string // a WXR written by Parley names the page exactly
+	page                 string // the page path, decided at the first comment
 }
 
 // wpBuffered bounds the comments held while an item's link and id are
@@ -57,6 +69,7 @@ func parseWordPress(p *parseEnv, r io.Reader) error {
 		return err
 	}
 	depth, rss := 0, false
+	pages := &wpPages{taken: map[string]string{}}
 	for {
 		tok, err := x.token()
 		if errors.Is(err, io.EOF) {
@@ -79,7 +92,8 @@ func parseWordPress(p *parseEnv, r io.Reader) error {
 				rss = true
 			case depth == 3 && t.Name.Local == "item":
 				depth--
-				if err := parseWPItem(p, x); err != nil {
+				p.threads.Add(1)
+				if err := parseWPItem(p, x, pages); err != nil {
 					return err
 				}
 			case depth >= 3:
@@ -94,12 +108,18 @@ func parseWordPress(p *parseEnv, r io.Reader) error {
 	}
 }
 
-func parseWPItem(p *parseEnv, x *xmlReader) error {
+func parseWPItem(p *parseEnv, x *xmlReader, pages *wpPages) error {
 	var it wpItem
 	var held []*wpComment
+	emit := func(c *wpComment) error {
+		if it.page == "" {
+			it.page = pages.path(&it)
+		}
+		return emitWPComment(p, &it, c)
+	}
 	flush := func() error {
 		for _, c := range held {
-			if err := emitWPComment(p, &it, c); err != nil {
+			if err := emit(c); err != nil {
 				return err
 			}
 		}
@@ -118,7 +138,7 @@ func parseWPItem(p *parseEnv, x *xmlReader) error {
 		case xml.EndElement:
 			return flush()
 		case xml.StartElement:
-			wp := strings.HasPrefix(t.Name.Space, wxrNamespace)
+			wp := isWXR(t.Name.Space)
 			var field *string
 			switch {
 			case t.Name.Local == "comment" && wp:
@@ -133,14 +153,27 @@ func parseWPItem(p *parseEnv, x *xmlReader) error {
 				if err := flush(); err != nil {
 					return err
 				}
-				if err := emitWPComment(p, &it, c); err != nil {
+				if err := emit(c); err != nil {
 					return err
+				}
+				continue
+			case t.Name.Local == "postmeta" && wp:
+				var m wpMeta
+				if err := x.decode(&m, &t); err != nil {
+					return xmlError(x, err)
+				}
+				if strings.TrimSpace(m.Key) == wxrMetaPath {
+					it.parleyPath = m.Value
 				}
 				continue
 			case t.Name.Local == "title" && t.Name.Space == "":
 				field = &it.title
 			case t.Name.Local == "link" && t.Name.Space == "":
 				field = &it.link
+			case t.Name.Local == "guid" && t.Name.Space == "":
+				field = &it.guid
+			case t.Name.Local == "post_type" && wp:
+				field = &it.postType
 			case t.Name.Local == "post_id" && wp:
 				field = &it.postID
 			case t.Name.Local == "post_date" && wp:
@@ -193,7 +226,7 @@ func emitWPComment(p *parseEnv, it *wpItem, c *wpComment) error {
 	}
 	e := &entry{
 		Ref:    ref,
-		Thread: thread{URL: it.link, ID: it.postID, Title: it.title, Locked: it.closed},
+		Thread: thread{URL: it.page, Exact: true, ID: it.postID, Title: it.title, Locked: it.closed},
 		// WordPress keeps entities in names ("O&#039;Brien").
 		Name: html.UnescapeString(c.Author), Email: c.Email, Website: c.URL, IP: c.IP,
 		Text:      c.Content,

@@ -4,57 +4,19 @@ import (
 	"context"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/parleyhq/parley/internal/importer"
+	"github.com/parleyhq/parley/internal/importer/importtest"
 	"github.com/parleyhq/parley/internal/model"
 )
 
-// want is what a user checks of one imported comment.
-type want struct {
-	path, parent, name, email, website string
-	at                                 string // RFC 3339
-	status                             model.Status
-	text                               string
-}
-
-func checkComments(t *testing.T, e *env, wants map[string]want) {
-	t.Helper()
-	got := e.comments(t)
-	if len(got) != len(wants) {
-		t.Errorf("site has %d comments %v, want %d", len(got), keys(got), len(wants))
-	}
-	for id, w := range wants {
-		c := got[id]
-		if c == nil {
-			t.Errorf("comment %s missing", id)
-			continue
-		}
-		checks := []struct{ field, got, want string }{
-			{"page", c.Path, w.path},
-			{"parent", c.Parent, w.parent},
-			{"name", c.GuestName, w.name},
-			{"email", c.GuestEmail, w.email},
-			{"website", c.GuestWebsite, w.website},
-			{"status", string(c.Status), string(w.status)},
-			{"text", c.Text, w.text},
-			{"date", c.CreatedAt.Format(time.RFC3339Nano), mustTime(w.at).UTC().Format(time.RFC3339Nano)},
-		}
-		for _, ch := range checks {
-			if ch.got != ch.want {
-				t.Errorf("comment %s: %s = %q, want %q", id, ch.field, ch.got, ch.want)
-			}
-		}
-		if c.HTML == "" && c.Status != model.StatusDeleted {
-			t.Errorf("comment %s has no HTML", id)
-		}
-	}
-}
-
+// TestImportRealExports imports the corpus of real exports kept beside the
+// repository (importtest.Corpus): it skips when the corpus is absent, and
+// CI requires it.
 func TestImportRealExports(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
 		t.Run("disqus", func(t *testing.T) {
-			rep := e.importFile(t, sharedData+"disqus-small.xml", importer.Options{})
+			rep := e.importFile(t, importtest.Corpus(t, "disqus-small.xml"), importer.Options{})
 			if rep.Format != importer.Disqus || rep.Added != 5 || rep.Skipped != 0 || rep.Pages != 2 {
 				t.Errorf("report: format %s, added %d, skipped %d, pages %d; want disqus, 5, 0, 2", rep.Format, rep.Added, rep.Skipped, rep.Pages)
 			}
@@ -96,7 +58,7 @@ func TestImportRealExports(t *testing.T) {
 		})
 		t.Run("wordpress 1.0", func(t *testing.T) {
 			e := openSQLiteOrSame(t, e)
-			rep := e.importFile(t, sharedData+"wordpress-wxr-1.0.xml", importer.Options{})
+			rep := e.importFile(t, importtest.Corpus(t, "wordpress-wxr-1.0.xml"), importer.Options{})
 			if rep.Format != importer.WordPress || rep.Added != 8 || rep.Skipped != 0 {
 				t.Errorf("report: format %s, added %d, skipped %d; want wordpress, 8, 0", rep.Format, rep.Added, rep.Skipped)
 			}
@@ -124,7 +86,7 @@ func TestImportRealExports(t *testing.T) {
 		})
 		t.Run("wordpress 1.1", func(t *testing.T) {
 			e := openSQLiteOrSame(t, e)
-			rep := e.importFile(t, sharedData+"wordpress-wxr-1.1.xml", importer.Options{})
+			rep := e.importFile(t, importtest.Corpus(t, "wordpress-wxr-1.1.xml"), importer.Options{})
 			if rep.Added != 1 || rep.Notes["no_email"] != 1 {
 				t.Errorf("report: added %d, no_email %d; want 1, 1", rep.Added, rep.Notes["no_email"])
 			}
@@ -135,7 +97,7 @@ func TestImportRealExports(t *testing.T) {
 		})
 		t.Run("commento", func(t *testing.T) {
 			e := openSQLiteOrSame(t, e)
-			rep := e.importFile(t, sharedData+"commento.json", importer.Options{})
+			rep := e.importFile(t, importtest.Corpus(t, "commento.json"), importer.Options{})
 			if rep.Format != importer.Commento || rep.Added != 3 {
 				t.Errorf("report: format %s, added %d; want commento, 3", rep.Format, rep.Added)
 			}

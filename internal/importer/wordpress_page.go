@@ -1,0 +1,73 @@
+package importer
+
+import (
+	"net/url"
+	"strings"
+)
+
+// maxWPPages bounds the page paths a WordPress import remembers to keep
+// two posts off one page; beyond it, later collisions go unnoticed.
+const maxWPPages = 1_000_000
+
+// Meta keys of a WXR written by Parley (internal/exporter), which let it
+// import back exactly: the page's own path on an item, and a comment's
+// import key and its parent's as "source:id".
+const (
+	wxrMetaPath      = "_parley_path"
+	wxrMetaKey       = "_parley_key"
+	wxrMetaParentKey = "_parley_parent_key"
+)
+
+// wpMeta is a <wp:postmeta> or <wp:commentmeta>.
+type wpMeta struct {
+	Key   string `xml:"meta_key"`
+	Value string `xml:"meta_value"`
+}
+
+// wpPages decides the page of each item of a WXR file, so that two posts
+// never share a page unless their permalinks are the same.
+type wpPages struct {
+	taken map[string]string // page path → the post id that has it
+}
+
+// path returns the page of an item: the path of its link, keeping the
+// query variables that name a post (?p=, ?page_id=, ?attachment_id= and
+// its own post type's) wherever the blog is installed. When another post
+// of the file has that page already (their links coincide, or an item has
+// no link), the item's guid tells it apart, or else its post id
+// (?p=ID). An item written by Parley names its page exactly.
+func (w *wpPages) path(it *wpItem) string {
+	if it.parleyPath != "" {
+		return it.parleyPath
+	}
+	link := urlPath(it.link, it.postType)
+	candidates := []string{link, urlPath(it.guid, it.postType)}
+	if it.postID != "" {
+		base := link
+		if base == "" {
+			base = "/"
+		}
+		sep := "?"
+		if strings.Contains(base, "?") {
+			sep = "&"
+		}
+		candidates = append(candidates, base+sep+"p="+url.QueryEscape(it.postID))
+	}
+	for _, c := range candidates {
+		if c == "" {
+			continue
+		}
+		owner, ok := w.taken[c]
+		if !ok || owner == it.postID {
+			w.claim(c, it.postID)
+			return c
+		}
+	}
+	return link // no post id to tell it apart: the same post, as far as the file says
+}
+
+func (w *wpPages) claim(path, postID string) {
+	if len(w.taken) < maxWPPages {
+		w.taken[path] = postID
+	}
+}
