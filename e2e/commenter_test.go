@@ -235,3 +235,54 @@ func TestRememberMyDetails(t *testing.T) {
 		t.Errorf("unticking left %d localStorage items", n)
 	}
 }
+
+// storageDump returns every key and value of the page's localStorage and sessionStorage: what
+// any other script on the host page could read.
+func (tb *tab) storageDump() string {
+	tb.t.Helper()
+	return tb.str(`JSON.stringify([localStorage, sessionStorage].map(s => Object.fromEntries(Object.entries(s))))`)
+}
+
+// TestEditTokensKeepNoPersonalData: after posting without "remember me", the host page's
+// storage holds only each comment's id, edit token and expiry — never its text, the name or the
+// email — and editing still works after a reload, with the markdown source fetched from Parley.
+func TestEditTokensKeepNoPersonalData(t *testing.T) {
+	s := need(t)
+	p := path(t)
+	tb := newTab(t)
+	tb.open(s.host + p)
+	const source, name, email = "Private **thoughts** of mine.", "Hedy Lamarr", "hedy@example.com"
+	tb.setValue(topForm+` input[name=name]`, name)
+	tb.setValue(topForm+` input[name=email]`, email)
+	tb.setValue(topForm+` textarea`, source)
+	tb.click(topForm + ` button[type=submit]`)
+	id := tb.commentID("Private thoughts of mine.")
+
+	check := func(when string) {
+		t.Helper()
+		dump := tb.storageDump()
+		for _, secret := range []string{"Private", "thoughts", "Hedy", "Lamarr", "hedy@example.com", "example.com"} {
+			if strings.Contains(dump, secret) {
+				t.Errorf("%s: browser storage holds %q: %s", when, secret, dump)
+			}
+		}
+		entry := tb.str(fmt.Sprintf(`Object.keys(JSON.parse(sessionStorage.getItem('parley.edit'))[%d]).sort().join(',')`, id))
+		if entry != "t,u" {
+			t.Errorf("%s: edit entry has fields %q, want only the token and its expiry (t,u)", when, entry)
+		}
+	}
+	check("after posting")
+
+	// A reload in the same tab keeps the token; the editor gets the source text from Parley.
+	tb.open(s.host + p)
+	tb.clickAction(id, "Edit")
+	editForm := fmt.Sprintf(`#comment-%d > .p-form textarea`, id)
+	tb.wait(fmt.Sprintf(`document.querySelector('%s')?.value === %s`, editForm, jsString(source)))
+	tb.setValue(editForm, "Edited **secretly**.")
+	tb.click(fmt.Sprintf(`#comment-%d > .p-form button[type=submit]`, id))
+	tb.wait(fmt.Sprintf(`document.querySelector('#comment-%d > .p-body .p-text')?.textContent.includes('Edited secretly.')`, id))
+	check("after editing")
+	if dump := tb.storageDump(); strings.Contains(dump, "secretly") {
+		t.Errorf("the edited text is in browser storage: %s", dump)
+	}
+}

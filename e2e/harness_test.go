@@ -27,6 +27,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/parleyhq/parley/internal/cli"
+	"github.com/parleyhq/parley/internal/testtools"
 )
 
 // suite is what every test shares: one Parley server, one host page server on another origin
@@ -47,7 +48,7 @@ type suite struct {
 var (
 	env        *suite
 	skipReason string
-	required   = os.Getenv("PARLEY_E2E_REQUIRED") == "1"
+	required   = testtools.Required()
 )
 
 func TestMain(m *testing.M) {

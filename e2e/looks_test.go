@@ -13,6 +13,8 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/parleyhq/parley/internal/testtools"
 )
 
 // prefersDark emulates the reader's colour scheme.
@@ -98,10 +100,7 @@ type axeResult struct {
 func TestAccessibility(t *testing.T) {
 	s := need(t)
 	if s.axe == "" {
-		if required {
-			t.Fatal("axe-core not installed: run npm ci in e2e/")
-		}
-		t.Skip("axe-core not installed (npm ci in e2e/); accessibility scan skipped")
+		testtools.Missing(t, "axe-core", "run npm ci in e2e/")
 	}
 	p := path(t)
 	root := s.seed(t, p, "A comment with a [link](https://example.com), `code` and\n\n> a quote", "Ann", 0)

@@ -62,6 +62,22 @@ func (h *Handler) createComment(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// getOwnComment serves GET /api/v1/comments/{id}: the comment with its source text, for the
+// holder of its edit token, so the widget never has to keep the text in the browser.
+func (h *Handler) getOwnComment(w http.ResponseWriter, r *http.Request) {
+	site, id, ok := h.commentSite(w, r)
+	if !ok {
+		return
+	}
+	c, err := h.Comments.Own(r.Context(), site, id, r.Header.Get("X-Parley-Edit-Token"))
+	if err != nil {
+		h.writeServiceError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "private, no-store") // the source text is for its author only
+	writeJSON(w, http.StatusOK, commentResponse{Comment: ownComment(c)})
+}
+
 type editRequest struct {
 	Text string `json:"text"`
 }

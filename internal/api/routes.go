@@ -7,6 +7,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/thread", h.thread)
 	mux.HandleFunc("GET /api/v1/counts", h.counts)
 	mux.HandleFunc("POST /api/v1/comments", h.limited(h.writes, h.createComment))
+	mux.HandleFunc("GET /api/v1/comments/{id}", h.getOwnComment)
 	mux.HandleFunc("PATCH /api/v1/comments/{id}", h.limited(h.writes, h.editComment))
 	mux.HandleFunc("DELETE /api/v1/comments/{id}", h.limited(h.writes, h.deleteComment))
 	mux.HandleFunc("POST /api/v1/comments/{id}/vote", h.limited(h.writes, h.vote))

@@ -38,8 +38,18 @@ func commands() []command {
 		{"import", "import comments: import [FORMAT] FILE --site HOST (Disqus, WordPress, Commento, Comentario, Remark42, Isso, Parley)", runImport},
 		{"export", "export a site's comments: export --site HOST [--format parley|wxr] [-o FILE]", runExport},
 		{"config", "print the effective configuration, secrets masked", runConfig},
-		{"version", "print the version", runVersion},
+		{"version", "print the version (also: parley --version, parley -v)", runVersion},
 	}
+}
+
+// CommandNames returns the name of every command Run knows, help included, in the order
+// parley help lists them. It is the one list the README's command table is checked against.
+func CommandNames() []string {
+	var names []string
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	return append(names, "help")
 }
 
 // Run runs the parley command line: args excludes the program name.
@@ -50,12 +60,15 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return ErrUsage
 	}
 	name := args[0]
-	if name == "help" || name == "-h" || name == "--help" || name == "-help" {
+	switch name {
+	case "help", "-h", "--help", "-help":
 		if len(args) > 1 {
 			return Run(ctx, []string{args[1], "-h"}, getenv, stdout, stderr)
 		}
 		usage(stdout)
 		return nil
+	case "--version", "-version", "-v":
+		name = "version" // what users of other tools type first
 	}
 	for _, c := range commands() {
 		if c.name == name {

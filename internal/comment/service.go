@@ -153,6 +153,12 @@ func (s *Service) SiteOf(ctx context.Context, id int64) (int64, error) {
 	return siteID, err
 }
 
+// Own returns a guest's own comment, source text included, to the holder of its edit token
+// within the edit window: what an editor needs to show the text as it was written.
+func (s *Service) Own(ctx context.Context, site *model.Site, id int64, token string) (*model.Comment, error) {
+	return s.authorize(ctx, site, id, token)
+}
+
 // Edit replaces the text of a guest's comment within the edit window.
 func (s *Service) Edit(ctx context.Context, site *model.Site, id int64, token, text string) (*model.Comment, error) {
 	c, err := s.authorize(ctx, site, id, token)

@@ -115,6 +115,8 @@ const ago = (iso) => {
 const timeEl = (iso) => h('time', {datetime: iso, title: exact(iso), text: ago(iso)});
 
 // ---------- edit tokens (sessionStorage, written only after posting) ----------
+// An entry is {t: token, u: editable until}, keyed by comment id: nothing else, since every
+// script of the host page can read it. The text to edit comes from the API (openEdit).
 
 const tokens = () => store('sessionStorage', KEY_EDIT) || {};
 const ownToken = (id) => {
@@ -485,7 +487,7 @@ const editor = ({parent, depth, edit, onClose}) => {
       ta.value = '';
       count();
       if (pv.hidden === false) pvBtn.click();
-      added(r, text, parent, depth);
+      added(r, parent, depth);
       if (onClose) onClose(true);
     } catch (e) {
       showErr(e);
@@ -508,9 +510,9 @@ const mdHelp = () => h('ul', {cls: 'p-mdhelp'},
     .map(([a, k, b]) => h('li', {}, h('code', {dir: 'ltr', text: a + t(k) + b}))));
 
 // added puts a freshly posted comment into the thread and announces the result.
-const added = (r, text, parent, depth) => {
+const added = (r, parent, depth) => {
   const c = r.comment;
-  saveToken(c.id, {t: r.editToken, u: r.editableUntil, x: text});
+  saveToken(c.id, {t: r.editToken, u: r.editableUntil});
   comments.set(c.id, c);
   kids.set(c.id, []);
   let li;
@@ -549,11 +551,20 @@ const openReply = (c, depth, btn) => {
   f.querySelector('textarea').focus();
 };
 
-const openEdit = (c, depth) => {
+// openEdit swaps a comment for the editor. The thread carries no source text, so unless this
+// page view posted or edited the comment, its author's text is fetched with the edit token.
+const openEdit = async (c, depth) => {
+  const own = ownToken(c.id);
+  if (!own) return say(t('errWindow'));
+  try {
+    c.text ??= (await api('GET', 'comments/' + c.id, null, own.t)).comment.text;
+  } catch (e) {
+    return say(e.message || t('errGeneric'));
+  }
   const li = document.getElementById('comment-' + c.id);
   const body = li.querySelector(':scope > .p-body');
-  const own = ownToken(c.id);
-  const f = editor({edit: {id: c.id, text: c.text ?? own.x}, onClose: () => {
+  if (!body) return; // already open
+  const f = editor({edit: {id: c.id, text: c.text}, onClose: () => {
     f.replaceWith(bodyEl(comments.get(c.id), depth));
     li.querySelector(':scope > .p-body .p-acts button:not(.p-vote)').focus();
   }});
@@ -564,9 +575,7 @@ const openEdit = (c, depth) => {
 const saveEdit = async (e, text) => {
   const own = ownToken(e.id);
   const r = await api('PATCH', 'comments/' + e.id, {text}, own.t);
-  const c = Object.assign(comments.get(e.id), r.comment);
-  c.text = text;
-  saveToken(e.id, {...own, x: text});
+  Object.assign(comments.get(e.id), r.comment); // r.comment.text is the new source
   say(t('updated'));
 };
 

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/parleyhq/parley/internal/testtools"
 )
 
 // The languages the issue promises besides the built-in English.
@@ -166,9 +168,18 @@ func TestScript(t *testing.T) {
 	if !bytes.Equal(js, again) {
 		t.Error("Script is not deterministic")
 	}
+}
+
+// TestServedScriptParses runs node --check on the script exactly as it is served, so a
+// minification or placeholder mistake cannot ship a widget that does not parse.
+func TestServedScriptParses(t *testing.T) {
+	js, err := Script()
+	if err != nil {
+		t.Fatal(err)
+	}
 	node, err := exec.LookPath("node")
 	if err != nil {
-		t.Skip("node not installed: syntax check of the served script skipped")
+		testtools.Missing(t, "node", "install Node.js, on Debian apt-get install nodejs")
 	}
 	f := filepath.Join(t.TempDir(), "parley.js")
 	if err := os.WriteFile(f, js, 0o600); err != nil {
