@@ -16,7 +16,8 @@ import (
 var statusNames = map[string]int{
 	"BadRequest": http.StatusBadRequest, "Forbidden": http.StatusForbidden, "NotFound": http.StatusNotFound,
 	"RequestEntityTooLarge": http.StatusRequestEntityTooLarge, "TooManyRequests": http.StatusTooManyRequests,
-	"InternalServerError": http.StatusInternalServerError, "ServiceUnavailable": http.StatusServiceUnavailable,
+	"Conflict": http.StatusConflict, "InternalServerError": http.StatusInternalServerError,
+	"ServiceUnavailable": http.StatusServiceUnavailable,
 }
 
 // TestErrorCodesDocumented keeps docs/api.md's error table equal to the errors the code writes:

@@ -79,7 +79,7 @@ func TestIDMigrationKeepsDataIndexesAndForeignKeys(t *testing.T) {
 		}
 	}
 	before := dumpSQLite(t, s.write)
-	if applied, err := s.Migrate(ctx); err != nil || len(applied) == 0 || !strings.HasPrefix(applied[0], "0002_") {
+	if applied, err := s.migrateTo(ctx, 2); err != nil || len(applied) == 0 || !strings.HasPrefix(applied[0], "0002_") {
 		t.Fatalf("migrate: %v %v", applied, err)
 	}
 	if diff := cmp.Diff(before, dumpSQLite(t, s.write)); diff != "" {
