@@ -229,14 +229,14 @@ func waitHealthy(base string, served <-chan error) error {
 // ---------- the host page ----------
 
 // hostPageData drives the third-party page that embeds the widget. Query parameters: lang
-// (data-lang), htmllang (<html lang>), theme, page (data-page), target, counts (comma-separated
-// paths for count widgets) and nothread=1 (count widgets only).
+// (data-lang), htmllang (<html lang>), theme, page (data-page), site (data-site), target, counts
+// (comma-separated paths for count widgets) and nothread=1 (count widgets only).
 type hostPageData struct {
-	Title, HTMLLang, Script       string
-	Lang, Theme, Page, DataTarget string // data-* attributes of the script; "" leaves one out
-	Counts                        []string
-	Target                        string
-	Thread                        bool
+	Title, HTMLLang, Script             string
+	Lang, Theme, Page, Site, DataTarget string // data-* attributes of the script; "" leaves one out
+	Counts                              []string
+	Target                              string
+	Thread                              bool
 }
 
 var hostTmpl = template.Must(template.New("host").Parse(`<!doctype html>
@@ -263,7 +263,7 @@ p { margin: 0 0 1.25rem; }
 {{range .Counts}}<p class="count"><span data-parley-count="{{.}}">?</span> comments on {{.}}</p>
 {{end}}{{if .Thread}}<div id="{{.Target}}"></div>{{end}}
 </main>
-<script src="{{.Script}}"{{with .Lang}} data-lang="{{.}}"{{end}}{{with .Theme}} data-theme="{{.}}"{{end}}{{with .Page}} data-page="{{.}}"{{end}}{{with .DataTarget}} data-target="{{.}}"{{end}} defer></script>
+<script src="{{.Script}}"{{with .Lang}} data-lang="{{.}}"{{end}}{{with .Theme}} data-theme="{{.}}"{{end}}{{with .Page}} data-page="{{.}}"{{end}}{{with .Site}} data-site="{{.}}"{{end}}{{with .DataTarget}} data-target="{{.}}"{{end}} defer></script>
 </body>
 </html>
 `))
@@ -277,6 +277,7 @@ func (s *suite) hostPage(w http.ResponseWriter, r *http.Request) {
 		Lang:     q.Get("lang"),
 		Theme:    q.Get("theme"),
 		Page:     q.Get("page"),
+		Site:     q.Get("site"),
 		Target:   "parley",
 		Thread:   q.Get("nothread") == "",
 	}

@@ -29,7 +29,7 @@ func TestErrorCodesDocumented(t *testing.T) {
 		t.Fatal(err)
 	}
 	documented := map[string]bool{}
-	row := regexp.MustCompile("(?m)^\\| (\\d{3}) \\| ([^|]+) \\|")
+	row := regexp.MustCompile(`(?m)^\| (\d{3}) \| ([^|]+) \|`)
 	for _, m := range row.FindAllStringSubmatch(string(doc), -1) {
 		for _, c := range regexp.MustCompile("`([a-z_]+)`").FindAllStringSubmatch(m[2], -1) {
 			documented[m[1]+" "+c[1]] = true

@@ -6,6 +6,7 @@ import "net/http"
 func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/thread", h.thread)
 	mux.HandleFunc("GET /api/v1/counts", h.counts)
+	mux.HandleFunc("GET /api/v1/messages", h.messages)
 	mux.HandleFunc("POST /api/v1/comments", h.limited(h.writes, h.createComment))
 	mux.HandleFunc("GET /api/v1/comments/{id}", h.getOwnComment)
 	mux.HandleFunc("PATCH /api/v1/comments/{id}", h.limited(h.writes, h.editComment))

@@ -40,11 +40,11 @@ type wireMessages struct {
 // widget needs to render it.
 func (h *Handler) thread(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	allowAnyOrigin(w, r)
 	site, ok := h.site(w, r, q.Get("site"))
-	if !ok {
+	if !ok || !checkReadOrigin(w, r, site) {
 		return
 	}
-	allowCORS(w, r, site)
 	path, sort, cursor := q.Get("path"), q.Get("sort"), q.Get("cursor")
 	if err := comment.ValidatePath(path); err != nil {
 		h.writeServiceError(w, r, err)

@@ -137,10 +137,15 @@ func TestSiteCommands(t *testing.T) {
 	}
 }
 
-// serve starts the real server with cli.Run and waits for /healthz.
+// serve starts the real server with cli.Run on a free loopback port and waits for /healthz.
 func serve(t *testing.T, vars map[string]string) (base string, stop func() error) {
 	t.Helper()
-	addr := freePort(t)
+	return serveAt(t, vars, freePort(t))
+}
+
+// serveAt is serve listening on addr (host:port).
+func serveAt(t *testing.T, vars map[string]string, addr string) (base string, stop func() error) {
+	t.Helper()
 	vars["PARLEY_LISTEN"] = addr
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

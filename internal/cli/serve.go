@@ -2,10 +2,8 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
-	"net/url"
 	"os/signal"
 	"sync"
 	"syscall"
@@ -16,10 +14,8 @@ import (
 	"github.com/parleyhq/parley/internal/clientip"
 	"github.com/parleyhq/parley/internal/comment"
 	"github.com/parleyhq/parley/internal/markup"
-	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/server"
 	"github.com/parleyhq/parley/internal/stats"
-	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/web/widget"
 )
 
@@ -49,11 +45,6 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	if cfg.Demo {
-		if err := ensureDemoSite(ctx, a.store, cfg.PublicURL); err != nil {
-			return err
-		}
-	}
 	now := time.Now
 	metrics := server.NewMetrics()
 	metrics.Set().NewGauge("parley_db_open_connections", func() float64 { return float64(a.store.OpenConnections()) })
@@ -85,6 +76,12 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (set PARLEY_LISTEN or --listen to a free address)", cfg.Listen, err)
 	}
+	if cfg.Demo {
+		if err := ensureDemoSite(ctx, a.store, demoOrigins(cfg.PublicURL, ln.Addr())); err != nil {
+			ln.Close()
+			return err
+		}
+	}
 	// Background work outlives the signal context until the server has
 	// drained, then stops; the views' final flush happens before the store closes.
 	bgctx, cancelBg := context.WithCancel(context.WithoutCancel(ctx))
@@ -110,35 +107,6 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	a.log.Info("stopped")
 	return nil
-}
-
-// ensureDemoSite registers the localhost demo site, allowing the public URL's
-// origin, so the demo page works at once.
-func ensureDemoSite(ctx context.Context, st *store.Store, publicURL string) error {
-	u, err := url.Parse(publicURL)
-	if err != nil {
-		return err
-	}
-	origin := u.Scheme + "://" + u.Host
-	site, err := st.SiteByHost(ctx, DemoSite)
-	if errors.Is(err, store.ErrNotFound) {
-		site = &model.Site{Host: DemoSite, Settings: model.DefaultSiteSettings()}
-		if !site.AllowsOrigin(origin) {
-			site.Origins = []string{origin}
-		}
-		if err := st.CreateSite(ctx, site); err != nil && !errors.Is(err, store.ErrExists) {
-			return err
-		}
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if site.AllowsOrigin(origin) {
-		return nil
-	}
-	site.Origins = append(site.Origins, origin)
-	return st.UpdateSite(ctx, site)
 }
 
 // purgeIPs erases commenters' IPs once they are older than the retention

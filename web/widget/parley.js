@@ -74,8 +74,18 @@ const api = async (method, path, body, token) => {
   }
   if (r.status === 204) return {};
   const j = await r.json().catch(() => ({}));
-  if (!r.ok) throw j.error || {message: t('errGeneric')};
+  if (!r.ok) throw {...j.error, status: r.status};
   return j;
+};
+
+// WHY names the errors the widget explains in the reader's language; for any other, the
+// server's own message is shown.
+const WHY = {site_not_found: 'errSite', origin_not_allowed: 'errOrigin', rate_limited: 'errBusy', edit_window_closed: 'errWindow'};
+// why turns a failed request (an error from api) into the sentence the reader sees.
+// A script error (an Error, not an answer) shows only the generic message.
+const why = (e) => {
+  const k = WHY[e.code] || (e.status === 429 ? 'errBusy' : e.status >= 500 ? 'errServer' : '');
+  return k ? t(k, {site: cfg.site, origin: location.origin}) : (!(e instanceof Error) && e.message) || t('errGeneric');
 };
 
 const say = (msg) => {
@@ -194,7 +204,7 @@ const voteBox = (c) => {
       myVotes[c.id] = r.myVote;
       show();
     } catch (e) {
-      say(e.message || t('errGeneric'));
+      say(why(e));
     }
   };
   show();
@@ -294,11 +304,21 @@ const status = (msg, retry) => {
 
 // ---------- loading ----------
 
+const english = () => /^en\b/i.test(cfg.lang);
 const fetchThread = (cursor) => {
   const q = new URLSearchParams({site: cfg.site, path: cfg.page, sort});
   if (cursor) q.set('cursor', cursor);
-  if (!/^en\b/i.test(cfg.lang)) q.set('lang', cfg.lang);
+  if (!english()) q.set('lang', cfg.lang);
   return api('GET', 'thread?' + q);
+};
+
+// useI18n switches the widget to the translation the server sent (i: {lang, messages}), or to
+// English when there is none.
+const useI18n = (i) => {
+  setLang(cfg.lang, i && i.lang, i && i.messages);
+  root.lang = i && i.messages ? i.lang : 'en';
+  root.dir = RTL.test(root.lang) ? 'rtl' : 'ltr';
+  root.setAttribute('aria-label', t('region'));
 };
 
 // reload fetches the first page of the thread; listOnly (a sort change) keeps the header and
@@ -320,14 +340,14 @@ const reload = async (listOnly) => {
       countEl.textContent = t('comments', {n: d.page.commentCount || 0});
       return renderList();
     }
-    const i = d.i18n;
-    setLang(cfg.lang, i && i.lang, i && i.messages);
-    root.lang = i && i.messages ? i.lang : 'en';
-    root.dir = RTL.test(root.lang) ? 'rtl' : 'ltr';
-    root.setAttribute('aria-label', t('region'));
+    useI18n(d.i18n);
     render();
   } catch (e) {
-    if (my === gen) status(t('loadError'), reload);
+    // The translation travels with the thread; without one, ask for it to explain the failure.
+    const i = !english() && await api('GET', 'messages?' + new URLSearchParams({lang: cfg.lang})).catch(() => ({}));
+    if (my !== gen) return;
+    useI18n(i && i.i18n);
+    status(t('loadError') + ' ' + why(e), reload);
   } finally {
     if (my === gen) main.removeAttribute('aria-busy');
   }
@@ -348,7 +368,7 @@ const more = async () => {
     moreBtn.hidden = !d.nextCursor;
     if (added.length) document.getElementById('comment-' + added[0]).focus();
   } catch (e) {
-    say(e.message || t('errGeneric'));
+    say(why(e));
   } finally {
     moreBtn.disabled = false;
   }
@@ -431,7 +451,7 @@ const editor = ({parent, depth, edit, onClose}) => {
     try {
       pv.innerHTML = (await api('POST', 'preview', {site: cfg.site, text: ta.value})).html; // sanitized by the server
     } catch (e) {
-      pv.textContent = e.message || t('errGeneric');
+      pv.textContent = why(e);
     }
   }});
   const submitBtn = h('button', {type: 'submit', cls: 'p-btn p-primary', text: t(edit ? 'save' : 'post')});
@@ -447,7 +467,7 @@ const editor = ({parent, depth, edit, onClose}) => {
   let busy = false;
   const showErr = (e) => {
     const fld = fields[e.field] || fields.text;
-    fld.err.textContent = e.message || t('errGeneric');
+    fld.err.textContent = why(e);
     fld.err.hidden = false;
     fld.input.setAttribute('aria-invalid', 'true');
     if (fld.input.hidden) pvBtn.click();
@@ -559,7 +579,7 @@ const openEdit = async (c, depth) => {
   try {
     c.text ??= (await api('GET', 'comments/' + c.id, null, own.t)).comment.text;
   } catch (e) {
-    return say(e.message || t('errGeneric'));
+    return say(why(e));
   }
   const li = document.getElementById('comment-' + c.id);
   const body = li.querySelector(':scope > .p-body');
@@ -585,7 +605,7 @@ const remove = async (c) => {
   try {
     await api('DELETE', 'comments/' + c.id, null, own.t);
   } catch (e) {
-    return say(e.message || t('errGeneric'));
+    return say(why(e));
   }
   saveToken(c.id, null);
   const li = document.getElementById('comment-' + c.id);
