@@ -32,6 +32,9 @@ func TestLoadFailureSaysWhy(t *testing.T) {
 			if got := tb.str(`document.querySelector('.parley .p-notice').textContent`); got != tt.want {
 				t.Errorf("notice %q, want %q", got, tt.want)
 			}
+			if got := tb.str(`document.querySelector('.parley .p-notice').getAttribute('role') || ''`); got != "alert" {
+				t.Errorf("notice role %q, want alert (screen readers announce the failure)", got)
+			}
 			if got := tb.str(`document.querySelector('.parley').lang`); got != tt.lang {
 				t.Errorf("widget language %q, want %q", got, tt.lang)
 			}

@@ -298,7 +298,7 @@ const render = () => {
 };
 
 const status = (msg, retry) => {
-  main.replaceChildren(h('p', {cls: 'p-notice', text: msg}),
+  main.replaceChildren(h('p', {cls: 'p-notice', role: 'alert', text: msg}),
     retry && h('button', {type: 'button', cls: 'p-btn', text: t('retry'), onclick: () => retry()}));
 };
 
