@@ -68,15 +68,15 @@ type editRequest struct {
 
 // editComment serves PATCH /api/v1/comments/{id}.
 func (h *Handler) editComment(w http.ResponseWriter, r *http.Request) {
-	site, id, ok := h.commentSite(w, r)
-	if !ok {
-		return
-	}
 	var req editRequest
 	if !decode(w, r, &req) {
 		return
 	}
-	c, err := h.Comments.Edit(r.Context(), site, id, r.Header.Get("X-Parley-Edit-Token"), req.Text)
+	site, target, ok := h.target(w, r)
+	if !ok {
+		return
+	}
+	c, err := h.Comments.Edit(r.Context(), site, target, r.Header.Get("X-Parley-Edit-Token"), req.Text)
 	if err != nil {
 		h.writeServiceError(w, r, err)
 		return
@@ -88,11 +88,11 @@ func (h *Handler) editComment(w http.ResponseWriter, r *http.Request) {
 
 // deleteComment serves DELETE /api/v1/comments/{id}.
 func (h *Handler) deleteComment(w http.ResponseWriter, r *http.Request) {
-	site, id, ok := h.commentSite(w, r)
+	site, target, ok := h.target(w, r)
 	if !ok {
 		return
 	}
-	if err := h.Comments.Delete(r.Context(), site, id, r.Header.Get("X-Parley-Edit-Token")); err != nil {
+	if err := h.Comments.Delete(r.Context(), site, target, r.Header.Get("X-Parley-Edit-Token")); err != nil {
 		h.writeServiceError(w, r, err)
 		return
 	}
@@ -114,10 +114,6 @@ type voteResponse struct {
 
 // vote serves POST /api/v1/comments/{id}/vote.
 func (h *Handler) vote(w http.ResponseWriter, r *http.Request) {
-	site, id, ok := h.commentSite(w, r)
-	if !ok {
-		return
-	}
 	var req voteRequest
 	if !decode(w, r, &req) {
 		return
@@ -126,7 +122,11 @@ func (h *Handler) vote(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid_field", "value is required: 1, -1 or 0", "value")
 		return
 	}
-	t, err := h.Comments.Vote(r.Context(), site, id, h.voter(r), *req.Value)
+	site, target, ok := h.target(w, r)
+	if !ok {
+		return
+	}
+	t, err := h.Comments.Vote(r.Context(), site, target, h.voter(r), *req.Value)
 	if err != nil {
 		h.writeServiceError(w, r, err)
 		return
@@ -136,26 +136,38 @@ func (h *Handler) vote(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, voteResponse{Score: t.Score, Upvotes: t.Upvotes, Downvotes: t.Downvotes, MyVote: *req.Value})
 }
 
-// commentSite reads the {id} path value, finds the comment's site and
-// checks the request's origin against it.
-func (h *Handler) commentSite(w http.ResponseWriter, r *http.Request) (*model.Site, int64, bool) {
+// target finds the comment named by the {id} path value and its site, for
+// a write. The request's Origin must belong to some site (else 403, the
+// same for every id); a comment that does not exist or whose site does not
+// allow that origin answers the one 404 that the service's ErrNotFound
+// does, CORS headers included, so that no answer tells whether an id exists.
+func (h *Handler) target(w http.ResponseWriter, r *http.Request) (*model.Site, *model.Comment, bool) {
+	origin := r.Header.Get("Origin")
+	allowed := h.sites.byOrigin(r.Context(), origin)
+	if allowed == nil {
+		w.Header().Add("Vary", "Origin")
+		writeOriginNotAllowed(w)
+		return nil, nil, false
+	}
+	allowCORS(w, r, allowed)
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		writeError(w, http.StatusNotFound, "comment_not_found", "no such comment", "id")
-		return nil, 0, false
+		h.writeServiceError(w, r, comment.ErrNotFound)
+		return nil, nil, false
 	}
-	siteID, err := h.Comments.SiteOf(r.Context(), id)
+	c, err := h.Comments.Lookup(r.Context(), id)
 	if err != nil {
 		h.writeServiceError(w, r, err)
-		return nil, 0, false
+		return nil, nil, false
 	}
-	site, err := h.sites.byID(r.Context(), siteID)
+	site, err := h.sites.byID(r.Context(), c.SiteID)
 	if err != nil {
 		h.internal(w, r, "resolve site", err)
-		return nil, 0, false
+		return nil, nil, false
 	}
-	if !checkOrigin(w, r, site) {
-		return nil, 0, false
+	if !site.AllowsOrigin(origin) {
+		h.writeServiceError(w, r, comment.ErrNotFound)
+		return nil, nil, false
 	}
-	return site, id, true
+	return site, c, true
 }

@@ -22,10 +22,14 @@ func allowCORS(w http.ResponseWriter, r *http.Request, site *model.Site) {
 func checkOrigin(w http.ResponseWriter, r *http.Request, site *model.Site) bool {
 	allowCORS(w, r, site)
 	if !site.AllowsOrigin(r.Header.Get("Origin")) {
-		writeError(w, http.StatusForbidden, "origin_not_allowed", "writes must come from one of the site's own pages (Origin header)", "")
+		writeOriginNotAllowed(w)
 		return false
 	}
 	return true
+}
+
+func writeOriginNotAllowed(w http.ResponseWriter) {
+	writeError(w, http.StatusForbidden, "origin_not_allowed", "writes must come from one of the site's own pages (Origin header)", "")
 }
 
 // preflight answers CORS preflight requests for origins of registered sites.

@@ -77,8 +77,6 @@ func (h *Handler) writeServiceError(w http.ResponseWriter, r *http.Request, err 
 		writeError(w, http.StatusBadRequest, "invalid_field", fe.Message, fe.Field)
 	case errors.Is(err, comment.ErrNotFound):
 		writeError(w, http.StatusNotFound, "comment_not_found", "no such comment", "")
-	case errors.Is(err, comment.ErrBadToken):
-		writeError(w, http.StatusForbidden, "bad_edit_token", "this comment can only be changed with its edit token", "")
 	case errors.Is(err, comment.ErrEditWindow):
 		writeError(w, http.StatusForbidden, "edit_window_closed", "the time to edit or delete this comment has passed", "")
 	case errors.Is(err, comment.ErrPageLocked):
