@@ -57,7 +57,7 @@ func (h *Handler) createComment(w http.ResponseWriter, r *http.Request) {
 	} else {
 		h.m.commentsPending.Inc()
 	}
-	writeJSON(w, http.StatusCreated, createResponse{
+	writePrivateJSON(w, http.StatusCreated, createResponse{
 		Comment: ownComment(created.Comment), EditToken: created.EditToken, EditableUntil: created.EditableUntil,
 	})
 }
@@ -83,7 +83,7 @@ func (h *Handler) editComment(w http.ResponseWriter, r *http.Request) {
 	}
 	h.changed(r, site.ID)
 	h.m.edits.Inc()
-	writeJSON(w, http.StatusOK, commentResponse{Comment: ownComment(c)})
+	writePrivateJSON(w, http.StatusOK, commentResponse{Comment: ownComment(c)})
 }
 
 // deleteComment serves DELETE /api/v1/comments/{id}.
@@ -133,7 +133,7 @@ func (h *Handler) vote(w http.ResponseWriter, r *http.Request) {
 	}
 	h.changed(r, site.ID)
 	h.m.votes.Inc()
-	writeJSON(w, http.StatusOK, voteResponse{Score: t.Score, Upvotes: t.Upvotes, Downvotes: t.Downvotes, MyVote: *req.Value})
+	writePrivateJSON(w, http.StatusOK, voteResponse{Score: t.Score, Upvotes: t.Upvotes, Downvotes: t.Downvotes, MyVote: *req.Value})
 }
 
 // target finds the comment named by the {id} path value and its site, for

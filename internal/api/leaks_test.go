@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/parleyhq/parley/internal/model"
@@ -105,6 +106,58 @@ func TestWritesDoNotRevealWhetherACommentExists(t *testing.T) {
 		}
 		if c, _ := e.store.Comment(ctx, pending); c.Status != model.StatusPending || c.Score != 0 {
 			t.Errorf("pending comment changed: %+v", c)
+		}
+	})
+}
+
+// TestPersonalResponsesAreNotStored: an answer carrying an edit token, the
+// caller's own votes, their comment's source or their draft is marked
+// private, no-store; the thread that readers without votes get stays
+// cacheable with revalidation (no-cache, ETag, 304).
+func TestPersonalResponsesAreNotStored(t *testing.T) {
+	eachDB(t, options{}, func(t *testing.T, e *env) {
+		created := e.do(req{method: "POST", path: "/api/v1/comments", body: newComment("hello", map[string]any{"name": "Ann"})})
+		id, token := created.num("comment.id"), created.str("editToken")
+		voter := map[string]string{"User-Agent": "voter"}
+		personal := map[string]*resp{
+			"create":  created,
+			"edit":    e.do(req{method: "PATCH", path: fmt.Sprintf("/api/v1/comments/%d", id), body: map[string]any{"text": "hi"}, headers: map[string]string{"X-Parley-Edit-Token": token}}),
+			"preview": e.do(req{method: "POST", path: "/api/v1/preview", body: map[string]any{"site": "blog.example", "text": "draft"}}),
+			"vote":    e.do(req{method: "POST", path: fmt.Sprintf("/api/v1/comments/%d/vote", id), body: map[string]any{"value": 1}, headers: voter}),
+		}
+		thread := "/api/v1/thread?site=blog.example&path=/post"
+		mine := e.do(req{method: "GET", path: thread, headers: voter})
+		if mine.num(fmt.Sprintf("myVotes.%d", id)) != 1 {
+			t.Fatalf("thread has no own vote: %s", mine.raw)
+		}
+		personal["thread with own votes"] = mine
+		personal["thread with own votes, not modified"] = e.do(req{method: "GET", path: thread,
+			headers: map[string]string{"User-Agent": "voter", "If-None-Match": mine.header.Get("ETag")}})
+		for name, r := range personal {
+			if r.status >= 300 && r.status != http.StatusNotModified {
+				t.Errorf("%s: %d %s", name, r.status, r.raw)
+			}
+			if cc := r.header.Get("Cache-Control"); cc != "private, no-store" {
+				t.Errorf("%s: Cache-Control %q, want private, no-store", name, cc)
+			}
+		}
+
+		// A reader who has not voted gets the shared, revalidated answer.
+		public := e.do(req{method: "GET", path: thread, headers: map[string]string{"User-Agent": "reader"}})
+		if public.header.Get("Cache-Control") != "no-cache" || public.header.Get("ETag") == "" || len(public.get("myVotes").(map[string]any)) != 0 {
+			t.Errorf("public thread: %v %s", public.header, public.raw)
+		}
+		if vary := strings.Join(public.header.Values("Vary"), ", "); !strings.Contains(vary, "Accept-Encoding") || !strings.Contains(vary, "Origin") {
+			t.Errorf("public thread Vary: %q", vary)
+		}
+		again := e.do(req{method: "GET", path: thread, headers: map[string]string{"User-Agent": "reader", "If-None-Match": public.header.Get("ETag")}})
+		if again.status != http.StatusNotModified || again.header.Get("Cache-Control") != "no-cache" {
+			t.Errorf("public thread revalidated: %d %v", again.status, again.header)
+		}
+		// The voter's ETag differs, so a cache revalidating the public copy
+		// for the voter gets the voter's own answer, unstored.
+		if mine.header.Get("ETag") == public.header.Get("ETag") {
+			t.Errorf("own and public thread share ETag %s", mine.header.Get("ETag"))
 		}
 	})
 }

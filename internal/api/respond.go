@@ -27,6 +27,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
+// cachePrivate marks a response that carries the caller's own data (an
+// edit token, their votes, their draft): no cache, shared or the
+// browser's, may keep it or serve it to anyone.
+const cachePrivate = "private, no-store"
+
+// writePrivateJSON answers as writeJSON does, marked cachePrivate.
+func writePrivateJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Cache-Control", cachePrivate)
+	writeJSON(w, status, v)
+}
+
 func writeError(w http.ResponseWriter, status int, code, msg, field string) {
 	writeJSON(w, status, errorBody{wireError{Code: code, Message: msg, Field: field}})
 }
