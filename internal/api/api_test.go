@@ -234,8 +234,8 @@ func TestEditAndDeleteWithinWindow(t *testing.T) {
 			status int
 			code   string
 		}{
-			{"no token", req{method: "PATCH", path: path, body: map[string]any{"text": "x"}}, 403, "bad_edit_token"},
-			{"wrong token", req{method: "PATCH", path: path, body: map[string]any{"text": "x"}, headers: map[string]string{"X-Parley-Edit-Token": "nope"}}, 403, "bad_edit_token"},
+			{"no token", req{method: "PATCH", path: path, body: map[string]any{"text": "x"}}, 404, "comment_not_found"},
+			{"wrong token", req{method: "PATCH", path: path, body: map[string]any{"text": "x"}, headers: map[string]string{"X-Parley-Edit-Token": "nope"}}, 404, "comment_not_found"},
 			{"foreign origin", req{method: "PATCH", path: path, body: map[string]any{"text": "x"}, headers: tok, origin: "https://evil.example"}, 403, "origin_not_allowed"},
 			{"empty text", req{method: "PATCH", path: path, body: map[string]any{"text": " "}, headers: tok}, 400, "invalid_field"},
 			{"edit", req{method: "PATCH", path: path, body: map[string]any{"text": "**edited**"}, headers: tok}, 200, ""},

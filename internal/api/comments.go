@@ -57,7 +57,7 @@ func (h *Handler) createComment(w http.ResponseWriter, r *http.Request) {
 	} else {
 		h.m.commentsPending.Inc()
 	}
-	writeJSON(w, http.StatusCreated, createResponse{
+	writePrivateJSON(w, http.StatusCreated, createResponse{
 		Comment: ownComment(created.Comment), EditToken: created.EditToken, EditableUntil: created.EditableUntil,
 	})
 }
@@ -65,17 +65,16 @@ func (h *Handler) createComment(w http.ResponseWriter, r *http.Request) {
 // getOwnComment serves GET /api/v1/comments/{id}: the comment with its source text, for the
 // holder of its edit token, so the widget never has to keep the text in the browser.
 func (h *Handler) getOwnComment(w http.ResponseWriter, r *http.Request) {
-	site, id, ok := h.commentSite(w, r)
+	site, target, ok := h.target(w, r)
 	if !ok {
 		return
 	}
-	c, err := h.Comments.Own(r.Context(), site, id, r.Header.Get("X-Parley-Edit-Token"))
+	c, err := h.Comments.Own(site, target, r.Header.Get("X-Parley-Edit-Token"))
 	if err != nil {
 		h.writeServiceError(w, r, err)
 		return
 	}
-	w.Header().Set("Cache-Control", "private, no-store") // the source text is for its author only
-	writeJSON(w, http.StatusOK, commentResponse{Comment: ownComment(c)})
+	writePrivateJSON(w, http.StatusOK, commentResponse{Comment: ownComment(c)}) // the source text is for its author only
 }
 
 type editRequest struct {
@@ -84,31 +83,31 @@ type editRequest struct {
 
 // editComment serves PATCH /api/v1/comments/{id}.
 func (h *Handler) editComment(w http.ResponseWriter, r *http.Request) {
-	site, id, ok := h.commentSite(w, r)
-	if !ok {
-		return
-	}
 	var req editRequest
 	if !decode(w, r, &req) {
 		return
 	}
-	c, err := h.Comments.Edit(r.Context(), site, id, r.Header.Get("X-Parley-Edit-Token"), req.Text)
+	site, target, ok := h.target(w, r)
+	if !ok {
+		return
+	}
+	c, err := h.Comments.Edit(r.Context(), site, target, r.Header.Get("X-Parley-Edit-Token"), req.Text)
 	if err != nil {
 		h.writeServiceError(w, r, err)
 		return
 	}
 	h.changed(r, site.ID)
 	h.m.edits.Inc()
-	writeJSON(w, http.StatusOK, commentResponse{Comment: ownComment(c)})
+	writePrivateJSON(w, http.StatusOK, commentResponse{Comment: ownComment(c)})
 }
 
 // deleteComment serves DELETE /api/v1/comments/{id}.
 func (h *Handler) deleteComment(w http.ResponseWriter, r *http.Request) {
-	site, id, ok := h.commentSite(w, r)
+	site, target, ok := h.target(w, r)
 	if !ok {
 		return
 	}
-	if err := h.Comments.Delete(r.Context(), site, id, r.Header.Get("X-Parley-Edit-Token")); err != nil {
+	if err := h.Comments.Delete(r.Context(), site, target, r.Header.Get("X-Parley-Edit-Token")); err != nil {
 		h.writeServiceError(w, r, err)
 		return
 	}
@@ -130,10 +129,6 @@ type voteResponse struct {
 
 // vote serves POST /api/v1/comments/{id}/vote.
 func (h *Handler) vote(w http.ResponseWriter, r *http.Request) {
-	site, id, ok := h.commentSite(w, r)
-	if !ok {
-		return
-	}
 	var req voteRequest
 	if !decode(w, r, &req) {
 		return
@@ -142,36 +137,52 @@ func (h *Handler) vote(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid_field", "value is required: 1, -1 or 0", "value")
 		return
 	}
-	t, err := h.Comments.Vote(r.Context(), site, id, h.voter(r), *req.Value)
+	site, target, ok := h.target(w, r)
+	if !ok {
+		return
+	}
+	t, err := h.Comments.Vote(r.Context(), site, target, h.voter(r), *req.Value)
 	if err != nil {
 		h.writeServiceError(w, r, err)
 		return
 	}
 	h.changed(r, site.ID)
 	h.m.votes.Inc()
-	writeJSON(w, http.StatusOK, voteResponse{Score: t.Score, Upvotes: t.Upvotes, Downvotes: t.Downvotes, MyVote: *req.Value})
+	writePrivateJSON(w, http.StatusOK, voteResponse{Score: t.Score, Upvotes: t.Upvotes, Downvotes: t.Downvotes, MyVote: *req.Value})
 }
 
-// commentSite reads the {id} path value, finds the comment's site and
-// checks the request's origin against it.
-func (h *Handler) commentSite(w http.ResponseWriter, r *http.Request) (*model.Site, int64, bool) {
+// target finds the comment named by the {id} path value and its site, for
+// a write. The request's Origin must belong to some site (else 403, the
+// same for every id); a comment that does not exist or whose site does not
+// allow that origin answers the one 404 that the service's ErrNotFound
+// does, CORS headers included, so that no answer tells whether an id exists.
+func (h *Handler) target(w http.ResponseWriter, r *http.Request) (*model.Site, *model.Comment, bool) {
+	origin := r.Header.Get("Origin")
+	allowed := h.sites.byOrigin(r.Context(), origin)
+	if allowed == nil {
+		w.Header().Add("Vary", "Origin")
+		writeOriginNotAllowed(w)
+		return nil, nil, false
+	}
+	allowCORS(w, r, allowed)
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		writeError(w, http.StatusNotFound, "comment_not_found", "no such comment", "id")
-		return nil, 0, false
+		h.writeServiceError(w, r, comment.ErrNotFound)
+		return nil, nil, false
 	}
-	siteID, err := h.Comments.SiteOf(r.Context(), id)
+	c, err := h.Comments.Lookup(r.Context(), id)
 	if err != nil {
 		h.writeServiceError(w, r, err)
-		return nil, 0, false
+		return nil, nil, false
 	}
-	site, err := h.sites.byID(r.Context(), siteID)
+	site, err := h.sites.byID(r.Context(), c.SiteID)
 	if err != nil {
 		h.internal(w, r, "resolve site", err)
-		return nil, 0, false
+		return nil, nil, false
 	}
-	if !checkOrigin(w, r, site) {
-		return nil, 0, false
+	if !site.AllowsOrigin(origin) {
+		h.writeServiceError(w, r, comment.ErrNotFound)
+		return nil, nil, false
 	}
-	return site, id, true
+	return site, c, true
 }

@@ -51,10 +51,14 @@ func checkReadOrigin(w http.ResponseWriter, r *http.Request, site *model.Site) b
 func checkOrigin(w http.ResponseWriter, r *http.Request, site *model.Site) bool {
 	allowCORS(w, r, site)
 	if !site.AllowsOrigin(r.Header.Get("Origin")) {
-		writeError(w, http.StatusForbidden, "origin_not_allowed", "writes must come from one of the site's own pages (Origin header)", "")
+		writeOriginNotAllowed(w)
 		return false
 	}
 	return true
+}
+
+func writeOriginNotAllowed(w http.ResponseWriter) {
+	writeError(w, http.StatusForbidden, "origin_not_allowed", "writes must come from one of the site's own pages (Origin header)", "")
 }
 
 // preflight answers CORS preflight requests for origins of registered sites.

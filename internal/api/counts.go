@@ -68,5 +68,5 @@ func (h *Handler) preview(w http.ResponseWriter, r *http.Request) {
 		h.writeServiceError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, previewResponse{HTML: html})
+	writePrivateJSON(w, http.StatusOK, previewResponse{HTML: html})
 }

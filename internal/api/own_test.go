@@ -31,8 +31,8 @@ func TestOwnCommentGivesItsTextToTheTokenHolder(t *testing.T) {
 			status int
 			code   string
 		}{
-			{"no token", req{method: "GET", path: path}, 403, "bad_edit_token"},
-			{"wrong token", req{method: "GET", path: path, headers: map[string]string{"X-Parley-Edit-Token": "nope"}}, 403, "bad_edit_token"},
+			{"no token", req{method: "GET", path: path}, 404, "comment_not_found"},
+			{"wrong token", req{method: "GET", path: path, headers: map[string]string{"X-Parley-Edit-Token": "nope"}}, 404, "comment_not_found"},
 			{"foreign origin", req{method: "GET", path: path, headers: tok, origin: "https://evil.example"}, 403, "origin_not_allowed"},
 			{"unknown comment", req{method: "GET", path: "/api/v1/comments/999999", headers: tok}, 404, "comment_not_found"},
 		}

@@ -27,6 +27,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
+// cachePrivate marks a response that carries the caller's own data (an
+// edit token, their votes, their draft): no cache, shared or the
+// browser's, may keep it or serve it to anyone.
+const cachePrivate = "private, no-store"
+
+// writePrivateJSON answers as writeJSON does, marked cachePrivate.
+func writePrivateJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Cache-Control", cachePrivate)
+	writeJSON(w, status, v)
+}
+
 func writeError(w http.ResponseWriter, status int, code, msg, field string) {
 	writeJSON(w, status, errorBody{wireError{Code: code, Message: msg, Field: field}})
 }
@@ -77,8 +88,6 @@ func (h *Handler) writeServiceError(w http.ResponseWriter, r *http.Request, err 
 		writeError(w, http.StatusBadRequest, "invalid_field", fe.Message, fe.Field)
 	case errors.Is(err, comment.ErrNotFound):
 		writeError(w, http.StatusNotFound, "comment_not_found", "no such comment", "")
-	case errors.Is(err, comment.ErrBadToken):
-		writeError(w, http.StatusForbidden, "bad_edit_token", "this comment can only be changed with its edit token", "")
 	case errors.Is(err, comment.ErrEditWindow):
 		writeError(w, http.StatusForbidden, "edit_window_closed", "the time to edit or delete this comment has passed", "")
 	case errors.Is(err, comment.ErrPageLocked):

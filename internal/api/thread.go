@@ -99,6 +99,7 @@ func (h *Handler) thread(w http.ResponseWriter, r *http.Request) {
 			for id, v := range votes {
 				mine.MyVotes[strconv.FormatInt(id, 10)] = v
 			}
+			w.Header().Set("Cache-Control", cachePrivate)
 			writeCacheable(w, r, &mine)
 			return
 		}
@@ -188,11 +189,14 @@ func writeCacheable(w http.ResponseWriter, r *http.Request, v any) {
 // writeEncoded answers with a strong ETag over the exact bytes, or 304 when
 // the client already has them, gzip-compressed (gz, when not nil) for
 // clients that accept it. Caches must revalidate every time: a thread
-// changes whenever someone comments.
+// changes whenever someone comments. A Cache-Control already set (private,
+// for a thread with the caller's votes) is kept.
 func writeEncoded(w http.ResponseWriter, r *http.Request, body, gz []byte, etag string) {
 	h := w.Header()
 	h.Add("Vary", "Accept-Encoding")
-	h.Set("Cache-Control", "no-cache")
+	if h.Get("Cache-Control") == "" { // cachePrivate when the body is the caller's own
+		h.Set("Cache-Control", "no-cache")
+	}
 	if gz != nil && negotiate.AcceptsGzip(r.Header.Get("Accept-Encoding")) {
 		body = gz
 		etag = etag[:len(etag)-1] + `-gz"` // a strong ETag names one representation

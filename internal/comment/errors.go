@@ -13,10 +13,11 @@ func (e *FieldError) Error() string { return e.Field + ": " + e.Message }
 
 func fieldErr(field, msg string) error { return &FieldError{Field: field, Message: msg} }
 
-// Errors a caller maps to responses.
+// Errors a caller maps to responses. There is no error for a wrong edit
+// token: it is ErrNotFound, so that a comment that is not the caller's
+// looks like one that does not exist.
 var (
 	ErrNotFound   = errors.New("comment not found")
-	ErrBadToken   = errors.New("edit token is missing or wrong")
 	ErrEditWindow = errors.New("the edit window has closed")
 	ErrPageLocked = errors.New("the page is locked")
 	ErrVoteLimit  = errors.New("too many votes from one network on this comment")

@@ -118,54 +118,52 @@ func (s *Service) editableUntil(site *model.Site, c *model.Comment) time.Time {
 	return c.CreatedAt.Add(time.Duration(site.Settings.EditWindowSeconds) * time.Second)
 }
 
-// authorize loads a comment of site and checks the guest's edit token and
-// the edit window.
-func (s *Service) authorize(ctx context.Context, site *model.Site, id int64, token string) (*model.Comment, error) {
+// Lookup returns the comment a write names by id, for the caller to find
+// its site and check the request's origin; ErrNotFound when there is none.
+// It is the one read of the comment that Edit, Delete and Vote need, so
+// that a missing id and a comment that is not the caller's cost the same.
+func (s *Service) Lookup(ctx context.Context, id int64) (*model.Comment, error) {
 	c, err := s.store.Comment(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, ErrNotFound
 	}
-	if err != nil {
-		return nil, err
-	}
-	if c.SiteID != site.ID {
-		return nil, ErrNotFound
-	}
-	if c.Status == model.StatusDeleted {
-		return nil, ErrNotFound
-	}
-	if token == "" || len(c.EditTokenHash) == 0 || subtle.ConstantTimeCompare(privacy.HashToken(token), c.EditTokenHash) != 1 {
-		return nil, ErrBadToken
+	return c, err
+}
+
+// authorize checks the guest's edit token for c, a comment from Lookup,
+// and the edit window. A comment of another site, a deleted one and a
+// wrong or missing token all give ErrNotFound, as a missing id does: a
+// writer must not learn from the answer whether an id exists, pending
+// comments included. Only the token's holder hears ErrEditWindow.
+func (s *Service) authorize(site *model.Site, c *model.Comment, token string) error {
+	mine := token != "" && len(c.EditTokenHash) > 0 && subtle.ConstantTimeCompare(privacy.HashToken(token), c.EditTokenHash) == 1
+	if !mine || c.SiteID != site.ID || c.Status == model.StatusDeleted {
+		return ErrNotFound
 	}
 	if !s.now().Before(s.editableUntil(site, c)) {
-		return nil, ErrEditWindow
+		return ErrEditWindow
+	}
+	return nil
+}
+
+// Own returns c, a guest's comment from Lookup, source text included, to
+// the holder of its edit token within the edit window: what an editor
+// needs to show the text as it was written. Errors as authorize.
+func (s *Service) Own(site *model.Site, c *model.Comment, token string) (*model.Comment, error) {
+	if err := s.authorize(site, c, token); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
 
-// SiteOf returns the id of the site a comment belongs to, so callers can
-// check the request's origin before anything else.
-func (s *Service) SiteOf(ctx context.Context, id int64) (int64, error) {
-	siteID, err := s.store.CommentSite(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return 0, ErrNotFound
-	}
-	return siteID, err
-}
-
-// Own returns a guest's own comment, source text included, to the holder of its edit token
-// within the edit window: what an editor needs to show the text as it was written.
-func (s *Service) Own(ctx context.Context, site *model.Site, id int64, token string) (*model.Comment, error) {
-	return s.authorize(ctx, site, id, token)
-}
-
-// Edit replaces the text of a guest's comment within the edit window.
-func (s *Service) Edit(ctx context.Context, site *model.Site, id int64, token, text string) (*model.Comment, error) {
-	c, err := s.authorize(ctx, site, id, token)
-	if err != nil {
+// Edit replaces the text of c, a guest's comment from Lookup, within the
+// edit window; errors as authorize, then as ValidateText and rendering.
+func (s *Service) Edit(ctx context.Context, site *model.Site, c *model.Comment, token, text string) (*model.Comment, error) {
+	if err := s.authorize(site, c, token); err != nil {
 		return nil, err
 	}
-	if text, err = ValidateText(text, site.Settings.MaxLength); err != nil {
+	text, err := ValidateText(text, site.Settings.MaxLength)
+	if err != nil {
 		return nil, err
 	}
 	html, err := s.renderText(text)
@@ -173,28 +171,36 @@ func (s *Service) Edit(ctx context.Context, site *model.Site, id int64, token, t
 		return nil, err
 	}
 	at := s.now().UTC().Truncate(time.Millisecond)
-	if err := s.store.UpdateCommentText(ctx, id, text, html, at); err != nil {
+	if err := s.store.UpdateCommentText(ctx, c.ID, text, html, at); err != nil {
 		return nil, fmt.Errorf("edit comment: %w", err)
 	}
 	c.Text, c.HTML, c.EditedAt = text, html, &at
 	return c, nil
 }
 
-// Delete deletes a guest's comment within the edit window.
-func (s *Service) Delete(ctx context.Context, site *model.Site, id int64, token string) error {
-	if _, err := s.authorize(ctx, site, id, token); err != nil {
+// Delete deletes c, a guest's comment from Lookup, within the edit window;
+// errors as authorize.
+func (s *Service) Delete(ctx context.Context, site *model.Site, c *model.Comment, token string) error {
+	if err := s.authorize(site, c, token); err != nil {
 		return err
 	}
-	return s.store.DeleteComment(ctx, id, s.now())
+	return s.store.DeleteComment(ctx, c.ID, s.now())
 }
 
-// Vote records a vote of 1, -1 or 0 (withdraw) by voter on comment id of
-// site; ErrVoteLimit when the voter's network has voted too often on it.
-func (s *Service) Vote(ctx context.Context, site *model.Site, id int64, voter store.Voter, value int) (store.VoteTally, error) {
+// Vote records a vote of 1, -1 or 0 (withdraw) by voter on c, a comment of
+// site from Lookup; ErrVoteLimit when the voter's network has voted too
+// often on it. Only approved comments take votes: any other gives
+// ErrNotFound, as a missing id does, before the value is even looked at.
+func (s *Service) Vote(ctx context.Context, site *model.Site, c *model.Comment, voter store.Voter, value int) (store.VoteTally, error) {
+	if c.SiteID != site.ID || c.Status != model.StatusApproved {
+		return store.VoteTally{}, ErrNotFound
+	}
 	if value < -1 || value > 1 {
 		return store.VoteTally{}, fieldErr("value", "value must be 1, -1 or 0")
 	}
-	t, err := s.store.Vote(ctx, site.ID, id, voter, value)
+	// The store checks the status again: the comment may have changed
+	// since Lookup read it.
+	t, err := s.store.Vote(ctx, site.ID, c.ID, voter, value)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return t, ErrNotFound
