@@ -22,7 +22,7 @@ type Config struct {
 	DatabaseURL    string
 	SecretKey      string
 	PublicURL      string
-	WriteRate      float64 // writes per minute per IP
+	WriteRate      float64 // writes per minute per client network (IPv4 address, IPv6 /64)
 	WriteBurst     int
 	NewPagesPerDay int // pages thread reads may create per site per day
 	TrustedProxies []netip.Prefix
@@ -62,7 +62,7 @@ func settings() []setting {
 		{"public-url", "PARLEY_PUBLIC_URL", "", "URL where browsers reach Parley; default: derived from --listen", false,
 			func(c *Config, v string) error { c.PublicURL = strings.TrimRight(v, "/"); return nil },
 			func(c *Config) string { return c.PublicURL }},
-		{"write-rate", "PARLEY_WRITE_RATE", "30", "comment/vote writes allowed per minute per IP (0 disables the limit)", false,
+		{"write-rate", "PARLEY_WRITE_RATE", "30", "comment/vote writes allowed per minute per client (IPv4 address or IPv6 /64; 0 disables the limit)", false,
 			parseFloat(func(c *Config) *float64 { return &c.WriteRate }),
 			func(c *Config) string { return strconv.FormatFloat(c.WriteRate, 'g', -1, 64) }},
 		{"write-burst", "PARLEY_WRITE_BURST", "10", "writes allowed at once before the rate applies", false,

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parleyhq/parley/internal/comment"
 	"github.com/parleyhq/parley/internal/importer"
 	"github.com/parleyhq/parley/internal/model"
 )
@@ -313,6 +314,17 @@ func TestOversizedFieldsCapped(t *testing.T) {
 		}
 		if e.count(t) != 1 {
 			t.Errorf("site has %d comments, want the 1 before the huge one", e.count(t))
+		}
+	})
+	t.Run("path longer than the widget may read is skipped", func(t *testing.T) {
+		e := openSQLite(t)
+		at := func(id, path string) string {
+			return `{"id":"` + id + `","text":"<p>ok</p>","user":{"name":"A"},"locator":{"url":"https://blog.example` + path + `"},"time":"2026-10-01T10:00:00Z"}`
+		}
+		longest := "/" + strings.Repeat("p", comment.MaxPathLength-1)
+		rep := e.mustImport(t, remarkBackup(t, at("fits", longest), at("long", longest+"p")), importer.Options{})
+		if rep.Added != 1 || rep.SkippedByReason[importer.ReasonBadPath] != 1 {
+			t.Errorf("added %d, bad path %d; want 1, 1", rep.Added, rep.SkippedByReason[importer.ReasonBadPath])
 		}
 	})
 	t.Run("long remark42 line is skipped", func(t *testing.T) {

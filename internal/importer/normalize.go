@@ -20,7 +20,7 @@ const (
 	maxName      = 100  // characters
 	maxEmail     = 254  // bytes
 	maxWebsite   = 2048 // bytes
-	maxPath      = 1024 // bytes
+	maxPath      = 512  // bytes, as comment.MaxPathLength: the widget cannot read longer paths
 	maxTitle     = 300  // characters
 	maxUserAgent = 512  // bytes
 	maxKey       = 256  // bytes of a source id

@@ -1,9 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -61,48 +64,69 @@ func (s *Store) AddViews(ctx context.Context, views map[PageView]int) (ViewsAdde
 		return added, nil
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		added = ViewsAdded{}
-		budgets := map[int64]*pageBudget{}
+		var missing []PageView
 		for v, n := range views {
 			counted, err := s.addView(ctx, tx, v, n)
 			if err != nil {
 				return err
 			}
-			if counted {
-				continue
-			}
-			b, ok := budgets[v.SiteID]
-			if !ok {
-				if b, err = s.pageBudget(ctx, tx, v.SiteID); err != nil {
-					return err
-				}
-				budgets[v.SiteID] = b
-			}
-			switch {
-			case b == nil: // the site is gone
-				continue
-			case b.today >= s.viewPages.perDay:
-				added.RefusedDaily++
-				continue
-			case b.total >= s.viewPages.perSite:
-				added.RefusedSite++
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO pages (site_id, path, created_at, created_by_read) VALUES (?, ?, ?, TRUE)
-				ON CONFLICT (site_id, path) DO NOTHING`), v.SiteID, v.Path, millis(s.now())); err != nil {
-				return err
-			}
-			b.today++
-			b.total++
-			added.PagesCreated++
-			if _, err := s.addView(ctx, tx, v, n); err != nil {
-				return err
+			if !counted {
+				missing = append(missing, v)
 			}
 		}
-		return nil
+		var err error
+		added, err = s.addViewsOfNewPages(ctx, tx, missing, views)
+		return err
 	})
 	if err != nil {
 		return ViewsAdded{}, fmt.Errorf("store: add views: %w", err)
+	}
+	return added, nil
+}
+
+// addViewsOfNewPages creates the pages of missing paths within their sites'
+// bounds and counts their views. Sites are taken in the order of their ids,
+// so that concurrent flushes lock them in one order and never deadlock.
+func (s *Store) addViewsOfNewPages(ctx context.Context, tx *sql.Tx, missing []PageView, views map[PageView]int) (ViewsAdded, error) {
+	var added ViewsAdded
+	slices.SortFunc(missing, func(a, b PageView) int {
+		return cmp.Or(cmp.Compare(a.SiteID, b.SiteID), strings.Compare(a.Path, b.Path), strings.Compare(a.Day, b.Day))
+	})
+	budgets := map[int64]*pageBudget{}
+	for _, v := range missing {
+		b, ok := budgets[v.SiteID]
+		if !ok {
+			var err error
+			if b, err = s.pageBudget(ctx, tx, v.SiteID); err != nil {
+				return added, err
+			}
+			budgets[v.SiteID] = b
+		}
+		switch {
+		case b == nil: // the site is gone
+			continue
+		case b.today >= s.viewPages.perDay:
+			added.RefusedDaily++
+			continue
+		case b.total >= s.viewPages.perSite:
+			added.RefusedSite++
+			continue
+		}
+		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO pages (site_id, path, created_at, created_by_read) VALUES (?, ?, ?, TRUE)
+			ON CONFLICT (site_id, path) DO NOTHING`), v.SiteID, v.Path, millis(s.now()))
+		if err != nil {
+			return added, err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return added, err
+		} else if n > 0 { // else a comment, or a view of the path on another day, created it
+			b.today++
+			b.total++
+			added.PagesCreated++
+		}
+		if _, err := s.addView(ctx, tx, v, views[v]); err != nil {
+			return added, err
+		}
 	}
 	return added, nil
 }

@@ -93,3 +93,46 @@ func TestViewsCreatePagesWithinBounds(t *testing.T) {
 		}
 	})
 }
+
+// Several servers on one PostgreSQL database flush views at once; together
+// they still create at most the daily bound of pages per site.
+func TestViewsShareTheDailyBoundAcrossServers(t *testing.T) {
+	ctx := context.Background()
+	first := openPostgres(t)
+	second, err := store.OpenPostgres(ctx, first.url, testSealer(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { second.Close() })
+	clk := newClock(first)
+	second.SetClock(clk.now)
+	site := mustSite(t, first, "example.com")
+	const bound = 5
+	for round := range 10 {
+		first.SetNewPagesPerDay(bound * (round + 1))
+		second.SetNewPagesPerDay(bound * (round + 1))
+		results := make(chan store.ViewsAdded, 2)
+		errs := make(chan error, 2)
+		for i, st := range []*store.Store{first.Store, second} {
+			go func() {
+				views := map[store.PageView]int{}
+				for j := range 20 {
+					views[store.PageView{SiteID: site.ID, Path: fmt.Sprintf("/r%d/s%d/%d", round, i, j), Day: "2026-11-01"}] = 1
+				}
+				added, err := st.AddViews(ctx, views)
+				results <- added
+				errs <- err
+			}()
+		}
+		created := 0
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+			created += (<-results).PagesCreated
+		}
+		if created != bound {
+			t.Fatalf("round %d: two servers created %d pages together, the day's bound allowed %d", round, created, bound)
+		}
+	}
+}
