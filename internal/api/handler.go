@@ -93,8 +93,8 @@ const RetryAfter = 5 * time.Second
 // time (store.Unavailable), otherwise a logged 500 without details. Every
 // handler's unexpected errors come here, so the mapping is in one place.
 func (h *Handler) internal(w http.ResponseWriter, r *http.Request, msg string, err error) {
-	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
-		return // the client went away
+	if errors.Is(r.Context().Err(), context.Canceled) && (errors.Is(err, context.Canceled) || store.Unavailable(err)) {
+		return // the client went away, and its query with it
 	}
 	if store.Unavailable(err) {
 		h.Log.WarnContext(r.Context(), "database unavailable", "during", msg, "err", err, "path", r.URL.Path)
