@@ -73,7 +73,7 @@ func lockPage(t *testing.T, s *suite, host, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(ctx, "", s.dataDir, sealer)
+	st, err := store.Open(ctx, "", s.dataDir, sealer, store.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}

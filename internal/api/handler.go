@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/VictoriaMetrics/metrics"
@@ -36,6 +37,9 @@ type Deps struct {
 	WriteRate float64  // per minute per IP; 0 disables
 	Burst     int
 	Metrics   *metrics.Set // optional: where the API's counters are exported
+	// DBTimeout is the deadline of each request's database work (0:
+	// store.DefaultTimeout). Past it the request answers 503 unavailable.
+	DBTimeout time.Duration
 	Log       *slog.Logger
 	Now       func() time.Time
 }
@@ -80,13 +84,44 @@ func (h *Handler) site(w http.ResponseWriter, r *http.Request, host string) (*mo
 	return site, true
 }
 
-// internal logs an unexpected error and answers 500 without details.
+// RetryAfter is what a 503 unavailable tells clients to wait before trying
+// again (the Retry-After header, in whole seconds).
+const RetryAfter = 5 * time.Second
+
+// internal answers an error that is not the client's: 503 unavailable with
+// Retry-After when the database could not be reached or did not answer in
+// time (store.Unavailable), otherwise a logged 500 without details. Every
+// handler's unexpected errors come here, so the mapping is in one place.
 func (h *Handler) internal(w http.ResponseWriter, r *http.Request, msg string, err error) {
-	if errors.Is(err, context.Canceled) {
+	if errors.Is(r.Context().Err(), context.Canceled) && (errors.Is(err, context.Canceled) || store.Unavailable(err)) {
+		return // the client went away, and its query with it
+	}
+	if store.Unavailable(err) {
+		h.Log.WarnContext(r.Context(), "database unavailable", "during", msg, "err", err, "path", r.URL.Path)
+		w.Header().Set("Retry-After", strconv.Itoa(int(RetryAfter/time.Second)))
+		writeError(w, http.StatusServiceUnavailable, "unavailable", "the database is not answering; try again shortly", "")
 		return
 	}
 	h.Log.ErrorContext(r.Context(), msg, "err", err, "path", r.URL.Path)
 	writeError(w, http.StatusInternalServerError, "internal", "something went wrong on our side", "")
+}
+
+// withDBDeadline gives every request the database deadline: each query it
+// runs, directly or through the comment service, ends by then.
+func (h *Handler) withDBDeadline(next http.Handler) http.Handler {
+	timeout := h.DBTimeout
+	if timeout <= 0 {
+		timeout = store.DefaultTimeout
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), timeout)
+		defer cancel()
+		inner := r.WithContext(ctx)
+		next.ServeHTTP(w, inner)
+		// The inner mux matched the route on the copy; the request log and
+		// metrics read it from the original.
+		r.Pattern = inner.Pattern
+	})
 }
 
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {

@@ -39,6 +39,7 @@ type env struct {
 	views   *stats.ViewCounter
 	logs    *bytes.Buffer
 	dbURL   string // PostgreSQL only
+	dbFile  string // SQLite only
 	sealer  *privacy.Sealer
 	now     time.Time
 }
@@ -47,6 +48,8 @@ type options struct {
 	writeRate float64
 	burst     int
 	settings  func(*model.SiteSettings)
+	pgURL     string        // PostgreSQL database to use instead of a new one of pgtest.URL
+	dbTimeout time.Duration // Deps.DBTimeout
 }
 
 func newEnv(t testing.TB, dialect string, opts options) *env {
@@ -57,12 +60,16 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 		t.Fatal(err)
 	}
 	var st *store.Store
-	var dbURL string
+	var dbURL, dbFile string
 	if dialect == "postgres" {
-		dbURL = pgtest.URL(t)
+		dbURL = opts.pgURL
+		if dbURL == "" {
+			dbURL = pgtest.URL(t)
+		}
 		st, err = store.OpenPostgres(ctx, dbURL, sealer)
 	} else {
-		st, err = store.OpenSQLite(ctx, filepath.Join(t.TempDir(), "parley.db"), sealer)
+		dbFile = filepath.Join(t.TempDir(), "parley.db")
+		st, err = store.OpenSQLite(ctx, dbFile, sealer)
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +78,7 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 	if _, err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, store: st, dbURL: dbURL, sealer: sealer, logs: &bytes.Buffer{}, now: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)}
+	e := &env{t: t, store: st, dbURL: dbURL, dbFile: dbFile, sealer: sealer, logs: &bytes.Buffer{}, now: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)}
 	now := func() time.Time { return e.now }
 	st.SetClock(now)
 	e.site = &model.Site{Host: "blog.example", Origins: []string{"http://localhost:4000"}, Settings: model.DefaultSiteSettings()}
@@ -88,7 +95,7 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 	e.views = stats.NewViewCounter(st, now, log)
 	h := api.New(api.Deps{
 		Store: st, Comments: comment.NewService(st, markup.New(), now), Sealer: sealer, Views: e.views,
-		ClientIP: clientip.New(nil).IP, WriteRate: opts.writeRate, Burst: opts.burst, Log: log, Now: now,
+		ClientIP: clientip.New(nil).IP, WriteRate: opts.writeRate, Burst: opts.burst, Log: log, Now: now, DBTimeout: opts.dbTimeout,
 		Messages: func(lang string) (string, json.RawMessage, bool) {
 			if lang == "de" {
 				return "de", json.RawMessage(`{"reply":"Antworten"}`), true

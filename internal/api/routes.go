@@ -2,8 +2,10 @@ package api
 
 import "net/http"
 
-// Register mounts the API routes on mux.
-func (h *Handler) Register(mux *http.ServeMux) {
+// Register mounts the API routes on outer, behind the database deadline.
+func (h *Handler) Register(outer *http.ServeMux) {
+	mux := http.NewServeMux()
+	outer.Handle("/api/", h.withDBDeadline(mux))
 	mux.HandleFunc("GET /api/v1/thread", h.thread)
 	mux.HandleFunc("GET /api/v1/counts", h.counts)
 	mux.HandleFunc("GET /api/v1/messages", h.messages)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/privacy"
@@ -24,7 +25,27 @@ type app struct {
 // openApp loads the secret key, opens the database, migrates it and checks
 // the key against the data: it refuses a key that does not open what is
 // stored, and generates a key only for a database that holds nothing sealed.
+//
+// The database waits of every command are bounded by PARLEY_DB_TIMEOUT;
+// statements are not (an export streams a whole site in one): the server
+// opens with openServingApp.
 func openApp(ctx context.Context, cfg *config.Config, e env) (*app, error) {
+	return openAppLimits(ctx, cfg, e, store.Limits{Wait: cfg.DBTimeout})
+}
+
+// minStatementTimeout is the least statement_timeout serve sets on
+// PostgreSQL. A request's statements are cancelled at its deadline
+// (PARLEY_DB_TIMEOUT) by the client already; the server-side limit is the
+// backstop for statements whose client is gone (a partition), and must not
+// cut off the server's background work (view flushes, IP purges).
+const minStatementTimeout = 30 * time.Second
+
+// openServingApp is openApp for serve: every statement is bounded too.
+func openServingApp(ctx context.Context, cfg *config.Config, e env) (*app, error) {
+	return openAppLimits(ctx, cfg, e, store.Limits{Wait: cfg.DBTimeout, Statement: max(cfg.DBTimeout, minStatementTimeout)})
+}
+
+func openAppLimits(ctx context.Context, cfg *config.Config, e env, limits store.Limits) (*app, error) {
 	log := newLogger(cfg, e.stderr)
 	key, err := privacy.LoadKey(cfg.SecretKey, cfg.DataDir)
 	if err != nil {
@@ -38,7 +59,7 @@ func openApp(ctx context.Context, cfg *config.Config, e env) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir, sealer)
+	st, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir, sealer, limits)
 	if err != nil {
 		return nil, err
 	}

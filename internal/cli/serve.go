@@ -40,7 +40,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	a, err := openApp(ctx, cfg, e)
+	a, err := openServingApp(ctx, cfg, e)
 	if err != nil {
 		return err
 	}
@@ -61,6 +61,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		WriteRate: cfg.WriteRate,
 		Burst:     cfg.WriteBurst,
 		Metrics:   metrics.Set(),
+		DBTimeout: cfg.DBTimeout,
 		Log:       a.log,
 		Now:       now,
 	})

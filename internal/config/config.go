@@ -27,11 +27,20 @@ type Config struct {
 	NewPagesPerDay int // pages thread reads may create per site per day
 	TrustedProxies []netip.Prefix
 	IPRetention    time.Duration
+	DBTimeout      time.Duration
 	Demo           bool
 	LogLevel       string
 	LogFormat      string
 	ConfigFile     string
 }
+
+// Bounds of PARLEY_DB_TIMEOUT: below the minimum an ordinary query on a
+// busy machine would fail; above the maximum a stalled database would hold
+// requests (and their connections) for longer than any client waits.
+const (
+	MinDBTimeout = 100 * time.Millisecond
+	MaxDBTimeout = 5 * time.Minute
+)
 
 // setting describes one configuration value: its flag, its environment
 // variable, its default, and how to parse it into Config.
@@ -77,6 +86,9 @@ func settings() []setting {
 		{"ip-retention", "PARLEY_IP_RETENTION", "720h", "how long commenters' IP addresses are kept (promise P5)", false,
 			parseDuration(func(c *Config) *time.Duration { return &c.IPRetention }),
 			func(c *Config) string { return c.IPRetention.String() }},
+		{"db-timeout", "PARLEY_DB_TIMEOUT", "5s", "deadline of a request's database work and of connecting; past it the API answers 503 with Retry-After", false,
+			parseDuration(func(c *Config) *time.Duration { return &c.DBTimeout }),
+			func(c *Config) string { return c.DBTimeout.String() }},
 		{"demo", "PARLEY_DEMO", "true", "create a localhost demo site and serve /demo", false,
 			parseBool(func(c *Config) *bool { return &c.Demo }),
 			func(c *Config) string { return strconv.FormatBool(c.Demo) }},
@@ -197,6 +209,9 @@ func (c *Config) validate() error {
 	}
 	if c.IPRetention < time.Hour {
 		return errors.New("config: PARLEY_IP_RETENTION (--ip-retention) must be at least 1h")
+	}
+	if c.DBTimeout < MinDBTimeout || c.DBTimeout > MaxDBTimeout {
+		return fmt.Errorf("config: PARLEY_DB_TIMEOUT (--db-timeout) %s: want from %s to %s", c.DBTimeout, MinDBTimeout, MaxDBTimeout)
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

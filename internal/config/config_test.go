@@ -85,3 +85,19 @@ func TestNewPagesPerDay(t *testing.T) {
 		t.Errorf("negative: %v, want an error naming the setting", err)
 	}
 }
+
+// TestDBTimeout: 5s by default; values outside its bounds are refused with
+// a message naming the setting.
+func TestDBTimeout(t *testing.T) {
+	if c, err := load(t, nil); err != nil || c.DBTimeout != 5*time.Second {
+		t.Errorf("default: %v %v, want 5s", c.DBTimeout, err)
+	}
+	if c, err := load(t, map[string]string{"PARLEY_DB_TIMEOUT": "2s"}); err != nil || c.DBTimeout != 2*time.Second {
+		t.Errorf("2s: %v %v", c, err)
+	}
+	for _, bad := range []string{"0s", "50ms", "6m", "soon"} {
+		if _, err := load(t, map[string]string{"PARLEY_DB_TIMEOUT": bad}); err == nil || !strings.Contains(err.Error(), "PARLEY_DB_TIMEOUT") {
+			t.Errorf("PARLEY_DB_TIMEOUT=%s: %v, want an error naming the setting", bad, err)
+		}
+	}
+}

@@ -174,7 +174,12 @@ func (c *cluster) stop() error {
 // the server and removes the directory: the pipe reaches end of file when the
 // test process dies in any way (a panicking test, -timeout, os.Exit, a kill),
 // which is the case Main cannot handle.
-const watchdogScript = `read -r line; [ "$line" = done ] && exit 0; "$0" -D "$1" -m immediate stop; rm -rf "$2"`
+//
+// A server frozen by [Cluster.Freeze] is continued first (its postmaster and
+// the postmaster's children, found by parent pid), or it could not stop.
+const watchdogScript = `read -r line; [ "$line" = done ] && exit 0; ` +
+	`pid=$(head -n 1 "$1/postmaster.pid" 2>/dev/null) && kill -CONT "$pid" $(pgrep -P "$pid") 2>/dev/null; ` +
+	`"$0" -D "$1" -m immediate stop; rm -rf "$2"`
 
 // startWatchdog starts the process that cleans up if this one dies first. It
 // runs in a process group of its own so that a Ctrl-C meant for go test does

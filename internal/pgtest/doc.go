@@ -9,6 +9,10 @@
 // test processes can run side by side; [Main] stops it and removes its
 // directory when the tests end.
 //
+// Fault tests that must stop the server get a cluster of their own from
+// [Dedicated]; [Cluster.Freeze] stops every server process with SIGSTOP (as a
+// hung host or a network partition would) and [Cluster.Thaw] continues them.
+//
 // When PostgreSQL is neither configured nor installed, [URL] skips the test
 // with a message saying how to enable it; PARLEY_TEST_REQUIRE_PG=1 turns that
 // skip into a failure, for CI.

@@ -112,6 +112,13 @@ func (s *Store) applyMigration(ctx context.Context, conn *sql.Conn, m migration)
 		return err
 	}
 	defer tx.Rollback() // a no-op after Commit
+	if s.dialect.name == "postgres" {
+		// A migration may rewrite a large table: serve's statement_timeout
+		// must not cut it off halfway (LOCAL: this transaction only).
+		if _, err := tx.ExecContext(ctx, "SET LOCAL statement_timeout = 0"); err != nil {
+			return err
+		}
+	}
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 		return err
 	}

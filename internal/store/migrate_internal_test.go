@@ -52,7 +52,7 @@ func dumpSQLite(t *testing.T, db *sql.DB) map[string][]string {
 // index and reference, that foreign keys are enforced again afterwards, and
 // that the highest id ever used is not handed out again.
 func TestIDMigrationKeepsDataIndexesAndForeignKeys(t *testing.T) {
-	s := openInternalSQLite(t)
+	s := openInternalSQLite(t, Limits{})
 	ctx := context.Background()
 	if _, err := s.migrateTo(ctx, 1); err != nil {
 		t.Fatal(err)

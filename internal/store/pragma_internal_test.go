@@ -5,17 +5,18 @@ import (
 	"database/sql"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/parleyhq/parley/internal/privacy"
 )
 
-func openInternalSQLite(t *testing.T) *Store {
+func openInternalSQLite(t *testing.T, limits Limits) *Store {
 	t.Helper()
 	sealer, err := privacy.NewSealer([]byte("0123456789abcdef0123456789abcdef-test-key"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := OpenSQLite(context.Background(), filepath.Join(t.TempDir(), SQLiteFile), sealer)
+	s, err := openSQLite(context.Background(), filepath.Join(t.TempDir(), SQLiteFile), sealer, limits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,11 +27,11 @@ func openInternalSQLite(t *testing.T) *Store {
 // TestSQLiteConnectionsAreDurableAndErase: every connection, the writer's and
 // each reader's, syncs at every commit (synchronous=FULL, so a comment
 // acknowledged with 201 survives power loss) and zeroes deleted content
-// (secure_delete), and waits for locks.
+// (secure_delete), and waits for locks as long as its Limits say.
 func TestSQLiteConnectionsAreDurableAndErase(t *testing.T) {
-	s := openInternalSQLite(t)
+	s := openInternalSQLite(t, Limits{Wait: 1500 * time.Millisecond})
 	ctx := context.Background()
-	want := map[string]int{"synchronous": 2 /* FULL */, "secure_delete": 1, "foreign_keys": 1, "busy_timeout": 10000}
+	want := map[string]int{"synchronous": 2 /* FULL */, "secure_delete": 1, "foreign_keys": 1, "busy_timeout": 1500}
 	for name, pool := range map[string]*sql.DB{"writer": s.write, "reader": s.read} {
 		// Hold several reader connections at once so that more than one is opened.
 		var conns []*sql.Conn

@@ -9,10 +9,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/parleyhq/parley/internal/privacy"
 )
@@ -40,37 +43,68 @@ type Store struct {
 // SQLiteFile is the database file name inside the data directory.
 const SQLiteFile = "parley.db"
 
+// DefaultTimeout is how long the store waits for its database when not told
+// otherwise: the default of PARLEY_DB_TIMEOUT.
+const DefaultTimeout = 5 * time.Second
+
+// Limits bound how long the store waits for its database. The zero value
+// means DefaultTimeout for Wait and no Statement limit. Deadlines of whole
+// operations come from the caller's context: the API gives each request one.
+type Limits struct {
+	// Wait bounds connecting to PostgreSQL (connect_timeout, unless the URL
+	// sets it) and waiting for a SQLite lock (busy_timeout); past it the
+	// error is one Unavailable recognises.
+	Wait time.Duration
+	// Statement bounds each statement on the PostgreSQL server
+	// (statement_timeout, unless the URL sets it), so that the server stops
+	// work nobody waits for any more. The server sets it; imports and exports
+	// do not, since one statement may stream a whole site.
+	Statement time.Duration
+}
+
+func (l Limits) wait() time.Duration {
+	if l.Wait <= 0 {
+		return DefaultTimeout
+	}
+	return l.Wait
+}
+
 // Open opens the database: PostgreSQL when databaseURL is set, otherwise
 // SQLite in dataDir. It does not migrate; call Migrate.
-func Open(ctx context.Context, databaseURL, dataDir string, sealer *privacy.Sealer) (*Store, error) {
+func Open(ctx context.Context, databaseURL, dataDir string, sealer *privacy.Sealer, limits Limits) (*Store, error) {
 	if databaseURL != "" {
-		return OpenPostgres(ctx, databaseURL, sealer)
+		return openPostgres(ctx, databaseURL, sealer, limits)
 	}
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("store: create data dir: %w", err)
 	}
-	return OpenSQLite(ctx, filepath.Join(dataDir, SQLiteFile), sealer)
+	return openSQLite(ctx, filepath.Join(dataDir, SQLiteFile), sealer, limits)
 }
 
-// sqlitePragmas are set on every SQLite connection, in this order.
-// busy_timeout must come first: the other pragmas may already need to wait.
+// sqlitePragmas are set on every SQLite connection, in this order, after
+// busy_timeout, which must come first: the other pragmas may already need to wait.
 // synchronous=FULL syncs the WAL at every commit, so a comment acknowledged
 // with 201 survives power loss (NORMAL may lose the last commits; the cost is
 // measured in bench/durability_test.go). secure_delete zeroes deleted content
 // instead of leaving it in free space, so erased names and texts cannot be
 // read back from the file (see checkpointErased for the WAL).
-const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
+const sqlitePragmas = "&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
 	"&_pragma=secure_delete(ON)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-16000)"
 
-// OpenSQLite opens (creating if needed) the SQLite database at path.
+// OpenSQLite opens (creating if needed) the SQLite database at path, with
+// the default Limits.
 func OpenSQLite(ctx context.Context, path string, sealer *privacy.Sealer) (*Store, error) {
+	return openSQLite(ctx, path, sealer, Limits{})
+}
+
+func openSQLite(ctx context.Context, path string, sealer *privacy.Sealer, limits Limits) (*Store, error) {
 	// The driver takes a file: URI, which needs an absolute path: a relative
 	// one would be read as the URI's authority.
 	path, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
 	}
-	pragmas := sqlitePragmas
+	pragmas := fmt.Sprintf("_pragma=busy_timeout(%d)", limits.wait().Milliseconds()) + sqlitePragmas
 	u := url.URL{Scheme: "file", Path: path}
 	write, err := sql.Open("sqlite", u.String()+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {
@@ -95,12 +129,26 @@ func OpenSQLite(ctx context.Context, path string, sealer *privacy.Sealer) (*Stor
 	return s, nil
 }
 
-// OpenPostgres opens a pool on the PostgreSQL server at databaseURL.
+// OpenPostgres opens a pool on the PostgreSQL server at databaseURL, with
+// the default Limits.
 func OpenPostgres(ctx context.Context, databaseURL string, sealer *privacy.Sealer) (*Store, error) {
-	db, err := sql.Open("pgx", databaseURL)
+	return openPostgres(ctx, databaseURL, sealer, Limits{})
+}
+
+func openPostgres(ctx context.Context, databaseURL string, sealer *privacy.Sealer, limits Limits) (*Store, error) {
+	cfg, err := pgx.ParseConfig(databaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("store: open postgres: %w", err)
 	}
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = limits.wait()
+	}
+	_, set := cfg.RuntimeParams["statement_timeout"]
+	set = set || strings.Contains(cfg.RuntimeParams["options"], "statement_timeout")
+	if !set && limits.Statement > 0 {
+		cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(limits.Statement.Milliseconds(), 10)
+	}
+	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(max(8, runtime.NumCPU()*4))
 	db.SetMaxIdleConns(max(8, runtime.NumCPU()*4))
 	db.SetConnMaxIdleTime(5 * time.Minute)
