@@ -78,13 +78,16 @@ func (s *Store) migrateTo(ctx context.Context, last int) ([]string, error) {
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
 		return nil, fmt.Errorf("store: migrate: %w", err)
 	}
-	current := 0
-	if err := conn.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&current); err != nil {
+	done, err := appliedVersions(ctx, conn)
+	if err != nil {
 		return nil, fmt.Errorf("store: migrate: %w", err)
+	}
+	if err := checkNoGaps(all, done); err != nil {
+		return nil, err
 	}
 	var applied []string
 	for _, m := range all {
-		if m.version <= current || m.version > last {
+		if done[m.version] || m.version > last {
 			continue
 		}
 		if err := s.applyMigration(ctx, conn, m); err != nil {
@@ -93,6 +96,42 @@ func (s *Store) migrateTo(ctx context.Context, last int) ([]string, error) {
 		applied = append(applied, m.name)
 	}
 	return applied, nil
+}
+
+// appliedVersions returns the versions recorded in schema_migrations.
+func appliedVersions(ctx context.Context, conn *sql.Conn) (map[int]bool, error) {
+	rows, err := conn.QueryContext(ctx, "SELECT version FROM schema_migrations")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	done := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		done[v] = true
+	}
+	return done, rows.Err()
+}
+
+// checkNoGaps refuses a database that recorded a migration while missing an
+// earlier one (a build from another branch migrated it): applying the
+// earlier one now could undo the later one's changes, for instance by
+// rebuilding a table without a column the later one added.
+func checkNoGaps(all []migration, done map[int]bool) error {
+	highest := 0
+	for v := range done {
+		highest = max(highest, v)
+	}
+	for _, m := range all {
+		if m.version < highest && !done[m.version] {
+			return fmt.Errorf("store: the database has migration %d but not %s, so a different build of Parley migrated it; "+
+				"restore a backup made before that, or migrate it with that build's successor", highest, m.name)
+		}
+	}
+	return nil
 }
 
 // applyMigration runs one migration and records it, in one transaction.

@@ -104,3 +104,34 @@ func TestIDMigrationKeepsDataIndexesAndForeignKeys(t *testing.T) {
 		t.Errorf("new comment got id %d after deleting comment 12", id)
 	}
 }
+
+// TestMigrateRefusesAGap: a database that recorded a later migration but
+// not an earlier one (a build from another branch migrated it) is refused
+// with a message naming the missing migration, and left unchanged.
+func TestMigrateRefusesAGap(t *testing.T) {
+	s := openInternalSQLite(t, Limits{})
+	ctx := context.Background()
+	if _, err := s.migrateTo(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.migrations()
+	if err != nil || len(all) < 3 {
+		t.Fatalf("migrations: %d, %v; want at least 3", len(all), err)
+	}
+	conn, err := s.write.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.applyMigration(ctx, conn, all[2]); err != nil {
+		t.Fatalf("apply %s first: %v", all[2].name, err)
+	}
+	conn.Close()
+	applied, err := s.Migrate(ctx)
+	if err == nil || !strings.Contains(err.Error(), all[1].name) {
+		t.Fatalf("migrate: applied %v, err %v; want an error naming %s", applied, err, all[1].name)
+	}
+	var n int
+	if err := s.write.QueryRowContext(ctx, "SELECT COUNT(*) FROM schema_migrations").Scan(&n); err != nil || n != 2 {
+		t.Errorf("schema_migrations has %d rows (%v), want 2: nothing applied", n, err)
+	}
+}
