@@ -98,9 +98,10 @@ func (s *Store) ImportLookup(ctx context.Context, siteID int64, keys []ImportKey
 }
 
 // ImportNativeLookup returns the comments of a site that have the given ids
-// and were created at the given times (Unix milliseconds), by id. It lets a
-// Parley export be imported into the site it came from without duplicating
-// the comments that were written there rather than imported.
+// and were created at the given times (Unix milliseconds, compared to the
+// second: WXR carries no more), by id. It lets a Parley export be imported
+// into the site it came from without duplicating the comments that were
+// written there rather than imported.
 func (s *Store) ImportNativeLookup(ctx context.Context, siteID int64, created map[int64]int64) (map[int64]ImportedComment, error) {
 	out := make(map[int64]ImportedComment, len(created))
 	ids := make([]int64, 0, len(created))
@@ -127,7 +128,7 @@ func (s *Store) ImportNativeLookup(ctx context.Context, siteID int64, created ma
 				rows.Close()
 				return nil, fmt.Errorf("store: import native lookup: %w", err)
 			}
-			if created[c.ID] == at {
+			if created[c.ID]/1000 == at/1000 {
 				c.Status = model.Status(status)
 				out[c.ID] = c
 			}
