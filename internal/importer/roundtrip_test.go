@@ -134,13 +134,23 @@ func TestParleyRoundTrip(t *testing.T) {
 		if len(got) != len(src) {
 			t.Fatalf("%d comments came back, want %d", len(got), len(src))
 		}
-		srcIdx, gotIdx := indexByID(src), indexByID(got)
+		// Comments are matched by the key they travel with: ids are the new
+		// site's, and PostgreSQL stores a batch's roots before its replies.
+		byKey := map[store.ImportKey]*store.ExportedComment{}
+		for _, g := range got {
+			byKey[g.Key] = g
+		}
+		srcByID := indexByID(src)
 		srcPages, gotPages := pagesOf(t, e), pagesOf(t, dst)
-		for i, s := range src {
-			g := got[i]
+		for _, s := range src {
+			g := byKey[keyOf(s, e.site.Host)]
+			if g == nil {
+				t.Errorf("comment %d did not come back", s.ID)
+				continue
+			}
 			// Ids, site and page ids are the new site's; all else is equal.
 			if s.ParentID != 0 {
-				if g.ParentID == 0 || srcIdx[s.ParentID] != gotIdx[g.ParentID] {
+				if g.ParentID == 0 || g.ParentKey != keyOf(src[srcByID[s.ParentID]], e.site.Host) {
 					t.Errorf("comment %d: parent is not the same comment", s.ID)
 				}
 			} else if g.ParentID != 0 {
