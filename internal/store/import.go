@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/parleyhq/parley/internal/model"
 )
@@ -433,10 +432,8 @@ func (s *Store) importVotes(ctx context.Context, tx *sql.Tx, batch []ImportComme
 		if len(args) == 0 {
 			return nil
 		}
-		n := len(args) / 5
-		values := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", n), ", ")
 		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO votes (comment_id, page_id, voter, value, created_at)
-			VALUES `+values+` ON CONFLICT (comment_id, voter) DO NOTHING`), args...)
+			VALUES `+valueRows(len(args)/5, 5)+` ON CONFLICT (comment_id, voter) DO NOTHING`), args...)
 		args = args[:0]
 		return err
 	}

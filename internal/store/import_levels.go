@@ -6,6 +6,12 @@ import (
 	"strings"
 )
 
+// valueRows returns n rows of a multi-row VALUES list with columns
+// placeholders each: "(?, ?), (?, ?)".
+func valueRows(n, columns int) string {
+	return strings.TrimSuffix(strings.Repeat("("+placeholders(columns)+"), ", n), ", ")
+}
+
 // importLevels inserts a batch with one multi-row INSERT … RETURNING per
 // level of its threads (roots and replies to stored comments first, then
 // replies to those, …), at most importRowsPerInsert rows each: on
@@ -54,13 +60,12 @@ func (s *Store) importChunk(ctx context.Context, tx *sql.Tx, batch []ImportComme
 	if len(keyed) == 0 {
 		return nil
 	}
-	row := "(" + placeholders(importColumnCount) + ")"
 	args := make([]any, 0, len(keyed)*importColumnCount)
 	for _, i := range keyed {
 		args = append(args, s.importArgs(&batch[i])...)
 	}
 	rows, err := tx.QueryContext(ctx, s.q("INSERT INTO comments ("+importColumns+") VALUES "+
-		strings.TrimSuffix(strings.Repeat(row+", ", len(keyed)), ", ")+importConflict+" RETURNING id, import_source, import_id"), args...)
+		valueRows(len(keyed), importColumnCount)+importConflict+" RETURNING id, import_source, import_id"), args...)
 	if err != nil {
 		return err
 	}
