@@ -11,7 +11,8 @@ import (
 
 // TestImportBatch stores a batch with replies several levels deep, keys
 // already stored (before, and earlier in the same batch), an item without
-// a key, a reply to a stored comment, and votes: on PostgreSQL it goes in
+// a key, a reply to a stored comment, and votes (that a later vote adds to
+// is TestRemark42's in the importer): on PostgreSQL it goes in
 // one multi-row INSERT per level, on SQLite row by row, with the same
 // result.
 func TestImportBatch(t *testing.T) {
@@ -68,10 +69,6 @@ func TestImportBatch(t *testing.T) {
 		f, err := db.Comment(ctx, batch[7].ID)
 		if err != nil || f.ParentID != stored.ID || f.Upvotes != 2 || f.Downvotes != 1 || f.GuestEmail != "f@example.com" {
 			t.Errorf("reply to a stored comment: %+v, %v", f, err)
-		}
-		// Votes are rows: a new vote recounts from them.
-		if tally, err := db.Vote(ctx, site.ID, batch[7].ID, []byte("voter"), 1); err != nil || tally.Upvotes != 3 || tally.Downvotes != 1 {
-			t.Errorf("vote after import: %+v, %v; want 3 up, 1 down", tally, err)
 		}
 		if _, n, err := db.PageByPath(ctx, site.ID, "/a/"); err != nil || n != 6 {
 			t.Errorf("page /a/ shows %d comments (%v), want 6", n, err)
