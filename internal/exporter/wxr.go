@@ -52,7 +52,7 @@ func (x *Exporter) writeWXR(ctx context.Context, w io.Writer, site *model.Site, 
 			writeWXRItem(bw, pages[c.PageID], c.PageID, opt)
 		}
 		st.Comments++
-		writeWXRComment(bw, c, opt)
+		writeWXRComment(bw, c, site.Host, opt)
 		return nil
 	})
 	if err != nil {
@@ -100,9 +100,39 @@ func writeWXRItem(bw *bufio.Writer, p *model.Page, id int64, opt Options) {
 	tag(bw, "\t\t", "wp:post_type", "post")
 	tag(bw, "\t\t", "wp:post_password", "")
 	tag(bw, "\t\t", "wp:is_sticky", "0")
+	meta(bw, "\t\t", "wp:postmeta", wxrMetaPath, p.Path)
 }
 
-func writeWXRComment(bw *bufio.Writer, c *store.ExportedComment, opt Options) {
+// Meta keys that let Parley import its own WXR back exactly
+// (internal/importer reads them; WordPress keeps them as meta data): the
+// page's path, and each comment's import key and its parent's as
+// "source:id" — the key the comment was imported with, or
+// "parley:HOST#ID" for one written in Parley. wp:comment_id and
+// wp:post_id are Parley's ids, unique in the file, as WordPress needs, but
+// they name nothing outside it.
+const (
+	wxrMetaPath      = "_parley_path"
+	wxrMetaKey       = "_parley_key"
+	wxrMetaParentKey = "_parley_parent_key"
+)
+
+// wxrKey is a comment's import key as "source:id".
+func wxrKey(k store.ImportKey, host string, id int64) string {
+	if k.ID != "" {
+		return k.Source + ":" + k.ID
+	}
+	return "parley:" + host + "#" + strconv.FormatInt(id, 10)
+}
+
+// meta writes a <wp:postmeta> or <wp:commentmeta>.
+func meta(bw *bufio.Writer, indent, element, key, value string) {
+	bw.WriteString(indent + "<" + element + ">\n")
+	tag(bw, indent+"\t", "wp:meta_key", key)
+	cdata(bw, indent+"\t", "wp:meta_value", value)
+	bw.WriteString(indent + "</" + element + ">\n")
+}
+
+func writeWXRComment(bw *bufio.Writer, c *store.ExportedComment, host string, opt Options) {
 	email, ip := c.GuestEmail, c.IP
 	name := c.GuestName
 	if name == "" && c.AuthorID != 0 {
@@ -129,6 +159,10 @@ func writeWXRComment(bw *bufio.Writer, c *store.ExportedComment, opt Options) {
 	tag(bw, in, "wp:comment_type", "comment")
 	tag(bw, in, "wp:comment_parent", strconv.FormatInt(c.ParentID, 10))
 	tag(bw, in, "wp:comment_user_id", "0")
+	meta(bw, in, "wp:commentmeta", wxrMetaKey, wxrKey(c.Key, host, c.ID))
+	if c.ParentID != 0 {
+		meta(bw, in, "wp:commentmeta", wxrMetaParentKey, wxrKey(c.ParentKey, host, c.ParentID))
+	}
 	bw.WriteString("\t\t</wp:comment>\n")
 }
 

@@ -122,10 +122,10 @@ func parseCommento(p *parseEnv, path string) error {
 		return w.array(func(i int) error {
 			var c commentoComment
 			bad, err := w.element(&c)
-			if err != nil {
-				return err
-			}
 			ref := "comment #" + strconv.Itoa(i+1)
+			if err != nil {
+				return fmt.Errorf("%s: %w", ref, err)
+			}
 			if bad != nil {
 				return p.skip(ref, ReasonMalformed, bad.Error())
 			}

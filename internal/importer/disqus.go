@@ -196,9 +196,9 @@ func isTrue(s string) bool {
 	return b
 }
 
-// xmlError adds the position to a decoding error.
+// xmlError adds the position to a decoding error or a limit exceeded.
 func xmlError(x *xmlReader, err error) error {
-	if errors.Is(err, ErrDTD) || errors.Is(err, ErrTooLarge) {
+	if errors.Is(err, ErrDTD) {
 		return err
 	}
 	return fmt.Errorf("import: XML %s: %w", x.where(), err)

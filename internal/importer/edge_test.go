@@ -488,3 +488,26 @@ func TestWrongOrUnknownFormat(t *testing.T) {
 		t.Error("a truncated export imported without error")
 	}
 }
+
+// TestHugeJSONValueStops: a JSON value over Limits.MaxToken (32 MiB by
+// default) stops the import with an error naming the comment, even when
+// the decoder would read all of it at once; the comments before it stay,
+// a text over the text limit cut and counted.
+func TestHugeJSONValueStops(t *testing.T) {
+	e := openSQLite(t)
+	comment := func(id int, text string) string {
+		return fmt.Sprintf(`{"id":%d,"pageId":1,"parentId":null,"author":{"name":"A"},"text":%q,"status":"approved","createdAt":"2026-10-01T10:00:00Z"}`, id, text)
+	}
+	// Comment 8 is just over the limit: encoding/json's doubled buffer
+	// once took all of it in one read, past the guard.
+	doc := `{"format":"parley-export","version":1,"site":{"host":"old.example"},"pages":[{"id":1,"path":"/p"}],"comments":[` +
+		comment(7, strings.Repeat("x", 100<<10)) + ",\n" + comment(8, strings.Repeat("y", 5<<18)) + "]}"
+	rep, err := e.importBytes(t, []byte(doc), importer.Options{BatchSize: 1, Limits: importer.Limits{MaxToken: 1 << 20}})
+	if !errors.Is(err, importer.ErrTooLarge) || !strings.Contains(err.Error(), "comment #2 (the one after comment id 7)") || rep.Complete {
+		t.Fatalf("import returned %v (complete %v), want ErrTooLarge naming comment #2", err, rep.Complete)
+	}
+	got := e.comments(t)
+	if c := got["old.example#7"]; len(got) != 1 || c == nil || len(c.Text) != 64<<10 || rep.Notes["text_truncated"] != 1 {
+		t.Errorf("stored %v, truncated %d; want comment 7 cut to 64 KiB", keys(got), rep.Notes["text_truncated"])
+	}
+}

@@ -20,6 +20,7 @@ const (
 	maxSkippedKeys   = 200_000 // skipped ids remembered, to explain their replies
 	maxHeldDeleted   = 500_000 // deleted comments held back in case a reply needs them
 	progressInterval = 250 * time.Millisecond
+	firstAnalyze     = 1000 // comments added before statistics are first refreshed
 )
 
 // engine runs one import: it normalizes entries, resolves parents (also
@@ -56,6 +57,7 @@ type engine struct {
 	pages     map[int64]bool
 	dryPages  map[string]bool
 	nextDryID int64
+	analyzeAt int // comments added at which to refresh database statistics
 }
 
 func newEngine(im *Importer, opt Options, obs Observer) *engine {
@@ -90,6 +92,7 @@ func newEngine(im *Importer, opt Options, obs Observer) *engine {
 		waiting: map[store.ImportKey][]*entry{},
 		held:    map[store.ImportKey]*entry{},
 		pages:   map[int64]bool{}, dryPages: map[string]bool{},
+		analyzeAt: firstAnalyze,
 	}
 }
 
@@ -429,6 +432,14 @@ func (g *engine) write(ctx context.Context, b *batch) error {
 		g.pages[ic.PageID] = true
 	}
 	g.report.Pages = len(g.pages)
+	if g.report.Added >= g.analyzeAt {
+		// Keep the database's statistics up with the import (a handful
+		// of times in all: at 1,000 comments, then each time it doubles).
+		if err := g.im.store.ImportAnalyze(ctx); err != nil {
+			return err
+		}
+		g.analyzeAt = 2 * g.report.Added
+	}
 	g.progress(false)
 	return nil
 }

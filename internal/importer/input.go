@@ -269,6 +269,12 @@ func (g *tokenGuard) Read(p []byte) (int, error) {
 	if g.n > g.limit {
 		return 0, fmt.Errorf("%w: one %s is larger than %d bytes", ErrTooLarge, g.what, g.limit)
 	}
+	// A decoder asks for ever larger reads while a value grows (JSON's
+	// doubles its buffer): never hand it more than one byte past the
+	// limit, or a single read could take a value of any size.
+	if room := g.limit + 1 - g.n; int64(len(p)) > room {
+		p = p[:room]
+	}
 	n, err := g.r.Read(p)
 	g.n += int64(n)
 	return n, err

@@ -58,12 +58,14 @@ func parseParley(p *parseEnv, r io.Reader) error {
 			if h.Format == "" || h.Version == 0 {
 				return fmt.Errorf("not a Parley export: the format and version must come first")
 			}
+			var last int64
 			return w.array(func(i int) error {
 				var c exportformat.Comment
 				bad, err := w.element(&c)
 				if err != nil {
-					return err
+					return fmt.Errorf("comment #%d (the one after comment id %d): %w", i+1, last, err)
 				}
+				last = c.ID
 				if bad != nil {
 					return p.skip("comment #"+strconv.Itoa(i+1), ReasonMalformed, bad.Error())
 				}

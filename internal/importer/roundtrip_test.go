@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"testing"
 	"time"
@@ -133,13 +134,23 @@ func TestParleyRoundTrip(t *testing.T) {
 		if len(got) != len(src) {
 			t.Fatalf("%d comments came back, want %d", len(got), len(src))
 		}
-		srcIdx, gotIdx := indexByID(src), indexByID(got)
+		// Comments are matched by the key they travel with: ids are the new
+		// site's, and PostgreSQL stores a batch's roots before its replies.
+		byKey := map[store.ImportKey]*store.ExportedComment{}
+		for _, g := range got {
+			byKey[g.Key] = g
+		}
+		srcByID := indexByID(src)
 		srcPages, gotPages := pagesOf(t, e), pagesOf(t, dst)
-		for i, s := range src {
-			g := got[i]
+		for _, s := range src {
+			g := byKey[keyOf(s, e.site.Host)]
+			if g == nil {
+				t.Errorf("comment %d did not come back", s.ID)
+				continue
+			}
 			// Ids, site and page ids are the new site's; all else is equal.
 			if s.ParentID != 0 {
-				if g.ParentID == 0 || srcIdx[s.ParentID] != gotIdx[g.ParentID] {
+				if g.ParentID == 0 || g.ParentKey != keyOf(src[srcByID[s.ParentID]], e.site.Host) {
 					t.Errorf("comment %d: parent is not the same comment", s.ID)
 				}
 			} else if g.ParentID != 0 {
@@ -214,45 +225,91 @@ func pagesOf(t *testing.T, e *env) map[int64]pageInfo {
 	return out
 }
 
-// TestWXRRoundTrip exports WordPress WXR and imports it: threads, authors,
-// dates, states and what readers see come back.
+// TestWXRRoundTrip exports WordPress WXR from a site holding comments
+// written in Parley and comments imported from WordPress and Disqus, and
+// imports it: into the same site it adds nothing, into a fresh site it
+// makes a copy of what readers see, with every comment's origin kept.
 func TestWXRRoundTrip(t *testing.T) {
-	e := openSQLite(t)
-	src := seedSite(t, e)
-	data := e.export(t, exporter.Options{Format: exporter.WXR})
-	dst := e.otherSite(t, "wp.example")
-	rep := dst.mustImport(t, data, importer.Options{})
-	if rep.Format != importer.WordPress || rep.Added != len(src) {
-		t.Fatalf("import: format %s, added %d %v; want wordpress, %d", rep.Format, rep.Added, rep.SkippedEntries, len(src))
+	eachDB(t, func(t *testing.T, e *env) {
+		seedSite(t, e)
+		e.importFile(t, fixtures+"wordpress-1.0.xml", importer.Options{})
+		e.importFile(t, fixtures+"disqus.xml", importer.Options{})
+		src := e.ordered(t)
+		data := e.export(t, exporter.Options{Format: exporter.WXR})
+
+		rep := e.mustImport(t, data, importer.Options{})
+		if rep.Format != importer.WordPress || rep.Added != 0 || rep.AlreadyPresent != len(src) {
+			t.Errorf("into its own site: format %s, added %d, present %d, skipped %v; want wordpress, 0, %d",
+				rep.Format, rep.Added, rep.AlreadyPresent, rep.SkippedEntries, len(src))
+		}
+		if n := e.count(t); n != len(src) {
+			t.Errorf("the site has %d comments after importing its own WXR, want %d", n, len(src))
+		}
+
+		dst := e.otherSite(t, "wp.example")
+		rep = dst.mustImport(t, data, importer.Options{})
+		if rep.Added != len(src) || rep.Skipped != 0 {
+			t.Fatalf("into a fresh site: added %d, skipped %v; want %d, none", rep.Added, rep.SkippedEntries, len(src))
+		}
+		srcPages, dstPages := pagesOf(t, e), pagesOf(t, dst)
+		got := map[store.ImportKey]*store.ExportedComment{}
+		for _, c := range dst.ordered(t) {
+			got[c.Key] = c
+		}
+		srcByID := map[int64]*store.ExportedComment{}
+		for _, s := range src {
+			srcByID[s.ID] = s
+		}
+		for _, s := range src {
+			g := got[keyOf(s, e.site.Host)]
+			if g == nil {
+				t.Errorf("comment %d (%v) did not come back", s.ID, s.Key)
+				continue
+			}
+			name, email := s.GuestName, s.GuestEmail
+			if s.AuthorID != 0 {
+				name, email = s.UserName, s.UserEmail
+			}
+			if g.GuestName != name || g.GuestEmail != email || g.GuestWebsite != s.GuestWebsite || g.IP != s.IP ||
+				g.Status != s.Status || g.HTML != s.HTML || !g.CreatedAt.Equal(s.CreatedAt.Truncate(time.Second)) {
+				t.Errorf("comment %d came back as\n%+v\nwant\n%+v", s.ID, g.Comment, s.Comment)
+			}
+			if srcPages[s.PageID] != dstPages[g.PageID] {
+				t.Errorf("comment %d: page %+v, want %+v", s.ID, dstPages[g.PageID], srcPages[s.PageID])
+			}
+			if (s.ParentID == 0) != (g.ParentID == 0) || (s.ParentID != 0 && g.ParentKey != keyOf(srcByID[s.ParentID], e.site.Host)) {
+				t.Errorf("comment %d: parent %v, want %v", s.ID, g.ParentKey, s.ParentID)
+			}
+		}
+		for path := range map[string]bool{"/a/": true, "/b/": true, "/2014/test/": true, "/2026/hello/": true} {
+			if a, b := e.thread(t, path), dst.thread(t, path); !slices.Equal(a, b) {
+				t.Errorf("thread %s reads\n%q\nthe original\n%q", path, b, a)
+			}
+		}
+		// The copy knows where its comments came from: the original Disqus
+		// export adds nothing to it.
+		if rep := dst.mustImport(t, mustRead(t, fixtures+"disqus.xml"), importer.Options{}); rep.Added != 0 {
+			t.Errorf("the Disqus export after the WXR copy added %d comments, want 0", rep.Added)
+		}
+	})
+}
+
+// keyOf is the import key a comment travels with: its own, or the one a
+// comment written in Parley gets ("parley", "HOST#ID").
+func keyOf(c *store.ExportedComment, host string) store.ImportKey {
+	if c.Key.ID != "" {
+		return c.Key
 	}
-	got := dst.ordered(t)
-	srcIdx, gotIdx := indexByID(src), indexByID(got)
-	for i, s := range src {
-		g := got[i]
-		name := s.GuestName
-		if name == "" {
-			name = s.UserName
-		}
-		email := s.GuestEmail
-		if email == "" {
-			email = s.UserEmail
-		}
-		if g.GuestName != name || g.GuestEmail != email || g.GuestWebsite != s.GuestWebsite || g.IP != s.IP ||
-			g.Status != s.Status || g.HTML != s.HTML || !g.CreatedAt.Truncate(time.Second).Equal(s.CreatedAt.Truncate(time.Second)) {
-			t.Errorf("comment %d came back as %+v, want %+v", s.ID, g.Comment, s.Comment)
-		}
-		if (s.ParentID == 0) != (g.ParentID == 0) || (s.ParentID != 0 && srcIdx[s.ParentID] != gotIdx[g.ParentID]) {
-			t.Errorf("comment %d: threading lost", s.ID)
-		}
+	return store.ImportKey{Source: "parley", ID: fmt.Sprintf("%s#%d", host, c.ID)}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, path := range []string{"/a/", "/b/"} {
-		if a, b := e.thread(t, path), dst.thread(t, path); !slices.Equal(a, b) {
-			t.Errorf("thread %s reads\n%q\nthe original\n%q", path, b, a)
-		}
-	}
-	if p, _, _ := dst.st.PageByPath(context.Background(), dst.site.ID, "/b/"); p.Title != "Page B" || !p.Locked {
-		t.Errorf("page /b/ came back as %+v", p)
-	}
+	return b
 }
 
 func TestExportWithoutPersonalData(t *testing.T) {

@@ -28,17 +28,18 @@ func isWXR(space string) bool {
 }
 
 type wpComment struct {
-	ID       string `xml:"comment_id"`
-	Author   string `xml:"comment_author"`
-	Email    string `xml:"comment_author_email"`
-	URL      string `xml:"comment_author_url"`
-	IP       string `xml:"comment_author_IP"`
-	Date     string `xml:"comment_date"`
-	DateGMT  string `xml:"comment_date_gmt"`
-	Content  string `xml:"comment_content"`
-	Approved string `xml:"comment_approved"`
-	Type     string `xml:"comment_type"`
-	Parent   string `xml:"comment_parent"`
+	ID       string   `xml:"comment_id"`
+	Author   string   `xml:"comment_author"`
+	Email    string   `xml:"comment_author_email"`
+	URL      string   `xml:"comment_author_url"`
+	IP       string   `xml:"comment_author_IP"`
+	Date     string   `xml:"comment_date"`
+	DateGMT  string   `xml:"comment_date_gmt"`
+	Content  string   `xml:"comment_content"`
+	Approved string   `xml:"comment_approved"`
+	Type     string   `xml:"comment_type"`
+	Parent   string   `xml:"comment_parent"`
+	Meta     []wpMeta `xml:"commentmeta"`
 }
 
 // wpItem is what is known of the post whose comments are being read.
@@ -162,7 +163,7 @@ func parseWPItem(p *parseEnv, x *xmlReader, pages *wpPages) error {
 				if err := x.decode(&m, &t); err != nil {
 					return xmlError(x, err)
 				}
-				if strings.TrimSpace(m.Key) == wxrMetaPath {
+				if strings.TrimSpace(m.Key) == wxrMetaPath && strings.HasPrefix(m.Value, "/") {
 					it.parleyPath = m.Value
 				}
 				continue
@@ -226,7 +227,7 @@ func emitWPComment(p *parseEnv, it *wpItem, c *wpComment) error {
 	}
 	e := &entry{
 		Ref:    ref,
-		Thread: thread{URL: it.page, Exact: true, ID: it.postID, Title: it.title, Locked: it.closed},
+		Thread: thread{URL: it.page, Exact: true, ID: it.threadID(), Title: it.title, Locked: it.closed},
 		// WordPress keeps entities in names ("O&#039;Brien").
 		Name: html.UnescapeString(c.Author), Email: c.Email, Website: c.URL, IP: c.IP,
 		Text:      c.Content,
@@ -238,6 +239,7 @@ func emitWPComment(p *parseEnv, it *wpItem, c *wpComment) error {
 	if parent := strings.TrimSpace(c.Parent); parent != "" && parent != "0" {
 		e.Parent = store.ImportKey{Source: string(WordPress), ID: scope + "#" + parent}
 	}
+	parleyKeys(p, e, c)
 	return p.emit(e)
 }
 

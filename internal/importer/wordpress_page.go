@@ -2,7 +2,11 @@ package importer
 
 import (
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/parleyhq/parley/internal/store"
 )
 
 // maxWPPages bounds the page paths a WordPress import remembers to keep
@@ -70,4 +74,49 @@ func (w *wpPages) claim(path, postID string) {
 	if len(w.taken) < maxWPPages {
 		w.taken[path] = postID
 	}
+}
+
+// threadID is the item's identifier for ThreadByID: the post id, or the
+// page path of an item Parley wrote (its post id is Parley's page id).
+func (it *wpItem) threadID() string {
+	if it.parleyPath != "" {
+		return it.parleyPath
+	}
+	return it.postID
+}
+
+// parleyKeys gives a comment of a WXR written by Parley the import key it
+// has there (the key of its original source, or "parley", "HOST#ID"), and
+// its parent's, so that importing the file into the site it came from
+// adds nothing and importing it elsewhere keeps every comment's origin. A
+// comment written in Parley on this very site is recognised by its id and
+// time, as in a Parley export.
+func parleyKeys(p *parseEnv, e *entry, c *wpComment) {
+	for _, m := range c.Meta {
+		k, ok := parseWXRKey(m.Value)
+		if !ok {
+			continue
+		}
+		switch strings.TrimSpace(m.Key) {
+		case wxrMetaKey:
+			e.Key = k
+			host, id, _ := strings.Cut(k.ID, "#")
+			if n, err := strconv.ParseInt(id, 10, 64); err == nil && k.Source == string(Parley) && host == p.siteHost {
+				e.NativeID = n
+			}
+		case wxrMetaParentKey:
+			if e.Parent.ID != "" {
+				e.Parent = k
+			}
+		}
+	}
+}
+
+// parseWXRKey reads "source:id" with a source Parley imports from.
+func parseWXRKey(s string) (store.ImportKey, bool) {
+	source, id, ok := strings.Cut(strings.TrimSpace(s), ":")
+	if !ok || id == "" || len(id) > maxKey || !slices.Contains(Formats(), Format(source)) {
+		return store.ImportKey{}, false
+	}
+	return store.ImportKey{Source: source, ID: id}, true
 }

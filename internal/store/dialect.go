@@ -19,6 +19,18 @@ type dialect struct {
 	// temporary table per row (a third of a large import's time);
 	// PostgreSQL (pgx) only has RETURNING.
 	lastInsertID bool
+	// multiRowInsert is true where an import inserts a batch with one
+	// multi-row INSERT … RETURNING per thread level: on PostgreSQL, where
+	// each statement is a network round trip. SQLite runs statements in
+	// process, and row by row (with LastInsertId) is fastest there.
+	multiRowInsert bool
+	// analyzeComments refreshes the planner's statistics of comments, or
+	// is "" where none are kept. PostgreSQL plans with statistics that
+	// autovacuum refreshes only about once a minute: during a large
+	// import into a fresh site they still say the table is empty, and the
+	// import lookups scan every comment of the site instead of probing
+	// the import index, so the import slows down as it grows.
+	analyzeComments string
 	// lockMigrations serialises migrations between processes sharing one
 	// database; it returns the function that releases the lock.
 	lockMigrations func(ctx context.Context, conn *sql.Conn) (func(), error)
@@ -39,7 +51,9 @@ const migrationLockID = 7073_1001
 func postgresDialect() dialect {
 	var cache sync.Map
 	return dialect{
-		name: "postgres",
+		name:            "postgres",
+		multiRowInsert:  true,
+		analyzeComments: "ANALYZE comments",
 		rebind: func(q string) string {
 			if v, ok := cache.Load(q); ok {
 				return v.(string)

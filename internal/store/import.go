@@ -60,6 +60,19 @@ const lookupChunk = 400
 // ImportLookup returns the comments of a site already imported under the
 // given keys, by key. Keys not found are absent from the map.
 func (s *Store) ImportLookup(ctx context.Context, siteID int64, keys []ImportKey) (map[ImportKey]ImportedComment, error) {
+	out, err := s.importLookup(ctx, s.read, siteID, keys)
+	if err != nil {
+		return nil, fmt.Errorf("store: import lookup: %w", err)
+	}
+	return out, nil
+}
+
+// importQuerier is a *sql.DB or a *sql.Tx.
+type importQuerier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func (s *Store) importLookup(ctx context.Context, db importQuerier, siteID int64, keys []ImportKey) (map[ImportKey]ImportedComment, error) {
 	out := make(map[ImportKey]ImportedComment, len(keys))
 	bySource := map[string][]string{}
 	for _, k := range keys {
@@ -73,10 +86,10 @@ func (s *Store) ImportLookup(ctx context.Context, siteID int64, keys []ImportKey
 			for _, id := range chunk {
 				args = append(args, id)
 			}
-			rows, err := s.read.QueryContext(ctx, s.q(`SELECT import_id, id, COALESCE(root_id, id), page_id, status FROM comments
+			rows, err := db.QueryContext(ctx, s.q(`SELECT import_id, id, COALESCE(root_id, id), page_id, status FROM comments
 				WHERE site_id = ? AND import_source = ? AND import_id IN (`+placeholders(len(chunk))+`)`), args...)
 			if err != nil {
-				return nil, fmt.Errorf("store: import lookup: %w", err)
+				return nil, err
 			}
 			for rows.Next() {
 				var id string
@@ -84,13 +97,13 @@ func (s *Store) ImportLookup(ctx context.Context, siteID int64, keys []ImportKey
 				var status string
 				if err := rows.Scan(&id, &c.ID, &c.RootID, &c.PageID, &status); err != nil {
 					rows.Close()
-					return nil, fmt.Errorf("store: import lookup: %w", err)
+					return nil, err
 				}
 				c.Status = model.Status(status)
 				out[ImportKey{source, id}] = c
 			}
 			if err := rows.Close(); err != nil {
-				return nil, fmt.Errorf("store: import lookup: %w", err)
+				return nil, err
 			}
 		}
 	}
@@ -98,9 +111,10 @@ func (s *Store) ImportLookup(ctx context.Context, siteID int64, keys []ImportKey
 }
 
 // ImportNativeLookup returns the comments of a site that have the given ids
-// and were created at the given times (Unix milliseconds), by id. It lets a
-// Parley export be imported into the site it came from without duplicating
-// the comments that were written there rather than imported.
+// and were created at the given times (Unix milliseconds, compared to the
+// second: WXR carries no more), by id. It lets a Parley export be imported
+// into the site it came from without duplicating the comments that were
+// written there rather than imported.
 func (s *Store) ImportNativeLookup(ctx context.Context, siteID int64, created map[int64]int64) (map[int64]ImportedComment, error) {
 	out := make(map[int64]ImportedComment, len(created))
 	ids := make([]int64, 0, len(created))
@@ -127,7 +141,7 @@ func (s *Store) ImportNativeLookup(ctx context.Context, siteID int64, created ma
 				rows.Close()
 				return nil, fmt.Errorf("store: import native lookup: %w", err)
 			}
-			if created[c.ID] == at {
+			if created[c.ID]/1000 == at/1000 {
 				c.Status = model.Status(status)
 				out[c.ID] = c
 			}
@@ -137,6 +151,20 @@ func (s *Store) ImportNativeLookup(ctx context.Context, siteID int64, created ma
 		}
 	}
 	return out, nil
+}
+
+// ImportAnalyze refreshes the database's statistics of comments, so that
+// the lookups of a large import keep using the import index as the site
+// grows (PostgreSQL; a no-op on SQLite, whose planner needs none). An
+// import calls it as its size doubles.
+func (s *Store) ImportAnalyze(ctx context.Context) error {
+	if s.dialect.analyzeComments == "" {
+		return nil
+	}
+	if _, err := s.write.ExecContext(ctx, s.dialect.analyzeComments); err != nil {
+		return fmt.Errorf("store: import analyze: %w", err)
+	}
+	return nil
 }
 
 // ImportUserByEmail returns the id of the user registered with email, or
@@ -170,39 +198,30 @@ func (s *Store) ImportUserByEmail(ctx context.Context, email string) (int64, err
 // approved parent, as with any thread.
 func (s *Store) ImportBatch(ctx context.Context, siteID int64, batch []ImportComment) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		query := `INSERT INTO comments (site_id, page_id, parent_id, root_id, author_id,
-			guest_name, guest_email_sealed, guest_email_index, guest_website, text, html, status, created_at,
-			edited_at, deleted_at, score, upvotes, downvotes, sticky, ip_sealed, ua_sealed, edit_token_hash,
-			import_source, import_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (site_id, import_source, import_id) WHERE import_id IS NOT NULL DO NOTHING`
-		if !s.dialect.lastInsertID {
-			query += " RETURNING id"
+		pages := map[string]*model.Page{}
+		for i := range batch {
+			batch[i].SiteID = siteID
+			if err := s.importPage(ctx, tx, pages, &batch[i]); err != nil {
+				return err
+			}
 		}
-		ins, err := tx.PrepareContext(ctx, s.q(query))
-		if err != nil {
+		if err := s.importStoredParents(ctx, tx, siteID, batch); err != nil {
 			return err
 		}
-		defer ins.Close()
-		pages := map[string]*model.Page{}
+		insert := s.importRows
+		if s.dialect.multiRowInsert {
+			insert = s.importLevels
+		}
+		if err := insert(ctx, tx, batch); err != nil {
+			return err
+		}
+		if err := s.importVotes(ctx, tx, batch); err != nil {
+			return err
+		}
 		touched := map[int64]bool{}
 		for i := range batch {
-			c := &batch[i]
-			c.SiteID = siteID
-			if err := s.importPage(ctx, tx, pages, c); err != nil {
-				return err
-			}
-			if err := s.importParent(ctx, tx, batch, i); err != nil {
-				return err
-			}
-			if err := s.importOne(ctx, tx, ins, c); err != nil {
-				return err
-			}
-			if !c.Existed {
-				touched[c.PageID] = true
-				if err := s.importVotes(ctx, tx, c); err != nil {
-					return err
-				}
+			if !batch[i].Existed {
+				touched[batch[i].PageID] = true
 			}
 		}
 		for id := range touched {
@@ -214,6 +233,44 @@ func (s *Store) ImportBatch(ctx context.Context, siteID int64, batch []ImportCom
 	})
 	if err != nil {
 		return fmt.Errorf("store: import batch: %w", err)
+	}
+	return nil
+}
+
+// importColumns are the columns an import writes, in the order of
+// importArgs.
+const importColumns = `site_id, page_id, parent_id, root_id, author_id,
+	guest_name, guest_email_sealed, guest_email_index, guest_website, text, html, status, created_at,
+	edited_at, deleted_at, score, upvotes, downvotes, sticky, ip_sealed, ua_sealed, edit_token_hash,
+	import_source, import_id`
+
+const (
+	importColumnCount = 24
+	importConflict    = ` ON CONFLICT (site_id, import_source, import_id) WHERE import_id IS NOT NULL DO NOTHING`
+	// importRowsPerInsert bounds one multi-row INSERT: 24 parameters a
+	// row stay well under PostgreSQL's 65,535.
+	importRowsPerInsert = 1000
+)
+
+// importRows inserts the batch row by row, the fastest way on SQLite,
+// where a statement costs no round trip.
+func (s *Store) importRows(ctx context.Context, tx *sql.Tx, batch []ImportComment) error {
+	query := "INSERT INTO comments (" + importColumns + ") VALUES (" + placeholders(importColumnCount) + ")" + importConflict
+	if !s.dialect.lastInsertID {
+		query += " RETURNING id"
+	}
+	ins, err := tx.PrepareContext(ctx, s.q(query))
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	for i := range batch {
+		if err := inBatchParent(batch, i); err != nil {
+			return err
+		}
+		if err := s.importOne(ctx, tx, ins, &batch[i]); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -239,39 +296,75 @@ func (s *Store) importPage(ctx context.Context, tx *sql.Tx, pages map[string]*mo
 	return nil
 }
 
-// importParent resolves an in-batch parent to its id and sets the reply's
-// root and page from its parent.
-func (s *Store) importParent(ctx context.Context, tx *sql.Tx, batch []ImportComment, i int) error {
-	c := &batch[i]
-	if c.ParentIndex >= 0 {
-		if c.ParentIndex >= i {
-			return fmt.Errorf("parent of item %d is not an earlier item", i)
+// importStoredParents sets the page and root of every reply whose parent
+// was stored before the batch, with one query per lookupChunk parents.
+func (s *Store) importStoredParents(ctx context.Context, tx *sql.Tx, siteID int64, batch []ImportComment) error {
+	var ids []int64
+	for i := range batch {
+		if c := &batch[i]; c.ParentIndex < 0 && c.ParentID == 0 {
+			c.RootID = 0
+		} else if c.ParentIndex < 0 {
+			ids = append(ids, c.ParentID)
 		}
-		p := &batch[c.ParentIndex]
-		c.ParentID, c.RootID, c.PageID = p.ID, p.RootID, p.PageID
-		if c.RootID == 0 {
-			c.RootID = p.ID
+	}
+	type parent struct{ page, root int64 }
+	found := make(map[int64]parent, len(ids))
+	for start := 0; start < len(ids); start += lookupChunk {
+		chunk := ids[start:min(start+lookupChunk, len(ids))]
+		args := []any{siteID}
+		for _, id := range chunk {
+			args = append(args, id)
 		}
-		return nil
+		rows, err := tx.QueryContext(ctx, s.q(`SELECT id, page_id, COALESCE(root_id, id) FROM comments
+			WHERE site_id = ? AND id IN (`+placeholders(len(chunk))+`)`), args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			var p parent
+			if err := rows.Scan(&id, &p.page, &p.root); err != nil {
+				rows.Close()
+				return err
+			}
+			found[id] = p
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
 	}
-	if c.ParentID == 0 {
-		c.RootID = 0
-		return nil
+	for i := range batch {
+		if c := &batch[i]; c.ParentIndex < 0 && c.ParentID != 0 {
+			p, ok := found[c.ParentID]
+			if !ok {
+				return fmt.Errorf("parent comment %d: %w", c.ParentID, ErrNotFound)
+			}
+			c.PageID, c.RootID = p.page, p.root
+		}
 	}
-	var page, root int64
-	err := tx.QueryRowContext(ctx, s.q("SELECT page_id, COALESCE(root_id, id) FROM comments WHERE id = ? AND site_id = ?"),
-		c.ParentID, c.SiteID).Scan(&page, &root)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("parent comment %d: %w", c.ParentID, ErrNotFound)
-	}
-	if err != nil {
-		return err
-	}
-	c.PageID, c.RootID = page, root
 	return nil
 }
 
-func (s *Store) importOne(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, c *ImportComment) error {
+// inBatchParent sets the parent, root and page of item i from an earlier
+// item of the batch it replies to, once that one is stored.
+func inBatchParent(batch []ImportComment, i int) error {
+	c := &batch[i]
+	if c.ParentIndex < 0 {
+		return nil
+	}
+	if c.ParentIndex >= i {
+		return fmt.Errorf("parent of item %d is not an earlier item", i)
+	}
+	p := &batch[c.ParentIndex]
+	c.ParentID, c.RootID, c.PageID = p.ID, p.RootID, p.PageID
+	if c.RootID == 0 {
+		c.RootID = p.ID
+	}
+	return nil
+}
+
+// importArgs are the values of importColumns for c, personal data sealed.
+func (s *Store) importArgs(c *ImportComment) []any {
 	var edited, deleted any
 	if c.EditedAt != nil {
 		edited = millis(*c.EditedAt)
@@ -287,11 +380,15 @@ func (s *Store) importOne(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, c *Imp
 	if c.Key.ID != "" {
 		source, importID = c.Key.Source, c.Key.ID
 	}
-	args := []any{c.SiteID, c.PageID, nullID(c.ParentID), root, nullID(c.AuthorID),
+	return []any{c.SiteID, c.PageID, nullID(c.ParentID), root, nullID(c.AuthorID),
 		c.GuestName, s.sealer.Seal(c.GuestEmail), s.sealer.EmailIndex(c.GuestEmail), c.GuestWebsite,
 		c.Text, c.HTML, string(c.Status), millis(c.CreatedAt), edited, deleted,
 		c.Upvotes - c.Downvotes, c.Upvotes, c.Downvotes, c.Sticky,
 		s.sealer.Seal(c.IP), s.sealer.Seal(c.UserAgent), c.EditTokenHash, source, importID}
+}
+
+func (s *Store) importOne(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, c *ImportComment) error {
+	args := s.importArgs(c)
 	var err error
 	if s.dialect.lastInsertID {
 		err = execInsertID(ctx, ins, &c.ID, args)
@@ -327,29 +424,44 @@ func execInsertID(ctx context.Context, stmt *sql.Stmt, id *int64, args []any) er
 // importVotes turns imported vote counts into vote rows with voters that
 // no visitor can have (a hash of the comment's import key, never a keyed
 // visitor hash), so that a later real vote recounts from the rows and
-// keeps the imported votes.
-func (s *Store) importVotes(ctx context.Context, tx *sql.Tx, c *ImportComment) error {
-	if c.Upvotes == 0 && c.Downvotes == 0 {
-		return nil
-	}
-	stmt, err := tx.PrepareContext(ctx, s.q(`INSERT INTO votes (comment_id, page_id, voter, value, created_at)
-		VALUES (?, ?, ?, ?, ?) ON CONFLICT (comment_id, voter) DO NOTHING`))
-	if err != nil {
+// keeps the imported votes. Rows go in multi-row INSERTs of
+// voteRowsPerInsert.
+func (s *Store) importVotes(ctx context.Context, tx *sql.Tx, batch []ImportComment) error {
+	var args []any
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO votes (comment_id, page_id, voter, value, created_at)
+			VALUES `+valueRows(len(args)/5, 5)+` ON CONFLICT (comment_id, voter) DO NOTHING`), args...)
+		args = args[:0]
 		return err
 	}
-	defer stmt.Close()
-	at := millis(c.CreatedAt)
-	for _, v := range []struct {
-		n     int
-		value int
-	}{{min(c.Upvotes, MaxImportVotes), 1}, {min(c.Downvotes, MaxImportVotes), -1}} {
-		for i := range v.n {
-			voter := sha256.Sum256([]byte("parley import vote\x00" + c.Key.Source + "\x00" + c.Key.ID + "\x00" +
-				strconv.FormatInt(c.ID, 10) + "\x00" + strconv.Itoa(v.value) + "\x00" + strconv.Itoa(i)))
-			if _, err := stmt.ExecContext(ctx, c.ID, c.PageID, voter[:], v.value, at); err != nil {
-				return err
+	for i := range batch {
+		c := &batch[i]
+		if c.Existed {
+			continue
+		}
+		at := millis(c.CreatedAt)
+		for _, v := range []struct {
+			n     int
+			value int
+		}{{min(c.Upvotes, MaxImportVotes), 1}, {min(c.Downvotes, MaxImportVotes), -1}} {
+			for i := range v.n {
+				voter := sha256.Sum256([]byte("parley import vote\x00" + c.Key.Source + "\x00" + c.Key.ID + "\x00" +
+					strconv.FormatInt(c.ID, 10) + "\x00" + strconv.Itoa(v.value) + "\x00" + strconv.Itoa(i)))
+				args = append(args, c.ID, c.PageID, voter[:], v.value, at)
+				if len(args) == 5*voteRowsPerInsert {
+					if err := flush(); err != nil {
+						return err
+					}
+				}
 			}
 		}
 	}
-	return nil
+	return flush()
 }
+
+// voteRowsPerInsert bounds one INSERT of imported votes (5 parameters a
+// row, under SQLite's 32,766 and PostgreSQL's 65,535).
+const voteRowsPerInsert = 1000
