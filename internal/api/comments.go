@@ -51,7 +51,7 @@ func (h *Handler) createComment(w http.ResponseWriter, r *http.Request) {
 		h.writeServiceError(w, r, err)
 		return
 	}
-	h.changed(r, site.ID)
+	h.changed(r, site.ID, created.Comment.PageID, req.Path)
 	if created.Comment.Status == model.StatusApproved {
 		h.m.commentsApproved.Inc()
 	} else {
@@ -81,7 +81,7 @@ func (h *Handler) editComment(w http.ResponseWriter, r *http.Request) {
 		h.writeServiceError(w, r, err)
 		return
 	}
-	h.changed(r, site.ID)
+	h.changed(r, site.ID, c.PageID, "")
 	h.m.edits.Inc()
 	writeJSON(w, http.StatusOK, commentResponse{Comment: ownComment(c)})
 }
@@ -92,11 +92,12 @@ func (h *Handler) deleteComment(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	pageID := h.pageOf(r, id) // before: the comment may be gone after
 	if err := h.Comments.Delete(r.Context(), site, id, r.Header.Get("X-Parley-Edit-Token")); err != nil {
 		h.writeServiceError(w, r, err)
 		return
 	}
-	h.changed(r, site.ID)
+	h.changed(r, site.ID, pageID, "")
 	h.m.deletes.Inc()
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -131,7 +132,7 @@ func (h *Handler) vote(w http.ResponseWriter, r *http.Request) {
 		h.writeServiceError(w, r, err)
 		return
 	}
-	h.changed(r, site.ID)
+	h.changed(r, site.ID, h.pageOf(r, id), "")
 	h.m.votes.Inc()
 	writeJSON(w, http.StatusOK, voteResponse{Score: t.Score, Upvotes: t.Upvotes, Downvotes: t.Downvotes, MyVote: *req.Value})
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -35,9 +36,11 @@ type Deps struct {
 	Messages  Messages // optional
 	WriteRate float64  // per minute per IP; 0 disables
 	Burst     int
-	Metrics   *metrics.Set // optional: where the API's counters are exported
-	Log       *slog.Logger
-	Now       func() time.Time
+	// CacheBytes bounds the thread cache; 0 means DefaultThreadCacheBytes.
+	CacheBytes int
+	Metrics    *metrics.Set // optional: where the API's counters are exported
+	Log        *slog.Logger
+	Now        func() time.Time
 }
 
 // Handler serves the API.
@@ -52,13 +55,14 @@ type Handler struct {
 
 // New returns the API handler.
 func New(d Deps) *Handler {
+	threads := newThreadCache(d.Now, cmp.Or(d.CacheBytes, DefaultThreadCacheBytes))
 	return &Handler{
 		Deps:     d,
 		sites:    newSiteCache(d.Store, d.Now),
-		threads:  newThreadCache(d.Now),
+		threads:  threads,
 		writes:   newLimiter(d.WriteRate, d.Burst, d.Now),
 		previews: newLimiter(d.WriteRate*4, d.Burst*4, d.Now),
-		m:        newAPIMetrics(d.Metrics),
+		m:        newAPIMetrics(d.Metrics, threads),
 	}
 }
 

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/VictoriaMetrics/metrics"
+
 	"github.com/parleyhq/parley/internal/api"
 	"github.com/parleyhq/parley/internal/clientip"
 	"github.com/parleyhq/parley/internal/comment"
@@ -47,6 +49,8 @@ type options struct {
 	writeRate float64
 	burst     int
 	settings  func(*model.SiteSettings)
+	cache     int          // bytes of thread cache; 0: the default
+	metrics   *metrics.Set // where the API's metrics go; nil: nowhere
 }
 
 func newEnv(t testing.TB, dialect string, opts options) *env {
@@ -89,6 +93,7 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 	h := api.New(api.Deps{
 		Store: st, Comments: comment.NewService(st, markup.New(), now), Sealer: sealer, Views: e.views,
 		ClientIP: clientip.New(nil).IP, WriteRate: opts.writeRate, Burst: opts.burst, Log: log, Now: now,
+		CacheBytes: opts.cache, Metrics: opts.metrics,
 		Messages: func(lang string) (string, json.RawMessage, bool) {
 			if lang == "de" {
 				return "de", json.RawMessage(`{"reply":"Antworten"}`), true

@@ -5,6 +5,7 @@ import "net/http"
 // Register mounts the API routes on mux.
 func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/thread", h.thread)
+	mux.HandleFunc("GET /api/v1/thread/replies", h.replies)
 	mux.HandleFunc("GET /api/v1/counts", h.counts)
 	mux.HandleFunc("POST /api/v1/comments", h.limited(h.writes, h.createComment))
 	mux.HandleFunc("PATCH /api/v1/comments/{id}", h.limited(h.writes, h.editComment))

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -35,6 +36,8 @@ type Store struct {
 	now     func() time.Time
 
 	maxViewPages int // see DefaultMaxPagesPerSite
+
+	stmts sync.Map // query → *sql.Stmt on read: see queryPrepared
 }
 
 // SQLiteFile is the database file name inside the data directory.
@@ -107,6 +110,7 @@ func (s *Store) Dialect() string { return s.dialect.name }
 
 // Close closes every pool.
 func (s *Store) Close() error {
+	s.closeStatements()
 	err := s.write.Close()
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())
