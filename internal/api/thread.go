@@ -172,12 +172,13 @@ func (h *Handler) loadThread(ctx context.Context, site *model.Site, tr threadReq
 		}
 	}
 	entry := &cachedThread{}
-	page, count, err := h.Store.PageByPath(ctx, site.ID, tr.path)
+	info, err := h.Store.PageForThread(ctx, site.ID, tr.path)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
-	if page != nil {
-		resp.Page = wirePage{Path: page.Path, Title: page.Title, Locked: page.Locked, CommentCount: count}
+	if info != nil {
+		page := info.Page
+		resp.Page = wirePage{Path: page.Path, Title: page.Title, Locked: page.Locked, CommentCount: info.CommentCount}
 		tp, err := h.Store.Thread(ctx, store.ThreadQuery{PageID: page.ID, Sort: tr.sort, Cursor: tr.cursor, Limit: tr.limit,
 			Replies: repliesPerRoot, MaxComments: maxThreadComments})
 		if err != nil {
@@ -190,10 +191,7 @@ func (h *Handler) loadThread(ctx context.Context, site *model.Site, tr threadReq
 		if tp.NextCursor != "" {
 			resp.NextCursor = &tp.NextCursor
 		}
-		entry.pageID = page.ID
-		if entry.hasVotes, err = h.Store.PageHasVotes(ctx, page.ID); err != nil {
-			return nil, err
-		}
+		entry.pageID, entry.hasVotes = page.ID, info.HasVotes
 	}
 	if entry.body, err = encodeJSON(resp); err != nil {
 		return nil, err

@@ -60,6 +60,10 @@ const threadColumns = `id, COALESCE(parent_id, 0), guest_name, guest_website, ht
 // visible is the condition on comments a reader may see.
 const visible = "status IN ('approved', 'deleted')"
 
+// rootsQuery selects the visible roots of a page (the argument) for
+// Store.roots; callers add conditions and the order.
+const rootsQuery = "SELECT id, created_at, score, status, sticky FROM comments WHERE page_id = ? AND parent_id IS NULL AND " + visible
+
 // rootOrder holds, per sort, the keyset condition and ORDER BY for roots.
 var rootOrder = map[string]struct{ after, order string }{
 	SortOldest: {"(created_at, id) > (?, ?)", "created_at, id"},
@@ -78,15 +82,7 @@ func (s *Store) Thread(ctx context.Context, q ThreadQuery) (*ThreadPage, error) 
 	if err != nil {
 		return nil, err
 	}
-	base := "SELECT id, created_at, score, status FROM comments WHERE page_id = ? AND parent_id IS NULL AND " + visible
-	var roots []threadNode
-	if q.Cursor == "" {
-		// Sticky roots lead the first page and never take part in paging.
-		if roots, err = s.roots(ctx, base+" AND sticky ORDER BY "+order.order, q.PageID); err != nil {
-			return nil, fmt.Errorf("store: thread: %w", err)
-		}
-	}
-	query := base + " AND NOT sticky"
+	query := rootsQuery + " AND NOT sticky"
 	args := []any{q.PageID}
 	if after != nil {
 		query += " AND " + order.after
@@ -94,9 +90,19 @@ func (s *Store) Thread(ctx context.Context, q ThreadQuery) (*ThreadPage, error) 
 	}
 	query += " ORDER BY " + order.order + " LIMIT ?"
 	args = append(args, q.Limit+1)
+	if q.Cursor == "" {
+		// Sticky roots lead the first page and never take part in paging;
+		// one query reads both.
+		query = "SELECT * FROM (" + rootsQuery + " AND sticky) s UNION ALL SELECT * FROM (" + query + ") n ORDER BY sticky DESC, " + order.order
+		args = append([]any{q.PageID}, args...)
+	}
 	more, err := s.roots(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: thread: %w", err)
+	}
+	var roots []threadNode
+	for len(more) > 0 && more[0].sticky {
+		roots, more = append(roots, more[0]), more[1:]
 	}
 	page := &ThreadPage{MoreReplies: map[int64]MoreReplies{}}
 	if len(more) > q.Limit {
@@ -151,7 +157,7 @@ func (s *Store) Replies(ctx context.Context, q RepliesQuery) ([]model.Comment, M
 	if err != nil {
 		return nil, MoreReplies{}, err
 	}
-	roots, err := s.roots(ctx, "SELECT id, created_at, score, status FROM comments WHERE id = ? AND page_id = ? AND parent_id IS NULL AND "+visible, q.RootID, q.PageID)
+	roots, err := s.roots(ctx, rootsQuery+" AND id = ?", q.PageID, q.RootID)
 	if err != nil {
 		return nil, MoreReplies{}, fmt.Errorf("store: replies: %w", err)
 	}
@@ -192,6 +198,7 @@ type threadNode struct {
 	rootKey
 	parent, root int64
 	status       model.Status
+	sticky       bool // roots only
 }
 
 // after reports whether n comes after position k in oldest-first order.
@@ -236,7 +243,7 @@ func (s *Store) roots(ctx context.Context, query string, args ...any) ([]threadN
 	for rows.Next() {
 		var n threadNode
 		var status string
-		if err := rows.Scan(&n.id, &n.created, &n.score, &status); err != nil {
+		if err := rows.Scan(&n.id, &n.created, &n.score, &status, &n.sticky); err != nil {
 			return nil, err
 		}
 		n.status, n.root = model.Status(status), n.id
@@ -402,4 +409,38 @@ func (s *Store) CommentPage(ctx context.Context, id int64) (int64, error) {
 		return 0, fmt.Errorf("store: comment page: %w", err)
 	}
 	return pageID, nil
+}
+
+// ThreadPageInfo is what a thread read needs to know about its page.
+type ThreadPageInfo struct {
+	Page         *model.Page
+	CommentCount int
+	HasVotes     bool // some comment of the page has a vote
+}
+
+// PageForThread returns a page of a site with its comment count and
+// whether it has votes, in one prepared query (it runs on every thread
+// cache miss), or ErrNotFound.
+func (s *Store) PageForThread(ctx context.Context, siteID int64, path string) (*ThreadPageInfo, error) {
+	rows, err := s.queryPrepared(ctx, "SELECT "+pageColumns+`, EXISTS (SELECT 1 FROM votes WHERE votes.page_id = pages.id)
+		FROM pages WHERE site_id = ? AND path = ?`, siteID, path)
+	if err != nil {
+		return nil, fmt.Errorf("store: page for thread: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("store: page for thread: %w", err)
+		}
+		return nil, ErrNotFound
+	}
+	var info ThreadPageInfo
+	var p model.Page
+	var created int64
+	if err := rows.Scan(&p.ID, &p.SiteID, &p.Path, &p.Title, &p.Locked, &info.CommentCount, &created, &info.HasVotes); err != nil {
+		return nil, fmt.Errorf("store: page for thread: %w", err)
+	}
+	p.CreatedAt = fromMillis(created)
+	info.Page = &p
+	return &info, nil
 }
