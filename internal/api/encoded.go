@@ -7,17 +7,24 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/parleyhq/parley/internal/negotiate"
 )
 
-// encodeJSON returns the JSON body of v, newline-terminated.
+// bufferPool holds scratch buffers for encoding.
+var bufferPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// encodeJSON returns the JSON body of v, newline-terminated, in a slice of
+// exactly its length: cached bodies hold no spare capacity.
 func encodeJSON(v any) ([]byte, error) {
-	body, err := json.Marshal(v)
-	if err != nil {
+	buf := bufferPool.Get().(*bytes.Buffer)
+	defer bufferPool.Put(buf)
+	buf.Reset()
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
 		return nil, err
 	}
-	return append(body, '\n'), nil
+	return bytes.Clone(buf.Bytes()), nil
 }
 
 // etagOf returns the strong ETag of body.
