@@ -3,6 +3,7 @@ package api
 import (
 	"container/list"
 	"context"
+	"errors"
 	"sync"
 	"time"
 )
@@ -131,10 +132,19 @@ func (c *threadCache) getOrLoad(k threadKey, load func() (*cachedThread, error))
 	c.loads[f] = c.seq
 	c.mu.Unlock()
 
-	defer close(f.done)
+	f.err = errLoadAbandoned // unless load returns
+	defer c.land(k, f)
 	f.entry, f.err = load()
+	return f.entry, false, f.err
+}
+
+// errLoadAbandoned is what callers waiting on a load get if it panicked.
+var errLoadAbandoned = errors.New("api: thread load abandoned")
+
+// land ends the load f of k: caches its entry unless a write overlapped it,
+// then wakes the callers waiting on it.
+func (c *threadCache) land(k threadKey, f *flight) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.flights[k] == f {
 		delete(c.flights, k)
 	}
@@ -147,7 +157,8 @@ func (c *threadCache) getOrLoad(k threadKey, load func() (*cachedThread, error))
 		}
 	}
 	c.prunePending()
-	return f.entry, false, f.err
+	c.mu.Unlock()
+	close(f.done)
 }
 
 // lookup returns the live entry for k, marking it recently used.

@@ -195,3 +195,39 @@ func TestCacheInvalidatesOnlyTheWrittenPage(t *testing.T) {
 	}
 	fill(t, c, "/x", 20, 100)
 }
+
+func TestCacheLoadThatPanicsReleasesItsWaiters(t *testing.T) {
+	c, _ := newTestCache(1 << 20)
+	release := make(chan struct{})
+	go func() {
+		defer func() { recover() }() // the server's recovery middleware does this
+		c.getOrLoad(key("/a"), func() (*cachedThread, error) { <-release; panic("bug") })
+	}()
+	waited := make(chan error)
+	go func() {
+		for {
+			c.mu.Lock()
+			f := c.flights[key("/a")]
+			c.mu.Unlock()
+			if f != nil {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+		_, _, err := c.getOrLoad(key("/a"), func() (*cachedThread, error) { return nil, errors.New("not shared") })
+		waited <- err
+	}()
+	for waiting := 0; waiting < 1; {
+		time.Sleep(time.Millisecond)
+		c.mu.Lock()
+		if f := c.flights[key("/a")]; f != nil {
+			waiting = f.waiters
+		}
+		c.mu.Unlock()
+	}
+	close(release)
+	if err := <-waited; !errors.Is(err, errLoadAbandoned) {
+		t.Fatalf("waiter got %v, want errLoadAbandoned", err)
+	}
+	fill(t, c, "/a", 1, 10) // the key is not stuck
+}
