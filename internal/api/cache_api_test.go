@@ -2,25 +2,13 @@ package api_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"runtime"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/VictoriaMetrics/metrics"
-
-	"github.com/parleyhq/parley/internal/api"
-	"github.com/parleyhq/parley/internal/clientip"
-	"github.com/parleyhq/parley/internal/comment"
-	"github.com/parleyhq/parley/internal/markup"
-	"github.com/parleyhq/parley/internal/server"
-	"github.com/parleyhq/parley/internal/stats"
-	"github.com/parleyhq/parley/internal/store"
 )
 
 // metric reads one value from a metrics set.
@@ -166,22 +154,8 @@ const maxLimit = 200
 // other's cache at once, and only that page.
 func TestOtherServerDropsOnlyTheWrittenPage(t *testing.T) {
 	first := newEnv(t, "postgres", options{})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	st, err := store.OpenPostgres(ctx, first.dbURL, first.sealer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	set := metrics.NewSet()
-	now := func() time.Time { return first.now }
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := api.New(api.Deps{Store: st, Comments: comment.NewService(st, markup.New(), now), Sealer: first.sealer,
-		Views: stats.NewViewCounter(st, now, log), ClientIP: clientip.New(nil).IP, Log: log, Now: now, Metrics: set})
-	changes := make(chan store.SiteChange, 16)
-	go st.ListenSiteChanges(ctx, func(ch store.SiteChange) { h.SiteChanged(ch); changes <- ch }, func(err error) { t.Log(err) })
-	<-changes // listening
-	second := &env{t: t, store: st, site: first.site, handler: server.Handler(log, st, nil, h), now: first.now}
+	second, changes := secondServer(t, first, set)
 
 	first.post("/b", 0, "on b")
 	<-changes

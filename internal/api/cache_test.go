@@ -43,6 +43,18 @@ func cached(c *threadCache, path string) bool {
 	return c.lookup(key(path)) != nil
 }
 
+// waitForWaiters returns once n callers wait on the load of k.
+func waitForWaiters(c *threadCache, k threadKey, n int) {
+	for waiting := 0; waiting < n; {
+		time.Sleep(time.Millisecond)
+		c.mu.Lock()
+		if f := c.flights[k]; f != nil {
+			waiting = f.waiters
+		}
+		c.mu.Unlock()
+	}
+}
+
 func TestCacheEvictsLeastRecentlyUsed(t *testing.T) {
 	const entry = 10_000
 	c, _ := newTestCache(3*(entry+entryOverhead) + 100) // room for three entries
@@ -120,15 +132,7 @@ func TestConcurrentMissesLoadOnce(t *testing.T) {
 			got[i] = e
 		})
 	}
-	// Hold the load until every other reader waits for it.
-	for waiting := 0; waiting < readers-1; {
-		time.Sleep(time.Millisecond)
-		c.mu.Lock()
-		if f := c.flights[key("/a")]; f != nil {
-			waiting = f.waiters
-		}
-		c.mu.Unlock()
-	}
+	waitForWaiters(c, key("/a"), readers-1) // hold the load until every other reader waits for it
 	close(release)
 	wg.Wait()
 	if n := loads.Load(); n != 1 {
@@ -217,14 +221,7 @@ func TestCacheLoadThatPanicsReleasesItsWaiters(t *testing.T) {
 		_, _, err := c.getOrLoad(key("/a"), func() (*cachedThread, error) { return nil, errors.New("not shared") })
 		waited <- err
 	}()
-	for waiting := 0; waiting < 1; {
-		time.Sleep(time.Millisecond)
-		c.mu.Lock()
-		if f := c.flights[key("/a")]; f != nil {
-			waiting = f.waiters
-		}
-		c.mu.Unlock()
-	}
+	waitForWaiters(c, key("/a"), 1)
 	close(release)
 	if err := <-waited; !errors.Is(err, errLoadAbandoned) {
 		t.Fatalf("waiter got %v, want errLoadAbandoned", err)

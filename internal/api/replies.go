@@ -21,17 +21,11 @@ type repliesResponse struct {
 // earlier call) held, oldest first, repliesPageSize at a time. They are read
 // from the database each time: the widget asks for them on a click.
 func (h *Handler) replies(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	site, ok := h.site(w, r, q.Get("site"))
+	site, tr, ok := h.parseThread(w, r)
 	if !ok {
 		return
 	}
-	allowCORS(w, r, site)
-	tr, ok := h.parseThread(w, r)
-	if !ok {
-		return
-	}
-	root, err := strconv.ParseInt(q.Get("root"), 10, 64)
+	root, err := strconv.ParseInt(r.URL.Query().Get("root"), 10, 64)
 	if err != nil || root <= 0 {
 		writeError(w, http.StatusBadRequest, "invalid_field", "root must be the id of a root comment", "root")
 		return

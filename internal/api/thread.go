@@ -59,13 +59,7 @@ type threadRequest struct {
 // thread serves GET /api/v1/thread: one page of a thread with everything the
 // widget needs to render it.
 func (h *Handler) thread(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	site, ok := h.site(w, r, q.Get("site"))
-	if !ok {
-		return
-	}
-	allowCORS(w, r, site)
-	tr, ok := h.parseThread(w, r)
+	site, tr, ok := h.parseThread(w, r)
 	if !ok {
 		return
 	}
@@ -95,14 +89,19 @@ func (h *Handler) thread(w http.ResponseWriter, r *http.Request) {
 	writeEncoded(w, r, entry.body, entry.gz, entry.etag)
 }
 
-// parseThread validates the query of a thread request, writing the error
-// when it is not valid.
-func (h *Handler) parseThread(w http.ResponseWriter, r *http.Request) (threadRequest, bool) {
+// parseThread resolves the site of a thread request (allowing its origin)
+// and validates the query, writing the error when it is not valid.
+func (h *Handler) parseThread(w http.ResponseWriter, r *http.Request) (*model.Site, threadRequest, bool) {
 	q := r.URL.Query()
 	tr := threadRequest{path: q.Get("path"), sort: q.Get("sort"), cursor: q.Get("cursor")}
+	site, ok := h.site(w, r, q.Get("site"))
+	if !ok {
+		return nil, tr, false
+	}
+	allowCORS(w, r, site)
 	if err := comment.ValidatePath(tr.path); err != nil {
 		h.writeServiceError(w, r, err)
-		return tr, false
+		return nil, tr, false
 	}
 	switch tr.sort {
 	case "":
@@ -110,18 +109,18 @@ func (h *Handler) parseThread(w http.ResponseWriter, r *http.Request) (threadReq
 	case store.SortOldest, store.SortNewest, store.SortTop:
 	default:
 		writeError(w, http.StatusBadRequest, "invalid_field", "sort must be oldest, newest or top", "sort")
-		return tr, false
+		return nil, tr, false
 	}
 	var err error
 	if tr.limit, err = parseLimit(q.Get("limit")); err != nil {
 		writeError(w, http.StatusBadRequest, "invalid_field", err.Error(), "limit")
-		return tr, false
+		return nil, tr, false
 	}
 	if h.Messages != nil {
 		// Unknown languages get no translation: they are one variant, "".
 		tr.lang, _, _ = h.Messages(q.Get("lang"))
 	}
-	return tr, true
+	return site, tr, true
 }
 
 func parseLimit(s string) (int, error) {
