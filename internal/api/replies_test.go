@@ -102,3 +102,28 @@ func TestRepliesErrors(t *testing.T) {
 		t.Errorf("all replies of a small thread: %d %s", r.status, r.raw)
 	}
 }
+
+// TestThreadHoldsAtMost1000Comments: 30 roots with 40 replies each are 1,230
+// comments; the thread response stops at 1,000, and the roots whose replies
+// did not fit say how many are left.
+func TestThreadHoldsAtMost1000Comments(t *testing.T) {
+	e := newEnv(t, "sqlite", options{})
+	for range 30 {
+		root, _ := e.post("/wide", 0, "a root")
+		for range 40 {
+			c := &model.Comment{SiteID: e.site.ID, ParentID: root, GuestName: "Bo", Text: "r", HTML: "<p>r</p>", Status: model.StatusApproved}
+			if err := e.store.CreateComment(context.Background(), c, store.NewComment{Path: "/wide"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	th := e.thread("path=/wide")
+	more, _ := th.get("moreReplies").(map[string]any)
+	left := 0
+	for _, m := range more {
+		left += int(m.(map[string]any)["count"].(float64))
+	}
+	if n := len(th.get("comments").([]any)); n != 1000 || len(more) != 6 || n+left != 1230 {
+		t.Errorf("%d comments and %d roots with %d replies left, want 1,000 and 6 roots with 230 left", n, len(more), left)
+	}
+}
