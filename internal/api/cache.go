@@ -15,7 +15,7 @@ import (
 const (
 	threadTTL = 5 * time.Second
 	// DefaultThreadCacheBytes is the default bound of the thread cache
-	// (setting cache_size, PARLEY_CACHE_SIZE).
+	// (PARLEY_CACHE_SIZE, --cache-size).
 	DefaultThreadCacheBytes = 64 << 20
 	// cacheSweepInterval is how often expired entries are freed in the
 	// background, whether or not anyone reads them again.

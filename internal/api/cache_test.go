@@ -228,3 +228,29 @@ func TestCacheLoadThatPanicsReleasesItsWaiters(t *testing.T) {
 	}
 	fill(t, c, "/a", 1, 10) // the key is not stuck
 }
+
+// TestSharedLoadKeepsTheDeadline: the read shared by concurrent misses does
+// not end when the reader who started it goes away, but does end at the
+// database deadline that reader had.
+func TestSharedLoadKeepsTheDeadline(t *testing.T) {
+	deadline := time.Now().Add(time.Hour)
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	shared, stop := detach(ctx)
+	defer stop()
+	cancel()
+	if shared.Err() != nil {
+		t.Error("the shared read ended with the reader who started it")
+	}
+	if d, ok := shared.Deadline(); !ok || !d.Equal(deadline) {
+		t.Errorf("shared deadline %v %v, want %v", d, ok, deadline)
+	}
+	if _, ok := detachNoDeadline(); ok {
+		t.Error("a deadline appeared from nowhere")
+	}
+}
+
+func detachNoDeadline() (time.Time, bool) {
+	shared, stop := detach(context.Background())
+	defer stop()
+	return shared.Deadline()
+}

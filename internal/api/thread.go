@@ -139,7 +139,7 @@ func parseLimit(s string) (int, error) {
 // other pages, cursors and limits are read from the database each time, so
 // that made-up variants cannot fill the cache. Concurrent misses of one
 // cached variant share one database read, which outlives a caller who gives
-// up.
+// up (within its deadline).
 func (h *Handler) threadEntry(ctx context.Context, site *model.Site, tr threadRequest) (*cachedThread, error) {
 	if tr.cursor != "" || tr.limit != defaultThreadLimit {
 		h.m.cacheMisses.Inc()
@@ -147,7 +147,9 @@ func (h *Handler) threadEntry(ctx context.Context, site *model.Site, tr threadRe
 	}
 	key := threadKey{pageKey: pageKey{site.ID, tr.path}, sort: tr.sort, lang: tr.lang}
 	entry, hit, err := h.threads.getOrLoad(key, func() (*cachedThread, error) {
-		return h.loadThread(context.WithoutCancel(ctx), site, tr)
+		shared, cancel := detach(ctx)
+		defer cancel()
+		return h.loadThread(shared, site, tr)
 	})
 	if hit {
 		h.m.cacheHits.Inc()
@@ -155,6 +157,18 @@ func (h *Handler) threadEntry(ctx context.Context, site *model.Site, tr threadRe
 		h.m.cacheMisses.Inc()
 	}
 	return entry, err
+}
+
+// detach returns a context for work shared by several requests: it keeps
+// ctx's values and deadline (the database deadline bounds the shared read
+// too) but not its cancellation, so one reader going away does not fail
+// the others.
+func detach(ctx context.Context) (context.Context, context.CancelFunc) {
+	shared := context.WithoutCancel(ctx)
+	if d, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(shared, d)
+	}
+	return shared, func() {}
 }
 
 // loadThread reads a thread from the database into an entry that holds
