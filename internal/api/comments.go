@@ -51,7 +51,7 @@ func (h *Handler) createComment(w http.ResponseWriter, r *http.Request) {
 		h.writeServiceError(w, r, err)
 		return
 	}
-	h.changed(r, site.ID)
+	h.changed(r, site.ID, created.Comment.PageID, req.Path)
 	if created.Comment.Status == model.StatusApproved {
 		h.m.commentsApproved.Inc()
 	} else {
@@ -96,7 +96,7 @@ func (h *Handler) editComment(w http.ResponseWriter, r *http.Request) {
 		h.writeServiceError(w, r, err)
 		return
 	}
-	h.changed(r, site.ID)
+	h.changed(r, site.ID, c.PageID, "")
 	h.m.edits.Inc()
 	writePrivateJSON(w, http.StatusOK, commentResponse{Comment: ownComment(c)})
 }
@@ -111,7 +111,7 @@ func (h *Handler) deleteComment(w http.ResponseWriter, r *http.Request) {
 		h.writeServiceError(w, r, err)
 		return
 	}
-	h.changed(r, site.ID)
+	h.changed(r, site.ID, target.PageID, "")
 	h.m.deletes.Inc()
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -146,7 +146,7 @@ func (h *Handler) vote(w http.ResponseWriter, r *http.Request) {
 		h.writeServiceError(w, r, err)
 		return
 	}
-	h.changed(r, site.ID)
+	h.changed(r, site.ID, target.PageID, "")
 	h.m.votes.Inc()
 	writePrivateJSON(w, http.StatusOK, voteResponse{Score: t.Score, Upvotes: t.Upvotes, Downvotes: t.Downvotes, MyVote: *req.Value})
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -36,7 +37,9 @@ type Deps struct {
 	Messages  Messages // optional
 	WriteRate float64  // per minute per IP; 0 disables
 	Burst     int
-	Metrics   *metrics.Set // optional: where the API's counters are exported
+	// CacheBytes bounds the thread cache; 0 means DefaultThreadCacheBytes.
+	CacheBytes int
+	Metrics    *metrics.Set // optional: where the API's counters are exported
 	// DBTimeout is the deadline of each request's database work (0:
 	// store.DefaultTimeout). Past it the request answers 503 unavailable.
 	DBTimeout time.Duration
@@ -56,13 +59,14 @@ type Handler struct {
 
 // New returns the API handler.
 func New(d Deps) *Handler {
+	threads := newThreadCache(d.Now, cmp.Or(d.CacheBytes, DefaultThreadCacheBytes))
 	return &Handler{
 		Deps:     d,
 		sites:    newSiteCache(d.Store, d.Now),
-		threads:  newThreadCache(d.Now),
+		threads:  threads,
 		writes:   newLimiter(d.WriteRate, d.Burst, d.Now),
 		previews: newLimiter(d.WriteRate*4, d.Burst*4, d.Now),
-		m:        newAPIMetrics(d.Metrics),
+		m:        newAPIMetrics(d.Metrics, threads),
 	}
 }
 

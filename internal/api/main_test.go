@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/VictoriaMetrics/metrics"
+
 	"github.com/parleyhq/parley/internal/api"
 	"github.com/parleyhq/parley/internal/clientip"
 	"github.com/parleyhq/parley/internal/comment"
@@ -50,6 +52,8 @@ type options struct {
 	settings  func(*model.SiteSettings)
 	pgURL     string        // PostgreSQL database to use instead of a new one of pgtest.URL
 	dbTimeout time.Duration // Deps.DBTimeout
+	cache     int           // bytes of thread cache; 0: the default
+	metrics   *metrics.Set  // where the API's metrics go; nil: nowhere
 }
 
 func newEnv(t testing.TB, dialect string, opts options) *env {
@@ -96,6 +100,7 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 	h := api.New(api.Deps{
 		Store: st, Comments: comment.NewService(st, markup.New(), now), Sealer: sealer, Views: e.views,
 		ClientIP: clientip.New(nil).IP, WriteRate: opts.writeRate, Burst: opts.burst, Log: log, Now: now, DBTimeout: opts.dbTimeout,
+		CacheBytes: opts.cache, Metrics: opts.metrics,
 		Messages: func(lang string) (string, json.RawMessage, bool) {
 			if lang == "de" {
 				return "de", json.RawMessage(`{"reply":"Antworten"}`), true

@@ -9,13 +9,16 @@ type apiMetrics struct {
 	commentsApproved, commentsPending *metrics.Counter
 	edits, deletes, votes             *metrics.Counter
 	cacheHits, cacheMisses            *metrics.Counter
+	threadLoads                       *metrics.Counter
 	views, rateLimited                *metrics.Counter
 }
 
-func newAPIMetrics(set *metrics.Set) *apiMetrics {
+func newAPIMetrics(set *metrics.Set, threads *threadCache) *apiMetrics {
 	if set == nil {
 		set = metrics.NewSet() // counted, but not exported
 	}
+	set.GetOrCreateGauge(`parley_thread_cache_bytes`, func() float64 { b, _ := threads.size(); return float64(b) })
+	set.GetOrCreateGauge(`parley_thread_cache_entries`, func() float64 { _, n := threads.size(); return float64(n) })
 	return &apiMetrics{
 		commentsApproved: set.GetOrCreateCounter(`parley_comments_created_total{status="approved"}`),
 		commentsPending:  set.GetOrCreateCounter(`parley_comments_created_total{status="pending"}`),
@@ -24,6 +27,7 @@ func newAPIMetrics(set *metrics.Set) *apiMetrics {
 		votes:            set.GetOrCreateCounter(`parley_votes_total`),
 		cacheHits:        set.GetOrCreateCounter(`parley_thread_cache_hits_total`),
 		cacheMisses:      set.GetOrCreateCounter(`parley_thread_cache_misses_total`),
+		threadLoads:      set.GetOrCreateCounter(`parley_thread_loads_total`),
 		views:            set.GetOrCreateCounter(`parley_page_views_total`),
 		rateLimited:      set.GetOrCreateCounter(`parley_rate_limited_total`),
 	}

@@ -7,6 +7,7 @@ func (h *Handler) Register(outer *http.ServeMux) {
 	mux := http.NewServeMux()
 	outer.Handle("/api/", h.withDBDeadline(mux))
 	mux.HandleFunc("GET /api/v1/thread", h.thread)
+	mux.HandleFunc("GET /api/v1/thread/replies", h.replies)
 	mux.HandleFunc("GET /api/v1/counts", h.counts)
 	mux.HandleFunc("GET /api/v1/messages", h.messages)
 	mux.HandleFunc("POST /api/v1/comments", h.limited(h.writes, h.createComment))

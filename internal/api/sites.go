@@ -108,11 +108,16 @@ func (c *siteCache) reload(ctx context.Context, miss bool) error {
 	return nil
 }
 
-// SiteChanged drops what is cached of a site: its threads, and with
-// ch.Settings the site list too. The server calls it for each change another
-// process reports (store.ListenSiteChanges).
+// SiteChanged drops what is cached of a site: the threads of the page that
+// changed (of every page when no page is named), and with ch.Settings the
+// site list too. The server calls it for each change another process reports
+// (store.ListenSiteChanges).
 func (h *Handler) SiteChanged(ch store.SiteChange) {
-	h.threads.invalidate(ch.SiteID)
+	if ch.Page() {
+		h.threads.invalidate(ch.SiteID, ch.PageID, ch.Path)
+	} else {
+		h.threads.invalidate(ch.SiteID, 0, "")
+	}
 	if ch.Settings {
 		h.sites.mu.Lock()
 		h.sites.byHostM = nil
@@ -120,11 +125,13 @@ func (h *Handler) SiteChanged(ch store.SiteChange) {
 	}
 }
 
-// changed records a write to a site's comments: this process's cache at
-// once, other servers on the same PostgreSQL through a notification.
-func (h *Handler) changed(r *http.Request, siteID int64) {
-	h.threads.invalidate(siteID)
-	if err := h.Store.NotifySiteChanged(r.Context(), store.SiteChange{SiteID: siteID}); err != nil {
+// changed records a write to the comments of one page, named by id, by path
+// or both (a new page): this process's cache at once, other servers on the
+// same PostgreSQL through a notification. Other pages stay cached.
+func (h *Handler) changed(r *http.Request, siteID, pageID int64, path string) {
+	h.threads.invalidate(siteID, pageID, path)
+	ch := store.SiteChange{SiteID: siteID, PageID: pageID, Path: path}
+	if err := h.Store.NotifySiteChanged(r.Context(), ch); err != nil {
 		h.Log.WarnContext(r.Context(), "notify site changed", "err", err)
 	}
 }

@@ -1,8 +1,7 @@
 package api
 
 import (
-	"crypto/sha256"
-	"encoding/base64"
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -10,25 +9,40 @@ import (
 
 	"github.com/parleyhq/parley/internal/comment"
 	"github.com/parleyhq/parley/internal/model"
-	"github.com/parleyhq/parley/internal/negotiate"
 	"github.com/parleyhq/parley/internal/store"
 )
 
-// Thread page sizes, in root comments.
+// Thread page sizes. A thread response holds at most maxThreadLimit roots
+// (plus the page's pinned ones), at most repliesPerRoot replies of each and
+// at most maxThreadComments comments in all; the other replies of a root are
+// fetched with GET /api/v1/thread/replies, repliesPageSize at a time.
 const (
 	defaultThreadLimit = 50
 	maxThreadLimit     = 200
+	repliesPerRoot     = 50
+	maxThreadComments  = 1000
+	repliesPageSize    = 100
 )
 
+// threadResponse is the body of GET /api/v1/thread. MyVotes must stay the
+// last field: withVotes fills it into an encoded body.
 type threadResponse struct {
-	Site       string             `json:"site"`
-	Page       wirePage           `json:"page"`
-	Comments   []wireComment      `json:"comments"`
-	Sort       string             `json:"sort"`
-	NextCursor *string            `json:"nextCursor"`
-	MyVotes    map[string]int     `json:"myVotes"`
-	Settings   model.SiteSettings `json:"settings"`
-	I18n       *wireMessages      `json:"i18n,omitempty"`
+	Site        string              `json:"site"`
+	Page        wirePage            `json:"page"`
+	Comments    []wireComment       `json:"comments"`
+	Sort        string              `json:"sort"`
+	NextCursor  *string             `json:"nextCursor"`
+	MoreReplies map[string]wireMore `json:"moreReplies"`
+	Settings    model.SiteSettings  `json:"settings"`
+	I18n        *wireMessages       `json:"i18n,omitempty"`
+	MyVotes     map[string]int      `json:"myVotes"`
+}
+
+// wireMore is what is left of a root's replies: how many, and the cursor
+// that fetches them.
+type wireMore struct {
+	Count  int    `json:"count"`
+	Cursor string `json:"cursor"`
 }
 
 type wireMessages struct {
@@ -36,75 +50,78 @@ type wireMessages struct {
 	Messages json.RawMessage `json:"messages"`
 }
 
+// threadRequest is a validated thread request.
+type threadRequest struct {
+	path, sort, cursor, lang string
+	limit                    int
+}
+
 // thread serves GET /api/v1/thread: one page of a thread with everything the
 // widget needs to render it.
 func (h *Handler) thread(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	allowAnyOrigin(w, r)
-	site, ok := h.site(w, r, q.Get("site"))
-	if !ok || !checkReadOrigin(w, r, site) {
+	site, tr, ok := h.parseThread(w, r)
+	if !ok {
 		return
 	}
-	path, sort, cursor := q.Get("path"), q.Get("sort"), q.Get("cursor")
-	if err := comment.ValidatePath(path); err != nil {
-		h.writeServiceError(w, r, err)
+	entry, err := h.threadEntry(r.Context(), site, tr)
+	if errors.Is(err, store.ErrInvalidSort) {
+		writeError(w, http.StatusBadRequest, "invalid_field", "cursor is not valid for this sort; start again without it", "cursor")
+		return
+	} else if err != nil {
+		h.internal(w, r, "load thread", err)
 		return
 	}
-	switch sort {
-	case "":
-		sort = store.SortOldest
-	case store.SortOldest, store.SortNewest, store.SortTop:
-	default:
-		writeError(w, http.StatusBadRequest, "invalid_field", "sort must be oldest, newest or top", "sort")
-		return
-	}
-	limit, err := parseLimit(q.Get("limit"))
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "invalid_field", err.Error(), "limit")
-		return
-	}
-	lang := ""
-	if h.Messages != nil {
-		lang = q.Get("lang")
-	}
-	key := threadKey{site: site.ID, path: path, sort: sort, cursor: cursor, lang: lang, limit: limit}
-	entry := h.threads.get(key)
-	if entry != nil {
-		h.m.cacheHits.Inc()
-	} else {
-		h.m.cacheMisses.Inc()
-		var err error
-		if entry, err = h.loadThread(r, site, key); errors.Is(err, store.ErrInvalidSort) {
-			writeError(w, http.StatusBadRequest, "invalid_field", "cursor is not valid for this sort; start again without it", "cursor")
-			return
-		} else if err != nil {
-			h.internal(w, r, "load thread", err)
-			return
-		}
-		h.threads.put(key, entry)
-	}
-	if cursor == "" {
-		h.Views.Add(site.ID, path)
+	if tr.cursor == "" {
+		h.Views.Add(site.ID, tr.path)
 		h.m.views.Inc()
 	}
 	if entry.hasVotes {
-		votes, err := h.Store.VotesOnPage(r.Context(), entry.pageID, h.voter(r))
+		votes, err := h.myVotes(r, entry.pageID)
 		if err != nil {
 			h.internal(w, r, "load votes", err)
 			return
 		}
-		if len(votes) > 0 {
-			mine := *entry.resp
-			mine.MyVotes = make(map[string]int, len(votes))
-			for id, v := range votes {
-				mine.MyVotes[strconv.FormatInt(id, 10)] = v
-			}
+		if votes != nil {
 			w.Header().Set("Cache-Control", cachePrivate)
-			writeCacheable(w, r, &mine)
+			writeBody(w, r, withVotes(entry.body, votes))
 			return
 		}
 	}
 	writeEncoded(w, r, entry.body, entry.gz, entry.etag)
+}
+
+// parseThread resolves the site of a thread request (allowing its origin)
+// and validates the query, writing the error when it is not valid.
+func (h *Handler) parseThread(w http.ResponseWriter, r *http.Request) (*model.Site, threadRequest, bool) {
+	q := r.URL.Query()
+	tr := threadRequest{path: q.Get("path"), sort: q.Get("sort"), cursor: q.Get("cursor")}
+	allowAnyOrigin(w, r)
+	site, ok := h.site(w, r, q.Get("site"))
+	if !ok || !checkReadOrigin(w, r, site) {
+		return nil, tr, false
+	}
+	if err := comment.ValidatePath(tr.path); err != nil {
+		h.writeServiceError(w, r, err)
+		return nil, tr, false
+	}
+	switch tr.sort {
+	case "":
+		tr.sort = store.SortOldest
+	case store.SortOldest, store.SortNewest, store.SortTop:
+	default:
+		writeError(w, http.StatusBadRequest, "invalid_field", "sort must be oldest, newest or top", "sort")
+		return nil, tr, false
+	}
+	var err error
+	if tr.limit, err = parseLimit(q.Get("limit")); err != nil {
+		writeError(w, http.StatusBadRequest, "invalid_field", err.Error(), "limit")
+		return nil, tr, false
+	}
+	if h.Messages != nil {
+		// Unknown languages get no translation: they are one variant, "".
+		tr.lang, _, _ = h.Messages(q.Get("lang"))
+	}
+	return site, tr, true
 }
 
 func parseLimit(s string) (int, error) {
@@ -118,98 +135,104 @@ func parseLimit(s string) (int, error) {
 	return n, nil
 }
 
-// loadThread reads a thread from the database into a cache entry that
-// holds everything but the caller's own votes.
-func (h *Handler) loadThread(r *http.Request, site *model.Site, k threadKey) (*cachedThread, error) {
-	ctx := r.Context()
-	gen, allGen := h.threads.generation(site.ID)
-	resp := &threadResponse{
-		Site: site.Host, Page: wirePage{Path: k.path}, Comments: []wireComment{}, Sort: k.sort,
-		MyVotes: map[string]int{}, Settings: site.Settings,
+// threadEntry returns the thread without the caller's votes. Only what the
+// widget asks for first (the first page at the default limit) is cached:
+// other pages, cursors and limits are read from the database each time, so
+// that made-up variants cannot fill the cache. Concurrent misses of one
+// cached variant share one database read, which outlives a caller who gives
+// up (within its deadline).
+func (h *Handler) threadEntry(ctx context.Context, site *model.Site, tr threadRequest) (*cachedThread, error) {
+	if tr.cursor != "" || tr.limit != defaultThreadLimit {
+		h.m.cacheMisses.Inc()
+		return h.loadThread(ctx, site, tr)
 	}
-	if k.lang != "" {
-		if tag, msgs, ok := h.Messages(k.lang); ok {
+	key := threadKey{pageKey: pageKey{site.ID, tr.path}, sort: tr.sort, lang: tr.lang}
+	entry, hit, err := h.threads.getOrLoad(key, func() (*cachedThread, error) {
+		shared, cancel := detach(ctx)
+		defer cancel()
+		return h.loadThread(shared, site, tr)
+	})
+	if hit {
+		h.m.cacheHits.Inc()
+	} else {
+		h.m.cacheMisses.Inc()
+	}
+	return entry, err
+}
+
+// detach returns a context for work shared by several requests: it keeps
+// ctx's values and deadline (the database deadline bounds the shared read
+// too) but not its cancellation, so one reader going away does not fail
+// the others.
+func detach(ctx context.Context) (context.Context, context.CancelFunc) {
+	shared := context.WithoutCancel(ctx)
+	if d, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(shared, d)
+	}
+	return shared, func() {}
+}
+
+// loadThread reads a thread from the database into an entry that holds
+// everything but the caller's own votes.
+func (h *Handler) loadThread(ctx context.Context, site *model.Site, tr threadRequest) (*cachedThread, error) {
+	h.m.threadLoads.Inc()
+	resp := &threadResponse{
+		Site: site.Host, Page: wirePage{Path: tr.path}, Comments: []wireComment{}, Sort: tr.sort,
+		MoreReplies: map[string]wireMore{}, MyVotes: map[string]int{}, Settings: site.Settings,
+	}
+	if tr.lang != "" {
+		if tag, msgs, ok := h.Messages(tr.lang); ok {
 			resp.I18n = &wireMessages{Lang: tag, Messages: msgs}
 		}
 	}
-	entry := &cachedThread{resp: resp, gen: gen, allGen: allGen}
-	page, count, err := h.Store.PageByPath(ctx, site.ID, k.path)
+	entry := &cachedThread{}
+	info, err := h.Store.PageForThread(ctx, site.ID, tr.path)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
-	if page != nil {
-		resp.Page = wirePage{Path: page.Path, Title: page.Title, Locked: page.Locked, CommentCount: count}
-		tp, err := h.Store.Thread(ctx, store.ThreadQuery{PageID: page.ID, Sort: k.sort, Cursor: k.cursor, Limit: k.limit})
+	if info != nil {
+		page := info.Page
+		resp.Page = wirePage{Path: page.Path, Title: page.Title, Locked: page.Locked, CommentCount: info.CommentCount}
+		tp, err := h.Store.Thread(ctx, store.ThreadQuery{PageID: page.ID, Sort: tr.sort, Cursor: tr.cursor, Limit: tr.limit,
+			Replies: repliesPerRoot, MaxComments: maxThreadComments})
 		if err != nil {
 			return nil, err
 		}
-		for i := range tp.Comments {
-			resp.Comments = append(resp.Comments, publicComment(&tp.Comments[i]))
+		resp.Comments = publicComments(resp.Comments, tp.Comments)
+		for id, m := range tp.MoreReplies {
+			resp.MoreReplies[strconv.FormatInt(id, 10)] = wireMore(m)
 		}
 		if tp.NextCursor != "" {
 			resp.NextCursor = &tp.NextCursor
 		}
-		entry.pageID = page.ID
-		if entry.hasVotes, err = h.Store.PageHasVotes(ctx, page.ID); err != nil {
-			return nil, err
-		}
+		entry.pageID, entry.hasVotes = page.ID, info.HasVotes
 	}
-	if entry.body, entry.etag, err = encode(resp); err != nil {
+	if entry.body, err = encodeJSON(resp); err != nil {
 		return nil, err
 	}
+	entry.etag = etagOf(entry.body)
 	entry.gz = gzipped(entry.body)
 	return entry, nil
 }
 
-// encode returns the JSON body of v and its strong ETag.
-func encode(v any) ([]byte, string, error) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		return nil, "", err
+// publicComments appends the public form of each comment to out.
+func publicComments(out []wireComment, list []model.Comment) []wireComment {
+	for i := range list {
+		out = append(out, publicComment(&list[i]))
 	}
-	body = append(body, '\n')
-	sum := sha256.Sum256(body)
-	return body, `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`, nil
+	return out
 }
 
-// writeCacheable encodes v and answers as writeEncoded does.
-func writeCacheable(w http.ResponseWriter, r *http.Request, v any) {
-	body, etag, err := encode(v)
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, "internal", "something went wrong on our side", "")
-		return
+// myVotes returns the caller's votes on a page keyed as the wire has them,
+// or nil when there are none.
+func (h *Handler) myVotes(r *http.Request, pageID int64) (map[string]int, error) {
+	votes, err := h.Store.VotesOnPage(r.Context(), pageID, h.voter(r))
+	if err != nil || len(votes) == 0 {
+		return nil, err
 	}
-	var gz []byte
-	if negotiate.AcceptsGzip(r.Header.Get("Accept-Encoding")) {
-		gz = gzipped(body)
+	out := make(map[string]int, len(votes))
+	for id, v := range votes {
+		out[strconv.FormatInt(id, 10)] = v
 	}
-	writeEncoded(w, r, body, gz, etag)
-}
-
-// writeEncoded answers with a strong ETag over the exact bytes, or 304 when
-// the client already has them, gzip-compressed (gz, when not nil) for
-// clients that accept it. Caches must revalidate every time: a thread
-// changes whenever someone comments. A Cache-Control already set (private,
-// for a thread with the caller's votes) is kept.
-func writeEncoded(w http.ResponseWriter, r *http.Request, body, gz []byte, etag string) {
-	h := w.Header()
-	h.Add("Vary", "Accept-Encoding")
-	if h.Get("Cache-Control") == "" { // cachePrivate when the body is the caller's own
-		h.Set("Cache-Control", "no-cache")
-	}
-	if gz != nil && negotiate.AcceptsGzip(r.Header.Get("Accept-Encoding")) {
-		body = gz
-		etag = etag[:len(etag)-1] + `-gz"` // a strong ETag names one representation
-		h.Set("Content-Encoding", "gzip")
-	}
-	h.Set("ETag", etag)
-	if match := r.Header.Get("If-None-Match"); match != "" && negotiate.ETagMatches(match, etag) {
-		h.Del("Content-Encoding")
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(http.StatusOK)
-	w.Write(body)
+	return out, nil
 }

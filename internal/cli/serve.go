@@ -52,18 +52,19 @@ func runServe(ctx context.Context, e env, args []string) error {
 	views := stats.NewViewCounter(a.store, now, a.log)
 	views.ExportMetrics(metrics.Set())
 	apiHandler := api.New(api.Deps{
-		Store:     a.store,
-		Comments:  comment.NewService(a.store, markup.New(), now),
-		Sealer:    a.sealer,
-		Views:     views,
-		ClientIP:  clientip.New(cfg.TrustedProxies).IP,
-		Messages:  widget.Messages,
-		WriteRate: cfg.WriteRate,
-		Burst:     cfg.WriteBurst,
-		Metrics:   metrics.Set(),
-		DBTimeout: cfg.DBTimeout,
-		Log:       a.log,
-		Now:       now,
+		Store:      a.store,
+		Comments:   comment.NewService(a.store, markup.New(), now),
+		Sealer:     a.sealer,
+		Views:      views,
+		ClientIP:   clientip.New(cfg.TrustedProxies).IP,
+		Messages:   widget.Messages,
+		WriteRate:  cfg.WriteRate,
+		Burst:      cfg.WriteBurst,
+		CacheBytes: cfg.CacheSize,
+		Metrics:    metrics.Set(),
+		DBTimeout:  cfg.DBTimeout,
+		Log:        a.log,
+		Now:        now,
 	})
 	surfaces := []server.Mounter{apiHandler}
 	assetHandler, err := assets.New(assets.Options{PublicURL: cfg.PublicURL, DemoSite: DemoSite, NoDemo: !cfg.Demo})
@@ -88,6 +89,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	bgctx, cancelBg := context.WithCancel(context.WithoutCancel(ctx))
 	var bg sync.WaitGroup
 	bg.Go(func() { views.Run(bgctx, viewFlushInterval) })
+	bg.Go(func() { apiHandler.Run(bgctx) })
 	bg.Go(func() { purgeIPs(bgctx, a, cfg.IPRetention) })
 	bg.Go(func() {
 		a.store.ListenSiteChanges(bgctx, apiHandler.SiteChanged, func(err error) {

@@ -28,6 +28,7 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	IPRetention    time.Duration
 	DBTimeout      time.Duration
+	CacheSize      int // bytes of thread responses kept in memory
 	Demo           bool
 	LogLevel       string
 	LogFormat      string
@@ -89,6 +90,9 @@ func settings() []setting {
 		{"db-timeout", "PARLEY_DB_TIMEOUT", "5s", "deadline of a request's database work and of connecting; past it the API answers 503 with Retry-After", false,
 			parseDuration(func(c *Config) *time.Duration { return &c.DBTimeout }),
 			func(c *Config) string { return c.DBTimeout.String() }},
+		{"cache-size", "PARLEY_CACHE_SIZE", "64MB", "memory for cached thread responses (KB, MB or GB; at least 1MB)", false,
+			parseSize(func(c *Config) *int { return &c.CacheSize }),
+			func(c *Config) string { return formatSize(c.CacheSize) }},
 		{"demo", "PARLEY_DEMO", "true", "create a localhost demo site and serve /demo", false,
 			parseBool(func(c *Config) *bool { return &c.Demo }),
 			func(c *Config) string { return strconv.FormatBool(c.Demo) }},
@@ -213,6 +217,9 @@ func (c *Config) validate() error {
 	if c.DBTimeout < MinDBTimeout || c.DBTimeout > MaxDBTimeout {
 		return fmt.Errorf("config: PARLEY_DB_TIMEOUT (--db-timeout) %s: want from %s to %s", c.DBTimeout, MinDBTimeout, MaxDBTimeout)
 	}
+	if c.CacheSize < minCacheSize {
+		return errors.New("config: PARLEY_CACHE_SIZE (--cache-size) must be at least 1MB")
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -300,6 +307,43 @@ func parseInt(field func(*Config) *int) func(*Config, string) error {
 		*field(c) = n
 		return nil
 	}
+}
+
+// minCacheSize keeps the thread cache big enough for a few busy threads.
+const minCacheSize = 1 << 20
+
+// sizeUnits are the suffixes of a size setting, largest first (binary units).
+var sizeUnits = []struct {
+	suffix string
+	bytes  int
+}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"B", 1}}
+
+// parseSize reads a size such as 64MB, 512KB or 1GB (units of 1024).
+func parseSize(field func(*Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		upper := strings.ToUpper(strings.TrimSpace(v))
+		for _, u := range sizeUnits {
+			if num, ok := strings.CutSuffix(upper, u.suffix); ok {
+				n, err := strconv.Atoi(strings.TrimSpace(num))
+				if err != nil || n < 0 || n > (1<<40)/u.bytes {
+					break
+				}
+				*field(c) = n * u.bytes
+				return nil
+			}
+		}
+		return fmt.Errorf("%q: want a size such as 64MB, 512KB or 1GB", v)
+	}
+}
+
+// formatSize writes a size in the largest unit that divides it.
+func formatSize(n int) string {
+	for _, u := range sizeUnits {
+		if n%u.bytes == 0 {
+			return strconv.Itoa(n/u.bytes) + u.suffix
+		}
+	}
+	return strconv.Itoa(n) + "B"
 }
 
 func parseBool(field func(*Config) *bool) func(*Config, string) error {

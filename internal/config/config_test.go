@@ -101,3 +101,24 @@ func TestDBTimeout(t *testing.T) {
 		}
 	}
 }
+
+func TestCacheSize(t *testing.T) {
+	for value, want := range map[string]int{"": 64 << 20, "64MB": 64 << 20, "1536kb": 1536 << 10, "1GB": 1 << 30, "2 MB": 2 << 20, "1048576B": 1 << 20} {
+		c, err := load(t, map[string]string{"PARLEY_CACHE_SIZE": value})
+		if err != nil || c.CacheSize != want {
+			t.Errorf("PARLEY_CACHE_SIZE=%q: %v, %v; want %d", value, c, err, want)
+			continue
+		}
+		var b strings.Builder
+		c.Dump(&b)
+		shown, _, _ := strings.Cut(strings.SplitN(b.String(), "PARLEY_CACHE_SIZE=", 2)[1], "\n")
+		if again, err := load(t, map[string]string{"PARLEY_CACHE_SIZE": shown}); err != nil || again.CacheSize != want {
+			t.Errorf("PARLEY_CACHE_SIZE=%q does not survive parley config: %v", value, err)
+		}
+	}
+	for _, bad := range []string{"lots", "-1MB", "64TB", "512KB", "0"} {
+		if _, err := load(t, map[string]string{"PARLEY_CACHE_SIZE": bad}); err == nil || !strings.Contains(err.Error(), "PARLEY_CACHE_SIZE") {
+			t.Errorf("PARLEY_CACHE_SIZE=%q: %v, want an error naming the setting", bad, err)
+		}
+	}
+}

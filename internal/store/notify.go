@@ -11,15 +11,22 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
-// siteChannel is the PostgreSQL notification channel that carries the id of
-// a site whose comments, pages or settings changed.
+// siteChannel is the PostgreSQL notification channel that carries what
+// changed: "SITE" (every page of a site), "SITE:settings" (the site itself)
+// or "SITE:page:PAGE:PATH" (one page, by id and, when known, path).
 const siteChannel = "parley_site_changed"
 
-// SiteChange is what changed on a site.
+// SiteChange is what changed on a site: one page when PageID or Path is set,
+// otherwise every page of it.
 type SiteChange struct {
 	SiteID   int64 // 0: every site (after a reconnect, changes may have been missed)
 	Settings bool  // the site itself changed (origins, settings, added or removed), not only its comments
+	PageID   int64 // the page whose comments changed; 0 if unknown or new
+	Path     string
 }
+
+// Page reports whether the change concerns one page only.
+func (ch SiteChange) Page() bool { return !ch.Settings && (ch.PageID != 0 || ch.Path != "") }
 
 // NotifySiteChanged tells every server sharing this PostgreSQL database that
 // a site changed, so they drop cached threads (and settings) at once. On
@@ -29,8 +36,13 @@ func (s *Store) NotifySiteChanged(ctx context.Context, ch SiteChange) error {
 		return nil
 	}
 	payload := strconv.FormatInt(ch.SiteID, 10)
-	if ch.Settings {
+	switch {
+	case ch.Settings:
 		payload += ":settings"
+	case ch.Page() && len(ch.Path) <= maxNotifyPath:
+		payload += ":page:" + strconv.FormatInt(ch.PageID, 10) + ":" + ch.Path
+	case ch.Page() && ch.PageID != 0:
+		payload += ":page:" + strconv.FormatInt(ch.PageID, 10) + ":"
 	}
 	if _, err := s.write.ExecContext(ctx, "SELECT pg_notify($1, $2)", siteChannel, payload); err != nil {
 		return fmt.Errorf("store: notify site changed: %w", err)
@@ -92,10 +104,30 @@ func (s *Store) listenOnce(ctx context.Context, fn func(SiteChange)) error {
 				}
 				return fmt.Errorf("store: listen: %w", err)
 			}
-			id, kind, _ := strings.Cut(n.Payload, ":")
-			if siteID, err := strconv.ParseInt(id, 10, 64); err == nil {
-				fn(SiteChange{SiteID: siteID, Settings: kind == "settings"})
+			if ch, ok := parseSiteChange(n.Payload); ok {
+				fn(ch)
 			}
 		}
 	})
+}
+
+// maxNotifyPath keeps a notification under PostgreSQL's 8000-byte payload
+// limit; a longer path (the API refuses them anyway) is sent by page id only.
+const maxNotifyPath = 7000
+
+// parseSiteChange reads a notification payload; ok is false for one this
+// version does not understand.
+func parseSiteChange(payload string) (SiteChange, bool) {
+	id, kind, _ := strings.Cut(payload, ":")
+	siteID, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		return SiteChange{}, false
+	}
+	ch := SiteChange{SiteID: siteID, Settings: kind == "settings"}
+	if page, ok := strings.CutPrefix(kind, "page:"); ok {
+		pageID, path, _ := strings.Cut(page, ":")
+		ch.PageID, _ = strconv.ParseInt(pageID, 10, 64)
+		ch.Path = path
+	}
+	return ch, true
 }

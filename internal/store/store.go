@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -38,6 +39,8 @@ type Store struct {
 	now     func() time.Time
 
 	viewPages viewPageLimits // see view.go
+
+	stmts sync.Map // query → *sql.Stmt on read: see queryPrepared
 }
 
 // SQLiteFile is the database file name inside the data directory.
@@ -164,6 +167,7 @@ func (s *Store) Dialect() string { return s.dialect.name }
 
 // Close closes every pool.
 func (s *Store) Close() error {
+	s.closeStatements()
 	err := s.write.Close()
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())

@@ -1,10 +1,14 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/base64"
+	"errors"
 	"fmt"
+	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -24,19 +28,41 @@ type ThreadQuery struct {
 	Sort   string // SortOldest, SortNewest or SortTop
 	Cursor string // from a previous ThreadPage.NextCursor; "" for the first page
 	Limit  int    // roots per page
+	// Replies is how many replies of each root the page holds at most (the
+	// oldest ones); MaxComments bounds the whole page, roots included, by
+	// giving later roots fewer replies. Replies not included are listed in
+	// ThreadPage.MoreReplies for Store.Replies to fetch. 0 means no bound
+	// (export and tests); the API always sets both.
+	Replies     int
+	MaxComments int
 }
 
 // ThreadPage is one page of a thread: roots in sort order, then their
 // replies oldest first. Only approved comments appear, plus deleted ones
 // that still have visible replies (as placeholders).
 type ThreadPage struct {
-	Comments   []model.Comment
-	NextCursor string
+	Comments    []model.Comment
+	NextCursor  string
+	MoreReplies map[int64]MoreReplies // by root id: replies left out of this page
+}
+
+// MoreReplies is what is left of a root's replies: how many, and the cursor
+// for Store.Replies ("" to start from its first reply).
+type MoreReplies struct {
+	Count  int
+	Cursor string
 }
 
 // threadColumns leave out personal data: a thread is public.
 const threadColumns = `id, COALESCE(parent_id, 0), guest_name, guest_website, html, status,
 	created_at, edited_at, deleted_at, score, upvotes, downvotes, sticky`
+
+// visible is the condition on comments a reader may see.
+const visible = "status IN ('approved', 'deleted')"
+
+// rootsQuery selects the visible roots of a page (the argument) for
+// Store.roots; callers add conditions and the order.
+const rootsQuery = "SELECT id, created_at, score, status, sticky FROM comments WHERE page_id = ? AND parent_id IS NULL AND " + visible
 
 // rootOrder holds, per sort, the keyset condition and ORDER BY for roots.
 var rootOrder = map[string]struct{ after, order string }{
@@ -56,15 +82,7 @@ func (s *Store) Thread(ctx context.Context, q ThreadQuery) (*ThreadPage, error) 
 	if err != nil {
 		return nil, err
 	}
-	base := "SELECT id, created_at, score FROM comments WHERE page_id = ? AND parent_id IS NULL AND status IN ('approved', 'deleted')"
-	var rootIDs []int64
-	if q.Cursor == "" {
-		// Sticky roots lead the first page and never take part in paging.
-		if rootIDs, _, err = s.roots(ctx, base+" AND sticky ORDER BY "+order.order, q.PageID); err != nil {
-			return nil, fmt.Errorf("store: thread: %w", err)
-		}
-	}
-	query := base + " AND NOT sticky"
+	query := rootsQuery + " AND NOT sticky"
 	args := []any{q.PageID}
 	if after != nil {
 		query += " AND " + order.after
@@ -72,112 +90,255 @@ func (s *Store) Thread(ctx context.Context, q ThreadQuery) (*ThreadPage, error) 
 	}
 	query += " ORDER BY " + order.order + " LIMIT ?"
 	args = append(args, q.Limit+1)
-	ids, keys, err := s.roots(ctx, query, args...)
+	if q.Cursor == "" {
+		// Sticky roots lead the first page and never take part in paging;
+		// one query reads both.
+		query = "SELECT * FROM (" + rootsQuery + " AND sticky) s UNION ALL SELECT * FROM (" + query + ") n ORDER BY sticky DESC, " + order.order
+		args = append([]any{q.PageID}, args...)
+	}
+	more, err := s.roots(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: thread: %w", err)
 	}
-	page := &ThreadPage{}
-	if len(ids) > q.Limit {
-		ids, keys = ids[:q.Limit], keys[:q.Limit]
-		page.NextCursor = makeCursor(q.Sort, keys[len(keys)-1])
+	var roots []threadNode
+	for len(more) > 0 && more[0].sticky {
+		roots, more = append(roots, more[0]), more[1:]
 	}
-	rootIDs = append(rootIDs, ids...)
-	if len(rootIDs) == 0 {
+	page := &ThreadPage{MoreReplies: map[int64]MoreReplies{}}
+	if len(more) > q.Limit {
+		more = more[:q.Limit]
+		page.NextCursor = makeCursor(q.Sort, more[len(more)-1].rootKey)
+	}
+	if roots = append(roots, more...); len(roots) == 0 {
 		return page, nil
 	}
-	if page.Comments, err = s.subtrees(ctx, rootIDs); err != nil {
+	tree, err := s.visibleTree(ctx, roots)
+	if err != nil {
+		return nil, fmt.Errorf("store: thread: %w", err)
+	}
+	byRoot := tree.replies()
+	ids := make([]int64, 0, len(tree))
+	for _, n := range tree {
+		if n.parent == 0 {
+			ids = append(ids, n.id)
+		}
+	}
+	perRoot, budget := cmp.Or(q.Replies, math.MaxInt), cmp.Or(q.MaxComments, math.MaxInt)-len(ids)
+	for _, r := range roots {
+		replies := byRoot[r.id]
+		take := max(0, min(len(replies), perRoot, budget))
+		budget -= take
+		for _, n := range replies[:take] {
+			ids = append(ids, n.id)
+		}
+		if take < len(replies) {
+			page.MoreReplies[r.id] = moreAfter(replies, take)
+		}
+	}
+	if page.Comments, err = s.commentsByID(ctx, ids); err != nil {
 		return nil, fmt.Errorf("store: thread: %w", err)
 	}
 	return page, nil
 }
 
+// RepliesQuery selects the next replies of one root comment.
+type RepliesQuery struct {
+	PageID, RootID int64
+	Cursor         string // MoreReplies.Cursor; "" for the first reply
+	Limit          int
+}
+
+// Replies reads the visible replies of a root that follow the cursor,
+// oldest first, at most q.Limit of them, and what is left after them. It
+// gives ErrNotFound when the root is not a visible root comment of the page
+// and ErrInvalidSort for a malformed cursor.
+func (s *Store) Replies(ctx context.Context, q RepliesQuery) ([]model.Comment, MoreReplies, error) {
+	after, err := parseCursor(replyCursor, q.Cursor)
+	if err != nil {
+		return nil, MoreReplies{}, err
+	}
+	roots, err := s.roots(ctx, rootsQuery+" AND id = ?", q.PageID, q.RootID)
+	if err != nil {
+		return nil, MoreReplies{}, fmt.Errorf("store: replies: %w", err)
+	}
+	if len(roots) == 0 {
+		return nil, MoreReplies{}, ErrNotFound
+	}
+	tree, err := s.visibleTree(ctx, roots)
+	if err != nil {
+		return nil, MoreReplies{}, fmt.Errorf("store: replies: %w", err)
+	}
+	replies := tree.replies()[q.RootID]
+	if after != nil {
+		k := rootKey{created: after[0].(int64), id: after[1].(int64)}
+		replies = replies[sort.Search(len(replies), func(i int) bool { return replies[i].after(k) }):]
+	}
+	take := min(len(replies), q.Limit)
+	ids := make([]int64, take)
+	for i, n := range replies[:take] {
+		ids[i] = n.id
+	}
+	var rest MoreReplies
+	if take < len(replies) {
+		rest = moreAfter(replies, take)
+	}
+	list, err := s.commentsByID(ctx, ids)
+	if err != nil {
+		return nil, MoreReplies{}, fmt.Errorf("store: replies: %w", err)
+	}
+	return list, rest, nil
+}
+
+// replyCursor is the "sort" named in a replies cursor: replies are always
+// oldest first.
+const replyCursor = "replies"
+
+// threadNode is a comment's place in a thread, without its content.
+type threadNode struct {
+	rootKey
+	parent, root int64
+	status       model.Status
+	sticky       bool // roots only
+}
+
+// after reports whether n comes after position k in oldest-first order.
+func (n threadNode) after(k rootKey) bool {
+	return n.created > k.created || (n.created == k.created && n.id > k.id)
+}
+
+// threadTree is the visible part of some roots' threads: the roots in their
+// order, then every reply oldest first.
+type threadTree []threadNode
+
+// replies groups the replies by root, oldest first.
+func (t threadTree) replies() map[int64][]threadNode {
+	out := map[int64][]threadNode{}
+	for _, n := range t {
+		if n.parent != 0 {
+			out[n.root] = append(out[n.root], n)
+		}
+	}
+	return out
+}
+
+// moreAfter describes the replies left after the first take of replies.
+func moreAfter(replies []threadNode, take int) MoreReplies {
+	m := MoreReplies{Count: len(replies) - take}
+	if take > 0 {
+		m.Cursor = makeCursor(replyCursor, replies[take-1].rootKey)
+	}
+	return m
+}
+
 // rootKey is the position of a root in every sort order.
 type rootKey struct{ created, id, score int64 }
 
-func (s *Store) roots(ctx context.Context, query string, args ...any) ([]int64, []rootKey, error) {
-	rows, err := s.read.QueryContext(ctx, s.q(query), args...)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	var keys []rootKey
-	for rows.Next() {
-		var k rootKey
-		if err := rows.Scan(&k.id, &k.created, &k.score); err != nil {
-			return nil, nil, err
-		}
-		ids = append(ids, k.id)
-		keys = append(keys, k)
-	}
-	return ids, keys, rows.Err()
-}
-
-// subtrees loads the given roots (in that order) followed by all their
-// visible replies, oldest first, without orphans or empty placeholders.
-func (s *Store) subtrees(ctx context.Context, rootIDs []int64) ([]model.Comment, error) {
-	in := placeholders(len(rootIDs))
-	args := make([]any, 0, 2*len(rootIDs))
-	for _, id := range rootIDs {
-		args = append(args, id)
-	}
-	args = append(args, args...)
-	rows, err := s.read.QueryContext(ctx, s.q("SELECT "+threadColumns+" FROM comments WHERE (id IN ("+in+") OR root_id IN ("+in+
-		")) AND status IN ('approved', 'deleted') ORDER BY created_at, id"), args...)
+func (s *Store) roots(ctx context.Context, query string, args ...any) ([]threadNode, error) {
+	rows, err := s.queryPrepared(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	byID := make(map[int64]model.Comment, len(rootIDs))
-	var replies []model.Comment
+	var out []threadNode
+	for rows.Next() {
+		var n threadNode
+		var status string
+		if err := rows.Scan(&n.id, &n.created, &n.score, &status, &n.sticky); err != nil {
+			return nil, err
+		}
+		n.status, n.root = model.Status(status), n.id
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// visibleTree reads where every visible reply of the roots sits (not their
+// content) and prunes the tree as readers see it: the whole tree is needed
+// to know which replies and placeholders show, however few are sent.
+func (s *Store) visibleTree(ctx context.Context, roots []threadNode) (threadTree, error) {
+	ids := make([]int64, len(roots))
+	for i, r := range roots {
+		ids[i] = r.id
+	}
+	in, args := idList(ids)
+	rows, err := s.queryPrepared(ctx, "SELECT id, parent_id, root_id, status, created_at FROM comments WHERE root_id IN ("+in+
+		") AND "+visible+" ORDER BY created_at, id", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	tree := append(threadTree(nil), roots...)
+	for rows.Next() {
+		var n threadNode
+		var status string
+		if err := rows.Scan(&n.id, &n.parent, &n.root, &status, &n.created); err != nil {
+			return nil, err
+		}
+		n.status = model.Status(status)
+		tree = append(tree, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return pruneThread(tree), nil
+}
+
+// commentsByID loads the public columns of the given comments, in that order.
+func (s *Store) commentsByID(ctx context.Context, ids []int64) ([]model.Comment, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	in, args := idList(ids)
+	rows, err := s.queryPrepared(ctx, "SELECT "+threadColumns+" FROM comments WHERE id IN ("+in+")", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := make(map[int64]model.Comment, len(ids))
 	for rows.Next() {
 		c, err := scanThreadComment(rows)
 		if err != nil {
 			return nil, err
 		}
-		if c.ParentID == 0 {
-			byID[c.ID] = c
-		} else {
-			replies = append(replies, c)
-		}
+		byID[c.ID] = c
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	out := make([]model.Comment, 0, len(byID)+len(replies))
-	for _, id := range rootIDs {
-		if c, ok := byID[id]; ok {
+	out := make([]model.Comment, 0, len(ids))
+	for _, id := range ids {
+		if c, ok := byID[id]; ok { // gone since the tree was read
 			out = append(out, c)
 		}
 	}
-	return pruneThread(append(out, replies...)), nil
+	return out, nil
 }
 
 // pruneThread drops replies whose parent is not shown (held or spam) and
 // deleted comments left without shown replies. Parents precede children.
-func pruneThread(list []model.Comment) []model.Comment {
+func pruneThread(list threadTree) threadTree {
 	shown := make(map[int64]bool, len(list))
 	kept := list[:0]
-	for _, c := range list {
-		if c.ParentID == 0 || shown[c.ParentID] {
-			shown[c.ID] = true
-			kept = append(kept, c)
+	for _, n := range list {
+		if n.parent == 0 || shown[n.parent] {
+			shown[n.id] = true
+			kept = append(kept, n)
 		}
 	}
 	children := make(map[int64]int, len(kept))
 	keep := make([]bool, len(kept))
 	for i := len(kept) - 1; i >= 0; i-- {
-		c := kept[i]
-		if c.Status == model.StatusDeleted && children[c.ID] == 0 {
+		n := kept[i]
+		if n.status == model.StatusDeleted && children[n.id] == 0 {
 			continue
 		}
 		keep[i] = true
-		children[c.ParentID]++
+		children[n.parent]++
 	}
 	out := kept[:0]
-	for i, c := range kept {
+	for i, n := range kept {
 		if keep[i] {
-			out = append(out, c)
+			out = append(out, n)
 		}
 	}
 	return out
@@ -235,4 +396,51 @@ func parseCursor(sort, cursor string) ([]any, error) {
 		return []any{-nums[2], nums[0], nums[1]}, nil
 	}
 	return []any{nums[0], nums[1]}, nil
+}
+
+// CommentPage returns the id of the page a comment is on, or ErrNotFound.
+func (s *Store) CommentPage(ctx context.Context, id int64) (int64, error) {
+	var pageID int64
+	err := s.read.QueryRowContext(ctx, s.q("SELECT page_id FROM comments WHERE id = ?"), id).Scan(&pageID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: comment page: %w", err)
+	}
+	return pageID, nil
+}
+
+// ThreadPageInfo is what a thread read needs to know about its page.
+type ThreadPageInfo struct {
+	Page         *model.Page
+	CommentCount int
+	HasVotes     bool // some comment of the page has a vote
+}
+
+// PageForThread returns a page of a site with its comment count and
+// whether it has votes, in one prepared query (it runs on every thread
+// cache miss), or ErrNotFound.
+func (s *Store) PageForThread(ctx context.Context, siteID int64, path string) (*ThreadPageInfo, error) {
+	rows, err := s.queryPrepared(ctx, "SELECT "+pageColumns+`, EXISTS (SELECT 1 FROM votes WHERE votes.page_id = pages.id)
+		FROM pages WHERE site_id = ? AND path = ?`, siteID, path)
+	if err != nil {
+		return nil, fmt.Errorf("store: page for thread: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("store: page for thread: %w", err)
+		}
+		return nil, ErrNotFound
+	}
+	var info ThreadPageInfo
+	var p model.Page
+	var created int64
+	if err := rows.Scan(&p.ID, &p.SiteID, &p.Path, &p.Title, &p.Locked, &info.CommentCount, &created, &info.HasVotes); err != nil {
+		return nil, fmt.Errorf("store: page for thread: %w", err)
+	}
+	p.CreatedAt = fromMillis(created)
+	info.Page = &p
+	return &info, nil
 }

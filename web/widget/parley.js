@@ -25,7 +25,7 @@ const DS = S.dataset;
 const cfg = {site: DS.site || location.host, theme: DS.theme || 'auto', target: DS.target || 'parley'};
 let M = EN, LOC = 'en', PR = new Intl.PluralRules('en');
 let root, main, live, list, moreBtn, countEl;
-let data, comments, kids, myVotes, sort = 'oldest', gen = 0, uidN = 0, author = {}, styled = false;
+let data, comments, kids, myVotes, moreReps, sort = 'oldest', gen = 0, uidN = 0, author = {}, styled = false;
 
 // ---------- small helpers ----------
 
@@ -273,7 +273,28 @@ const place = (ol, id, depth, before) => {
   const sub = depth < maxDepth() ? h('ol', {cls: 'p-list p-kids'}) : ol;
   for (const k of kids.get(id) || []) place(sub, k, depth + 1, sub === ol ? before : null);
   if (sub !== ol && sub.firstChild) li.append(sub);
+  const m = moreReps[id];
+  if (m) li.append(h('button', {type: 'button', cls: 'p-btn p-link', text: t('moreReplies', {n: m.count}), onclick: (e) => moreReplies(id, li, e.currentTarget)}));
   return li;
+};
+
+// moreReplies fetches the next replies of root id (the thread holds only the first ones) and
+// renders the root again with them.
+const moreReplies = async (id, li, btn) => {
+  btn.disabled = true;
+  try {
+    const d = await api('GET', 'thread/replies?' + new URLSearchParams({site: cfg.site, path: cfg.page, root: id, cursor: moreReps[id].cursor}));
+    const fresh = (d.comments || []).filter((c) => !comments.has(c.id));
+    Object.assign(myVotes, d.myVotes);
+    index(fresh);
+    if (d.more) moreReps[id] = d.more; else delete moreReps[id];
+    const again = place(li.parentNode, id, 1, li);
+    li.remove();
+    (fresh[0] ? document.getElementById('comment-' + fresh[0].id) : again).focus();
+  } catch (e) {
+    say(e.message || t('errGeneric'));
+    btn.disabled = false;
+  }
 };
 
 const renderList = () => {
@@ -334,6 +355,7 @@ const reload = async (listOnly) => {
     comments = new Map();
     kids = new Map([[0, []]]);
     myVotes = d.myVotes || {};
+    moreReps = d.moreReplies || {};
     index(d.comments || []);
     if (d.sort) sort = d.sort;
     if (listOnly === true) {
@@ -359,6 +381,7 @@ const more = async () => {
     const d = await fetchThread(data.nextCursor);
     const fresh = (d.comments || []).filter((c) => !comments.has(c.id));
     Object.assign(myVotes, d.myVotes);
+    Object.assign(moreReps, d.moreReplies);
     const rootsBefore = (kids.get(0) || []).length;
     index(fresh);
     data.nextCursor = d.nextCursor;
