@@ -7,12 +7,15 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/parleyhq/parley/internal/notify/smtpurl"
 )
 
 // Config is the whole configuration of one Parley process.
@@ -28,6 +31,8 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	IPRetention    time.Duration
 	DBTimeout      time.Duration
+	SMTPURL        string // empty: mails are printed to the log (development)
+	MailFrom       string // the sender of every mail; required with SMTPURL
 	Demo           bool
 	LogLevel       string
 	LogFormat      string
@@ -89,6 +94,12 @@ func settings() []setting {
 		{"db-timeout", "PARLEY_DB_TIMEOUT", "5s", "deadline of a request's database work and of connecting; past it the API answers 503 with Retry-After", false,
 			parseDuration(func(c *Config) *time.Duration { return &c.DBTimeout }),
 			func(c *Config) string { return c.DBTimeout.String() }},
+		{"smtp-url", "PARLEY_SMTP_URL", "", "smtp://user:pass@host:587 (STARTTLS) or smtps://…:465 (TLS) to send mail; empty: mails are printed to the log", true,
+			func(c *Config, v string) error { c.SMTPURL = v; return nil },
+			func(c *Config) string { return c.SMTPURL }},
+		{"mail-from", "PARLEY_MAIL_FROM", "", "sender address of mails, such as \"Comments <noreply@example.com>\"; required with --smtp-url", false,
+			func(c *Config, v string) error { c.MailFrom = v; return nil },
+			func(c *Config) string { return c.MailFrom }},
 		{"demo", "PARLEY_DEMO", "true", "create a localhost demo site and serve /demo", false,
 			parseBool(func(c *Config) *bool { return &c.Demo }),
 			func(c *Config) string { return strconv.FormatBool(c.Demo) }},
@@ -213,6 +224,9 @@ func (c *Config) validate() error {
 	if c.DBTimeout < MinDBTimeout || c.DBTimeout > MaxDBTimeout {
 		return fmt.Errorf("config: PARLEY_DB_TIMEOUT (--db-timeout) %s: want from %s to %s", c.DBTimeout, MinDBTimeout, MaxDBTimeout)
 	}
+	if err := c.validateMail(); err != nil {
+		return err
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -220,6 +234,24 @@ func (c *Config) validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("config: PARLEY_LOG_FORMAT (--log-format) %q: want text or json", c.LogFormat)
+	}
+	return nil
+}
+
+// validateMail checks PARLEY_SMTP_URL and PARLEY_MAIL_FROM.
+func (c *Config) validateMail() error {
+	if c.SMTPURL != "" {
+		if _, err := smtpurl.Parse(c.SMTPURL); err != nil {
+			return fmt.Errorf("config: PARLEY_SMTP_URL (--smtp-url): %w", err)
+		}
+		if c.MailFrom == "" {
+			return errors.New("config: PARLEY_MAIL_FROM (--mail-from) must be set with PARLEY_SMTP_URL: the sender address of mails, such as noreply@example.com")
+		}
+	}
+	if c.MailFrom != "" {
+		if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+			return fmt.Errorf("config: PARLEY_MAIL_FROM (--mail-from) %q: want an address such as noreply@example.com or \"Comments <noreply@example.com>\"", c.MailFrom)
+		}
 	}
 	return nil
 }
@@ -236,9 +268,10 @@ func (c *Config) Dump(w io.Writer) {
 	}
 }
 
-// mask hides a secret; for a database URL it keeps everything but the password.
+// mask hides a secret; for a database or SMTP URL it keeps everything but
+// the password.
 func mask(env, v string) string {
-	if env == "PARLEY_DATABASE_URL" {
+	if env == "PARLEY_DATABASE_URL" || env == "PARLEY_SMTP_URL" {
 		if u, err := url.Parse(v); err == nil {
 			if _, has := u.User.Password(); has {
 				u.User = url.UserPassword(u.User.Username(), "xxxxx")
