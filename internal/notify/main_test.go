@@ -38,28 +38,29 @@ func sealer(t testing.TB) *privacy.Sealer {
 // openSQLite opens and migrates the SQLite database at path.
 func openSQLite(t *testing.T, path string) *store.Store {
 	t.Helper()
-	st, err := store.OpenSQLite(context.Background(), path, sealer(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return st
+	return migrated(t)(store.OpenSQLite(context.Background(), path, sealer(t)))
 }
 
+// openPostgres opens and migrates the PostgreSQL database at url.
 func openPostgres(t *testing.T, url string) *store.Store {
 	t.Helper()
-	st, err := store.OpenPostgres(context.Background(), url, sealer(t))
-	if err != nil {
-		t.Fatal(err)
+	return migrated(t)(store.OpenPostgres(context.Background(), url, sealer(t)))
+}
+
+// migrated returns a function that migrates a newly opened store, closed at
+// the end of the test.
+func migrated(t *testing.T) func(*store.Store, error) *store.Store {
+	return func(st *store.Store, err error) *store.Store {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		if _, err := st.Migrate(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return st
 	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return st
 }
 
 func tempDB(t *testing.T) string { return filepath.Join(t.TempDir(), "parley.db") }

@@ -252,19 +252,7 @@ func (s *Store) OutboxEntry(ctx context.Context, id int64) (OutboxEntry, error) 
 // PurgeMail deletes sent and dead mails created before cutoff and returns
 // how many it deleted. Pending mails stay whatever their age.
 func (s *Store) PurgeMail(ctx context.Context, cutoff time.Time) (int64, error) {
-	var n int64
-	err := s.eraseTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q("DELETE FROM outbox WHERE status <> 'pending' AND created_at < ?"), millis(cutoff))
-		if err != nil {
-			return err
-		}
-		n, err = res.RowsAffected()
-		return err
-	})
-	if err != nil {
-		return 0, fmt.Errorf("store: purge mail: %w", err)
-	}
-	return n, nil
+	return s.deleteMail(ctx, "purge mail", "status <> 'pending' AND created_at < ?", millis(cutoff))
 }
 
 // DeleteMailTo deletes every mail still holding the address email (pending
@@ -275,9 +263,14 @@ func (s *Store) DeleteMailTo(ctx context.Context, email string) (int64, error) {
 	if index == nil {
 		return 0, nil
 	}
+	return s.deleteMail(ctx, "delete mail to an address", "recipient_index = ?", index)
+}
+
+// deleteMail deletes the mails matching where, erasing their bytes.
+func (s *Store) deleteMail(ctx context.Context, what, where string, args ...any) (int64, error) {
 	var n int64
 	err := s.eraseTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q("DELETE FROM outbox WHERE recipient_index = ?"), index)
+		res, err := tx.ExecContext(ctx, s.q("DELETE FROM outbox WHERE "+where), args...)
 		if err != nil {
 			return err
 		}
@@ -285,7 +278,7 @@ func (s *Store) DeleteMailTo(ctx context.Context, email string) (int64, error) {
 		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("store: delete mail to an address: %w", err)
+		return 0, fmt.Errorf("store: %s: %w", what, err)
 	}
 	return n, nil
 }

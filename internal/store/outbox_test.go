@@ -207,7 +207,7 @@ func TestOutboxKeepsNoPersonalData(t *testing.T) {
 		clk := newClock(db)
 		m := model.Mail{Kind: "visible-kind", To: email, Subject: subject, Text: body, HTML: "<p>" + body + "</p>"}
 		id := mustEnqueue(t, db, m)
-		stored := outboxBytes(t, db)
+		stored := storedBytes(t, db, "outbox")
 		if !bytes.Contains(stored, []byte("visible-kind")) {
 			t.Fatal("sanity check failed: the kind is not in the stored bytes, the test reads the wrong data")
 		}
@@ -232,26 +232,31 @@ func TestOutboxKeepsNoPersonalData(t *testing.T) {
 	})
 }
 
-// outboxBytes is everything stored: the SQLite file and WAL, or the text of
-// every outbox row on PostgreSQL.
-func outboxBytes(t *testing.T, db *testDB) []byte {
+// storedBytes is everything the database holds: the SQLite file and its
+// WAL, or the text of every row of tables on PostgreSQL.
+func storedBytes(t *testing.T, db *testDB, tables ...string) []byte {
 	t.Helper()
 	if db.dialect == "sqlite" {
-		a, _ := os.ReadFile(db.file)
-		b, _ := os.ReadFile(db.file + "-wal")
+		a, err := os.ReadFile(db.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := os.ReadFile(db.file + "-wal") // none after a checkpoint
 		return append(a, b...)
 	}
 	raw, _ := rawDB(t, db)
-	rows, err := raw.Query("SELECT t::text FROM outbox t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
 	var out []byte
-	for rows.Next() {
-		var s string
-		rows.Scan(&s)
-		out = append(out, s...)
+	for _, table := range tables {
+		rows, err := raw.Query("SELECT t::text FROM " + table + " t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var s string
+			rows.Scan(&s)
+			out = append(out, s...)
+		}
+		rows.Close()
 	}
 	return out
 }
