@@ -370,3 +370,20 @@ func TestOutboxClaimsAreDisjointAcrossServers(t *testing.T) {
 		}
 	}
 }
+
+// TestQueuedMailIsKeyedData: a database whose only sealed data is a queued
+// mail still counts as sealed with a key, so no new key is generated for it
+// and another key is refused rather than leave the mail unreadable.
+func TestQueuedMailIsKeyedData(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *testDB) {
+		ctx := context.Background()
+		mustEnqueue(t, db, testMail("ann@example.org"))
+		if keyed, err := db.HasKeyedData(ctx); err != nil || !keyed {
+			t.Errorf("HasKeyedData = %v, %v; want true", keyed, err)
+		}
+		var mismatch *store.KeyMismatchError
+		if err := reopen(t, db, "another-secret-key-that-is-long-enough-0123").CheckKey(ctx); !errors.As(err, &mismatch) {
+			t.Errorf("another key: %v, want a KeyMismatchError", err)
+		}
+	})
+}
