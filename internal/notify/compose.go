@@ -9,6 +9,7 @@ import (
 	texttemplate "text/template"
 
 	"github.com/parleyhq/parley/internal/model"
+	"github.com/parleyhq/parley/internal/store"
 )
 
 // templates holds one file per kind of mail, KIND.tmpl, defining three
@@ -60,10 +61,21 @@ func compose(kind, to string, siteID int64, from Sender, data any) (model.Mail, 
 		Kind:    kind,
 		SiteID:  siteID,
 		To:      to,
-		Subject: strings.Join(strings.Fields(subject.String()), " "), // one line, whatever the data held
+		Subject: oneLine(subject.String(), store.MaxMailSubjectBytes),
 		Text:    strings.TrimSpace(plain.String()) + "\n",
 		HTML:    rich.String(),
 	}, nil
+}
+
+// oneLine joins s's lines, whatever the data held, and cuts it to at most
+// limit bytes with an ellipsis: a site's host alone may be 253 bytes long.
+func oneLine(s string, limit int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= limit {
+		return s
+	}
+	const ellipsis = "…"
+	return strings.ToValidUTF8(s[:limit-len(ellipsis)], "") + ellipsis
 }
 
 // TestMail is the mail of parley mail test: it tells an operator that

@@ -4,6 +4,9 @@ import (
 	"io/fs"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/parleyhq/parley/internal/store"
 )
 
 // TestTemplatesLoadNothingRemote: no template of any kind, present or
@@ -43,5 +46,22 @@ func TestComposeEscapesAndKeepsTheSubjectOnOneLine(t *testing.T) {
 	}
 	if m.Kind != "test" || m.To != "ann@example.org" || m.Text == "" {
 		t.Errorf("mail %+v", m)
+	}
+}
+
+// TestSubjectFitsTheOutbox: a subject made long by a site's name is cut,
+// on a character boundary, to what the outbox accepts, rather than make the
+// mail impossible to queue.
+func TestSubjectFitsTheOutbox(t *testing.T) {
+	long := strings.Repeat("é", 200) + ".example" // 408 bytes
+	m, err := TestMail("ann@example.org", Sender{Name: long, URL: "https://example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Subject) > store.MaxMailSubjectBytes || !utf8.ValidString(m.Subject) || !strings.HasSuffix(m.Subject, "…") {
+		t.Errorf("subject of %d bytes (valid UTF-8: %v): %q", len(m.Subject), utf8.ValidString(m.Subject), m.Subject)
+	}
+	if len(m.Subject) < store.MaxMailSubjectBytes-4 {
+		t.Errorf("subject cut to %d bytes, want close to %d", len(m.Subject), store.MaxMailSubjectBytes)
 	}
 }
