@@ -183,7 +183,7 @@ func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 func (w *Worker) deliver(ctx context.Context, q store.QueuedMail) {
 	log := w.opt.Log.With("outbox_id", q.ID, "kind", q.Kind, "attempt", q.Attempt)
 	var err error
-	if q.Unsealed {
+	if q.Opened {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.opt.SendTimeout)
 		err = w.mailer.Send(sctx, q.Mail)
 		cancel()

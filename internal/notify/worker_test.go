@@ -17,6 +17,7 @@ import (
 	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/notify/smtptest"
 	"github.com/parleyhq/parley/internal/pgtest"
+	"github.com/parleyhq/parley/internal/privacy"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -299,5 +300,26 @@ func TestTwoServersDeliverEachMailOnce(t *testing.T) {
 	}
 	for i := range mails {
 		messageTo(t, srv, fmt.Sprintf("u%d@example.org", i))
+	}
+}
+
+// TestMailThatDoesNotOpenIsDead: a mail sealed with another key (a restored
+// database with the wrong key, past the start-up check) is not sent as an
+// empty mail: it is dead at once, and says why.
+func TestMailThatDoesNotOpenIsDead(t *testing.T) {
+	srv := smtptest.Start(t)
+	path := tempDB(t)
+	id := newRig(t, openSQLite(t, path), newClock(), smtpMailer(t, srv.URL()), notify.WorkerOptions{}).enqueue(t, "ann@example.org")
+	other, err := privacy.NewSealer([]byte("another-secret-key-that-is-long-enough-0123"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRig(t, migrated(t)(store.OpenSQLite(context.Background(), path, other)), newClock(), smtpMailer(t, srv.URL()), notify.WorkerOptions{})
+	r.deliver(t)
+	if e := r.entry(t, id); e.Status != store.MailDead || !strings.Contains(e.LastError, "does not open") {
+		t.Errorf("outbox entry %+v, want dead because it does not open", e)
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("%d messages sent", n)
 	}
 }

@@ -45,7 +45,7 @@ type QueuedMail struct {
 	model.Mail
 	ID        int64
 	Attempt   int  // this attempt's number, from 1; fences the outcome
-	Unsealed  bool // false when a sealed part did not open (its fields are empty)
+	Opened    bool // every sealed part opened; when false the fields are empty
 	CreatedAt time.Time
 }
 
@@ -144,7 +144,7 @@ func (s *Store) ClaimDueMail(ctx context.Context, now time.Time, limit int, leas
 			return nil, fmt.Errorf("store: claim mail: %w", err)
 		}
 		q.CreatedAt = fromMillis(created)
-		q.Unsealed = s.openMail(&q.Mail, to, subject, text, html)
+		q.Opened = s.openMail(&q.Mail, to, subject, text, html)
 		out = append(out, q)
 	}
 	if err := rows.Err(); err != nil {

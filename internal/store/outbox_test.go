@@ -59,7 +59,7 @@ func TestOutboxRetriesUntilSent(t *testing.T) {
 		id := mustEnqueue(t, db, testMail("ann@example.org"))
 
 		got := claim(t, db, clk.t, 10)
-		if len(got) != 1 || got[0].ID != id || got[0].Attempt != 1 || !got[0].Unsealed || got[0].Mail != testMail("ann@example.org") {
+		if len(got) != 1 || got[0].ID != id || got[0].Attempt != 1 || !got[0].Opened || got[0].Mail != testMail("ann@example.org") {
 			t.Fatalf("first claim = %+v, want mail %d, attempt 1, opened", got, id)
 		}
 		if again := claim(t, db, clk.t.Add(lease-time.Millisecond), 10); len(again) != 0 {
