@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -321,5 +322,36 @@ func TestMailThatDoesNotOpenIsDead(t *testing.T) {
 	}
 	if n := len(srv.Messages()); n != 0 {
 		t.Errorf("%d messages sent", n)
+	}
+}
+
+// TestWorkerPurgesAndCountsPending: a running worker purges sent mail past
+// the retention and reports the mails still waiting in parley_mail_pending.
+func TestWorkerPurgesAndCountsPending(t *testing.T) {
+	srv := smtptest.Start(t)
+	r := newRig(t, openSQLite(t, tempDB(t)), newClock(), smtpMailer(t, srv.URL()), notify.WorkerOptions{Poll: time.Hour})
+	sent := r.enqueue(t, "old@example.org")
+	r.deliver(t)
+	r.clk.advance(notify.Retention + time.Minute)
+	srv.Stop()
+	waiting := r.enqueue(t, "new@example.org")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() { r.worker.Run(ctx); close(stopped) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for r.metric("parley_mail_pending") != "parley_mail_pending 1" {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s, want 1 waiting", r.metric("parley_mail_pending"))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	<-stopped
+	if _, err := r.st.OutboxEntry(context.Background(), sent); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a sent mail past the retention: %v, want purged", err)
+	}
+	if e := r.entry(t, waiting); e.Status != store.MailPending || e.Attempts != 1 {
+		t.Errorf("the waiting mail: %+v", e)
 	}
 }
