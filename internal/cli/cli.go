@@ -37,6 +37,7 @@ func commands() []command {
 		{"site", "manage sites: site add HOST [--origin URL]…, site list, site remove HOST", runSite},
 		{"import", "import comments: import [FORMAT] FILE --site HOST (Disqus, WordPress, Commento, Comentario, Remark42, Isso, Parley)", runImport},
 		{"export", "export a site's comments: export --site HOST [--format parley|wxr] [-o FILE]", runExport},
+		{"mail", "check mail delivery: mail test ADDRESS queues a test mail", runMail},
 		{"config", "print the effective configuration, secrets masked", runConfig},
 		{"version", "print the version (also: parley --version, parley -v)", runVersion},
 	}

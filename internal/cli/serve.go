@@ -14,6 +14,7 @@ import (
 	"github.com/parleyhq/parley/internal/clientip"
 	"github.com/parleyhq/parley/internal/comment"
 	"github.com/parleyhq/parley/internal/markup"
+	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/server"
 	"github.com/parleyhq/parley/internal/stats"
 	"github.com/parleyhq/parley/web/widget"
@@ -66,6 +67,12 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Log:        a.log,
 		Now:        now,
 	})
+	mailer, err := newMailer(cfg, a.log)
+	if err != nil {
+		return err
+	}
+	mailWorker := notify.NewWorker(a.store, mailer, notify.WorkerOptions{Log: a.log})
+	mailWorker.ExportMetrics(metrics.Set())
 	surfaces := []server.Mounter{apiHandler}
 	assetHandler, err := assets.New(assets.Options{PublicURL: cfg.PublicURL, DemoSite: DemoSite, NoDemo: !cfg.Demo})
 	if err != nil {
@@ -85,12 +92,14 @@ func runServe(ctx context.Context, e env, args []string) error {
 		}
 	}
 	// Background work outlives the signal context until the server has
-	// drained, then stops; the views' final flush happens before the store closes.
+	// drained, then stops; the views' final flush and the mail being sent
+	// finish before the store closes.
 	bgctx, cancelBg := context.WithCancel(context.WithoutCancel(ctx))
 	var bg sync.WaitGroup
 	bg.Go(func() { views.Run(bgctx, viewFlushInterval) })
 	bg.Go(func() { apiHandler.Run(bgctx) })
 	bg.Go(func() { purgeIPs(bgctx, a, cfg.IPRetention) })
+	bg.Go(func() { mailWorker.Run(bgctx) })
 	bg.Go(func() {
 		a.store.ListenSiteChanges(bgctx, apiHandler.SiteChanged, func(err error) {
 			a.log.Warn("listen for changes by other servers", "err", err)

@@ -7,12 +7,15 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/parleyhq/parley/internal/notify/smtpurl"
 )
 
 // Config is the whole configuration of one Parley process.
@@ -28,7 +31,9 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	IPRetention    time.Duration
 	DBTimeout      time.Duration
-	CacheSize      int // bytes of thread responses kept in memory
+	CacheSize      int    // bytes of thread responses kept in memory
+	SMTPURL        string // empty: mails are printed to the log (development)
+	MailFrom       string // the sender of every mail; required with SMTPURL
 	Demo           bool
 	LogLevel       string
 	LogFormat      string
@@ -93,6 +98,12 @@ func settings() []setting {
 		{"cache-size", "PARLEY_CACHE_SIZE", "64MB", "memory for cached thread responses (KB, MB or GB; at least 1MB)", false,
 			parseSize(func(c *Config) *int { return &c.CacheSize }),
 			func(c *Config) string { return formatSize(c.CacheSize) }},
+		{"smtp-url", "PARLEY_SMTP_URL", "", "smtp://user:pass@host:587 (STARTTLS) or smtps://…:465 (TLS) to send mail; empty: mails are printed to the log", true,
+			func(c *Config, v string) error { c.SMTPURL = v; return nil },
+			func(c *Config) string { return c.SMTPURL }},
+		{"mail-from", "PARLEY_MAIL_FROM", "", "sender address of mails, such as \"Comments <noreply@example.com>\"; required with --smtp-url", false,
+			func(c *Config, v string) error { c.MailFrom = v; return nil },
+			func(c *Config) string { return c.MailFrom }},
 		{"demo", "PARLEY_DEMO", "true", "create a localhost demo site and serve /demo", false,
 			parseBool(func(c *Config) *bool { return &c.Demo }),
 			func(c *Config) string { return strconv.FormatBool(c.Demo) }},
@@ -220,6 +231,9 @@ func (c *Config) validate() error {
 	if c.CacheSize < minCacheSize {
 		return errors.New("config: PARLEY_CACHE_SIZE (--cache-size) must be at least 1MB")
 	}
+	if err := c.validateMail(); err != nil {
+		return err
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -227,6 +241,24 @@ func (c *Config) validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("config: PARLEY_LOG_FORMAT (--log-format) %q: want text or json", c.LogFormat)
+	}
+	return nil
+}
+
+// validateMail checks PARLEY_SMTP_URL and PARLEY_MAIL_FROM.
+func (c *Config) validateMail() error {
+	if c.SMTPURL != "" {
+		if _, err := smtpurl.Parse(c.SMTPURL); err != nil {
+			return fmt.Errorf("config: PARLEY_SMTP_URL (--smtp-url): %w", err)
+		}
+		if c.MailFrom == "" {
+			return errors.New("config: PARLEY_MAIL_FROM (--mail-from) must be set with PARLEY_SMTP_URL: the sender address of mails, such as noreply@example.com")
+		}
+	}
+	if c.MailFrom != "" {
+		if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+			return fmt.Errorf("config: PARLEY_MAIL_FROM (--mail-from) %q: want an address such as noreply@example.com or \"Comments <noreply@example.com>\"", c.MailFrom)
+		}
 	}
 	return nil
 }
@@ -243,9 +275,10 @@ func (c *Config) Dump(w io.Writer) {
 	}
 }
 
-// mask hides a secret; for a database URL it keeps everything but the password.
+// mask hides a secret; for a database or SMTP URL it keeps everything but
+// the password.
 func mask(env, v string) string {
-	if env == "PARLEY_DATABASE_URL" {
+	if env == "PARLEY_DATABASE_URL" || env == "PARLEY_SMTP_URL" {
 		if u, err := url.Parse(v); err == nil {
 			if _, has := u.User.Password(); has {
 				u.User = url.UserPassword(u.User.Username(), "xxxxx")

@@ -122,3 +122,33 @@ func TestCacheSize(t *testing.T) {
 		}
 	}
 }
+
+// TestMailSettings: an SMTP URL needs a sender; both are checked at start,
+// and parley config masks the SMTP password but shows the rest.
+func TestMailSettings(t *testing.T) {
+	good := map[string]string{"PARLEY_SMTP_URL": "smtps://parley:hunter2@mail.example.com", "PARLEY_MAIL_FROM": "Comments <noreply@example.com>"}
+	c, err := load(t, good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	c.Dump(&b)
+	if !strings.Contains(b.String(), "PARLEY_SMTP_URL=smtps://parley:xxxxx@mail.example.com\n") || strings.Contains(b.String(), "hunter2") {
+		t.Errorf("dump:\n%s", b.String())
+	}
+	if c, err := load(t, nil); err != nil || c.SMTPURL != "" || c.MailFrom != "" {
+		t.Errorf("defaults: %+v %v", c, err)
+	}
+	for _, bad := range []map[string]string{
+		{"PARLEY_SMTP_URL": "smtp://mail.example.com"},                                             // no sender
+		{"PARLEY_SMTP_URL": "smtp://mail.example.com?tls=none", "PARLEY_MAIL_FROM": "a@b.example"}, // plain text off this machine
+		{"PARLEY_SMTP_URL": "mail.example.com:587", "PARLEY_MAIL_FROM": "a@b.example"},
+		{"PARLEY_MAIL_FROM": "not an address"},
+		{"PARLEY_MAIL_FROM": "a@b.example\r\nBcc: c@d.example"},
+	} {
+		_, err := load(t, bad)
+		if err == nil || !strings.Contains(err.Error(), "PARLEY_") || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("%v: %v, want an error naming the setting", bad, err)
+		}
+	}
+}

@@ -139,3 +139,14 @@ type Comment struct {
 
 // Deleted reports whether the comment was deleted by its author or a moderator.
 func (c *Comment) Deleted() bool { return c.DeletedAt != nil }
+
+// Mail is one message to one recipient, rendered and ready to send: what
+// the outbox stores (sealed) until a worker delivers it.
+type Mail struct {
+	Kind    string // the template that made it, such as "test"; never personal
+	SiteID  int64  // the site it is about; 0 for the instance or an account
+	To      string // one bare address; sealed at rest
+	Subject string // one line; sealed at rest
+	Text    string // the text/plain part; sealed at rest
+	HTML    string // the text/html part; sealed at rest
+}

@@ -34,6 +34,10 @@ type dialect struct {
 	// lockMigrations serialises migrations between processes sharing one
 	// database; it returns the function that releases the lock.
 	lockMigrations func(ctx context.Context, conn *sql.Conn) (func(), error)
+	// skipLocked ends a SELECT of rows to claim, so that servers sharing
+	// one database claim disjoint rows without waiting for each other.
+	// SQLite needs nothing: its one writer runs claims one after another.
+	skipLocked string
 }
 
 var sqliteDialect = dialect{
@@ -43,6 +47,7 @@ var sqliteDialect = dialect{
 	lockMigrations: func(context.Context, *sql.Conn) (func(), error) {
 		return func() {}, nil // the single writer connection already serialises
 	},
+	skipLocked: "",
 }
 
 // migrationLockID is an arbitrary constant naming Parley's advisory lock.
@@ -70,6 +75,7 @@ func postgresDialect() dialect {
 				conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1)", migrationLockID)
 			}, nil
 		},
+		skipLocked: " FOR UPDATE SKIP LOCKED",
 	}
 }
 

@@ -69,30 +69,7 @@ func TestPersonalDataIsNotStoredInPlainText(t *testing.T) {
 				}
 			}
 		}
-		var stored []byte
-		if db.dialect == "sqlite" {
-			for _, suffix := range []string{"", "-wal"} {
-				b, err := os.ReadFile(db.file + suffix)
-				if err != nil && suffix == "" {
-					t.Fatal(err)
-				}
-				stored = append(stored, b...)
-			}
-		} else {
-			raw, _ := rawDB(t, db)
-			for _, table := range []string{"users", "sites", "pages", "comments", "votes", "page_views_daily"} {
-				rows, err := raw.Query("SELECT t::text FROM " + table + " t")
-				if err != nil {
-					t.Fatal(err)
-				}
-				for rows.Next() {
-					var s string
-					rows.Scan(&s)
-					stored = append(stored, s...)
-				}
-				rows.Close()
-			}
-		}
+		stored := storedBytes(t, db, "users", "sites", "pages", "comments", "votes", "page_views_daily")
 		if !bytes.Contains(stored, []byte("Visible Name")) {
 			t.Fatal("sanity check failed: public name not found in stored bytes, the test reads the wrong data")
 		}
