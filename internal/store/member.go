@@ -69,3 +69,64 @@ func (s *Store) SiteRole(ctx context.Context, siteID, userID int64) (model.Role,
 	}
 	return model.Role(role), nil
 }
+
+// Author is the public face of an account on one site: what its comments
+// show (never the email), its role on the site and whether it is verified.
+type Author struct {
+	ID         int64
+	Name       string
+	Website    string
+	AvatarURL  string
+	ProfileURL string
+	Verified   bool       // the email was confirmed
+	SiteRole   model.Role // RoleOwner (the site's owner or an owner member), RoleModerator, or "" for anyone else
+}
+
+// Authors returns the public profiles of the given accounts on a site, by
+// id; ids that name no account are left out.
+func (s *Store) Authors(ctx context.Context, siteID int64, ids []int64) (map[int64]*Author, error) {
+	out := map[int64]*Author{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := []any{siteID, siteID}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT u.id, u.name, u.website, u.avatar_url, u.profile_url, u.email_verified_at,
+		CASE WHEN st.owner_id = u.id THEN 'owner' ELSE COALESCE(m.role, '') END
+		FROM users u
+		LEFT JOIN site_members m ON m.user_id = u.id AND m.site_id = ?
+		LEFT JOIN sites st ON st.id = ?
+		WHERE u.id IN (`+placeholders(len(ids))+`)`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: authors: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a Author
+		var verified sql.NullInt64
+		var role string
+		if err := rows.Scan(&a.ID, &a.Name, &a.Website, &a.AvatarURL, &a.ProfileURL, &verified, &role); err != nil {
+			return nil, fmt.Errorf("store: authors: %w", err)
+		}
+		a.Verified = verified.Valid
+		if r := model.Role(role); r == model.RoleOwner || r == model.RoleModerator {
+			a.SiteRole = r
+		}
+		out[a.ID] = &a
+	}
+	return out, rows.Err()
+}
+
+// UserHasApprovedComment reports whether an account has an approved comment
+// on a site: such a commenter skips the queue of ModerationFirst (P12).
+func (s *Store) UserHasApprovedComment(ctx context.Context, siteID, userID int64) (bool, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM comments
+		WHERE site_id = ? AND author_id = ? AND status = 'approved'`), siteID, userID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: approved comment by user: %w", err)
+	}
+	return n > 0, nil
+}

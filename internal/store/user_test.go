@@ -177,3 +177,50 @@ func TestSiteMembersListAndRemove(t *testing.T) {
 		}
 	})
 }
+
+func TestAuthorsCarryRoleAndVerification(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *testDB) {
+		ctx := context.Background()
+		now := time.Now()
+		owner := &model.User{Name: "Olga", Email: "olga@example.com", Role: model.RoleCommenter}
+		mod := &model.User{Name: "Mo", Email: "mo@example.com", Role: model.RoleCommenter, EmailVerifiedAt: &now, Website: "https://mo.example"}
+		plain := &model.User{Name: "Pat", Email: "pat@example.com", Role: model.RoleCommenter}
+		for _, u := range []*model.User{owner, mod, plain} {
+			db.CreateUser(ctx, u)
+		}
+		site := &model.Site{Host: "example.com", OwnerID: owner.ID, Settings: model.DefaultSiteSettings()}
+		db.CreateSite(ctx, site)
+		other := mustSite(t, db, "other.example")
+		db.SetSiteMember(ctx, site.ID, mod.ID, model.RoleModerator)
+		db.SetSiteMember(ctx, site.ID, plain.ID, model.RoleCommenter)
+		got, err := db.Authors(ctx, site.ID, []int64{owner.ID, mod.ID, plain.ID, 999})
+		if err != nil || len(got) != 3 {
+			t.Fatalf("authors = %v, %v", got, err)
+		}
+		if got[owner.ID].SiteRole != model.RoleOwner || got[owner.ID].Verified {
+			t.Errorf("owner = %+v", got[owner.ID])
+		}
+		if a := got[mod.ID]; a.SiteRole != model.RoleModerator || !a.Verified || a.Name != "Mo" || a.Website != "https://mo.example" {
+			t.Errorf("moderator = %+v", a)
+		}
+		if got[plain.ID].SiteRole != "" {
+			t.Errorf("a commenter member has role %q, want none", got[plain.ID].SiteRole)
+		}
+		elsewhere, _ := db.Authors(ctx, other.ID, []int64{owner.ID, mod.ID})
+		if elsewhere[owner.ID].SiteRole != "" || elsewhere[mod.ID].SiteRole != "" || !elsewhere[mod.ID].Verified {
+			t.Errorf("roles leak to another site: %+v %+v", elsewhere[owner.ID], elsewhere[mod.ID])
+		}
+
+		if ok, err := db.UserHasApprovedComment(ctx, site.ID, plain.ID); ok || err != nil {
+			t.Errorf("before any comment: %v, %v", ok, err)
+		}
+		c := &model.Comment{SiteID: site.ID, AuthorID: plain.ID, Text: "hi", HTML: "<p>hi</p>", Status: model.StatusApproved}
+		db.CreateComment(ctx, c, store.NewComment{Path: "/p"})
+		if ok, _ := db.UserHasApprovedComment(ctx, site.ID, plain.ID); !ok {
+			t.Error("an approved comment is not found")
+		}
+		if ok, _ := db.UserHasApprovedComment(ctx, other.ID, plain.ID); ok {
+			t.Error("an approved comment counts on another site")
+		}
+	})
+}

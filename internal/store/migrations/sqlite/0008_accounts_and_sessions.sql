@@ -12,6 +12,10 @@
 -- or 14 days when "remember me" was ticked (promise P11), and is purged by
 -- the hourly retention job once expired. kind separates the widget's sessions
 -- from the dashboard's. The id is AUTOINCREMENT so ids are never reused (see 0002).
+--
+-- comments_author finds an account's comments: to tell whether it has an
+-- approved one (moderation "first"), and to anonymise them when the account
+-- is deleted (author_id ON DELETE SET NULL).
 
 ALTER TABLE users ADD COLUMN password_hash TEXT;
 ALTER TABLE users ADD COLUMN email_verified_at INTEGER;
@@ -31,3 +35,5 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_user ON sessions (user_id);
 CREATE INDEX sessions_expires ON sessions (expires_at);
+
+CREATE INDEX comments_author ON comments (author_id, site_id, status) WHERE author_id IS NOT NULL;
