@@ -111,14 +111,7 @@ func siteAdd(ctx context.Context, e env, args []string) error {
 }
 
 func siteList(ctx context.Context, e env, args []string) error {
-	cfg, pos, err := loadConfig("site list", "", e, args, nil)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 0 {
-		return fmt.Errorf("%w: site list takes no arguments", ErrUsage)
-	}
-	a, err := openApp(ctx, cfg, e)
+	a, _, err := openWithArgs(ctx, e, "site list", args)
 	if err != nil {
 		return err
 	}
@@ -136,14 +129,7 @@ func siteList(ctx context.Context, e env, args []string) error {
 }
 
 func siteRemove(ctx context.Context, e env, args []string) error {
-	cfg, pos, err := loadConfig("site remove", " HOST", e, args, nil)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return fmt.Errorf("%w: site remove takes one HOST", ErrUsage)
-	}
-	a, err := openApp(ctx, cfg, e)
+	a, pos, err := openWithArgs(ctx, e, "site remove", args, "HOST")
 	if err != nil {
 		return err
 	}
@@ -267,14 +253,7 @@ func withSiteAndUser(ctx context.Context, cfg *config.Config, e env, host, email
 }
 
 func siteMemberList(ctx context.Context, e env, args []string) error {
-	cfg, pos, err := loadConfig("site member list", " HOST", e, args, nil)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return fmt.Errorf("%w: site member list takes one HOST", ErrUsage)
-	}
-	a, err := openApp(ctx, cfg, e)
+	a, pos, err := openWithArgs(ctx, e, "site member list", args, "HOST")
 	if err != nil {
 		return err
 	}

@@ -105,15 +105,29 @@ func userAdd(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
-func userList(ctx context.Context, e env, args []string) error {
-	cfg, pos, err := loadConfig("user list", "", e, args, nil)
-	if err != nil {
-		return err
+// openWithArgs parses the flags of a command that takes exactly the
+// positional arguments named, then opens the app.
+func openWithArgs(ctx context.Context, e env, name string, args []string, names ...string) (*app, []string, error) {
+	synopsis := ""
+	if len(names) > 0 {
+		synopsis = " " + strings.Join(names, " ")
 	}
-	if len(pos) != 0 {
-		return fmt.Errorf("%w: user list takes no arguments", ErrUsage)
+	cfg, pos, err := loadConfig(name, synopsis, e, args, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(pos) != len(names) {
+		if len(names) == 0 {
+			return nil, nil, fmt.Errorf("%w: %s takes no arguments", ErrUsage, name)
+		}
+		return nil, nil, fmt.Errorf("%w: %s takes %s", ErrUsage, name, strings.Join(names, " "))
 	}
 	a, err := openApp(ctx, cfg, e)
+	return a, pos, err
+}
+
+func userList(ctx context.Context, e env, args []string) error {
+	a, _, err := openWithArgs(ctx, e, "user list", args)
 	if err != nil {
 		return err
 	}
@@ -138,14 +152,7 @@ func yesNo(b bool) string {
 }
 
 func userRemove(ctx context.Context, e env, args []string) error {
-	cfg, pos, err := loadConfig("user remove", " EMAIL", e, args, nil)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return fmt.Errorf("%w: user remove takes one EMAIL", ErrUsage)
-	}
-	a, err := openApp(ctx, cfg, e)
+	a, pos, err := openWithArgs(ctx, e, "user remove", args, "EMAIL")
 	if err != nil {
 		return err
 	}
@@ -163,14 +170,7 @@ func userRemove(ctx context.Context, e env, args []string) error {
 }
 
 func userPassword(ctx context.Context, e env, args []string) error {
-	cfg, pos, err := loadConfig("user password", " EMAIL", e, args, nil)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return fmt.Errorf("%w: user password takes one EMAIL", ErrUsage)
-	}
-	a, err := openApp(ctx, cfg, e)
+	a, pos, err := openWithArgs(ctx, e, "user password", args, "EMAIL")
 	if err != nil {
 		return err
 	}
