@@ -41,7 +41,7 @@ type threadKey struct {
 // cachedThread is a thread response without the caller's votes, encoded and
 // ready for the common reader who has not voted.
 type cachedThread struct {
-	body     []byte // ends with `"myVotes":{}}` and a newline: see withVotes
+	body     []byte // ends with `"myVotes":{}}` and a newline: see personalized
 	gz       []byte // body gzipped, nil when small
 	etag     string
 	pageID   int64 // 0 when the page does not exist yet

@@ -33,19 +33,31 @@ func etagOf(body []byte) string {
 	return `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
 }
 
-// emptyVotesEnd is how an encoded threadResponse ends: myVotes is its last
-// field, empty until withVotes fills it.
+// emptyVotesEnd is how a cached threadResponse ends: me is absent (it is
+// never cached) and myVotes, the last field, is empty until personalized
+// fills it.
 var emptyVotesEnd = []byte(`"myVotes":{}}` + "\n")
 
-// withVotes returns a copy of an encoded threadResponse whose myVotes holds
-// votes, so that a voter's answer costs no decoding of the cached body.
-func withVotes(body []byte, votes map[string]int) []byte {
+// personalized returns a copy of an encoded, cached threadResponse with the
+// reader's own profile (when signed in) and votes, so that their answer
+// costs no decoding of the cached body.
+func personalized(body []byte, me *wireMe, votes map[string]int) []byte {
 	if !bytes.HasSuffix(body, emptyVotesEnd) {
-		panic("api: withVotes: myVotes is not the last field of the body")
+		panic("api: personalized: myVotes is not the last field of the body")
+	}
+	if votes == nil {
+		votes = map[string]int{}
 	}
 	enc, _ := json.Marshal(votes) // a map of strings to ints always encodes
-	out := make([]byte, 0, len(body)+len(enc))
-	out = append(out, body[:len(body)-len("{}}\n")]...) // up to "myVotes":
+	out := make([]byte, 0, len(body)+len(enc)+256)
+	out = append(out, body[:len(body)-len(emptyVotesEnd)]...)
+	if me != nil {
+		meJSON, _ := json.Marshal(me) // strings, ints and slices of strings always encode
+		out = append(out, `"me":`...)
+		out = append(out, meJSON...)
+		out = append(out, ',')
+	}
+	out = append(out, `"myVotes":`...)
 	out = append(out, enc...)
 	return append(out, "}\n"...)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/VictoriaMetrics/metrics"
 
+	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/comment"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/privacy"
@@ -55,6 +56,11 @@ type Handler struct {
 	writes   *limiter
 	previews *limiter
 	m        *apiMetrics
+
+	sessions      *auth.Sessions
+	logins        *limiter      // sign-ins per network
+	accountLogins *limiter      // sign-ins per email address
+	hashing       chan struct{} // one slot per password check running (MaxConcurrentPasswordChecks)
 }
 
 // New returns the API handler.
@@ -67,6 +73,11 @@ func New(d Deps) *Handler {
 		writes:   newLimiter(d.WriteRate, d.Burst, d.Now),
 		previews: newLimiter(d.WriteRate*4, d.Burst*4, d.Now),
 		m:        newAPIMetrics(d.Metrics, threads),
+
+		sessions:      auth.NewSessions(d.Store, d.Now),
+		logins:        newLimiter(LoginsPerMinute, LoginBurst, d.Now),
+		accountLogins: newLimiter(AccountLoginsPerMinute, AccountLoginBurst, d.Now),
+		hashing:       make(chan struct{}, MaxConcurrentPasswordChecks),
 	}
 }
 

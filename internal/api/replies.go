@@ -47,7 +47,12 @@ func (h *Handler) replies(w http.ResponseWriter, r *http.Request) {
 		h.internal(w, r, "load replies", err)
 		return
 	}
-	resp := repliesResponse{Comments: publicComments(make([]wireComment, 0, len(list)), list), MyVotes: map[string]int{}}
+	authors, err := h.Store.Authors(r.Context(), site.ID, authorIDs(list))
+	if err != nil {
+		h.internal(w, r, "load authors", err)
+		return
+	}
+	resp := repliesResponse{Comments: publicComments(make([]wireComment, 0, len(list)), list, authors), MyVotes: map[string]int{}}
 	if more.Count > 0 {
 		resp.More = &wireMore{Count: more.Count, Cursor: more.Cursor}
 	}

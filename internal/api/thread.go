@@ -25,7 +25,7 @@ const (
 )
 
 // threadResponse is the body of GET /api/v1/thread. MyVotes must stay the
-// last field: withVotes fills it into an encoded body.
+// last field: personalized fills it (and Me) into an encoded body.
 type threadResponse struct {
 	Site        string              `json:"site"`
 	Page        wirePage            `json:"page"`
@@ -35,7 +35,10 @@ type threadResponse struct {
 	MoreReplies map[string]wireMore `json:"moreReplies"`
 	Settings    model.SiteSettings  `json:"settings"`
 	I18n        *wireMessages       `json:"i18n,omitempty"`
-	MyVotes     map[string]int      `json:"myVotes"`
+	// Me is the signed-in reader, in answers to a request with a valid
+	// Bearer token only: such an answer is private and never cached.
+	Me      *wireMe        `json:"me,omitempty"`
+	MyVotes map[string]int `json:"myVotes"`
 }
 
 // wireMore is what is left of a root's replies: how many, and the cursor
@@ -75,17 +78,25 @@ func (h *Handler) thread(w http.ResponseWriter, r *http.Request) {
 		h.Views.Add(site.ID, tr.path)
 		h.m.views.Inc()
 	}
+	var votes map[string]int
 	if entry.hasVotes {
-		votes, err := h.myVotes(r, entry.pageID)
-		if err != nil {
+		if votes, err = h.myVotes(r, entry.pageID); err != nil {
 			h.internal(w, r, "load votes", err)
 			return
 		}
-		if votes != nil {
-			w.Header().Set("Cache-Control", cachePrivate)
-			writeBody(w, r, withVotes(entry.body, votes))
+	}
+	var me *wireMe
+	signedIn := r.Header.Get("Authorization") != ""
+	if signedIn {
+		if me, err = h.threadMe(r, site); err != nil {
+			h.internal(w, r, "authenticate", err)
 			return
 		}
+	}
+	if votes != nil || signedIn { // also without a valid token: the answer depends on the header
+		w.Header().Set("Cache-Control", cachePrivate)
+		writeBody(w, r, personalized(entry.body, me, votes))
+		return
 	}
 	writeEncoded(w, r, entry.body, entry.gz, entry.etag)
 }
@@ -198,7 +209,11 @@ func (h *Handler) loadThread(ctx context.Context, site *model.Site, tr threadReq
 		if err != nil {
 			return nil, err
 		}
-		resp.Comments = publicComments(resp.Comments, tp.Comments)
+		authors, err := h.Store.Authors(ctx, site.ID, authorIDs(tp.Comments))
+		if err != nil {
+			return nil, err
+		}
+		resp.Comments = publicComments(resp.Comments, tp.Comments, authors)
 		for id, m := range tp.MoreReplies {
 			resp.MoreReplies[strconv.FormatInt(id, 10)] = wireMore(m)
 		}
@@ -215,10 +230,11 @@ func (h *Handler) loadThread(ctx context.Context, site *model.Site, tr threadReq
 	return entry, nil
 }
 
-// publicComments appends the public form of each comment to out.
-func publicComments(out []wireComment, list []model.Comment) []wireComment {
+// publicComments appends the public form of each comment to out, with the
+// public profiles of the accounts among their authors.
+func publicComments(out []wireComment, list []model.Comment, authors map[int64]*store.Author) []wireComment {
 	for i := range list {
-		out = append(out, publicComment(&list[i]))
+		out = append(out, publicComment(&list[i], authors[list[i].AuthorID]))
 	}
 	return out
 }
