@@ -28,6 +28,7 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	IPRetention    time.Duration
 	DBTimeout      time.Duration
+	Providers      []Provider // PARLEY_AUTH_PROVIDERS; see providers.go
 	Demo           bool
 	LogLevel       string
 	LogFormat      string
@@ -89,6 +90,9 @@ func settings() []setting {
 		{"db-timeout", "PARLEY_DB_TIMEOUT", "5s", "deadline of a request's database work and of connecting; past it the API answers 503 with Retry-After", false,
 			parseDuration(func(c *Config) *time.Duration { return &c.DBTimeout }),
 			func(c *Config) string { return c.DBTimeout.String() }},
+		{"auth-providers", "PARLEY_AUTH_PROVIDERS", "", "OAuth2/OpenID Connect login providers: comma-separated NAME=CLIENT_ID:CLIENT_SECRET[@URL] (see docs/authentication-providers.md)", true,
+			parseProviders,
+			func(c *Config) string { return formatProviders(c.Providers, false) }},
 		{"demo", "PARLEY_DEMO", "true", "create a localhost demo site and serve /demo", false,
 			parseBool(func(c *Config) *bool { return &c.Demo }),
 			func(c *Config) string { return strconv.FormatBool(c.Demo) }},
@@ -238,6 +242,9 @@ func (c *Config) Dump(w io.Writer) {
 
 // mask hides a secret; for a database URL it keeps everything but the password.
 func mask(env, v string) string {
+	if env == "PARLEY_AUTH_PROVIDERS" {
+		return maskProviders(v)
+	}
 	if env == "PARLEY_DATABASE_URL" {
 		if u, err := url.Parse(v); err == nil {
 			if _, has := u.User.Password(); has {
