@@ -111,7 +111,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 }
 
 // purgeIPs erases commenters' IPs once they are older than the retention
-// period (promise P5), now and then every hour.
+// period (promise P5), and deletes expired sessions, now and then every hour.
 func purgeIPs(ctx context.Context, a *app, retention time.Duration) {
 	t := time.NewTicker(retentionInterval)
 	defer t.Stop()
@@ -121,6 +121,12 @@ func purgeIPs(ctx context.Context, a *app, retention time.Duration) {
 			a.log.Error("purge IP addresses", "err", err)
 		} else if n > 0 {
 			a.log.Info("purged IP addresses", "comments", n)
+		}
+		n, err = a.store.PurgeSessions(ctx, time.Now())
+		if err != nil && ctx.Err() == nil {
+			a.log.Error("purge expired sessions", "err", err)
+		} else if n > 0 {
+			a.log.Info("purged expired sessions", "sessions", n)
 		}
 		select {
 		case <-ctx.Done():

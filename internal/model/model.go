@@ -33,13 +33,52 @@ const (
 	RoleCommenter Role = "commenter"
 )
 
-// User is one identity in the single user registry.
+// User is one identity in the single user registry: a commenter, an owner,
+// a moderator and an operator are all users (one account whatever they do).
 type User struct {
-	ID        int64
-	Name      string
-	Email     string // plain text in memory; sealed at rest
-	Role      Role
+	ID    int64
+	Name  string // display name, public on the user's comments
+	Email string // plain text in memory; sealed at rest; never public (P3)
+	Role  Role   // RoleOperator or RoleCommenter on the instance; site roles are site members'
+
+	// PasswordHash is the PHC-encoded argon2id hash of the password, empty
+	// when the account has none (it signs in through a provider, or was
+	// created without). It never leaves the server.
+	PasswordHash string
+	// EmailVerifiedAt is when the email was confirmed; nil until then. A
+	// verified account is marked so on its comments.
+	EmailVerifiedAt *time.Time
+
+	// The public profile, shown on the user's comments.
+	Website    string
+	AvatarURL  string
+	ProfileURL string
+
 	CreatedAt time.Time
+}
+
+// Verified reports whether the user's email has been confirmed.
+func (u *User) Verified() bool { return u.EmailVerifiedAt != nil }
+
+// SessionKind says which surface a session signs in to.
+type SessionKind string
+
+// The session kinds.
+const (
+	SessionWidget    SessionKind = "widget"    // a commenter, through the widget (Bearer token)
+	SessionDashboard SessionKind = "dashboard" // an owner, moderator or operator, through the dashboard
+)
+
+// Session is one sign-in of a user. Its token is never kept: the store holds
+// only its SHA-256, and this type has no field for either.
+type Session struct {
+	ID         int64
+	UserID     int64
+	Kind       SessionKind
+	Remember   bool // "remember me" was ticked: the longer lifetime
+	CreatedAt  time.Time
+	LastUsedAt time.Time // updated at most once a minute
+	ExpiresAt  time.Time
 }
 
 // Moderation modes for new comments.
