@@ -15,8 +15,10 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/clientip"
 	"github.com/parleyhq/parley/internal/comment"
+	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/markup"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/pgtest"
@@ -48,8 +50,9 @@ type options struct {
 	writeRate float64
 	burst     int
 	settings  func(*model.SiteSettings)
-	pgURL     string        // PostgreSQL database to use instead of a new one of pgtest.URL
-	dbTimeout time.Duration // Deps.DBTimeout
+	pgURL     string            // PostgreSQL database to use instead of a new one of pgtest.URL
+	dbTimeout time.Duration     // Deps.DBTimeout
+	providers []config.Provider // login providers (Deps.Logins)
 }
 
 func newEnv(t testing.TB, dialect string, opts options) *env {
@@ -103,6 +106,10 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 			return "", nil, false
 		},
 	})
+	if opts.providers != nil {
+		h.Logins = &auth.Logins{Providers: auth.NewProviders(opts.providers, "https://comments.example", nil),
+			Store: st, Sessions: auth.NewSessions(st, now), Now: now}
+	}
 	e.handler = server.Handler(log, st, nil, h)
 	return e
 }

@@ -15,6 +15,8 @@ func (h *Handler) Register(outer *http.ServeMux) {
 	mux.HandleFunc("DELETE /api/v1/comments/{id}", h.limited(h.writes, h.deleteComment))
 	mux.HandleFunc("POST /api/v1/comments/{id}/vote", h.limited(h.writes, h.vote))
 	mux.HandleFunc("POST /api/v1/preview", h.limited(h.previews, h.preview))
+	mux.HandleFunc("GET /api/v1/auth/{provider}/start", h.limited(h.writes, h.loginStart))
+	mux.HandleFunc("GET /api/v1/auth/{provider}/callback", h.loginCallback)
 	mux.HandleFunc("OPTIONS /api/v1/", h.preflight)
 	mux.HandleFunc("/api/", h.notFound)
 }

@@ -21,14 +21,22 @@ const (
 )
 
 type threadResponse struct {
-	Site       string             `json:"site"`
-	Page       wirePage           `json:"page"`
-	Comments   []wireComment      `json:"comments"`
-	Sort       string             `json:"sort"`
-	NextCursor *string            `json:"nextCursor"`
-	MyVotes    map[string]int     `json:"myVotes"`
-	Settings   model.SiteSettings `json:"settings"`
-	I18n       *wireMessages      `json:"i18n,omitempty"`
+	Site       string         `json:"site"`
+	Page       wirePage       `json:"page"`
+	Comments   []wireComment  `json:"comments"`
+	Sort       string         `json:"sort"`
+	NextCursor *string        `json:"nextCursor"`
+	MyVotes    map[string]int `json:"myVotes"`
+	Settings   wireSettings   `json:"settings"`
+	I18n       *wireMessages  `json:"i18n,omitempty"`
+}
+
+// wireSettings are the site's settings as the widget needs them: the login
+// methods it may show, with the providers' button labels.
+type wireSettings struct {
+	model.SiteSettings
+	LoginMethods []string       `json:"loginMethods"` // guest and local, when enabled
+	Providers    []wireProvider `json:"providers"`    // enabled and configured
 }
 
 type wireMessages struct {
@@ -125,7 +133,7 @@ func (h *Handler) loadThread(r *http.Request, site *model.Site, k threadKey) (*c
 	gen, allGen := h.threads.generation(site.ID)
 	resp := &threadResponse{
 		Site: site.Host, Page: wirePage{Path: k.path}, Comments: []wireComment{}, Sort: k.sort,
-		MyVotes: map[string]int{}, Settings: site.Settings,
+		MyVotes: map[string]int{}, Settings: h.wireSettings(site),
 	}
 	if k.lang != "" {
 		if tag, msgs, ok := h.Messages(k.lang); ok {
@@ -159,6 +167,16 @@ func (h *Handler) loadThread(r *http.Request, site *model.Site, k threadKey) (*c
 	}
 	entry.gz = gzipped(entry.body)
 	return entry, nil
+}
+
+func (h *Handler) wireSettings(site *model.Site) wireSettings {
+	ws := wireSettings{SiteSettings: site.Settings, LoginMethods: []string{}, Providers: h.loginProviders(site)}
+	for _, m := range []string{model.LoginGuest, model.LoginLocal} {
+		if site.Settings.AllowsLogin(m) {
+			ws.LoginMethods = append(ws.LoginMethods, m)
+		}
+	}
+	return ws
 }
 
 // encode returns the JSON body of v and its strong ETag.

@@ -16,7 +16,7 @@ import (
 
 func runSite(ctx context.Context, e env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(e.stderr, "Usage:\n  parley site add HOST [--origin URL]… [--moderation none|first|all] [--require-email] [--anonymous]\n  parley site list\n  parley site remove HOST\n\nHOST may carry a port (localhost:3000). A site accepts writes from https://HOST, http://HOST and every --origin.\n")
+		fmt.Fprint(e.stderr, "Usage:\n  parley site add HOST [--origin URL]… [--moderation none|first|all] [--require-email] [--anonymous] [--login METHODS]\n  parley site set HOST --login METHODS\n  parley site list\n  parley site remove HOST\n\nHOST may carry a port (localhost:3000). A site accepts writes from https://HOST, http://HOST and every --origin.\n")
 		if len(args) == 0 {
 			return ErrUsage
 		}
@@ -25,19 +25,23 @@ func runSite(ctx context.Context, e env, args []string) error {
 	switch args[0] {
 	case "add":
 		return siteAdd(ctx, e, args[1:])
+	case "set":
+		return siteSet(ctx, e, args[1:])
 	case "list":
 		return siteList(ctx, e, args[1:])
 	case "remove":
 		return siteRemove(ctx, e, args[1:])
 	}
-	return fmt.Errorf("%w: unknown site command %q (add, list, remove)", ErrUsage, args[0])
+	return fmt.Errorf("%w: unknown site command %q (add, set, list, remove)", ErrUsage, args[0])
 }
 
 func siteAdd(ctx context.Context, e env, args []string) error {
 	var origins multiFlag
 	var moderation string
 	var requireEmail, anonymous bool
+	var logins string
 	cfg, pos, err := loadConfig("site add", " HOST [flags]", e, args, func(fs *flag.FlagSet) {
+		fs.StringVar(&logins, "login", "", loginFlagUsage)
 		fs.Var(&origins, "origin", "an extra origin allowed to write, such as https://www.example.com (repeatable)")
 		fs.StringVar(&moderation, "moderation", model.ModerationNone, "none, first (hold first comments) or all")
 		fs.BoolVar(&requireEmail, "require-email", false, "guests must give an email address")
@@ -70,6 +74,10 @@ func siteAdd(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("%w: --moderation must be none, first or all", ErrUsage)
 	}
 	site.Settings.RequireEmail, site.Settings.AllowAnonymous = requireEmail, anonymous
+	if err := applyLogins(&site.Settings, cfg, logins); err != nil {
+		return err
+	}
+	site.Settings.AllowAnonymous = site.Settings.AllowAnonymous || anonymous
 	a, err := openApp(ctx, cfg, e)
 	if err != nil {
 		return err
@@ -104,9 +112,10 @@ func siteList(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "HOST\tMODERATION\tORIGINS\tCREATED")
+	fmt.Fprintln(tw, "HOST\tMODERATION\tLOGIN\tORIGINS\tCREATED")
 	for _, s := range sites {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Host, s.Settings.Moderation, strings.Join(s.AllowedOrigins(), " "), s.CreatedAt.Format("2006-01-02"))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Host, s.Settings.Moderation, strings.Join(loginsOf(s.Settings), ","),
+			strings.Join(s.AllowedOrigins(), " "), s.CreatedAt.Format("2006-01-02"))
 	}
 	return tw.Flush()
 }
