@@ -1,12 +1,14 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/parleyhq/parley/internal/comment"
 	"github.com/parleyhq/parley/internal/model"
+	"github.com/parleyhq/parley/internal/store"
 )
 
 type createRequest struct {
@@ -24,7 +26,7 @@ type createRequest struct {
 
 type createResponse struct {
 	Comment       wireComment `json:"comment"`
-	EditToken     string      `json:"editToken"`
+	EditToken     string      `json:"editToken,omitempty"` // guests only: an account edits through its session
 	EditableUntil time.Time   `json:"editableUntil"`
 }
 
@@ -32,7 +34,8 @@ type commentResponse struct {
 	Comment wireComment `json:"comment"`
 }
 
-// createComment serves POST /api/v1/comments.
+// createComment serves POST /api/v1/comments. With a Bearer token the
+// comment is the signed-in account's, and the author fields are ignored.
 func (h *Handler) createComment(w http.ResponseWriter, r *http.Request) {
 	var req createRequest
 	if !decode(w, r, &req) {
@@ -42,10 +45,14 @@ func (h *Handler) createComment(w http.ResponseWriter, r *http.Request) {
 	if !ok || !checkOrigin(w, r, site) {
 		return
 	}
+	user, ok := h.optionalUser(w, r)
+	if !ok {
+		return
+	}
 	created, err := h.Comments.Create(r.Context(), comment.CreateInput{
 		Site: site, Path: req.Path, Title: req.Title, ParentID: req.ParentID, Text: req.Text,
 		Author: comment.Author{Name: req.Author.Name, Email: req.Author.Email, Website: req.Author.Website},
-		IP:     h.ClientIP(r), UserAgent: r.UserAgent(),
+		User:   user, IP: h.ClientIP(r), UserAgent: r.UserAgent(),
 	})
 	if err != nil {
 		h.writeServiceError(w, r, err)
@@ -57,24 +64,67 @@ func (h *Handler) createComment(w http.ResponseWriter, r *http.Request) {
 	} else {
 		h.m.commentsPending.Inc()
 	}
+	author, err := h.authorOf(r.Context(), site, created.Comment)
+	if err != nil {
+		h.internal(w, r, "load author", err)
+		return
+	}
 	writePrivateJSON(w, http.StatusCreated, createResponse{
-		Comment: ownComment(created.Comment), EditToken: created.EditToken, EditableUntil: created.EditableUntil,
+		Comment: ownComment(created.Comment, author), EditToken: created.EditToken, EditableUntil: created.EditableUntil,
 	})
 }
 
+// authorOf returns the account that wrote c, as its comments show it on
+// site, or nil for a guest's comment.
+func (h *Handler) authorOf(ctx context.Context, site *model.Site, c *model.Comment) (*store.Author, error) {
+	if c.AuthorID == 0 {
+		return nil, nil
+	}
+	authors, err := h.Store.Authors(ctx, site.ID, []int64{c.AuthorID})
+	return authors[c.AuthorID], err
+}
+
+// writer returns who asks to change a comment as its author: the holder of
+// the edit token the request carries, and the account its Bearer token signs
+// in. It runs before the comment is looked up, so that a token that signs in
+// no one gets the same 401 whatever the id. On failure it has written the answer.
+func (h *Handler) writer(w http.ResponseWriter, r *http.Request) (comment.Writer, bool) {
+	cw := comment.Writer{EditToken: r.Header.Get("X-Parley-Edit-Token")}
+	user, ok := h.optionalUser(w, r)
+	if user != nil {
+		cw.UserID = user.ID
+	}
+	return cw, ok
+}
+
+// writeOwnComment answers with c, for its author.
+func (h *Handler) writeOwnComment(w http.ResponseWriter, r *http.Request, site *model.Site, c *model.Comment) {
+	author, err := h.authorOf(r.Context(), site, c)
+	if err != nil {
+		h.internal(w, r, "load author", err)
+		return
+	}
+	writePrivateJSON(w, http.StatusOK, commentResponse{Comment: ownComment(c, author)}) // the source text is for its author only
+}
+
 // getOwnComment serves GET /api/v1/comments/{id}: the comment with its source text, for the
-// holder of its edit token, so the widget never has to keep the text in the browser.
+// holder of its edit token or the account that wrote it, so the widget never has to keep the
+// text in the browser.
 func (h *Handler) getOwnComment(w http.ResponseWriter, r *http.Request) {
+	who, ok := h.writer(w, r)
+	if !ok {
+		return
+	}
 	site, target, ok := h.target(w, r)
 	if !ok {
 		return
 	}
-	c, err := h.Comments.Own(site, target, r.Header.Get("X-Parley-Edit-Token"))
+	c, err := h.Comments.Own(site, target, who)
 	if err != nil {
 		h.writeServiceError(w, r, err)
 		return
 	}
-	writePrivateJSON(w, http.StatusOK, commentResponse{Comment: ownComment(c)}) // the source text is for its author only
+	h.writeOwnComment(w, r, site, c)
 }
 
 type editRequest struct {
@@ -87,27 +137,35 @@ func (h *Handler) editComment(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &req) {
 		return
 	}
+	who, ok := h.writer(w, r)
+	if !ok {
+		return
+	}
 	site, target, ok := h.target(w, r)
 	if !ok {
 		return
 	}
-	c, err := h.Comments.Edit(r.Context(), site, target, r.Header.Get("X-Parley-Edit-Token"), req.Text)
+	c, err := h.Comments.Edit(r.Context(), site, target, who, req.Text)
 	if err != nil {
 		h.writeServiceError(w, r, err)
 		return
 	}
 	h.changed(r, site.ID)
 	h.m.edits.Inc()
-	writePrivateJSON(w, http.StatusOK, commentResponse{Comment: ownComment(c)})
+	h.writeOwnComment(w, r, site, c)
 }
 
 // deleteComment serves DELETE /api/v1/comments/{id}.
 func (h *Handler) deleteComment(w http.ResponseWriter, r *http.Request) {
+	who, ok := h.writer(w, r)
+	if !ok {
+		return
+	}
 	site, target, ok := h.target(w, r)
 	if !ok {
 		return
 	}
-	if err := h.Comments.Delete(r.Context(), site, target, r.Header.Get("X-Parley-Edit-Token")); err != nil {
+	if err := h.Comments.Delete(r.Context(), site, target, who); err != nil {
 		h.writeServiceError(w, r, err)
 		return
 	}

@@ -71,7 +71,7 @@ func (h *Handler) preflight(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Access-Control-Allow-Origin", origin)
 	w.Header().Set("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE")
-	w.Header().Set("Access-Control-Allow-Headers", "Content-Type, X-Parley-Edit-Token")
+	w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Parley-Edit-Token")
 	w.Header().Set("Access-Control-Max-Age", "86400")
 	w.WriteHeader(http.StatusNoContent)
 }

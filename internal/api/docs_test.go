@@ -17,7 +17,7 @@ var statusNames = map[string]int{
 	"BadRequest": http.StatusBadRequest, "Forbidden": http.StatusForbidden, "NotFound": http.StatusNotFound,
 	"RequestEntityTooLarge": http.StatusRequestEntityTooLarge, "TooManyRequests": http.StatusTooManyRequests,
 	"Conflict": http.StatusConflict, "InternalServerError": http.StatusInternalServerError,
-	"ServiceUnavailable": http.StatusServiceUnavailable,
+	"ServiceUnavailable": http.StatusServiceUnavailable, "Unauthorized": http.StatusUnauthorized,
 }
 
 // TestErrorCodesDocumented keeps docs/api.md's error table equal to the errors the code writes:

@@ -56,6 +56,11 @@ type Handler struct {
 	writes   *limiter
 	previews *limiter
 	m        *apiMetrics
+
+	sessions      *auth.Sessions
+	logins        *limiter      // sign-ins per network
+	accountLogins *limiter      // sign-ins per email address
+	hashing       chan struct{} // one slot per password check running (MaxConcurrentPasswordChecks)
 }
 
 // New returns the API handler.
@@ -67,6 +72,11 @@ func New(d Deps) *Handler {
 		writes:   newLimiter(d.WriteRate, d.Burst, d.Now),
 		previews: newLimiter(d.WriteRate*4, d.Burst*4, d.Now),
 		m:        newAPIMetrics(d.Metrics),
+
+		sessions:      auth.NewSessions(d.Store, d.Now),
+		logins:        newLimiter(LoginsPerMinute, LoginBurst, d.Now),
+		accountLogins: newLimiter(AccountLoginsPerMinute, AccountLoginBurst, d.Now),
+		hashing:       make(chan struct{}, MaxConcurrentPasswordChecks),
 	}
 }
 

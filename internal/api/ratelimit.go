@@ -94,14 +94,19 @@ func (h *Handler) limited(l *limiter, next http.HandlerFunc) http.HandlerFunc {
 		ok, wait := l.allow(clientip.NetworkKey(h.ClientIP(r)))
 		if !ok {
 			h.m.rateLimited.Inc()
-			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 			if origin := r.Header.Get("Origin"); origin != "" && h.sites.byOrigin(r.Context(), origin) != nil {
 				w.Header().Set("Access-Control-Allow-Origin", origin)
 				w.Header().Set("Access-Control-Expose-Headers", "Retry-After")
 			}
-			writeError(w, http.StatusTooManyRequests, "rate_limited", "too many requests; try again in a moment", "")
+			writeRateLimited(w, wait)
 			return
 		}
 		next(w, r)
 	}
+}
+
+// writeRateLimited answers 429 rate_limited with Retry-After in whole seconds.
+func writeRateLimited(w http.ResponseWriter, wait time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	writeError(w, http.StatusTooManyRequests, "rate_limited", "too many requests; try again in a moment", "")
 }

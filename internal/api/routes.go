@@ -17,6 +17,12 @@ func (h *Handler) Register(outer *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/preview", h.limited(h.previews, h.preview))
 	mux.HandleFunc("GET /api/v1/auth/{provider}/start", h.limited(h.writes, h.loginStart))
 	mux.HandleFunc("GET /api/v1/auth/{provider}/callback", h.loginCallback)
+	mux.HandleFunc("POST /api/v1/auth/login", h.limited(h.logins, h.login))
+	mux.HandleFunc("POST /api/v1/auth/logout", h.limited(h.writes, h.logout))
+	mux.HandleFunc("POST /api/v1/auth/logout-all", h.limited(h.writes, h.logoutAll))
+	mux.HandleFunc("GET /api/v1/me", h.me)
+	mux.HandleFunc("PATCH /api/v1/me", h.limited(h.writes, h.updateMe))
+	mux.HandleFunc("GET /api/v1/me/sessions", h.mySessions)
 	mux.HandleFunc("OPTIONS /api/v1/", h.preflight)
 	mux.HandleFunc("/api/", h.notFound)
 }

@@ -29,6 +29,9 @@ type threadResponse struct {
 	MyVotes    map[string]int `json:"myVotes"`
 	Settings   wireSettings   `json:"settings"`
 	I18n       *wireMessages  `json:"i18n,omitempty"`
+	// Me is the signed-in reader, in answers to a request with a valid
+	// Bearer token only: such an answer is private and never cached.
+	Me *wireMe `json:"me,omitempty"`
 }
 
 // wireSettings are the site's settings as the widget needs them: the login
@@ -95,6 +98,7 @@ func (h *Handler) thread(w http.ResponseWriter, r *http.Request) {
 		h.Views.Add(site.ID, path)
 		h.m.views.Inc()
 	}
+	mine, private := *entry.resp, false
 	if entry.hasVotes {
 		votes, err := h.Store.VotesOnPage(r.Context(), entry.pageID, h.voter(r))
 		if err != nil {
@@ -102,15 +106,24 @@ func (h *Handler) thread(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if len(votes) > 0 {
-			mine := *entry.resp
 			mine.MyVotes = make(map[string]int, len(votes))
 			for id, v := range votes {
 				mine.MyVotes[strconv.FormatInt(id, 10)] = v
 			}
-			w.Header().Set("Cache-Control", cachePrivate)
-			writeCacheable(w, r, &mine)
+			private = true
+		}
+	}
+	if r.Header.Get("Authorization") != "" {
+		if mine.Me, err = h.threadMe(r, site); err != nil {
+			h.internal(w, r, "authenticate", err)
 			return
 		}
+		private = true // also without a valid token: the answer depends on the header
+	}
+	if private {
+		w.Header().Set("Cache-Control", cachePrivate)
+		writeCacheable(w, r, &mine)
+		return
 	}
 	writeEncoded(w, r, entry.body, entry.gz, entry.etag)
 }
@@ -151,8 +164,13 @@ func (h *Handler) loadThread(r *http.Request, site *model.Site, k threadKey) (*c
 		if err != nil {
 			return nil, err
 		}
+		authors, err := h.Store.Authors(ctx, site.ID, authorIDs(tp.Comments))
+		if err != nil {
+			return nil, err
+		}
 		for i := range tp.Comments {
-			resp.Comments = append(resp.Comments, publicComment(&tp.Comments[i]))
+			c := &tp.Comments[i]
+			resp.Comments = append(resp.Comments, publicComment(c, authors[c.AuthorID]))
 		}
 		if tp.NextCursor != "" {
 			resp.NextCursor = &tp.NextCursor

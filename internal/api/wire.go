@@ -4,13 +4,40 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/model"
+	"github.com/parleyhq/parley/internal/store"
 )
 
 // Wire types: what the widget sees. They have no email or IP field at all.
 
 type wireAuthor struct {
-	Name    string `json:"name"`
-	Website string `json:"website,omitempty"`
+	Name       string   `json:"name"`
+	Website    string   `json:"website,omitempty"`
+	AvatarURL  string   `json:"avatarUrl,omitempty"`  // accounts only
+	ProfileURL string   `json:"profileUrl,omitempty"` // accounts only
+	Badges     []string `json:"badges,omitempty"`     // accounts only: see badges
+}
+
+// The badges an account's comments carry.
+const (
+	BadgeOwner     = "owner"     // the site's owner
+	BadgeModerator = "moderator" // a moderator of the site
+	BadgeVerified  = "verified"  // the account's email is confirmed
+)
+
+// accountAuthor is how an account (a, from store.Authors) signs its
+// comments: its public profile, never its email.
+func accountAuthor(a *store.Author) *wireAuthor {
+	w := &wireAuthor{Name: a.Name, Website: a.Website, AvatarURL: a.AvatarURL, ProfileURL: a.ProfileURL}
+	switch a.SiteRole {
+	case model.RoleOwner:
+		w.Badges = append(w.Badges, BadgeOwner)
+	case model.RoleModerator:
+		w.Badges = append(w.Badges, BadgeModerator)
+	}
+	if a.Verified {
+		w.Badges = append(w.Badges, BadgeVerified)
+	}
+	return w
 }
 
 type wireComment struct {
@@ -37,8 +64,9 @@ type wirePage struct {
 }
 
 // publicComment converts a comment for readers: a deleted one keeps only
-// its place in the tree.
-func publicComment(c *model.Comment) wireComment {
+// its place in the tree. author is the account that wrote it (nil for a
+// guest, and for an account deleted since: that comment is anonymous).
+func publicComment(c *model.Comment, author *store.Author) wireComment {
 	w := wireComment{
 		ID: c.ID, HTML: c.HTML, Status: string(c.Status), CreatedAt: c.CreatedAt, EditedAt: c.EditedAt,
 		Deleted: c.Status == model.StatusDeleted, Score: c.Score, Upvotes: c.Upvotes, Downvotes: c.Downvotes, Sticky: c.Sticky,
@@ -51,6 +79,10 @@ func publicComment(c *model.Comment) wireComment {
 		w.HTML, w.EditedAt = "", nil
 		return w
 	}
+	if author != nil {
+		w.Author = accountAuthor(author)
+		return w
+	}
 	// An anonymous author has an empty name: the widget shows "Anonymous"
 	// in the reader's language.
 	w.Author = &wireAuthor{Name: c.GuestName, Website: c.GuestWebsite}
@@ -58,8 +90,22 @@ func publicComment(c *model.Comment) wireComment {
 }
 
 // ownComment converts a comment for its author, who also gets the source text.
-func ownComment(c *model.Comment) wireComment {
-	w := publicComment(c)
+func ownComment(c *model.Comment, author *store.Author) wireComment {
+	w := publicComment(c, author)
 	w.Text = c.Text
 	return w
+}
+
+// authorIDs returns the distinct accounts that wrote comments, for
+// store.Authors.
+func authorIDs(comments []model.Comment) []int64 {
+	var ids []int64
+	seen := map[int64]bool{}
+	for _, c := range comments {
+		if c.AuthorID != 0 && !seen[c.AuthorID] {
+			seen[c.AuthorID] = true
+			ids = append(ids, c.AuthorID)
+		}
+	}
+	return ids
 }

@@ -32,19 +32,32 @@ func NewService(st *store.Store, r Renderer, now func() time.Time) *Service {
 	return &Service{store: st, render: r, now: now}
 }
 
-// CreateInput is a new comment or reply from a guest.
+// CreateInput is a new comment or reply, from a guest (Author) or from a
+// signed-in account (User).
 type CreateInput struct {
-	Site      *model.Site
-	Path      string
-	Title     string
-	ParentID  int64
-	Text      string
-	Author    Author
+	Site     *model.Site
+	Path     string
+	Title    string
+	ParentID int64
+	Text     string
+	Author   Author
+	// User is the signed-in author, nil for a guest. The comment is then
+	// the account's: it shows the account's profile, and Author is ignored.
+	User      *model.User
 	IP        string
 	UserAgent string
 }
 
-// Created is a stored comment with the guest's edit token, returned once.
+// Writer is who asks to read, edit or delete a comment as its author: a
+// guest holding the edit token the comment was created with, or a signed-in
+// account (UserID; 0 for a guest).
+type Writer struct {
+	EditToken string
+	UserID    int64
+}
+
+// Created is a stored comment with the guest's edit token, returned once
+// (empty for an account's comment).
 type Created struct {
 	Comment       *model.Comment
 	EditToken     string
@@ -62,9 +75,11 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Created, error) 
 	if err != nil {
 		return nil, err
 	}
-	author, err := validateAuthor(in.Author, set.RequireEmail, set.AllowAnonymous)
-	if err != nil {
-		return nil, err
+	var author Author
+	if in.User == nil {
+		if author, err = validateAuthor(in.Author, set.RequireEmail, set.AllowAnonymous); err != nil {
+			return nil, err
+		}
 	}
 	if in.ParentID < 0 {
 		return nil, fieldErr("parentId", "parentId must be a comment id")
@@ -73,16 +88,22 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Created, error) 
 	if err != nil {
 		return nil, err
 	}
-	status, err := s.moderate(ctx, in.Site, author)
+	status, err := s.moderate(ctx, in.Site, author, in.User)
 	if err != nil {
 		return nil, err
 	}
-	token := privacy.NewToken()
 	c := &model.Comment{
-		SiteID: in.Site.ID, ParentID: in.ParentID,
+		SiteID: in.Site.ID, ParentID: in.ParentID, AuthorID: userID(in.User),
 		GuestName: author.Name, GuestEmail: author.Email, GuestWebsite: author.Website,
 		Text: text, HTML: html, Status: status, CreatedAt: s.now(),
-		IP: in.IP, UserAgent: in.UserAgent, EditTokenHash: privacy.HashToken(token),
+		IP: in.IP, UserAgent: in.UserAgent,
+	}
+	// A guest proves authorship with an edit token, returned once; an
+	// account proves it by signing in, so its comments have none.
+	var token string
+	if in.User == nil {
+		token = privacy.NewToken()
+		c.EditTokenHash = privacy.HashToken(token)
 	}
 	err = s.store.CreateComment(ctx, c, store.NewComment{Path: in.Path, Title: cleanTitle(in.Title)})
 	switch {
@@ -97,12 +118,18 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Created, error) 
 }
 
 // moderate decides whether a new comment is published at once.
-func (s *Service) moderate(ctx context.Context, site *model.Site, a Author) (model.Status, error) {
+func (s *Service) moderate(ctx context.Context, site *model.Site, a Author, u *model.User) (model.Status, error) {
 	switch site.Settings.Moderation {
 	case model.ModerationAll:
 		return model.StatusPending, nil
 	case model.ModerationFirst:
-		ok, err := s.store.HasApprovedComment(ctx, site.ID, a.Email)
+		var ok bool
+		var err error
+		if u != nil {
+			ok, err = s.store.UserHasApprovedComment(ctx, site.ID, u.ID)
+		} else {
+			ok, err = s.store.HasApprovedComment(ctx, site.ID, a.Email)
+		}
 		if err != nil {
 			return "", err
 		}
@@ -130,13 +157,16 @@ func (s *Service) Lookup(ctx context.Context, id int64) (*model.Comment, error) 
 	return c, err
 }
 
-// authorize checks the guest's edit token for c, a comment from Lookup,
-// and the edit window. A comment of another site, a deleted one and a
-// wrong or missing token all give ErrNotFound, as a missing id does: a
-// writer must not learn from the answer whether an id exists, pending
-// comments included. Only the token's holder hears ErrEditWindow.
-func (s *Service) authorize(site *model.Site, c *model.Comment, token string) error {
+// authorize checks that w wrote c, a comment from Lookup: the account
+// that wrote it, or the holder of its edit token; then the edit window. A
+// comment of another site, a deleted one, another account's and a wrong or
+// missing token all give ErrNotFound, as a missing id does: a writer must
+// not learn from the answer whether an id exists, pending comments
+// included. Only the comment's author hears ErrEditWindow.
+func (s *Service) authorize(site *model.Site, c *model.Comment, w Writer) error {
+	token := w.EditToken
 	mine := token != "" && len(c.EditTokenHash) > 0 && subtle.ConstantTimeCompare(privacy.HashToken(token), c.EditTokenHash) == 1
+	mine = mine || (w.UserID != 0 && c.AuthorID == w.UserID)
 	if !mine || c.SiteID != site.ID || c.Status == model.StatusDeleted {
 		return ErrNotFound
 	}
@@ -146,20 +176,21 @@ func (s *Service) authorize(site *model.Site, c *model.Comment, token string) er
 	return nil
 }
 
-// Own returns c, a guest's comment from Lookup, source text included, to
-// the holder of its edit token within the edit window: what an editor
-// needs to show the text as it was written. Errors as authorize.
-func (s *Service) Own(site *model.Site, c *model.Comment, token string) (*model.Comment, error) {
-	if err := s.authorize(site, c, token); err != nil {
+// Own returns c, a comment from Lookup, source text included, to its
+// author (w) within the edit window: what an editor needs to show the text
+// as it was written. Errors as authorize.
+func (s *Service) Own(site *model.Site, c *model.Comment, w Writer) (*model.Comment, error) {
+	if err := s.authorize(site, c, w); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-// Edit replaces the text of c, a guest's comment from Lookup, within the
-// edit window; errors as authorize, then as ValidateText and rendering.
-func (s *Service) Edit(ctx context.Context, site *model.Site, c *model.Comment, token, text string) (*model.Comment, error) {
-	if err := s.authorize(site, c, token); err != nil {
+// Edit replaces the text of c, a comment from Lookup, for its author (w)
+// within the edit window; errors as authorize, then as ValidateText and
+// rendering.
+func (s *Service) Edit(ctx context.Context, site *model.Site, c *model.Comment, w Writer, text string) (*model.Comment, error) {
+	if err := s.authorize(site, c, w); err != nil {
 		return nil, err
 	}
 	text, err := ValidateText(text, site.Settings.MaxLength)
@@ -178,10 +209,10 @@ func (s *Service) Edit(ctx context.Context, site *model.Site, c *model.Comment, 
 	return c, nil
 }
 
-// Delete deletes c, a guest's comment from Lookup, within the edit window;
-// errors as authorize.
-func (s *Service) Delete(ctx context.Context, site *model.Site, c *model.Comment, token string) error {
-	if err := s.authorize(site, c, token); err != nil {
+// Delete deletes c, a comment from Lookup, for its author (w) within the
+// edit window; errors as authorize.
+func (s *Service) Delete(ctx context.Context, site *model.Site, c *model.Comment, w Writer) error {
+	if err := s.authorize(site, c, w); err != nil {
 		return err
 	}
 	return s.store.DeleteComment(ctx, c.ID, s.now())
@@ -234,4 +265,11 @@ func (s *Service) renderText(text string) (string, error) {
 		return "", fmt.Errorf("render comment: %w", err)
 	}
 	return html, nil
+}
+
+func userID(u *model.User) int64 {
+	if u == nil {
+		return 0
+	}
+	return u.ID
 }

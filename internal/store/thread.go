@@ -36,7 +36,7 @@ type ThreadPage struct {
 
 // threadColumns leave out personal data: a thread is public.
 const threadColumns = `id, COALESCE(parent_id, 0), guest_name, guest_website, html, status,
-	created_at, edited_at, deleted_at, score, upvotes, downvotes, sticky`
+	created_at, edited_at, deleted_at, score, upvotes, downvotes, sticky, COALESCE(author_id, 0)`
 
 // rootOrder holds, per sort, the keyset condition and ORDER BY for roots.
 var rootOrder = map[string]struct{ after, order string }{
@@ -189,7 +189,7 @@ func scanThreadComment(row rowScanner) (model.Comment, error) {
 	var created int64
 	var edited, deleted sql.NullInt64
 	err := row.Scan(&c.ID, &c.ParentID, &c.GuestName, &c.GuestWebsite, &c.HTML, &status,
-		&created, &edited, &deleted, &c.Score, &c.Upvotes, &c.Downvotes, &c.Sticky)
+		&created, &edited, &deleted, &c.Score, &c.Upvotes, &c.Downvotes, &c.Sticky, &c.AuthorID)
 	c.Status = model.Status(status)
 	c.CreatedAt = fromMillis(created)
 	c.EditedAt = nullMillis(edited)
