@@ -115,8 +115,11 @@ func (l *Logins) Finish(ctx context.Context, cb Callback) (origin string, _ *Ses
 	if err != nil {
 		return ls.Origin, nil, err
 	}
+	// The provider's picture URL is not kept: public threads show an
+	// account's avatar URL, and browsers must never be sent to another
+	// host (promise P2) until Parley serves provider pictures itself.
 	u, err := l.Store.LoginIdentity(ctx, cb.Provider, prof.Subject, store.IdentityProfile{
-		Name: prof.Name, Email: prof.Email, AvatarURL: prof.AvatarURL, ProfileURL: prof.ProfileURL,
+		Name: prof.Name, Email: prof.Email, ProfileURL: prof.ProfileURL,
 	})
 	if err != nil {
 		return ls.Origin, nil, err
