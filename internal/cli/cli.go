@@ -34,7 +34,7 @@ func commands() []command {
 	return []command{
 		{"serve", "run the comment server (migrates the database first)", runServe},
 		{"migrate", "apply database migrations and exit", runMigrate},
-		{"site", "manage sites: site add HOST [--origin URL]…, site list, site remove HOST", runSite},
+		{"site", "manage sites: site add HOST [--origin URL]… [--login METHODS], site set HOST --login METHODS, site list, site remove HOST", runSite},
 		{"import", "import comments: import [FORMAT] FILE --site HOST (Disqus, WordPress, Commento, Comentario, Remark42, Isso, Parley)", runImport},
 		{"export", "export a site's comments: export --site HOST [--format parley|wxr] [-o FILE]", runExport},
 		{"config", "print the effective configuration, secrets masked", runConfig},
