@@ -288,3 +288,27 @@ func eachLoginDB(t *testing.T, m *mockoidc.MockOIDC, fn func(t *testing.T, e *en
 		t.Run(d, func(t *testing.T) { fn(t, loginEnv(t, d, m)) })
 	}
 }
+
+// TestAccountsOnlySite: a site whose login methods leave out guest takes
+// comments only from logged-in people.
+func TestAccountsOnlySite(t *testing.T) {
+	eachDB(t, options{settings: func(s *model.SiteSettings) { s.LoginMethods = []string{"kc"} }}, func(t *testing.T, e *env) {
+		body := map[string]any{"site": "blog.example", "path": "/a", "text": "Hi", "author": map[string]any{"name": "Guest"}}
+		r := e.do(req{method: "POST", path: "/api/v1/comments", body: body})
+		if r.status != http.StatusForbidden || r.str("error.code") != "login_required" {
+			t.Errorf("guest comment: %d %s, want 403 login_required", r.status, r.raw)
+		}
+		u := &model.User{Name: "Ada", Email: "ada@example.com", Role: model.RoleCommenter}
+		if err := e.store.CreateUser(context.Background(), u); err != nil {
+			t.Fatal(err)
+		}
+		token, _, err := auth.NewSessions(e.store, func() time.Time { return e.now }).Create(context.Background(), u.ID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = e.do(req{method: "POST", path: "/api/v1/comments", body: body, headers: map[string]string{"Authorization": "Bearer " + token}})
+		if r.status != http.StatusCreated || r.str("comment.author.name") != "Ada" {
+			t.Errorf("account comment: %d %s", r.status, r.raw)
+		}
+	})
+}

@@ -40,8 +40,8 @@ func applyLogins(s *model.SiteSettings, cfg *config.Config, value string) error 
 				ErrUsage, m, providerNames(cfg))
 		}
 	}
-	if len(methods) == 0 {
-		return fmt.Errorf("%w: --login must name guest, local or a provider (anonymous comments come with guest comments)", ErrUsage)
+	if len(methods) == 0 || (anonymous && !slices.Contains(methods, model.LoginGuest)) {
+		return fmt.Errorf("%w: --login must name guest, local or a provider, and anonymous only with guest (an anonymous comment is a guest's without a name)", ErrUsage)
 	}
 	s.LoginMethods, s.AllowAnonymous = methods, anonymous
 	return nil

@@ -182,6 +182,8 @@ const index = (list) => {
 };
 const maxDepth = () => Math.max(1, (data.settings && data.settings.maxDepth) || 5);
 const locked = () => data.page && data.page.locked;
+// canWrite: the visitor is logged in, or the site takes guests' comments.
+const canWrite = () => me() || !data.settings || !data.settings.loginMethods || data.settings.loginMethods.includes('guest');
 const nameOf = (c) => (c && c.author && c.author.name) || t('anonymous');
 
 const setCount = (delta) => {
@@ -259,7 +261,7 @@ const bodyEl = (c, depth) => {
 const actions = (c, depth) => {
   const bar = h('div', {cls: 'p-acts'});
   if (c.status !== 'pending') bar.append(voteBox(c));
-  if (!locked() && c.status !== 'pending') {
+  if (!locked() && c.status !== 'pending' && canWrite()) {
     bar.append(h('button', {type: 'button', cls: 'p-btn p-link', text: t('reply'), onclick: (e) => openReply(c, depth, e.currentTarget)}));
   }
   const own = ownToken(c.id);
@@ -305,11 +307,10 @@ const render = () => {
   countEl = h('h2', {cls: 'p-count', text: t('comments', {n: data.page.commentCount || 0})});
   list = h('div', {cls: 'p-thread'});
   moreBtn = h('button', {type: 'button', cls: 'p-btn p-more', text: t('loadMore'), onclick: more});
-  const s = data.settings || {}, guests = !s.loginMethods || s.loginMethods.includes('guest');
   main.replaceChildren(
     h('div', {cls: 'p-head'}, countEl, h('label', {cls: 'p-sort'}, t('sortBy') + ' ', sel)),
-    !locked() && loginBar(s.providers || []),
-    locked() ? h('p', {cls: 'p-notice', role: 'note', text: t('locked')}) : me() || guests ? editor({}) : null,
+    !locked() && loginBar((data.settings || {}).providers || []),
+    locked() ? h('p', {cls: 'p-notice', role: 'note', text: t('locked')}) : canWrite() && editor({}),
     list, moreBtn);
   renderList();
   highlight();
