@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"net"
 	"net/http"
@@ -22,12 +24,12 @@ import (
 
 // oidcPerson is who logs in at the test's OpenID Connect provider, with the standard profile
 // claims (mockoidc's own user has no name).
-type oidcPerson struct{ sub, name, email string }
+type oidcPerson struct{ sub, name, email, picture string }
 
 func (p oidcPerson) ID() string { return p.sub }
 
 func (p oidcPerson) Userinfo([]string) ([]byte, error) {
-	return json.Marshal(map[string]any{"sub": p.sub, "name": p.name, "email": p.email, "email_verified": true})
+	return json.Marshal(map[string]any{"sub": p.sub, "name": p.name, "email": p.email, "email_verified": true, "picture": p.picture})
 }
 
 func (p oidcPerson) Claims(_ []string, base *mockoidc.IDTokenClaims) (jwt.Claims, error) {
@@ -36,7 +38,8 @@ func (p oidcPerson) Claims(_ []string, base *mockoidc.IDTokenClaims) (jwt.Claims
 		Name          string `json:"name"`
 		Email         string `json:"email"`
 		EmailVerified bool   `json:"email_verified"`
-	}{base, p.name, p.email, true}, nil
+		Picture       string `json:"picture"`
+	}{base, p.name, p.email, true, p.picture}, nil
 }
 
 // loginWorld is a Parley with an OpenID Connect provider "kc", a host page on another site
@@ -44,6 +47,7 @@ func (p oidcPerson) Claims(_ []string, base *mockoidc.IDTokenClaims) (jwt.Claims
 // cookies, as Safari and Firefox do by default.
 type loginWorld struct {
 	parley, host, site string
+	picture            string // the provider's URL of the person's picture
 	browser            context.Context
 }
 
@@ -55,23 +59,26 @@ func startLoginWorld(t *testing.T) *loginWorld {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { idp.Shutdown() })
-	for range 3 {
-		idp.QueueUser(oidcPerson{sub: "ada-1", name: "Ada Lovelace", email: "ada@example.com"})
-	}
 
 	hostLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Her picture is on the provider's side (here the host server's 127.0.0.1 name, another
+	// site than the page): Parley fetches it, the browser must not.
+	picture := "http://" + hostLn.Addr().String() + "/ada.png"
+	for range 3 {
+		idp.QueueUser(oidcPerson{sub: "ada-1", name: "Ada Lovelace", email: "ada@example.com", picture: picture})
 	}
 	port, err := freePort()
 	if err != nil {
 		t.Fatal(err)
 	}
 	w := &loginWorld{parley: fmt.Sprintf("http://127.0.0.1:%d", port), site: fmt.Sprintf("localhost:%d", hostLn.Addr().(*net.TCPAddr).Port)}
-	w.host = "http://" + w.site
+	w.host, w.picture = "http://"+w.site, picture
 	cfg := idp.Config()
 	vars := map[string]string{
-		"PARLEY_WRITE_RATE": "0", "PARLEY_LOG_LEVEL": "warn", "PARLEY_DEMO": "false",
+		"PARLEY_WRITE_RATE": "0", "PARLEY_LOG_LEVEL": "warn", "PARLEY_DEMO": "false", "PARLEY_AVATAR_ALLOW_PRIVATE": "true",
 		"PARLEY_AUTH_PROVIDERS": "kc=" + cfg.ClientID + ":" + cfg.ClientSecret + "@" + idp.Issuer(),
 	}
 	getenv := func(k string) string { return vars[k] }
@@ -91,6 +98,11 @@ func startLoginWorld(t *testing.T) *loginWorld {
 
 	pages := &suite{parley: w.parley} // the suite's host page, loading this Parley's widget
 	host := httptest.NewUnstartedServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/ada.png" {
+			rw.Header().Set("Content-Type", "image/png")
+			png.Encode(rw, image.NewNRGBA(image.Rect(0, 0, 120, 120)))
+			return
+		}
 		if r.URL.Path == "/probe" { // framed from another site: can it keep a cookie?
 			rw.Header().Set("Content-Type", "text/html; charset=utf-8")
 			fmt.Fprint(rw, `<script>document.cookie = "probe=1; SameSite=None; Secure; Path=/"; (parent === window ? window : parent).postMessage("cookie:" + document.cookie, "*");</script>`)
@@ -165,6 +177,10 @@ func TestProviderLoginWithThirdPartyCookiesBlocked(t *testing.T) {
 	tb.do(chromedp.SendKeys(chromedp.CSS(`.parley .p-main-form textarea`), "Hello, as a logged-in person."))
 	tb.click(`.parley .p-main-form button[type=submit]`)
 	tb.wait(`[...document.querySelectorAll('.parley .p-c .p-name')].some(e => e.textContent === 'Ada Lovelace')`)
+	tb.wait(`document.querySelector('.parley .p-c img.p-av') && document.querySelector('.parley .p-c img.p-av').naturalWidth === 96`)
+	if src := tb.str(`document.querySelector('.parley .p-c img.p-av').src`); !strings.HasPrefix(src, w.parley+"/api/v1/avatars/") {
+		t.Errorf("her picture is loaded from %s, want Parley's copy", src)
+	}
 
 	// The public thread, as any reader gets it, names her and has no email anywhere.
 	resp, err := http.Get(w.parley + "/api/v1/thread?site=" + w.site + "&path=/article")
@@ -183,6 +199,9 @@ func TestProviderLoginWithThirdPartyCookiesBlocked(t *testing.T) {
 	}
 	if strings.Contains(string(raw), "ada@example.com") || strings.Contains(string(raw), "@") {
 		t.Errorf("the public thread carries an email: %s", raw)
+	}
+	if strings.Contains(string(raw), w.picture) {
+		t.Errorf("the public thread carries the provider's picture URL: %s", raw)
 	}
 
 	// No cookie anywhere, and the host page talked to Parley only (the popup went to the provider).

@@ -1,10 +1,14 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"image"
+	"image/png"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -143,6 +147,12 @@ func (e *env) callback(path string) popup {
 
 func TestProviderLoginFlow(t *testing.T) {
 	m := startOIDC(t)
+	pic := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		img := image.NewNRGBA(image.Rect(0, 0, 200, 200))
+		w.Header().Set("Content-Type", "image/png")
+		png.Encode(w, img)
+	}))
+	t.Cleanup(pic.Close)
 	eachLoginDB(t, m, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		th := e.thread("path=/a")
@@ -158,7 +168,9 @@ func TestProviderLoginFlow(t *testing.T) {
 		if q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" || q.Get("nonce") == "" || len(q.Get("state")) < 43 {
 			t.Fatalf("authorization URL lacks PKCE, nonce or a random state: %s", authURL)
 		}
-		back := e.authorize(m, ada, authURL)
+		withPicture := ada
+		withPicture.picture = pic.URL + "/ada.png"
+		back := e.authorize(m, withPicture, authURL)
 		p := e.callback(back)
 		if p.status != http.StatusOK || p.target != origin || p.msg["type"] != "parley:login" || p.msg["error"] != nil {
 			t.Fatalf("callback: %d, posted %v to %q", p.status, p.msg, p.target)
@@ -175,11 +187,24 @@ func TestProviderLoginFlow(t *testing.T) {
 			t.Fatalf("comment as Ada: %d %s", c.status, c.raw)
 		}
 		th = e.thread("path=/a")
-		if th.str("comments.0.author.name") != "Ada Lovelace" || strings.Contains(string(th.raw), "ada@example.com") || strings.Contains(string(th.raw), "pics.example") {
+		if th.str("comments.0.author.name") != "Ada Lovelace" || strings.Contains(string(th.raw), "ada@example.com") || strings.Contains(string(th.raw), pic.URL) {
 			t.Errorf("thread after Ada's comment: %s", th.raw)
 		}
+		// Her picture comes from Parley, as a small PNG of its own.
+		av := th.str("comments.0.author.avatarUrl")
+		if !strings.HasPrefix(av, "https://comments.example/api/v1/avatars/") {
+			t.Errorf("thread avatar %q, want Parley's", av)
+		}
+		img := e.do(req{method: "GET", path: strings.TrimPrefix(av, "https://comments.example"), origin: "-"})
+		if cfg, err := png.DecodeConfig(bytes.NewReader(img.raw)); img.status != http.StatusOK || err != nil || cfg.Width != auth.AvatarSize ||
+			img.header.Get("Content-Type") != "image/png" || !strings.HasPrefix(img.header.Get("Cache-Control"), "public") {
+			t.Errorf("avatar: %d %v %v %v", img.status, img.header, cfg, err)
+		}
+		if r := e.do(req{method: "GET", path: "/api/v1/avatars/999", origin: "-"}); r.status != http.StatusNotFound {
+			t.Errorf("missing avatar: %d", r.status)
+		}
 		u, err := auth.NewSessions(e.store, func() time.Time { return e.now }).Authenticate(ctx, p.msg["token"].(string))
-		if err != nil || u.Name != "Ada Lovelace" || u.Email != "ada@example.com" || !u.Verified() || u.AvatarURL != "" {
+		if err != nil || u.Name != "Ada Lovelace" || u.Email != "ada@example.com" || !u.Verified() || !strings.HasPrefix(u.AvatarURL, "https://comments.example/api/v1/avatars/") {
 			t.Fatalf("the posted token signs in %+v (%v)", u, err)
 		}
 

@@ -69,8 +69,9 @@ type Provider struct {
 
 // Providers are the operator's providers by name.
 type Providers struct {
-	byName map[string]*Provider
-	names  []string
+	byName    map[string]*Provider
+	names     []string
+	publicURL string
 }
 
 // NewProviders builds the providers of cfgs. Their callback URL is
@@ -80,11 +81,12 @@ func NewProviders(cfgs []config.Provider, publicURL string, client *http.Client)
 	if client == nil {
 		client = &http.Client{Timeout: ProviderTimeout}
 	}
-	ps := &Providers{byName: map[string]*Provider{}}
+	publicURL = strings.TrimRight(publicURL, "/")
+	ps := &Providers{byName: map[string]*Provider{}, publicURL: publicURL}
 	for _, c := range cfgs {
 		p := &Provider{Name: c.Name, Label: label(c.Name), client: client, oauth: oauth2.Config{
 			ClientID: c.ClientID, ClientSecret: c.ClientSecret,
-			RedirectURL: strings.TrimRight(publicURL, "/") + "/api/v1/auth/" + c.Name + "/callback",
+			RedirectURL: publicURL + "/api/v1/auth/" + c.Name + "/callback",
 		}}
 		switch c.Name {
 		case "github":

@@ -2,6 +2,8 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -44,7 +46,9 @@ type Logins struct {
 	Providers *Providers
 	Store     *store.Store
 	Sessions  sessionCreator
-	Now       func() time.Time
+	// Avatars fetches the providers' pictures (nil: none is taken).
+	Avatars *AvatarFetcher
+	Now     func() time.Time
 }
 
 // Start begins a login with provider on site for a page of origin, which
@@ -115,13 +119,13 @@ func (l *Logins) Finish(ctx context.Context, cb Callback) (origin string, _ *Ses
 	if err != nil {
 		return ls.Origin, nil, err
 	}
-	// The provider's picture URL is not kept: public threads show an
-	// account's avatar URL, and browsers must never be sent to another
-	// host (promise P2) until Parley serves provider pictures itself.
 	u, err := l.Store.LoginIdentity(ctx, cb.Provider, prof.Subject, store.IdentityProfile{
 		Name: prof.Name, Email: prof.Email, ProfileURL: prof.ProfileURL,
 	})
 	if err != nil {
+		return ls.Origin, nil, err
+	}
+	if err := l.keepAvatar(ctx, u, prof.AvatarURL); err != nil {
 		return ls.Origin, nil, err
 	}
 	token, expires, err := l.Sessions.Create(ctx, u.ID, ls.Remember)
@@ -129,4 +133,26 @@ func (l *Logins) Finish(ctx context.Context, cb Callback) (origin string, _ *Ses
 		return ls.Origin, nil, err
 	}
 	return ls.Origin, &Session{Token: token, ExpiresAt: expires, User: u}, nil
+}
+
+// keepAvatar fetches the provider's picture and keeps Parley's copy as the
+// user's avatar, whose public URL is then Parley's
+// (/api/v1/avatars/ID?v=VERSION): readers' browsers never contact the
+// provider (promise P2). A picture that cannot be taken leaves the
+// previous one; only a database failure is an error.
+func (l *Logins) keepAvatar(ctx context.Context, u *model.User, pictureURL string) error {
+	if l.Avatars == nil || pictureURL == "" {
+		return nil
+	}
+	png, err := l.Avatars.Fetch(ctx, pictureURL)
+	if err != nil {
+		return nil
+	}
+	sum := sha256.Sum256(png)
+	url := fmt.Sprintf("%s/api/v1/avatars/%d?v=%s", l.Providers.publicURL, u.ID, hex.EncodeToString(sum[:6]))
+	if err := l.Store.SetAvatar(ctx, u.ID, png, url); err != nil {
+		return err
+	}
+	u.AvatarURL = url
+	return nil
 }

@@ -66,7 +66,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Log:       a.log,
 		Now:       now,
 		Logins: &auth.Logins{Providers: auth.NewProviders(cfg.Providers, cfg.PublicURL, nil),
-			Store: a.store, Sessions: auth.NewSessions(a.store, now), Now: now},
+			Store: a.store, Sessions: auth.NewSessions(a.store, now), Avatars: auth.NewAvatarFetcher(cfg.AvatarPrivate), Now: now},
 	})
 	surfaces := []server.Mounter{apiHandler}
 	assetHandler, err := assets.New(assets.Options{PublicURL: cfg.PublicURL, DemoSite: DemoSite, NoDemo: !cfg.Demo})

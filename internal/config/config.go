@@ -29,10 +29,12 @@ type Config struct {
 	IPRetention    time.Duration
 	DBTimeout      time.Duration
 	Providers      []Provider // PARLEY_AUTH_PROVIDERS; see providers.go
-	Demo           bool
-	LogLevel       string
-	LogFormat      string
-	ConfigFile     string
+	// AvatarPrivate allows fetching provider pictures from private addresses.
+	AvatarPrivate bool
+	Demo          bool
+	LogLevel      string
+	LogFormat     string
+	ConfigFile    string
 }
 
 // Bounds of PARLEY_DB_TIMEOUT: below the minimum an ordinary query on a
@@ -93,6 +95,9 @@ func settings() []setting {
 		{"auth-providers", "PARLEY_AUTH_PROVIDERS", "", "OAuth2/OpenID Connect login providers: comma-separated NAME=CLIENT_ID:CLIENT_SECRET[@URL] (see docs/authentication-providers.md)", true,
 			parseProviders,
 			func(c *Config) string { return formatProviders(c.Providers, false) }},
+		{"avatar-allow-private", "PARLEY_AVATAR_ALLOW_PRIVATE", "false", "fetch login providers' pictures also from loopback and private addresses (a provider on the internal network)", false,
+			parseBool(func(c *Config) *bool { return &c.AvatarPrivate }),
+			func(c *Config) string { return strconv.FormatBool(c.AvatarPrivate) }},
 		{"demo", "PARLEY_DEMO", "true", "create a localhost demo site and serve /demo", false,
 			parseBool(func(c *Config) *bool { return &c.Demo }),
 			func(c *Config) string { return strconv.FormatBool(c.Demo) }},

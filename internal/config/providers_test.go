@@ -65,3 +65,15 @@ func TestProvidersRefused(t *testing.T) {
 		}
 	}
 }
+
+func TestAvatarAllowPrivate(t *testing.T) {
+	if c, err := load(t, nil); err != nil || c.AvatarPrivate {
+		t.Errorf("default: %v %v, want private addresses refused", c.AvatarPrivate, err)
+	}
+	if c, err := load(t, map[string]string{"PARLEY_AVATAR_ALLOW_PRIVATE": "true"}); err != nil || !c.AvatarPrivate {
+		t.Errorf("true: %v %v", c.AvatarPrivate, err)
+	}
+	if _, err := load(t, map[string]string{"PARLEY_AVATAR_ALLOW_PRIVATE": "sometimes"}); err == nil || !strings.Contains(err.Error(), "PARLEY_AVATAR_ALLOW_PRIVATE") {
+		t.Errorf("bad value: %v", err)
+	}
+}

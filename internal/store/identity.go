@@ -86,8 +86,9 @@ func (s *Store) TakeLoginState(ctx context.Context, stateHash []byte) (*LoginSta
 
 // IdentityProfile is what a login provider says about a person, as
 // LoginIdentity keeps it. Email is only an address the provider verified.
+// The provider's picture is not here: see SetAvatar.
 type IdentityProfile struct {
-	Name, Email, AvatarURL, ProfileURL string
+	Name, Email, ProfileURL string
 }
 
 // errIdentityRace makes LoginIdentity try again when another login of the
@@ -97,9 +98,9 @@ var errIdentityRace = errors.New("store: identity created concurrently")
 // LoginIdentity returns the user of a provider's account (provider,
 // subject), creating both at the first login. A new user takes the
 // profile's name and, when no other account has it, its verified email
-// (sealed, and marked verified); later logins refresh the avatar and
-// profile URLs, and the name only while the user has none, since the
-// person may have changed it. The subject is stored only as a keyed hash.
+// (sealed, and marked verified); later logins refresh the profile URL,
+// and the name only while the user has none, since the person may have
+// changed it. The subject is stored only as a keyed hash.
 func (s *Store) LoginIdentity(ctx context.Context, provider, subject string, p IdentityProfile) (*model.User, error) {
 	index := s.sealer.IdentityIndex(provider, subject)
 	var id int64
@@ -128,8 +129,8 @@ func (s *Store) loginIdentityTx(ctx context.Context, tx *sql.Tx, index []byte, p
 		if _, err := tx.ExecContext(ctx, s.q("UPDATE identities SET last_login_at = ? WHERE subject_index = ?"), now, index); err != nil {
 			return 0, err
 		}
-		_, err = tx.ExecContext(ctx, s.q(`UPDATE users SET avatar_url = ?, profile_url = ?,
-			name = CASE WHEN name = '' THEN ? ELSE name END WHERE id = ?`), p.AvatarURL, p.ProfileURL, p.Name, id)
+		_, err = tx.ExecContext(ctx, s.q(`UPDATE users SET profile_url = ?,
+			name = CASE WHEN name = '' THEN ? ELSE name END WHERE id = ?`), p.ProfileURL, p.Name, id)
 		return id, err
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
@@ -152,18 +153,51 @@ func (s *Store) loginIdentityTx(ctx context.Context, tx *sql.Tx, index []byte, p
 // createIdentityUser adds the user of a new identity, with its email only
 // when no other account has that address.
 func (s *Store) createIdentityUser(ctx context.Context, tx *sql.Tx, p IdentityProfile, now int64) (int64, error) {
-	const insert = `INSERT INTO users (name, email_sealed, email_index, email_verified_at, avatar_url, profile_url, role, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email_index) DO NOTHING RETURNING id`
+	const insert = `INSERT INTO users (name, email_sealed, email_index, email_verified_at, profile_url, role, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email_index) DO NOTHING RETURNING id`
 	var id int64
 	var verified any
 	if p.Email != "" {
 		verified = now
 	}
 	err := tx.QueryRowContext(ctx, s.q(insert), p.Name, s.sealer.Seal(p.Email), s.sealer.EmailIndex(p.Email), verified,
-		p.AvatarURL, p.ProfileURL, string(model.RoleCommenter), now).Scan(&id)
+		p.ProfileURL, string(model.RoleCommenter), now).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) { // the address is another account's
 		err = tx.QueryRowContext(ctx, s.q(insert), p.Name, nil, nil, nil,
-			p.AvatarURL, p.ProfileURL, string(model.RoleCommenter), now).Scan(&id)
+			p.ProfileURL, string(model.RoleCommenter), now).Scan(&id)
 	}
 	return id, err
+}
+
+// SetAvatar keeps png as the user's picture and points the user's public
+// avatar URL at url, where Parley serves it (Avatar).
+func (s *Store) SetAvatar(ctx context.Context, userID int64, png []byte, url string) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO avatars (user_id, png, updated_at) VALUES (?, ?, ?)
+			ON CONFLICT (user_id) DO UPDATE SET png = excluded.png, updated_at = excluded.updated_at`), userID, png, millis(s.now())); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, s.q("UPDATE users SET avatar_url = ? WHERE id = ?"), url, userID)
+		if err != nil {
+			return err
+		}
+		return mustAffect(res)
+	})
+	if err != nil {
+		return fmt.Errorf("store: set avatar: %w", err)
+	}
+	return nil
+}
+
+// Avatar returns the picture SetAvatar kept for the user, or ErrNotFound.
+func (s *Store) Avatar(ctx context.Context, userID int64) ([]byte, error) {
+	var png []byte
+	err := s.read.QueryRowContext(ctx, s.q("SELECT png FROM avatars WHERE user_id = ?"), userID).Scan(&png)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: avatar: %w", err)
+	}
+	return png, nil
 }

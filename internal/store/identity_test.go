@@ -16,11 +16,11 @@ func TestLoginIdentity(t *testing.T) {
 	eachDB(t, func(t *testing.T, db *testDB) {
 		ctx := context.Background()
 		first, err := db.LoginIdentity(ctx, "github", "42", store.IdentityProfile{
-			Name: "Ada", Email: "ada@example.com", AvatarURL: "https://a.example/1.png", ProfileURL: "https://github.com/ada"})
+			Name: "Ada", Email: "ada@example.com", ProfileURL: "https://github.com/ada"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if first.Name != "Ada" || first.Email != "ada@example.com" || !first.Verified() || first.AvatarURL != "https://a.example/1.png" ||
+		if first.Name != "Ada" || first.Email != "ada@example.com" || !first.Verified() || first.AvatarURL != "" ||
 			first.ProfileURL != "https://github.com/ada" || first.Role != model.RoleCommenter {
 			t.Errorf("new user: %+v", first)
 		}
@@ -30,12 +30,27 @@ func TestLoginIdentity(t *testing.T) {
 		if err := db.UpdateProfile(ctx, first); err != nil {
 			t.Fatal(err)
 		}
-		again, err := db.LoginIdentity(ctx, "github", "42", store.IdentityProfile{Name: "Ada", AvatarURL: "https://a.example/2.png"})
+		again, err := db.LoginIdentity(ctx, "github", "42", store.IdentityProfile{Name: "Ada", ProfileURL: "https://github.com/ada2"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if again.ID != first.ID || again.Name != "Ada L." || again.AvatarURL != "https://a.example/2.png" || again.Email != "ada@example.com" {
-			t.Errorf("second login: %+v, want user %d renamed, new avatar, same email", again, first.ID)
+		if again.ID != first.ID || again.Name != "Ada L." || again.ProfileURL != "https://github.com/ada2" || again.Email != "ada@example.com" {
+			t.Errorf("second login: %+v, want user %d renamed, new profile URL, same email", again, first.ID)
+		}
+		// Its picture, as Parley serves it.
+		if _, err := db.Avatar(ctx, first.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("avatar before any: %v", err)
+		}
+		for _, png := range []string{"png-1", "png-2"} {
+			if err := db.SetAvatar(ctx, first.ID, []byte(png), "https://c.example/api/v1/avatars/1?v="+png); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if png, err := db.Avatar(ctx, first.ID); err != nil || string(png) != "png-2" {
+			t.Errorf("avatar: %q, %v", png, err)
+		}
+		if u, _ := db.UserByID(ctx, first.ID); u.AvatarURL != "https://c.example/api/v1/avatars/1?v=png-2" {
+			t.Errorf("avatar URL %q", u.AvatarURL)
 		}
 		// The same subject at another provider is another person; an
 		// address another account has is not taken (nor is that account).
@@ -58,6 +73,9 @@ func TestLoginIdentity(t *testing.T) {
 		fresh, err := db.LoginIdentity(ctx, "github", "42", store.IdentityProfile{Name: "Ada"})
 		if err != nil || fresh.ID == first.ID {
 			t.Errorf("login after deletion: %+v, %v; want a new user", fresh, err)
+		}
+		if _, err := db.Avatar(ctx, first.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("the deleted user's avatar: %v, want it gone", err)
 		}
 	})
 }

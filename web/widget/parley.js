@@ -198,8 +198,10 @@ const hue = (s) => {
   for (const ch of s) x = (x * 31 + ch.codePointAt(0)) % 360;
   return x;
 };
-// avatar is the name's initial on a colour of its own: no picture from another host (P2).
-const avatar = (name) => {
+// avatar is the account's picture when Parley serves it, else the name's initial on a colour of
+// its own: never a picture from another host (P2).
+const avatar = (name, src) => {
+  if (src && src.startsWith(BASE + '/')) return h('img', {cls: 'p-av', src, alt: '', loading: 'lazy'});
   const av = h('span', {cls: 'p-av', 'aria-hidden': 'true', text: ([...name][0] || '?').toUpperCase()});
   av.style.setProperty('--p-h', hue(name));
   return av;
@@ -243,7 +245,7 @@ const bodyEl = (c, depth) => {
   const who = /^https?:\/\//i.test(site || '')
     ? h('a', {cls: 'p-name', href: site, rel: 'nofollow ugc noopener noreferrer', dir: 'auto', text: name})
     : h('span', {cls: 'p-name', dir: 'auto', text: name});
-  const av = avatar(name);
+  const av = avatar(name, c.author && c.author.avatarUrl);
   const parent = comments.get(c.parentId);
   const text = h('div', {cls: 'p-text', dir: 'auto'});
   text.innerHTML = c.html; // sanitized by the server; the only markup the widget inserts

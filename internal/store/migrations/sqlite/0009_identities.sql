@@ -15,6 +15,11 @@
 -- the server (not in a cookie) is what lets the flow work where third-party
 -- cookies are blocked, and with several servers on one PostgreSQL. Rows are
 -- taken once by the callback, or deleted once expired (10 minutes).
+--
+-- avatars holds each account's provider picture as Parley serves it: fetched
+-- once at login, cropped, scaled to 96 pixels and re-encoded as PNG, so that
+-- readers' browsers get it from Parley and never contact the provider
+-- (promise P2). users.avatar_url then points at Parley's copy.
 
 CREATE TABLE identities (
     subject_index BLOB    PRIMARY KEY,
@@ -36,3 +41,9 @@ CREATE TABLE login_states (
     expires_at      INTEGER NOT NULL
 );
 CREATE INDEX login_states_expires ON login_states (expires_at);
+
+CREATE TABLE avatars (
+    user_id    INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    png        BLOB    NOT NULL,
+    updated_at INTEGER NOT NULL
+);
