@@ -4,6 +4,9 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/parleyhq/parley/internal/auth"
 )
@@ -83,4 +86,18 @@ func BenchmarkHashPassword(b *testing.B) {
 	for b.Loop() {
 		auth.HashPassword("correct horse battery")
 	}
+}
+
+// FuzzValidatePassword: whatever is typed, the rules answer without
+// panicking, and a password they accept is 8 to 256 characters.
+func FuzzValidatePassword(f *testing.F) {
+	for _, seed := range []string{"correct horse", "aaaaaaaa", "\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8", "ab\u0301cdefgh", "sunshine2024!"} {
+		f.Add(seed, "ada@example.com")
+	}
+	f.Fuzz(func(t *testing.T, pw, context string) {
+		err := auth.ValidatePassword(pw, context)
+		if n := utf8.RuneCountInString(norm.NFKC.String(pw)); err == nil && (n < auth.MinPasswordLength || n > auth.MaxPasswordLength) {
+			t.Errorf("accepted %q of %d characters", pw, n)
+		}
+	})
 }

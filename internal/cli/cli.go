@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"runtime/debug"
 	"strings"
 )
@@ -20,6 +21,7 @@ var ErrUsage = errors.New("usage error")
 // env is what every command gets from Run.
 type env struct {
 	getenv func(string) string
+	stdin  io.Reader // where passwords are read from
 	stdout io.Writer
 	stderr io.Writer
 }
@@ -34,7 +36,8 @@ func commands() []command {
 	return []command{
 		{"serve", "run the comment server (migrates the database first)", runServe},
 		{"migrate", "apply database migrations and exit", runMigrate},
-		{"site", "manage sites: site add HOST [--origin URL]… [--login METHODS], site set HOST --login METHODS, site list, site remove HOST", runSite},
+		{"site", "manage sites: site add HOST [--origin URL]… [--owner EMAIL] [--login METHODS], site set HOST --login METHODS, site list, site remove HOST, site member add|remove|list", runSite},
+		{"user", "manage accounts: user add EMAIL [--name N] [--operator], user list, user remove EMAIL, user password EMAIL", runUser},
 		{"import", "import comments: import [FORMAT] FILE --site HOST (Disqus, WordPress, Commento, Comentario, Remark42, Isso, Parley)", runImport},
 		{"export", "export a site's comments: export --site HOST [--format parley|wxr] [-o FILE]", runExport},
 		{"config", "print the effective configuration, secrets masked", runConfig},
@@ -52,9 +55,16 @@ func CommandNames() []string {
 	return append(names, "help")
 }
 
-// Run runs the parley command line: args excludes the program name.
+// Run runs the parley command line: args excludes the program name. Commands
+// that ask for a password read it from os.Stdin.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	e := env{getenv: getenv, stdout: stdout, stderr: stderr}
+	return RunWithInput(ctx, args, getenv, os.Stdin, stdout, stderr)
+}
+
+// RunWithInput is Run reading passwords from stdin: the terminal without
+// echo when stdin is one, else its first line.
+func RunWithInput(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
 	if len(args) == 0 {
 		usage(stderr)
 		return ErrUsage
@@ -63,7 +73,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch name {
 	case "help", "-h", "--help", "-help":
 		if len(args) > 1 {
-			return Run(ctx, []string{args[1], "-h"}, getenv, stdout, stderr)
+			return RunWithInput(ctx, []string{args[1], "-h"}, getenv, stdin, stdout, stderr)
 		}
 		usage(stdout)
 		return nil

@@ -49,7 +49,9 @@ type User struct {
 	// verified account is marked so on its comments.
 	EmailVerifiedAt *time.Time
 
-	// The public profile, shown on the user's comments.
+	// The public profile, shown on the user's comments. AvatarURL is loaded
+	// by readers' browsers, so it must be an image served from the Parley
+	// origin (promise P2), never a provider's or Gravatar's own URL.
 	Website    string
 	AvatarURL  string
 	ProfileURL string
