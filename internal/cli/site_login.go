@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"slices"
@@ -75,10 +74,7 @@ func siteSet(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	site, err := a.store.SiteByHost(ctx, pos[0])
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("no site %s is registered (parley site list shows them)", pos[0])
-	}
+	site, err := findSite(ctx, a, pos[0])
 	if err != nil {
 		return err
 	}
