@@ -16,31 +16,10 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-	"github.com/golang-jwt/jwt/v5"
-	"github.com/oauth2-proxy/mockoidc"
 
 	"github.com/parleyhq/parley/internal/cli"
+	"github.com/parleyhq/parley/internal/oidctest"
 )
-
-// oidcPerson is who logs in at the test's OpenID Connect provider, with the standard profile
-// claims (mockoidc's own user has no name).
-type oidcPerson struct{ sub, name, email, picture string }
-
-func (p oidcPerson) ID() string { return p.sub }
-
-func (p oidcPerson) Userinfo([]string) ([]byte, error) {
-	return json.Marshal(map[string]any{"sub": p.sub, "name": p.name, "email": p.email, "email_verified": true, "picture": p.picture})
-}
-
-func (p oidcPerson) Claims(_ []string, base *mockoidc.IDTokenClaims) (jwt.Claims, error) {
-	return &struct {
-		*mockoidc.IDTokenClaims
-		Name          string `json:"name"`
-		Email         string `json:"email"`
-		EmailVerified bool   `json:"email_verified"`
-		Picture       string `json:"picture"`
-	}{base, p.name, p.email, true, p.picture}, nil
-}
 
 // loginWorld is a Parley with an OpenID Connect provider "kc", a host page on another site
 // (localhost vs 127.0.0.1) that enables it, and a Chromium whose profile blocks third-party
@@ -54,11 +33,7 @@ type loginWorld struct {
 func startLoginWorld(t *testing.T) *loginWorld {
 	t.Helper()
 	s := need(t)
-	idp, err := mockoidc.Run()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { idp.Shutdown() })
+	idp := oidctest.Start(t)
 
 	hostLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -68,7 +43,7 @@ func startLoginWorld(t *testing.T) *loginWorld {
 	// site than the page): Parley fetches it, the browser must not.
 	picture := "http://" + hostLn.Addr().String() + "/ada.png"
 	for range 3 {
-		idp.QueueUser(oidcPerson{sub: "ada-1", name: "Ada Lovelace", email: "ada@example.com", picture: picture})
+		idp.QueueUser(oidctest.Person{Subject: "ada-1", Name: "Ada Lovelace", Email: "ada@example.com", Picture: picture})
 	}
 	port, err := freePort()
 	if err != nil {

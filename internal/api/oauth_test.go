@@ -15,47 +15,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
 	"github.com/oauth2-proxy/mockoidc"
 
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/model"
+	"github.com/parleyhq/parley/internal/oidctest"
 )
-
-// oidcUser is a person at the test's OpenID Connect provider, with the
-// standard profile claims mockoidc's own user lacks.
-type oidcUser struct {
-	sub, name, email, picture string
-}
-
-func (u oidcUser) ID() string { return u.sub }
-
-func (u oidcUser) Userinfo([]string) ([]byte, error) {
-	return json.Marshal(map[string]any{"sub": u.sub, "name": u.name, "email": u.email, "email_verified": true, "picture": u.picture})
-}
-
-func (u oidcUser) Claims(_ []string, base *mockoidc.IDTokenClaims) (jwt.Claims, error) {
-	return &struct {
-		*mockoidc.IDTokenClaims
-		Name          string `json:"name,omitempty"`
-		Email         string `json:"email,omitempty"`
-		EmailVerified bool   `json:"email_verified"`
-		Picture       string `json:"picture,omitempty"`
-	}{base, u.name, u.email, true, u.picture}, nil
-}
-
-// startOIDC runs an OpenID Connect provider for the test: discovery, keys,
-// authorization with PKCE, token and userinfo endpoints on a real port.
-func startOIDC(t *testing.T) *mockoidc.MockOIDC {
-	t.Helper()
-	m, err := mockoidc.Run()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Shutdown() })
-	return m
-}
 
 // loginEnv is an API whose site enables guests and the provider "kc".
 func loginEnv(t *testing.T, dialect string, m *mockoidc.MockOIDC) *env {
@@ -88,11 +54,11 @@ func (e *env) startLogin(query string) *url.URL {
 }
 
 // ada is the person who logs in at the test's provider.
-var ada = oidcUser{sub: "u-1", name: "Ada Lovelace", email: "ada@example.com", picture: "https://pics.example/ada.png"}
+var ada = oidctest.Person{Subject: "u-1", Name: "Ada Lovelace", Email: "ada@example.com", Picture: "https://pics.example/ada.png"}
 
 // authorize sends person through the provider m and returns the callback
 // path (with its query) the provider redirects to.
-func (e *env) authorize(m *mockoidc.MockOIDC, person oidcUser, u *url.URL) string {
+func (e *env) authorize(m *mockoidc.MockOIDC, person oidctest.Person, u *url.URL) string {
 	e.t.Helper()
 	m.QueueUser(person)
 	resp, err := noRedirects.Get(u.String())
@@ -146,7 +112,7 @@ func (e *env) callback(path string) popup {
 }
 
 func TestProviderLoginFlow(t *testing.T) {
-	m := startOIDC(t)
+	m := oidctest.Start(t)
 	pic := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		img := image.NewNRGBA(image.Rect(0, 0, 200, 200))
 		w.Header().Set("Content-Type", "image/png")
@@ -169,7 +135,7 @@ func TestProviderLoginFlow(t *testing.T) {
 			t.Fatalf("authorization URL lacks PKCE, nonce or a random state: %s", authURL)
 		}
 		withPicture := ada
-		withPicture.picture = pic.URL + "/ada.png"
+		withPicture.Picture = pic.URL + "/ada.png"
 		back := e.authorize(m, withPicture, authURL)
 		p := e.callback(back)
 		if p.status != http.StatusOK || p.target != origin || p.msg["type"] != "parley:login" || p.msg["error"] != nil {
@@ -224,7 +190,7 @@ func TestProviderLoginFlow(t *testing.T) {
 }
 
 func TestProviderLoginRefusals(t *testing.T) {
-	m := startOIDC(t)
+	m := oidctest.Start(t)
 	eachLoginDB(t, m, func(t *testing.T, e *env) {
 		start := "site=blog.example&origin=" + url.QueryEscape(origin)
 		for _, tc := range []struct {
