@@ -36,8 +36,11 @@ type loginUser struct {
 // loginStart serves GET /api/v1/auth/{provider}/start?site=HOST&origin=ORIGIN&remember=0|1.
 func (h *Handler) loginStart(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	site, err := h.sites.byHost(r.Context(), q.Get("site"))
-	if errors.Is(err, store.ErrNotFound) || q.Get("site") == "" {
+	site, err := (*model.Site)(nil), store.ErrNotFound
+	if q.Get("site") != "" {
+		site, err = h.sites.byHost(r.Context(), q.Get("site"))
+	}
+	if errors.Is(err, store.ErrNotFound) {
 		h.loginPage(w, r, http.StatusNotFound, "", loginMessage{Error: "site_not_found"})
 		return
 	}

@@ -203,6 +203,7 @@ func TestProviderLoginRefusals(t *testing.T) {
 			{"provider not enabled on the site", "/api/v1/auth/github/start?" + start, http.StatusNotFound, "unknown_provider"},
 			{"provider not configured", "/api/v1/auth/nope/start?" + start, http.StatusNotFound, "unknown_provider"},
 			{"unknown site", "/api/v1/auth/kc/start?site=nope.example&origin=" + url.QueryEscape(origin), http.StatusNotFound, ""},
+			{"no site", "/api/v1/auth/kc/start?origin=" + url.QueryEscape(origin), http.StatusNotFound, ""},
 			{"bad remember", "/api/v1/auth/kc/start?" + start + "&remember=yes", http.StatusBadRequest, ""},
 			{"wrong state", "/api/v1/auth/kc/callback?state=made-up&code=x", http.StatusBadRequest, ""},
 			{"no state", "/api/v1/auth/kc/callback?code=x", http.StatusBadRequest, ""},
