@@ -304,3 +304,22 @@ func TestAccountsOnlySite(t *testing.T) {
 		}
 	})
 }
+
+// TestLoginRateLimited: starts and callbacks each write to the database, so
+// they count against the client's write rate like comments do.
+func TestLoginRateLimited(t *testing.T) {
+	e := newEnv(t, "sqlite", options{writeRate: 1, burst: 2,
+		settings:  func(s *model.SiteSettings) { s.LoginMethods = []string{"kc"} },
+		providers: []config.Provider{{Name: "kc", ClientID: "id", ClientSecret: "secret", URL: "http://127.0.0.1:1/oidc"}},
+	})
+	for i, path := range []string{
+		"/api/v1/auth/kc/start?site=blog.example&origin=" + url.QueryEscape(origin),
+		"/api/v1/auth/kc/callback?state=x&code=y",
+		"/api/v1/auth/kc/callback?state=x&code=y",
+	} {
+		r := e.do(req{method: "GET", path: path, origin: "-"})
+		if limited := r.status == http.StatusTooManyRequests; limited != (i == 2) {
+			t.Errorf("request %d (%s): %d, want 429 only for the third", i+1, path, r.status)
+		}
+	}
+}
