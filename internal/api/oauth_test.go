@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/png"
 	"net"
@@ -141,6 +142,9 @@ func TestProviderLoginFlow(t *testing.T) {
 		if p.status != http.StatusOK || p.target != origin || p.msg["type"] != "parley:login" || p.msg["error"] != nil {
 			t.Fatalf("callback: %d, posted %v to %q", p.status, p.msg, p.target)
 		}
+		if exp, _ := time.Parse(time.RFC3339, fmt.Sprint(p.msg["expiresAt"])); !exp.Equal(e.now.Add(auth.RememberedSessionLifetime)) {
+			t.Errorf("session with remember=1 expires %v, want %v", p.msg["expiresAt"], e.now.Add(auth.RememberedSessionLifetime))
+		}
 		if user, _ := p.msg["user"].(map[string]any); user["name"] != "Ada Lovelace" || len(user) != 1 {
 			t.Errorf("posted user %v, want only the name", p.msg["user"])
 		}
@@ -182,6 +186,9 @@ func TestProviderLoginFlow(t *testing.T) {
 
 		// A second login of the same person finds the same account.
 		p2 := e.callback(e.authorize(m, ada, e.startLogin("site=blog.example&origin="+url.QueryEscape(origin))))
+		if exp, _ := time.Parse(time.RFC3339, fmt.Sprint(p2.msg["expiresAt"])); !exp.Equal(e.now.Add(auth.SessionLifetime)) {
+			t.Errorf("session without remember expires %v, want %v", p2.msg["expiresAt"], e.now.Add(auth.SessionLifetime))
+		}
 		u2, err := auth.NewSessions(e.store, func() time.Time { return e.now }).Authenticate(ctx, p2.msg["token"].(string))
 		if err != nil || u2.ID != u.ID {
 			t.Errorf("second login: user %+v (%v), want user %d", u2, err, u.ID)
