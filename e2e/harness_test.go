@@ -41,6 +41,7 @@ type suite struct {
 	strict     string // "http://localhost:PORT2"
 	strictSite string // "localhost:PORT2"
 	dataDir    string
+	chrome     string // the Chromium binary
 	browser    context.Context
 	axe        string // axe.min.js source; "" when not installed
 }
@@ -180,7 +181,20 @@ func start(ctx context.Context, chrome string) (*suite, func(), error) {
 		s.axe = string(src)
 	}
 
-	profile := filepath.Join(dir, "chromium")
+	s.chrome = chrome
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, chromeOptions(chrome, filepath.Join(dir, "chromium"))...)
+	stops = append(stops, cancelAlloc)
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	stops = append(stops, cancelBrowser)
+	if err := chromedp.Do(bctx); err != nil {
+		return fail(fmt.Errorf("start chromium: %w", err))
+	}
+	s.browser = bctx
+	return s, stop, nil
+}
+
+// chromeOptions are the suite's Chromium flags, with its profile in the directory profile.
+func chromeOptions(chrome, profile string) []chromedp.ExecAllocatorOption {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chrome),
 		chromedp.UserDataDir(profile),
@@ -195,15 +209,7 @@ func start(ctx context.Context, chrome string) (*suite, func(), error) {
 	if os.Geteuid() == 0 {
 		opts = append(opts, chromedp.NoSandbox)
 	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	stops = append(stops, cancelAlloc)
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	stops = append(stops, cancelBrowser)
-	if err := chromedp.Do(bctx); err != nil {
-		return fail(fmt.Errorf("start chromium: %w", err))
-	}
-	s.browser = bctx
-	return s, stop, nil
+	return opts
 }
 
 func waitHealthy(base string, served <-chan error) error {
@@ -390,8 +396,13 @@ type tab struct {
 
 func newTab(t *testing.T) *tab {
 	t.Helper()
-	s := need(t)
-	ctx, cancel := chromedp.NewContext(s.browser, chromedp.WithNewBrowserContext())
+	return newTabIn(t, need(t).browser)
+}
+
+// newTabIn is newTab in another browser (one started with other settings).
+func newTabIn(t *testing.T, browser context.Context) *tab {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
 	t.Cleanup(cancelTimeout)

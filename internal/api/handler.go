@@ -30,13 +30,16 @@ type Messages func(lang string) (tag string, msgs json.RawMessage, ok bool)
 
 // Deps are what the API needs.
 type Deps struct {
-	Store     *store.Store
-	Comments  *comment.Service
-	Sealer    *privacy.Sealer
-	Views     *stats.ViewCounter
-	ClientIP  func(*http.Request) string
-	Messages  Messages // optional
-	WriteRate float64  // per minute per IP; 0 disables
+	Store    *store.Store
+	Comments *comment.Service
+	Sealer   *privacy.Sealer
+	Views    *stats.ViewCounter
+	ClientIP func(*http.Request) string
+	Messages Messages // optional
+	// Logins runs OAuth2/OpenID Connect logins (optional: without it the
+	// thread offers no provider and the login routes refuse).
+	Logins    *auth.Logins
+	WriteRate float64 // per minute per IP; 0 disables
 	Burst     int
 	// CacheBytes bounds the thread cache; 0 means DefaultThreadCacheBytes.
 	CacheBytes int

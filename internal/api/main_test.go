@@ -17,8 +17,10 @@ import (
 	"github.com/VictoriaMetrics/metrics"
 
 	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/clientip"
 	"github.com/parleyhq/parley/internal/comment"
+	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/markup"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/pgtest"
@@ -50,10 +52,11 @@ type options struct {
 	writeRate float64
 	burst     int
 	settings  func(*model.SiteSettings)
-	pgURL     string        // PostgreSQL database to use instead of a new one of pgtest.URL
-	dbTimeout time.Duration // Deps.DBTimeout
-	cache     int           // bytes of thread cache; 0: the default
-	metrics   *metrics.Set  // where the API's metrics go; nil: nowhere
+	pgURL     string            // PostgreSQL database to use instead of a new one of pgtest.URL
+	dbTimeout time.Duration     // Deps.DBTimeout
+	cache     int               // bytes of thread cache; 0: the default
+	metrics   *metrics.Set      // where the API's metrics go; nil: nowhere
+	providers []config.Provider // login providers (Deps.Logins)
 }
 
 func newEnv(t testing.TB, dialect string, opts options) *env {
@@ -108,6 +111,10 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 			return "", nil, false
 		},
 	})
+	if opts.providers != nil {
+		h.Logins = &auth.Logins{Providers: auth.NewProviders(opts.providers, "https://comments.example", nil),
+			Store: st, Sessions: auth.NewSessions(st, now), Avatars: auth.NewAvatarFetcher(true), Now: now}
+	}
 	e.handler = server.Handler(log, st, nil, h)
 	return e
 }

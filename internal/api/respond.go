@@ -90,6 +90,8 @@ func (h *Handler) writeServiceError(w http.ResponseWriter, r *http.Request, err 
 		writeError(w, http.StatusNotFound, "comment_not_found", "no such comment", "")
 	case errors.Is(err, comment.ErrEditWindow):
 		writeError(w, http.StatusForbidden, "edit_window_closed", "the time to edit or delete this comment has passed", "")
+	case errors.Is(err, comment.ErrLoginRequired):
+		writeError(w, http.StatusForbidden, "login_required", "this site takes comments from logged-in people only: log in first", "")
 	case errors.Is(err, comment.ErrPageLocked):
 		writeError(w, http.StatusForbidden, "page_locked", "this page is closed for new comments", "")
 	case errors.Is(err, comment.ErrVoteLimit):

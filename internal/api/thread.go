@@ -33,7 +33,7 @@ type threadResponse struct {
 	Sort        string              `json:"sort"`
 	NextCursor  *string             `json:"nextCursor"`
 	MoreReplies map[string]wireMore `json:"moreReplies"`
-	Settings    model.SiteSettings  `json:"settings"`
+	Settings    wireSettings        `json:"settings"`
 	I18n        *wireMessages       `json:"i18n,omitempty"`
 	// Me is the signed-in reader, in answers to a request with a valid
 	// Bearer token only: such an answer is private and never cached.
@@ -46,6 +46,14 @@ type threadResponse struct {
 type wireMore struct {
 	Count  int    `json:"count"`
 	Cursor string `json:"cursor"`
+}
+
+// wireSettings are the site's settings as the widget needs them: the login
+// methods it may show, with the providers' button labels.
+type wireSettings struct {
+	model.SiteSettings
+	LoginMethods []string       `json:"loginMethods"` // guest and local, when enabled
+	Providers    []wireProvider `json:"providers"`    // enabled and configured
 }
 
 type wireMessages struct {
@@ -189,7 +197,7 @@ func (h *Handler) loadThread(ctx context.Context, site *model.Site, tr threadReq
 	h.m.threadLoads.Inc()
 	resp := &threadResponse{
 		Site: site.Host, Page: wirePage{Path: tr.path}, Comments: []wireComment{}, Sort: tr.sort,
-		MoreReplies: map[string]wireMore{}, MyVotes: map[string]int{}, Settings: site.Settings,
+		MoreReplies: map[string]wireMore{}, MyVotes: map[string]int{}, Settings: h.wireSettings(site),
 	}
 	if tr.lang != "" {
 		if tag, msgs, ok := h.Messages(tr.lang); ok {
@@ -228,6 +236,16 @@ func (h *Handler) loadThread(ctx context.Context, site *model.Site, tr threadReq
 	entry.etag = etagOf(entry.body)
 	entry.gz = gzipped(entry.body)
 	return entry, nil
+}
+
+func (h *Handler) wireSettings(site *model.Site) wireSettings {
+	ws := wireSettings{SiteSettings: site.Settings, LoginMethods: []string{}, Providers: h.loginProviders(site)}
+	for _, m := range []string{model.LoginGuest, model.LoginLocal} {
+		if site.Settings.AllowsLogin(m) {
+			ws.LoginMethods = append(ws.LoginMethods, m)
+		}
+	}
+	return ws
 }
 
 // publicComments appends the public form of each comment to out, with the

@@ -36,7 +36,7 @@ func commands() []command {
 	return []command{
 		{"serve", "run the comment server (migrates the database first)", runServe},
 		{"migrate", "apply database migrations and exit", runMigrate},
-		{"site", "manage sites: site add HOST [--origin URL]… [--owner EMAIL], site list, site remove HOST, site member add|remove|list", runSite},
+		{"site", "manage sites: site add HOST [--origin URL]… [--owner EMAIL] [--login METHODS], site set HOST --login METHODS, site list, site remove HOST, site member add|remove|list", runSite},
 		{"user", "manage accounts: user add EMAIL [--name N] [--operator], user list, user remove EMAIL, user password EMAIL", runUser},
 		{"import", "import comments: import [FORMAT] FILE --site HOST (Disqus, WordPress, Commento, Comentario, Remark42, Isso, Parley)", runImport},
 		{"export", "export a site's comments: export --site HOST [--format parley|wxr] [-o FILE]", runExport},

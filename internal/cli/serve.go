@@ -11,6 +11,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/api"
 	"github.com/parleyhq/parley/internal/assets"
+	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/clientip"
 	"github.com/parleyhq/parley/internal/comment"
 	"github.com/parleyhq/parley/internal/markup"
@@ -66,6 +67,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 		DBTimeout:  cfg.DBTimeout,
 		Log:        a.log,
 		Now:        now,
+		Logins: &auth.Logins{Providers: auth.NewProviders(cfg.Providers, cfg.PublicURL, nil),
+			Store: a.store, Sessions: auth.NewSessions(a.store, now), Avatars: auth.NewAvatarFetcher(cfg.AvatarPrivate), Now: now},
 	})
 	mailer, err := newMailer(cfg, a.log)
 	if err != nil {

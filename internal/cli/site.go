@@ -26,6 +26,8 @@ func runSite(ctx context.Context, e env, args []string) error {
 	switch args[0] {
 	case "add":
 		return siteAdd(ctx, e, args[1:])
+	case "set":
+		return siteSet(ctx, e, args[1:])
 	case "list":
 		return siteList(ctx, e, args[1:])
 	case "remove":
@@ -33,11 +35,12 @@ func runSite(ctx context.Context, e env, args []string) error {
 	case "member":
 		return runSiteMember(ctx, e, args[1:])
 	}
-	return fmt.Errorf("%w: unknown site command %q (add, list, remove, member)", ErrUsage, args[0])
+	return fmt.Errorf("%w: unknown site command %q (add, set, list, remove, member)", ErrUsage, args[0])
 }
 
 const siteUsage = `Usage:
-  parley site add HOST [--origin URL]… [--moderation none|first|all] [--require-email] [--anonymous] [--owner EMAIL]
+  parley site add HOST [--origin URL]… [--moderation none|first|all] [--require-email] [--anonymous] [--owner EMAIL] [--login METHODS]
+  parley site set HOST --login METHODS
   parley site list
   parley site remove HOST
   parley site member add HOST EMAIL --role moderator|owner
@@ -52,9 +55,10 @@ func siteAdd(ctx context.Context, e env, args []string) error {
 	var origins multiFlag
 	var moderation string
 	var requireEmail, anonymous bool
-	var owner string
+	var owner, logins string
 	cfg, pos, err := loadConfig("site add", " HOST [flags]", e, args, func(fs *flag.FlagSet) {
 		fs.StringVar(&owner, "owner", "", "the EMAIL of the account that owns the site")
+		fs.StringVar(&logins, "login", "", loginFlagUsage)
 		fs.Var(&origins, "origin", "an extra origin allowed to write, such as https://www.example.com (repeatable)")
 		fs.StringVar(&moderation, "moderation", model.ModerationNone, "none, first (hold first comments) or all")
 		fs.BoolVar(&requireEmail, "require-email", false, "guests must give an email address")
@@ -87,6 +91,10 @@ func siteAdd(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("%w: --moderation must be none, first or all", ErrUsage)
 	}
 	site.Settings.RequireEmail, site.Settings.AllowAnonymous = requireEmail, anonymous
+	if err := applyLogins(&site.Settings, cfg, logins); err != nil {
+		return err
+	}
+	site.Settings.AllowAnonymous = site.Settings.AllowAnonymous || anonymous
 	a, err := openApp(ctx, cfg, e)
 	if err != nil {
 		return err
@@ -121,9 +129,10 @@ func siteList(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "HOST\tMODERATION\tORIGINS\tCREATED")
+	fmt.Fprintln(tw, "HOST\tMODERATION\tLOGIN\tORIGINS\tCREATED")
 	for _, s := range sites {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Host, s.Settings.Moderation, strings.Join(s.AllowedOrigins(), " "), s.CreatedAt.Format("2006-01-02"))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Host, s.Settings.Moderation, strings.Join(loginsOf(s.Settings), ","),
+			strings.Join(s.AllowedOrigins(), " "), s.CreatedAt.Format("2006-01-02"))
 	}
 	return tw.Flush()
 }

@@ -21,4 +21,7 @@ var (
 	ErrEditWindow = errors.New("the edit window has closed")
 	ErrPageLocked = errors.New("the page is locked")
 	ErrVoteLimit  = errors.New("too many votes from one network on this comment")
+	// ErrLoginRequired: the site does not take guest comments (its login
+	// methods do not include guest), and the comment came without a session.
+	ErrLoginRequired = errors.New("the site takes comments from logged-in people only")
 )

@@ -77,6 +77,9 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Created, error) 
 	}
 	var author Author
 	if in.User == nil {
+		if !set.AllowsLogin(model.LoginGuest) {
+			return nil, ErrLoginRequired
+		}
 		if author, err = validateAuthor(in.Author, set.RequireEmail, set.AllowAnonymous); err != nil {
 			return nil, err
 		}

@@ -31,13 +31,16 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	IPRetention    time.Duration
 	DBTimeout      time.Duration
-	CacheSize      int    // bytes of thread responses kept in memory
-	SMTPURL        string // empty: mails are printed to the log (development)
-	MailFrom       string // the sender of every mail; required with SMTPURL
-	Demo           bool
-	LogLevel       string
-	LogFormat      string
-	ConfigFile     string
+	Providers      []Provider // PARLEY_AUTH_PROVIDERS; see providers.go
+	// AvatarPrivate allows fetching provider pictures from private addresses.
+	AvatarPrivate bool
+	CacheSize     int    // bytes of thread responses kept in memory
+	SMTPURL       string // empty: mails are printed to the log (development)
+	MailFrom      string // the sender of every mail; required with SMTPURL
+	Demo          bool
+	LogLevel      string
+	LogFormat     string
+	ConfigFile    string
 }
 
 // Bounds of PARLEY_DB_TIMEOUT: below the minimum an ordinary query on a
@@ -104,6 +107,12 @@ func settings() []setting {
 		{"mail-from", "PARLEY_MAIL_FROM", "", "sender address of mails, such as \"Comments <noreply@example.com>\"; required with --smtp-url", false,
 			func(c *Config, v string) error { c.MailFrom = v; return nil },
 			func(c *Config) string { return c.MailFrom }},
+		{"auth-providers", "PARLEY_AUTH_PROVIDERS", "", "OAuth2/OpenID Connect login providers: comma-separated NAME=CLIENT_ID:CLIENT_SECRET[@URL] (see docs/authentication-providers.md)", true,
+			parseProviders,
+			func(c *Config) string { return formatProviders(c.Providers, false) }},
+		{"avatar-allow-private", "PARLEY_AVATAR_ALLOW_PRIVATE", "false", "fetch login providers' pictures also from loopback and private addresses (a provider on the internal network)", false,
+			parseBool(func(c *Config) *bool { return &c.AvatarPrivate }),
+			func(c *Config) string { return strconv.FormatBool(c.AvatarPrivate) }},
 		{"demo", "PARLEY_DEMO", "true", "create a localhost demo site and serve /demo", false,
 			parseBool(func(c *Config) *bool { return &c.Demo }),
 			func(c *Config) string { return strconv.FormatBool(c.Demo) }},
@@ -278,6 +287,9 @@ func (c *Config) Dump(w io.Writer) {
 // mask hides a secret; for a database or SMTP URL it keeps everything but
 // the password.
 func mask(env, v string) string {
+	if env == "PARLEY_AUTH_PROVIDERS" {
+		return maskProviders(v)
+	}
 	if env == "PARLEY_DATABASE_URL" || env == "PARLEY_SMTP_URL" {
 		if u, err := url.Parse(v); err == nil {
 			if _, has := u.User.Password(); has {

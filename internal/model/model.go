@@ -98,6 +98,38 @@ type SiteSettings struct {
 	AllowAnonymous    bool   `json:"allowAnonymous"`
 	MaxDepth          int    `json:"maxDepth"`
 	Moderation        string `json:"moderation"`
+	// LoginMethods are the ways besides anonymous comments (AllowAnonymous)
+	// that commenters may identify themselves on the site: LoginGuest,
+	// LoginLocal and the names of the operator's OAuth2/OpenID Connect
+	// providers. Empty means guest only. A provider that the operator has
+	// not configured is ignored.
+	LoginMethods []string `json:"loginMethods,omitempty"`
+}
+
+// The login methods that are not providers.
+const (
+	LoginAnonymous = "anonymous" // stored as AllowAnonymous, not in LoginMethods
+	LoginGuest     = "guest"     // name, optional email and website, no account
+	LoginLocal     = "local"     // an account with email and password
+)
+
+// Logins returns the site's login methods: LoginMethods, or guest alone when
+// it is empty.
+func (s SiteSettings) Logins() []string {
+	if len(s.LoginMethods) == 0 {
+		return []string{LoginGuest}
+	}
+	return s.LoginMethods
+}
+
+// AllowsLogin reports whether method (a name of Logins) is enabled.
+func (s SiteSettings) AllowsLogin(method string) bool {
+	for _, m := range s.Logins() {
+		if m == method {
+			return true
+		}
+	}
+	return false
 }
 
 // DefaultSiteSettings returns the settings a new site starts with.

@@ -83,6 +83,12 @@ func (s *Sealer) EmailIndex(email string) []byte {
 	return s.mac(s.keys.index, "email\x00"+email)
 }
 
+// IdentityIndex returns the blind index of a login provider's account: a
+// keyed HMAC of the provider's name and its subject (its id of the person).
+func (s *Sealer) IdentityIndex(provider, subject string) []byte {
+	return s.mac(s.keys.index, "identity\x00"+provider+"\x00"+subject)
+}
+
 // VoterHash identifies a guest voter by IP and user agent without storing
 // either: a keyed HMAC of both.
 func (s *Sealer) VoterHash(ip, userAgent string) []byte {

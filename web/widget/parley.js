@@ -3,7 +3,8 @@
 // Privacy rules this file must keep (see docs/embedding.md):
 //  - every request goes to the Parley origin the script came from, with credentials omitted;
 //  - nothing is written to cookies or storage for a reader: localStorage only when the visitor
-//    ticks "remember my details", sessionStorage only after the visitor posts (edit tokens);
+//    ticks "remember my details" or logs in (the session token), sessionStorage only after the
+//    visitor posts (edit tokens);
 //  - the only HTML inserted as markup is server-sanitized (comment.html, preview html); every
 //    other string goes through textContent or setAttribute.
 //
@@ -15,10 +16,12 @@ const S = document.currentScript || document.querySelector('script[src*="/js/par
 // window.parley is the #parley element by named access until the widget defines its API.
 if (!S || (window.parley && window.parley.load)) return;
 const BASE = new URL('..', S.src).href.replace(/\/$/, '');
+const ORIGIN = new URL(BASE).origin;
 const EN = __PARLEY_EN__;
 const CSS = __PARLEY_CSS__;
 const KEY_AUTHOR = 'parley.author';
 const KEY_EDIT = 'parley.edit';
+const KEY_SESSION = 'parley.session';
 const RTL = /^(ar|he|fa|ur|ps|yi|dv|ku|sd|ug)\b/i;
 const DS = S.dataset;
 
@@ -62,10 +65,17 @@ const store = (kind, key, val) => {
   return null;
 };
 
+// me is the logged-in visitor's session {t: token, e: expiry, n: name}, or null.
+const me = () => {
+  const s = store('localStorage', KEY_SESSION);
+  return s && Date.parse(s.e) > Date.now() ? s : null;
+};
+
 const api = async (method, path, body, token) => {
-  const headers = {};
+  const headers = {}, s = me();
   if (body) headers['Content-Type'] = 'application/json';
   if (token) headers['X-Parley-Edit-Token'] = token;
+  if (s) headers.Authorization = 'Bearer ' + s.t;
   let r;
   try {
     r = await fetch(BASE + '/api/v1/' + path, {method, headers, body: body && JSON.stringify(body), credentials: 'omit'});
@@ -74,13 +84,14 @@ const api = async (method, path, body, token) => {
   }
   if (r.status === 204) return {};
   const j = await r.json().catch(() => ({}));
+  if (r.status === 401 && s) store('localStorage', KEY_SESSION, null); // expired or revoked
   if (!r.ok) throw {...j.error, status: r.status};
   return j;
 };
 
 // WHY names the errors the widget explains in the reader's language; for any other, the
 // server's own message is shown.
-const WHY = {site_not_found: 'errSite', origin_not_allowed: 'errOrigin', rate_limited: 'errBusy', edit_window_closed: 'errWindow'};
+const WHY = {site_not_found: 'errSite', origin_not_allowed: 'errOrigin', rate_limited: 'errBusy', edit_window_closed: 'errWindow', access_denied: 'errDenied'};
 // why turns a failed request (an error from api) into the sentence the reader sees.
 // A script error (an Error, not an answer) shows only the generic message.
 const why = (e) => {
@@ -171,6 +182,8 @@ const index = (list) => {
 };
 const maxDepth = () => Math.max(1, (data.settings && data.settings.maxDepth) || 5);
 const locked = () => data.page && data.page.locked;
+// canWrite: the visitor is logged in, or the site takes guests' comments.
+const canWrite = () => me() || !data.settings || !data.settings.loginMethods || data.settings.loginMethods.includes('guest');
 const nameOf = (c) => (c && c.author && c.author.name) || t('anonymous');
 
 const setCount = (delta) => {
@@ -184,6 +197,14 @@ const hue = (s) => {
   let x = 0;
   for (const ch of s) x = (x * 31 + ch.codePointAt(0)) % 360;
   return x;
+};
+// avatar is the account's picture when Parley serves it, else the name's initial on a colour of
+// its own: never a picture from another host (P2).
+const avatar = (name, src) => {
+  if (src && src.startsWith(BASE + '/')) return h('img', {cls: 'p-av', src, alt: '', loading: 'lazy'});
+  const av = h('span', {cls: 'p-av', 'aria-hidden': 'true', text: ([...name][0] || '?').toUpperCase()});
+  av.style.setProperty('--p-h', hue(name));
+  return av;
 };
 
 // voteBox shows the score between the two vote buttons; a vote updates it in place so the
@@ -224,8 +245,7 @@ const bodyEl = (c, depth) => {
   const who = /^https?:\/\//i.test(site || '')
     ? h('a', {cls: 'p-name', href: site, rel: 'nofollow ugc noopener noreferrer', dir: 'auto', text: name})
     : h('span', {cls: 'p-name', dir: 'auto', text: name});
-  const av = h('span', {cls: 'p-av', 'aria-hidden': 'true', text: [...name][0].toUpperCase()});
-  av.style.setProperty('--p-h', hue(name));
+  const av = avatar(name, c.author && c.author.avatarUrl);
   const parent = comments.get(c.parentId);
   const text = h('div', {cls: 'p-text', dir: 'auto'});
   text.innerHTML = c.html; // sanitized by the server; the only markup the widget inserts
@@ -243,7 +263,7 @@ const bodyEl = (c, depth) => {
 const actions = (c, depth) => {
   const bar = h('div', {cls: 'p-acts'});
   if (c.status !== 'pending') bar.append(voteBox(c));
-  if (!locked() && c.status !== 'pending') {
+  if (!locked() && c.status !== 'pending' && canWrite()) {
     bar.append(h('button', {type: 'button', cls: 'p-btn p-link', text: t('reply'), onclick: (e) => openReply(c, depth, e.currentTarget)}));
   }
   const own = ownToken(c.id);
@@ -312,7 +332,8 @@ const render = () => {
   moreBtn = h('button', {type: 'button', cls: 'p-btn p-more', text: t('loadMore'), onclick: more});
   main.replaceChildren(
     h('div', {cls: 'p-head'}, countEl, h('label', {cls: 'p-sort'}, t('sortBy') + ' ', sel)),
-    locked() ? h('p', {cls: 'p-notice', role: 'note', text: t('locked')}) : editor({}),
+    !locked() && loginBar((data.settings || {}).providers || []),
+    locked() ? h('p', {cls: 'p-notice', role: 'note', text: t('locked')}) : canWrite() && editor({}),
     list, moreBtn);
   renderList();
   highlight();
@@ -321,6 +342,45 @@ const render = () => {
 const status = (msg, retry) => {
   main.replaceChildren(h('p', {cls: 'p-notice', role: 'alert', text: msg}),
     retry && h('button', {type: 'button', cls: 'p-btn', text: t('retry'), onclick: () => retry()}));
+};
+
+// ---------- provider login (a popup on the Parley origin; see docs/authentication-providers.md) ----------
+
+// loginBar offers the site's providers, or shows who is logged in with a way out.
+const loginBar = (providers) => {
+  const s = me();
+  if (s) {
+    return h('div', {cls: 'p-row p-login'}, avatar(s.n), h('span', {dir: 'auto', text: t('loggedIn', {name: s.n})}),
+      h('button', {type: 'button', cls: 'p-btn p-link', text: t('logout'), onclick: logout}));
+  }
+  if (!providers.length) return null;
+  const id = uid();
+  const rem = h('input', {type: 'checkbox', id});
+  return h('div', {cls: 'p-row p-login'}, ...providers.map((p) => h('button', {type: 'button', cls: 'p-btn', text: t('loginWith', {name: p.label}), onclick: () => login(p.name, rem.checked)})),
+    h('span', {cls: 'p-check'}, rem, h('label', {for: id, text: t('rememberMe')})));
+};
+
+// login opens the provider's login in a popup and takes the session token it posts back: only
+// from the Parley origin, and only from that popup.
+const login = (name, remember) => {
+  const q = new URLSearchParams({site: cfg.site, origin: location.origin, remember: remember ? 1 : 0});
+  const w = open(BASE + '/api/v1/auth/' + encodeURIComponent(name) + '/start?' + q, 'parley-login', 'popup,width=520,height=680');
+  if (!w) return say(t('errPopup'));
+  const on = (e) => {
+    const d = e.data;
+    if (e.origin !== ORIGIN || e.source !== w || !d || d.type !== 'parley:login') return;
+    removeEventListener('message', on);
+    if (d.error) return say(why({code: d.error, message: t('errLogin')}));
+    store('localStorage', KEY_SESSION, {t: d.token, e: d.expiresAt, n: d.user.name});
+    reload();
+  };
+  addEventListener('message', on);
+};
+
+const logout = async () => {
+  await api('POST', 'auth/logout').catch(() => {});
+  store('localStorage', KEY_SESSION, null);
+  reload();
 };
 
 // ---------- loading ----------
@@ -351,6 +411,7 @@ const reload = async (listOnly) => {
     const d = await fetchThread();
     if (my !== gen) return;
     data = d;
+    if (me() && !d.me) store('localStorage', KEY_SESSION, null); // the session ended on the server
     d.page = d.page || {};
     comments = new Map();
     kids = new Map([[0, []]]);
@@ -440,7 +501,7 @@ const editor = ({parent, depth, edit, onClose}) => {
   ta.value = edit ? edit.text : '';
   const pv = h('div', {cls: 'p-preview p-text', hidden: true, tabindex: '0', 'aria-live': 'polite'});
   const fields = {text: {input: ta, err}};
-  const guest = !edit && h('div', {cls: 'p-guest'});
+  const guest = !edit && !me() && h('div', {cls: 'p-guest'});
   let remember;
   if (guest) {
     fields['author.name'] = field(t('name'), {name: 'name', autocomplete: 'name', maxlength: 100, required: !s.allowAnonymous}, s.allowAnonymous && t('optional'));
@@ -520,13 +581,13 @@ const editor = ({parent, depth, edit, onClose}) => {
         return;
       }
       const a = {};
-      for (const k of ['name', 'email', 'website']) if (val('author.' + k)) a[k] = val('author.' + k);
+      if (guest) for (const k of ['name', 'email', 'website']) if (val('author.' + k)) a[k] = val('author.' + k);
       const body = {site: cfg.site, path: cfg.page, title: cfg.title, text, author: a};
       if (parent) body.parentId = parent.id;
       const r = await api('POST', 'comments', body);
       author = a;
-      if (remember.checked) store('localStorage', KEY_AUTHOR, a);
-      else if (saved) store('localStorage', KEY_AUTHOR, null);
+      if (remember && remember.checked) store('localStorage', KEY_AUTHOR, a);
+      else if (saved && guest) store('localStorage', KEY_AUTHOR, null);
       ta.value = '';
       count();
       if (pv.hidden === false) pvBtn.click();
@@ -555,7 +616,7 @@ const mdHelp = () => h('ul', {cls: 'p-mdhelp'},
 // added puts a freshly posted comment into the thread and announces the result.
 const added = (r, parent, depth) => {
   const c = r.comment;
-  saveToken(c.id, {t: r.editToken, u: r.editableUntil});
+  saveToken(c.id, {t: r.editToken || '', u: r.editableUntil}); // an account's comment: its session edits
   comments.set(c.id, c);
   kids.set(c.id, []);
   let li;
