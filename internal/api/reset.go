@@ -1,11 +1,13 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/parleyhq/parley/internal/comment"
+	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -92,18 +94,7 @@ func (h *Handler) changeEmail(w http.ResponseWriter, r *http.Request) {
 		h.internal(w, r, "check password", err)
 		return
 	}
-	link, tok := h.newLink(store.TokenEmailChange, u.ID)
-	tok.NewEmail = email
-	from := h.mailSender(site)
-	confirm, err := notify.EmailChangeMail(email, siteID(site), from, link(u.Name))
-	if err != nil {
-		h.internal(w, r, "change email", err)
-		return
-	}
-	notice, err := notify.EmailChangeNoticeMail(u.Email, siteID(site), from, link(u.Name))
-	if err == nil {
-		err = h.Store.CreateAccountToken(r.Context(), tok.AccountToken, tok.hash, confirm, notice)
-	}
+	err := h.queueEmailChange(r.Context(), u, email, site)
 	if errors.Is(err, store.ErrNotFound) {
 		writeNotSignedIn(w) // deleted since the token was checked
 		return
@@ -113,6 +104,23 @@ func (h *Handler) changeEmail(w http.ResponseWriter, r *http.Request) {
 	}
 	h.mailQueued()
 	writePrivateJSON(w, http.StatusAccepted, accountMailResponse{Status: "mail_sent"})
+}
+
+// queueEmailChange stores the link that moves u to email and queues its
+// confirmation to email and the notice to u's current address, together.
+func (h *Handler) queueEmailChange(ctx context.Context, u *model.User, email string, site *model.Site) error {
+	link, tok := h.newLink(store.TokenEmailChange, u.ID)
+	tok.NewEmail = email
+	from := h.mailSender(site)
+	confirm, err := notify.EmailChangeMail(email, siteID(site), from, link(u.Name))
+	if err != nil {
+		return err
+	}
+	notice, err := notify.EmailChangeNoticeMail(u.Email, siteID(site), from, link(u.Name))
+	if err != nil {
+		return err
+	}
+	return h.Store.CreateAccountToken(ctx, tok.AccountToken, tok.hash, confirm, notice)
 }
 
 // resendVerification serves POST /api/v1/me/verify: a new link to confirm

@@ -43,18 +43,8 @@ func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &req) {
 		return
 	}
-	email := strings.TrimSpace(req.Email)
-	if !comment.ValidEmail(email) {
-		writeError(w, http.StatusBadRequest, "invalid_field", "this is not a valid email address", "email")
-		return
-	}
-	name, _, err := comment.ValidateProfile(req.Name, "")
-	if err != nil {
-		h.writeServiceError(w, r, err)
-		return
-	}
-	if err := auth.ValidatePassword(req.Password, email, name); err != nil {
-		writeError(w, http.StatusBadRequest, "weak_password", err.Error(), "password")
+	email, name, ok := h.validSignup(w, r, req)
+	if !ok {
 		return
 	}
 	site, ok := h.optionalSite(w, r, req.Site)
@@ -81,6 +71,26 @@ func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
 	}
 	h.mailQueued()
 	writePrivateJSON(w, http.StatusAccepted, accountMailResponse{Status: "mail_sent"})
+}
+
+// validSignup checks a sign-up's fields and returns the normalised email
+// and name; on failure it has written the 400 naming the field.
+func (h *Handler) validSignup(w http.ResponseWriter, r *http.Request, req signupRequest) (email, name string, ok bool) {
+	email = strings.TrimSpace(req.Email)
+	if !comment.ValidEmail(email) {
+		writeError(w, http.StatusBadRequest, "invalid_field", "this is not a valid email address", "email")
+		return "", "", false
+	}
+	name, _, err := comment.ValidateProfile(req.Name, "")
+	if err != nil {
+		h.writeServiceError(w, r, err)
+		return "", "", false
+	}
+	if err := auth.ValidatePassword(req.Password, email, name); err != nil {
+		writeError(w, http.StatusBadRequest, "weak_password", err.Error(), "password")
+		return "", "", false
+	}
+	return email, name, true
 }
 
 // mailExistingAccount queues, for the owner of an address someone tried to
