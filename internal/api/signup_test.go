@@ -419,3 +419,26 @@ func TestEmailChange(t *testing.T) {
 		}
 	})
 }
+
+// TestNewConfirmationLinkAfterExpiry: a confirmation link expires after 24
+// hours with a page saying so; a signed-in account asks for a new one,
+// which works; a confirmed account is told it is confirmed already.
+func TestNewConfirmationLinkAfterExpiry(t *testing.T) {
+	m := newMailRig(t, "sqlite", options{})
+	m.signup("bea@example.com", testPassword)
+	first := m.link(m.mails(1)[0], "/auth/verify")
+	m.now = m.now.Add(24*time.Hour + time.Second)
+	if status, page := m.get(first); status != http.StatusGone || !strings.Contains(page, "expired") {
+		t.Fatalf("expired confirmation link: %d\n%s", status, page)
+	}
+	token := m.login("bea@example.com", false)
+	if r := m.do(req{method: "POST", path: "/api/v1/me/verify", headers: bearer(token)}); r.status != http.StatusAccepted {
+		t.Fatalf("new link: %d %s", r.status, r.raw)
+	}
+	if status, _ := m.get(m.link(m.mails(2)[1], "/auth/verify")); status != http.StatusOK {
+		t.Fatalf("new confirmation link: %d", status)
+	}
+	if r := m.do(req{method: "POST", path: "/api/v1/me/verify", headers: bearer(token)}); r.status != http.StatusConflict || r.str("error.code") != "already_verified" {
+		t.Errorf("asking again once confirmed: %d %s", r.status, r.raw)
+	}
+}
