@@ -45,7 +45,7 @@ func (h *Handler) requestReset(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		link, tok := h.newLink(store.TokenReset, u.ID)
-		m, merr := notify.PasswordResetMail(u.Email, siteID(site), h.mailSender(site), link(u.Name))
+		m, merr := notify.PasswordResetMail(u.Email, siteID(site), h.mailSender(site), link)
 		if err = merr; err == nil {
 			err = h.Store.CreateAccountToken(r.Context(), tok.AccountToken, tok.hash, m)
 		}
@@ -116,11 +116,11 @@ func (h *Handler) queueEmailChange(ctx context.Context, u *model.User, email str
 	link, tok := h.newLink(store.TokenEmailChange, u.ID)
 	tok.NewEmail = email
 	from := h.mailSender(site)
-	confirm, err := notify.EmailChangeMail(email, siteID(site), from, link(u.Name))
+	confirm, err := notify.EmailChangeMail(email, siteID(site), from, link)
 	if err != nil {
 		return err
 	}
-	notice, err := notify.EmailChangeNoticeMail(u.Email, siteID(site), from, link(u.Name))
+	notice, err := notify.EmailChangeNoticeMail(u.Email, siteID(site), from, link)
 	if err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ func (h *Handler) resendVerification(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	link, tok := h.newLink(store.TokenVerify, u.ID)
-	m, err := notify.VerifyEmailMail(u.Email, 0, h.mailSender(nil), link(u.Name))
+	m, err := notify.VerifyEmailMail(u.Email, 0, h.mailSender(nil), link)
 	if err == nil {
 		err = h.Store.CreateAccountToken(r.Context(), tok.AccountToken, tok.hash, m)
 	}

@@ -58,7 +58,7 @@ func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
 	}
 	u := &model.User{Email: email, Name: name, Role: model.RoleCommenter, PasswordHash: hash}
 	link, tok := h.newLink(store.TokenVerify, 0)
-	m, err := notify.VerifyEmailMail(email, siteID(site), h.mailSender(site), link(name))
+	m, err := notify.VerifyEmailMail(email, siteID(site), h.mailSender(site), link)
 	if err == nil {
 		err = h.Store.SignUp(r.Context(), u, tok.AccountToken, tok.hash, m)
 	}
@@ -101,7 +101,7 @@ func (h *Handler) mailExistingAccount(ctx context.Context, email string, site *m
 		return err // the account existed a moment ago; a deletion since is rare enough for a 500
 	}
 	link, tok := h.newLink(store.TokenReset, u.ID)
-	m, err := notify.SignUpExistsMail(u.Email, siteID(site), h.mailSender(site), link(u.Name))
+	m, err := notify.SignUpExistsMail(u.Email, siteID(site), h.mailSender(site), link)
 	if err != nil {
 		return err
 	}
@@ -175,16 +175,14 @@ var linkPaths = map[store.TokenPurpose]string{
 }
 
 // newLink makes a token of purpose for a user (0: set by the store on
-// sign-up) and returns the mail data for it, given the greeted name.
-func (h *Handler) newLink(purpose store.TokenPurpose, userID int64) (func(name string) notify.LinkData, linkToken) {
+// sign-up) and returns the mail data for it.
+func (h *Handler) newLink(purpose store.TokenPurpose, userID int64) (notify.LinkData, linkToken) {
 	token, hash := auth.NewLinkToken()
 	now := h.Now().UTC().Truncate(time.Millisecond)
 	lifetime := auth.LinkLifetime(purpose)
 	tok := linkToken{AccountToken: store.AccountToken{UserID: userID, Purpose: purpose, CreatedAt: now, ExpiresAt: now.Add(lifetime)}, hash: hash}
 	link := h.PublicURL + linkPaths[purpose] + "?token=" + token
-	return func(name string) notify.LinkData {
-		return notify.LinkData{Name: name, Link: link, Valid: validFor(lifetime)}
-	}, tok
+	return notify.LinkData{Link: link, Valid: validFor(lifetime)}, tok
 }
 
 // validFor says a link lifetime in words: "24 hours", "1 hour".

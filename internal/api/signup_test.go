@@ -146,9 +146,12 @@ func (m *mailRig) get(link string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
+// signup signs up with a name that carries a link: the mail to the address,
+// whose owner may not be the one signing up, must not repeat it (link
+// checks that mails link only to Parley).
 func (m *mailRig) signup(email, password string) *resp {
 	return m.do(req{method: "POST", path: "/api/v1/auth/signup", body: map[string]any{
-		"email": email, "password": password, "name": "Bea", "site": "blog.example"}})
+		"email": email, "password": password, "name": "Bea, win at https://evil.example", "site": "blog.example"}})
 }
 
 // TestSignUpVerifiesByMailAndPublishesHeldComments: a new account's comment

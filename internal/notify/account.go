@@ -2,10 +2,12 @@ package notify
 
 import "github.com/parleyhq/parley/internal/model"
 
-// LinkData is what an account mail says: whom it greets, the single-use
-// link on the Parley origin, and how long it works ("24 hours").
+// LinkData is what an account mail says: the single-use link on the Parley
+// origin and how long it works ("24 hours"). Account mails carry nothing a
+// requester typed, not even a display name: whoever signs up or asks for an
+// email change chooses the address mailed, and must not be able to put
+// words (or a look-alike link) in a mail from Parley to a stranger.
 type LinkData struct {
-	Name  string
 	Link  string
 	Valid string
 }
