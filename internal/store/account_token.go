@@ -178,6 +178,14 @@ func (s *Store) useToken(ctx context.Context, tx *sql.Tx, tokenHash []byte, purp
 	return userID, email, nil
 }
 
+// spendAll spends every unused token of a user: after a password reset or
+// an email change, no link mailed before (to the old address, or while
+// someone else knew the password) may still act on the account.
+func (s *Store) spendAll(ctx context.Context, tx *sql.Tx, userID int64, now time.Time) error {
+	_, err := tx.ExecContext(ctx, s.q("UPDATE account_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL"), millis(now), userID)
+	return err
+}
+
 // tokenErr wraps an unexpected error once and passes the sentinels through.
 func tokenErr(op string, err error) error {
 	if err == nil || errors.Is(err, ErrNotFound) || errors.Is(err, ErrTokenUsed) || errors.Is(err, ErrTokenExpired) || errors.Is(err, ErrExists) {
@@ -247,7 +255,8 @@ func (s *Store) confirmEmail(ctx context.Context, tx *sql.Tx, userID int64, now 
 }
 
 // ResetPassword spends a reset token at now: the account's password becomes
-// hash and every session of the account ends, in one transaction. Following
+// hash, every session of the account ends and every other link mailed for
+// it is void (spendAll), in one transaction. Following
 // the mailed link also proves the address, so an unconfirmed email is
 // confirmed as by VerifyEmail. It returns the account id and the pages whose
 // threads changed. Errors: ErrNotFound, ErrTokenUsed, ErrTokenExpired.
@@ -265,6 +274,9 @@ func (s *Store) ResetPassword(ctx context.Context, tokenHash []byte, hash string
 		if _, err := tx.ExecContext(ctx, s.q("DELETE FROM sessions WHERE user_id = ?"), userID); err != nil {
 			return err
 		}
+		if err := s.spendAll(ctx, tx, userID, now); err != nil {
+			return err
+		}
 		pages, err = s.confirmEmail(ctx, tx, userID, now)
 		return err
 	})
@@ -273,7 +285,8 @@ func (s *Store) ResetPassword(ctx context.Context, tokenHash []byte, hash string
 
 // ChangeEmail spends an email-change token at now: the account's email
 // (sealed and blind index) becomes the token's new address, confirmed at
-// now as by VerifyEmail, in one transaction. ErrExists, changing nothing and
+// now as by VerifyEmail, and every other link mailed for the account is
+// void (spendAll), in one transaction. ErrExists, changing nothing and
 // leaving the token unspent, when another account has that address by now;
 // otherwise errors as VerifyEmail. (Two accounts taking one address at the
 // very same moment on PostgreSQL: the unique index refuses the second with
@@ -297,6 +310,9 @@ func (s *Store) ChangeEmail(ctx context.Context, tokenHash []byte, now time.Time
 		}
 		if _, err = tx.ExecContext(ctx, s.q("UPDATE users SET email_sealed = ?, email_index = ?, email_verified_at = NULL WHERE id = ?"),
 			s.sealer.Seal(email), s.sealer.EmailIndex(email), id); err != nil {
+			return err
+		}
+		if err := s.spendAll(ctx, tx, id, now); err != nil {
 			return err
 		}
 		pages, err = s.confirmEmail(ctx, tx, id, now)

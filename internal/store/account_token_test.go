@@ -54,8 +54,8 @@ func TestSignUpIsOneTransaction(t *testing.T) {
 	})
 }
 
-// TestAccountTokenLifecycle: a token works once and until it expires; using
-// one voids the user's other tokens of that purpose; expired tokens are
+// TestAccountTokenLifecycle: a token works once and until it expires; a
+// password reset voids every other link of the account; expired tokens are
 // purged; deleting the account deletes its tokens.
 func TestAccountTokenLifecycle(t *testing.T) {
 	eachDB(t, func(t *testing.T, db *testDB) {
@@ -74,7 +74,7 @@ func TestAccountTokenLifecycle(t *testing.T) {
 		}
 		issue("r1", store.TokenReset, time.Hour)
 		issue("r2", store.TokenReset, time.Hour)
-		issue("short", store.TokenVerify, time.Minute)
+		issue("change", store.TokenEmailChange, time.Hour)
 		if err := db.CreateAccountToken(ctx, store.AccountToken{UserID: u.ID + 99, Purpose: store.TokenReset, CreatedAt: c.now(), ExpiresAt: c.now().Add(time.Hour)},
 			tokenHash("nobody"), linkMail("x@example.com")); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("token for a missing user: %v", err)
@@ -88,10 +88,14 @@ func TestAccountTokenLifecycle(t *testing.T) {
 		if _, _, err := db.ResetPassword(ctx, tokenHash("r2"), "newer", c.now()); !errors.Is(err, store.ErrTokenUsed) {
 			t.Errorf("older link after a reset: %v, want ErrTokenUsed", err)
 		}
+		if _, _, err := db.ChangeEmail(ctx, tokenHash("change"), c.now()); !errors.Is(err, store.ErrTokenUsed) {
+			t.Errorf("email change asked before a reset: %v, want ErrTokenUsed", err)
+		}
 		got, _ := db.UserByID(ctx, u.ID)
 		if got.PasswordHash != "new" || !got.Verified() {
 			t.Errorf("after the reset: hash %q, verified %v", got.PasswordHash, got.Verified())
 		}
+		issue("short", store.TokenVerify, time.Minute)
 		c.advance(2 * time.Minute)
 		if _, _, err := db.VerifyEmail(ctx, tokenHash("short"), c.now()); !errors.Is(err, store.ErrTokenExpired) {
 			t.Errorf("expired: %v, want ErrTokenExpired", err)
