@@ -2,7 +2,8 @@ package api
 
 import "net/http"
 
-// Register mounts the API routes on outer, behind the database deadline.
+// Register mounts the API routes on outer, behind the database deadline,
+// and the pages of the links in account mails (/auth/…).
 func (h *Handler) Register(outer *http.ServeMux) {
 	mux := http.NewServeMux()
 	outer.Handle("/api/", h.withDBDeadline(mux))
