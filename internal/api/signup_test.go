@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parleyhq/parley/internal/api"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/notify/smtptest"
@@ -288,6 +289,16 @@ func TestSignUpAndResetAreRateLimitedPerAddress(t *testing.T) {
 	}
 	if limited != 2 {
 		t.Errorf("%d of 12 requests for one address limited, want the 2 past the burst of 10", limited)
+	}
+	limited = 0
+	for i := range 12 { // one network, a new address each time
+		body := map[string]any{"email": fmt.Sprintf("u%d@example.com", i)}
+		if r := e.do(req{method: "POST", path: "/api/v1/auth/reset", body: body, ip: "203.0.113.7"}); r.status == http.StatusTooManyRequests {
+			limited++
+		}
+	}
+	if limited != 2 {
+		t.Errorf("%d of 12 requests from one network limited, want the 2 past the burst of %d", limited, api.LoginBurst)
 	}
 }
 
