@@ -49,6 +49,11 @@ type Deps struct {
 	DBTimeout time.Duration
 	Log       *slog.Logger
 	Now       func() time.Time
+	// PublicURL is Parley's own origin (PARLEY_PUBLIC_URL): the only
+	// address account mails link to.
+	PublicURL string
+	// WakeMail, optional, tells the mail worker that mail was queued.
+	WakeMail func()
 }
 
 // Handler serves the API.

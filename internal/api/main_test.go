@@ -57,6 +57,7 @@ type options struct {
 	cache     int               // bytes of thread cache; 0: the default
 	metrics   *metrics.Set      // where the API's metrics go; nil: nowhere
 	providers []config.Provider // login providers (Deps.Logins)
+	publicURL string            // Deps.PublicURL, where account mails link to
 }
 
 func newEnv(t testing.TB, dialect string, opts options) *env {
@@ -103,7 +104,7 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 	h := api.New(api.Deps{
 		Store: st, Comments: comment.NewService(st, markup.New(), now), Sealer: sealer, Views: e.views,
 		ClientIP: clientip.New(nil).IP, WriteRate: opts.writeRate, Burst: opts.burst, Log: log, Now: now, DBTimeout: opts.dbTimeout,
-		CacheBytes: opts.cache, Metrics: opts.metrics,
+		CacheBytes: opts.cache, Metrics: opts.metrics, PublicURL: opts.publicURL,
 		Messages: func(lang string) (string, json.RawMessage, bool) {
 			if lang == "de" {
 				return "de", json.RawMessage(`{"reply":"Antworten"}`), true

@@ -2,7 +2,8 @@ package api
 
 import "net/http"
 
-// Register mounts the API routes on outer, behind the database deadline.
+// Register mounts the API routes on outer, behind the database deadline,
+// and the pages of the links in account mails (/auth/…).
 func (h *Handler) Register(outer *http.ServeMux) {
 	mux := http.NewServeMux()
 	outer.Handle("/api/", h.withDBDeadline(mux))
@@ -22,9 +23,14 @@ func (h *Handler) Register(outer *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/auth/login", h.limited(h.logins, h.login))
 	mux.HandleFunc("POST /api/v1/auth/logout", h.limited(h.writes, h.logout))
 	mux.HandleFunc("POST /api/v1/auth/logout-all", h.limited(h.writes, h.logoutAll))
+	mux.HandleFunc("POST /api/v1/auth/signup", h.limited(h.logins, h.signup))
+	mux.HandleFunc("POST /api/v1/auth/reset", h.limited(h.logins, h.requestReset))
 	mux.HandleFunc("GET /api/v1/me", h.me)
 	mux.HandleFunc("PATCH /api/v1/me", h.limited(h.writes, h.updateMe))
 	mux.HandleFunc("GET /api/v1/me/sessions", h.mySessions)
+	mux.HandleFunc("POST /api/v1/me/email", h.limited(h.logins, h.changeEmail))
+	mux.HandleFunc("POST /api/v1/me/verify", h.limited(h.writes, h.resendVerification))
 	mux.HandleFunc("OPTIONS /api/v1/", h.preflight)
 	mux.HandleFunc("/api/", h.notFound)
+	h.registerPages(outer) // GET /auth/verify, GET and POST /auth/reset, GET /auth/email
 }

@@ -41,19 +41,22 @@ func accountAuthor(a *store.Author) *wireAuthor {
 }
 
 type wireComment struct {
-	ID        int64       `json:"id"`
-	ParentID  *int64      `json:"parentId"`
-	Author    *wireAuthor `json:"author"`
-	HTML      string      `json:"html"`
-	Text      string      `json:"text,omitempty"` // only in answers to the comment's author
-	Status    string      `json:"status"`
-	CreatedAt time.Time   `json:"createdAt"`
-	EditedAt  *time.Time  `json:"editedAt"`
-	Deleted   bool        `json:"deleted"`
-	Score     int         `json:"score"`
-	Upvotes   int         `json:"upvotes"`
-	Downvotes int         `json:"downvotes"`
-	Sticky    bool        `json:"sticky"`
+	ID       int64       `json:"id"`
+	ParentID *int64      `json:"parentId"`
+	Author   *wireAuthor `json:"author"`
+	HTML     string      `json:"html"`
+	Text     string      `json:"text,omitempty"` // only in answers to the comment's author
+	Status   string      `json:"status"`
+	// HoldReason, for the author only, says why a pending comment waits
+	// although the site publishes at once: "email_unverified".
+	HoldReason string     `json:"holdReason,omitempty"`
+	CreatedAt  time.Time  `json:"createdAt"`
+	EditedAt   *time.Time `json:"editedAt"`
+	Deleted    bool       `json:"deleted"`
+	Score      int        `json:"score"`
+	Upvotes    int        `json:"upvotes"`
+	Downvotes  int        `json:"downvotes"`
+	Sticky     bool       `json:"sticky"`
 }
 
 type wirePage struct {
@@ -92,7 +95,7 @@ func publicComment(c *model.Comment, author *store.Author) wireComment {
 // ownComment converts a comment for its author, who also gets the source text.
 func ownComment(c *model.Comment, author *store.Author) wireComment {
 	w := publicComment(c, author)
-	w.Text = c.Text
+	w.Text, w.HoldReason = c.Text, c.HoldReason
 	return w
 }
 

@@ -55,9 +55,7 @@ func (s *Sessions) Create(ctx context.Context, userID int64, remember bool) (tok
 
 // CreateKind is Create for a session of the given kind.
 func (s *Sessions) CreateKind(ctx context.Context, userID int64, kind model.SessionKind, remember bool) (token string, expires time.Time, err error) {
-	raw := make([]byte, tokenBytes)
-	rand.Read(raw) // never fails (crypto/rand documents it)
-	token = base64.RawURLEncoding.EncodeToString(raw)
+	token = newToken()
 	now := s.Now().UTC().Truncate(time.Millisecond)
 	lifetime := SessionLifetime
 	if remember {
@@ -137,6 +135,13 @@ func (s *Sessions) List(ctx context.Context, userID int64) ([]model.Session, err
 // calls it. It returns how many it deleted.
 func (s *Sessions) Purge(ctx context.Context) (int64, error) {
 	return s.Store.PurgeSessions(ctx, s.Now())
+}
+
+// newToken returns tokenBytes random bytes, base64url-encoded.
+func newToken() string {
+	raw := make([]byte, tokenBytes)
+	rand.Read(raw) // never fails (crypto/rand documents it)
+	return base64.RawURLEncoding.EncodeToString(raw)
 }
 
 // hashToken is what the database holds instead of a token. A plain SHA-256

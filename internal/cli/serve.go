@@ -52,6 +52,12 @@ func runServe(ctx context.Context, e env, args []string) error {
 	metrics.Set().NewGauge("parley_db_open_connections", func() float64 { return float64(a.store.OpenConnections()) })
 	a.store.SetNewPagesPerDay(cfg.NewPagesPerDay)
 	views := stats.NewViewCounter(a.store, now, a.log)
+	mailer, err := newMailer(cfg, a.log)
+	if err != nil {
+		return err
+	}
+	mailWorker := notify.NewWorker(a.store, mailer, notify.WorkerOptions{Log: a.log})
+	mailWorker.ExportMetrics(metrics.Set())
 	views.ExportMetrics(metrics.Set())
 	apiHandler := api.New(api.Deps{
 		Store:      a.store,
@@ -67,15 +73,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 		DBTimeout:  cfg.DBTimeout,
 		Log:        a.log,
 		Now:        now,
+		PublicURL:  cfg.PublicURL,
+		WakeMail:   mailWorker.Wake,
 		Logins: &auth.Logins{Providers: auth.NewProviders(cfg.Providers, cfg.PublicURL, nil),
 			Store: a.store, Sessions: auth.NewSessions(a.store, now), Avatars: auth.NewAvatarFetcher(cfg.AvatarPrivate), Now: now},
 	})
-	mailer, err := newMailer(cfg, a.log)
-	if err != nil {
-		return err
-	}
-	mailWorker := notify.NewWorker(a.store, mailer, notify.WorkerOptions{Log: a.log})
-	mailWorker.ExportMetrics(metrics.Set())
 	surfaces := []server.Mounter{apiHandler}
 	assetHandler, err := assets.New(assets.Options{PublicURL: cfg.PublicURL, DemoSite: DemoSite, NoDemo: !cfg.Demo})
 	if err != nil {
@@ -125,7 +127,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 }
 
 // purgeIPs erases commenters' IPs once they are older than the retention
-// period (promise P5), and deletes expired sessions, now and then every hour.
+// period (promise P5), and deletes expired sessions and account links, now
+// and then every hour.
 func purgeIPs(ctx context.Context, a *app, retention time.Duration) {
 	t := time.NewTicker(retentionInterval)
 	defer t.Stop()
@@ -141,6 +144,12 @@ func purgeIPs(ctx context.Context, a *app, retention time.Duration) {
 			a.log.Error("purge expired sessions", "err", err)
 		} else if n > 0 {
 			a.log.Info("purged expired sessions", "sessions", n)
+		}
+		n, err = a.store.PurgeAccountTokens(ctx, time.Now())
+		if err != nil && ctx.Err() == nil {
+			a.log.Error("purge expired account links", "err", err)
+		} else if n > 0 {
+			a.log.Info("purged expired account links", "tokens", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -95,10 +95,16 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Created, error) 
 	if err != nil {
 		return nil, err
 	}
+	// An account that signed itself up and has not confirmed its email yet
+	// is held even where the site would publish it; confirming publishes it.
+	var hold string
+	if status == model.StatusApproved && in.User != nil && in.User.SignedUp && !in.User.Verified() {
+		status, hold = model.StatusPending, store.HoldEmailUnverified
+	}
 	c := &model.Comment{
 		SiteID: in.Site.ID, ParentID: in.ParentID, AuthorID: userID(in.User),
 		GuestName: author.Name, GuestEmail: author.Email, GuestWebsite: author.Website,
-		Text: text, HTML: html, Status: status, CreatedAt: s.now(),
+		Text: text, HTML: html, Status: status, HoldReason: hold, CreatedAt: s.now(),
 		IP: in.IP, UserAgent: in.UserAgent,
 	}
 	// A guest proves authorship with an edit token, returned once; an

@@ -48,6 +48,10 @@ type User struct {
 	// EmailVerifiedAt is when the email was confirmed; nil until then. A
 	// verified account is marked so on its comments.
 	EmailVerifiedAt *time.Time
+	// SignedUp marks an account its owner created by signing up (not the
+	// operator, not a provider): until its email is confirmed, its comments
+	// are held (comment status pending, hold reason "email_unverified").
+	SignedUp bool
 
 	// The public profile, shown on the user's comments. AvatarURL is loaded
 	// by readers' browsers, so it must be an image served from the Parley
@@ -193,10 +197,14 @@ type Comment struct {
 	Text string // markdown source
 	HTML string // sanitized rendering of Text
 
-	Status    Status
-	CreatedAt time.Time
-	EditedAt  *time.Time
-	DeletedAt *time.Time
+	Status Status
+	// HoldReason says why a pending comment waits although the site's
+	// moderation would have published it ("email_unverified": its account
+	// has not confirmed its email yet); "" otherwise. Written on creation.
+	HoldReason string
+	CreatedAt  time.Time
+	EditedAt   *time.Time
+	DeletedAt  *time.Time
 
 	Score     int
 	Upvotes   int

@@ -12,7 +12,7 @@ import (
 
 // userColumns are what scanUser reads, from users aliased as u.
 const userColumns = `u.id, u.name, u.email_sealed, u.role, COALESCE(u.password_hash, ''), u.email_verified_at,
-	u.website, u.avatar_url, u.profile_url, u.created_at`
+	u.website, u.avatar_url, u.profile_url, u.created_at, u.signed_up`
 
 // CreateUser adds a user to the registry; the email is sealed and indexed.
 // u.ID and u.CreatedAt are filled in. A second user with the same email
@@ -140,7 +140,7 @@ func (s *Store) scanUser(row rowScanner, extra ...any) (*model.User, error) {
 	var role string
 	var verified sql.NullInt64
 	var created int64
-	dest := []any{&u.ID, &u.Name, &sealed, &role, &u.PasswordHash, &verified, &u.Website, &u.AvatarURL, &u.ProfileURL, &created}
+	dest := []any{&u.ID, &u.Name, &sealed, &role, &u.PasswordHash, &verified, &u.Website, &u.AvatarURL, &u.ProfileURL, &created, &u.SignedUp}
 	err := row.Scan(append(dest, extra...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
