@@ -46,6 +46,12 @@ type Deps struct {
 	DBTimeout time.Duration
 	Log       *slog.Logger
 	Now       func() time.Time
+	// PublicURL is where browsers reach Parley, for the links in mails
+	// ("https://comments.example.com", no trailing slash).
+	PublicURL string
+	// MailQueued, optional, is called after a mail is queued (the mail
+	// worker's Wake), so that it goes out at once.
+	MailQueued func()
 }
 
 // Handler serves the API.
@@ -61,6 +67,8 @@ type Handler struct {
 	logins        *limiter      // sign-ins per network
 	accountLogins *limiter      // sign-ins per email address
 	hashing       chan struct{} // one slot per password check running (MaxConcurrentPasswordChecks)
+
+	privacy *privacyDesk // guests' export, erase and verify requests
 }
 
 // New returns the API handler.
@@ -78,6 +86,8 @@ func New(d Deps) *Handler {
 		logins:        newLimiter(LoginsPerMinute, LoginBurst, d.Now),
 		accountLogins: newLimiter(AccountLoginsPerMinute, AccountLoginBurst, d.Now),
 		hashing:       make(chan struct{}, MaxConcurrentPasswordChecks),
+
+		privacy: newPrivacyDesk(d.Now),
 	}
 }
 

@@ -66,6 +66,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		DBTimeout:  cfg.DBTimeout,
 		Log:        a.log,
 		Now:        now,
+		PublicURL:  cfg.PublicURL,
 	})
 	mailer, err := newMailer(cfg, a.log)
 	if err != nil {
@@ -73,6 +74,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	mailWorker := notify.NewWorker(a.store, mailer, notify.WorkerOptions{Log: a.log})
 	mailWorker.ExportMetrics(metrics.Set())
+	apiHandler.MailQueued = mailWorker.Wake
 	surfaces := []server.Mounter{apiHandler}
 	assetHandler, err := assets.New(assets.Options{PublicURL: cfg.PublicURL, DemoSite: DemoSite, NoDemo: !cfg.Demo})
 	if err != nil {
