@@ -145,6 +145,9 @@ func TestGuestExportAndEraseByMailedLink(t *testing.T) {
 		if p := b.get(eraseLink); p.status != 200 || !strings.Contains(p.body, `value="anonymize"`) {
 			t.Fatalf("erase page: %d\n%s", p.status, p.body)
 		}
+		if p := b.submit("/privacy/confirm", url.Values{"token": {tokenOf(t, eraseLink)}}); p.status != 400 {
+			t.Errorf("erase without a choice: %d\n%s", p.status, p.body)
+		}
 		if p := b.submit("/privacy/confirm", url.Values{"token": {tokenOf(t, eraseLink)}, "comments": {"delete"}}); p.status != 200 {
 			t.Fatalf("erase: %d\n%s", p.status, p.body)
 		}
@@ -173,6 +176,15 @@ func TestPrivacyLinkExpires(t *testing.T) {
 		if ok, _ := e.store.GuestVerified(context.Background(), "late@example.com"); ok {
 			t.Error("an expired link verified the guest")
 		}
+		// The next request deletes the expired one.
+		fresh := askLink(t, e, box, "late@example.com", "verify")
+		var n int
+		if err := e.raw().QueryRow("SELECT COUNT(*) FROM privacy_requests").Scan(&n); err != nil || n != 1 {
+			t.Errorf("%d privacy requests stored, want only the fresh one (%v)", n, err)
+		}
+		if p := b.submit("/privacy/confirm", url.Values{"token": {tokenOf(t, fresh)}}); p.status != 200 {
+			t.Errorf("fresh link: %d", p.status)
+		}
 	})
 }
 
@@ -189,6 +201,10 @@ func TestPrivacyRequestTellsNothing(t *testing.T) {
 		}
 		if !bytes.Equal(bodies[0], bodies[1]) {
 			t.Errorf("answers differ:\n%s\n%s", bodies[0], bodies[1])
+		}
+		if r := e.do(req{method: "POST", path: "/api/v1/privacy/request", origin: "https://evil.example",
+			body: map[string]any{"email": "ann@example.com", "action": "erase"}}); r.status != 403 {
+			t.Errorf("from a foreign origin: %d %s", r.status, r.raw)
 		}
 		for _, c := range []struct {
 			body  map[string]any
