@@ -30,8 +30,8 @@ type exportDocument struct {
 	Version         int              `json:"version"`
 	ExportedAt      time.Time        `json:"exportedAt"`
 	Instance        string           `json:"instance"`
-	Account         *exportAccount   `json:"account"` // null for a guest
-	Sessions        []exportSession  `json:"sessions"`
+	Account         *exportAccount   `json:"account"`  // null for a guest
+	Sessions        []wireSession    `json:"sessions"` // the one that asked for the export is current
 	SiteRoles       []exportSiteRole `json:"siteRoles"`
 	Comments        []exportComment  `json:"comments"`
 	VerifiedGuestAt *time.Time       `json:"verifiedGuestAt"`
@@ -44,15 +44,6 @@ type exportAccount struct {
 	Role            string     `json:"role"`
 	HasPassword     bool       `json:"hasPassword"` // the hash itself is never exported
 	EmailVerifiedAt *time.Time `json:"emailVerifiedAt"`
-}
-
-type exportSession struct {
-	ID         int64     `json:"id"`
-	Kind       string    `json:"kind"`
-	Remember   bool      `json:"remember"`
-	CreatedAt  time.Time `json:"createdAt"`
-	LastUsedAt time.Time `json:"lastUsedAt"`
-	ExpiresAt  time.Time `json:"expiresAt"`
 }
 
 type exportSiteRole struct {
@@ -102,18 +93,19 @@ type exportRequest struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 }
 
-// newExportDocument converts what the store holds about a person.
-func (h *Handler) newExportDocument(d *store.PersonalData) exportDocument {
+// newExportDocument converts what the store holds about a person; current
+// is the id of the session that asks (0 for a guest).
+func (h *Handler) newExportDocument(d *store.PersonalData, current int64) exportDocument {
 	doc := exportDocument{
 		Format: ExportFormat, Version: ExportVersion, ExportedAt: h.Now().UTC(), Instance: h.PublicURL,
-		Sessions: []exportSession{}, SiteRoles: []exportSiteRole{}, Comments: []exportComment{},
+		Sessions: []wireSession{}, SiteRoles: []exportSiteRole{}, Comments: []exportComment{},
 		VerifiedGuestAt: d.VerifiedAt, QueuedMail: []exportMail{}, PrivacyRequests: []exportRequest{},
 	}
 	if u := d.Account; u != nil {
 		doc.Account = &exportAccount{wireAccount: account(u), Role: string(u.Role), HasPassword: u.PasswordHash != "", EmailVerifiedAt: u.EmailVerifiedAt}
 	}
 	for _, s := range d.Sessions {
-		doc.Sessions = append(doc.Sessions, exportSession{ID: s.ID, Kind: string(s.Kind), Remember: s.Remember,
+		doc.Sessions = append(doc.Sessions, wireSession{ID: s.ID, Kind: string(s.Kind), Remember: s.Remember, Current: s.ID == current,
 			CreatedAt: s.CreatedAt, LastUsedAt: s.LastUsedAt, ExpiresAt: s.ExpiresAt})
 	}
 	for _, r := range d.SiteRoles {
@@ -161,7 +153,7 @@ func writeExport(w http.ResponseWriter, doc exportDocument) {
 // exportMe serves GET /api/v1/me/export: every personal field Parley holds
 // about the signed-in account, as one JSON document (docs/privacy.md).
 func (h *Handler) exportMe(w http.ResponseWriter, r *http.Request) {
-	_, u, ok := h.signedIn(w, r)
+	sess, u, ok := h.signedIn(w, r)
 	if !ok {
 		return
 	}
@@ -174,7 +166,7 @@ func (h *Handler) exportMe(w http.ResponseWriter, r *http.Request) {
 		h.internal(w, r, "export account", err)
 		return
 	}
-	writeExport(w, h.newExportDocument(d))
+	writeExport(w, h.newExportDocument(d, sess.ID))
 }
 
 type eraseMeRequest struct {

@@ -175,7 +175,7 @@ func (h *Handler) exportGuest(w http.ResponseWriter, r *http.Request, hash []byt
 	if err != nil {
 		return err
 	}
-	writeExport(w, h.newExportDocument(d))
+	writeExport(w, h.newExportDocument(d, 0))
 	return nil
 }
 
