@@ -15,6 +15,7 @@ func FuzzWrites(f *testing.F) {
 		`{"site":"blog.example","path":"/p","text":"\u0000","author":{"name":"\u0000"}}`,
 		`{"value":1}`, `{"text":"edit"}`, `[]`, `null`, `{"site":1}`,
 		`{"name":"Ada","website":"https://ada.example"}`, `{"email":"ada@example.com","password":"x","remember":true}`,
+		`{"email":"ada@example.com","action":"export","site":"blog.example"}`, `{"comments":"anonymize","password":"x"}`,
 	} {
 		f.Add(seed, uint8(0))
 	}
@@ -29,6 +30,8 @@ func FuzzWrites(f *testing.F) {
 		{"PATCH", "/api/v1/comments/" + strconv.FormatInt(id, 10), ""},
 		{"PATCH", "/api/v1/me", session},
 		{"POST", "/api/v1/auth/login", ""},
+		{"POST", "/api/v1/privacy/request", ""},
+		{"DELETE", "/api/v1/me", session},
 	}
 	f.Fuzz(func(t *testing.T, body string, which uint8) {
 		target := targets[int(which)%len(targets)]
