@@ -308,3 +308,23 @@ func TestEraseAccountWithoutPasswordNeedsAFreshSession(t *testing.T) {
 		t.Error("the account is still there")
 	}
 }
+
+// TestUnconfirmedAccountDoesNotTakeGuestComments: an account whose email is
+// not confirmed proves nothing about the guest comments written with that
+// address: they are neither exported nor erased with it.
+func TestUnconfirmedAccountDoesNotTakeGuestComments(t *testing.T) {
+	eachDB(t, options{}, func(t *testing.T, e *env) {
+		e.post("/post", 0, "written by the real ann") // ann@example.com as a guest
+		e.account("ann@example.com", "Not Ann")
+		token := e.login("ann@example.com", false)
+		if r := e.do(req{method: "GET", path: "/api/v1/me/export", headers: bearer(token)}); r.status != 200 || len(r.get("comments").([]any)) != 0 {
+			t.Errorf("export of an unconfirmed account: %d %s", r.status, r.raw)
+		}
+		if r := e.do(req{method: "DELETE", path: "/api/v1/me", headers: bearer(token), body: map[string]any{"comments": "delete", "password": testPassword}}); r.status != 204 {
+			t.Fatalf("erase: %d %s", r.status, r.raw)
+		}
+		if th := e.thread("path=/post"); th.str("comments.0.author.name") != "Ann" {
+			t.Errorf("the guest's comment went with the account: %s", th.raw)
+		}
+	})
+}
