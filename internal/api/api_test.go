@@ -420,25 +420,7 @@ func TestModeration(t *testing.T) {
 			}
 		})
 	})
-	t.Run("first", func(t *testing.T) {
-		eachDB(t, options{settings: func(s *model.SiteSettings) { s.Moderation = model.ModerationFirst }}, func(t *testing.T, e *env) {
-			r := e.do(req{method: "POST", path: "/api/v1/comments", body: newComment("first ever", ann)})
-			if r.str("comment.status") != "pending" {
-				t.Fatalf("first comment: %s", r.raw)
-			}
-			if err := e.store.SetCommentStatus(context.Background(), r.num("comment.id"), model.StatusApproved); err != nil {
-				t.Fatal(err)
-			}
-			again := e.do(req{method: "POST", path: "/api/v1/comments", body: newComment("second", map[string]any{"name": "Ann", "email": "ANN@example.com"})})
-			if again.str("comment.status") != "approved" {
-				t.Errorf("previously approved commenter was held: %s", again.raw)
-			}
-			stranger := e.do(req{method: "POST", path: "/api/v1/comments", body: newComment("hi", map[string]any{"name": "Bob"})})
-			if stranger.str("comment.status") != "pending" {
-				t.Errorf("new commenter skipped moderation: %s", stranger.raw)
-			}
-		})
-	})
+	// "first" (P12) is in TestModerationFirstTrustsOnlyProvenCommenters.
 }
 
 func TestViewsAreCountedPerDayWithoutVisitorData(t *testing.T) {

@@ -17,6 +17,7 @@ func FuzzWrites(f *testing.F) {
 		`{"name":"Ada","website":"https://ada.example"}`, `{"email":"ada@example.com","password":"x","remember":true}`,
 		`{"email":"bea@example.com","password":"a long passphrase","name":"Bea","site":"blog.example"}`,
 		`{"email":"ada@example.com","site":"blog.example"}`, `{"email":"ada@new.example","password":"correct horse battery"}`,
+		`{"email":"ada@example.com","action":"export","site":"blog.example"}`, `{"comments":"anonymize","password":"x"}`,
 	} {
 		f.Add(seed, uint8(0))
 	}
@@ -34,6 +35,8 @@ func FuzzWrites(f *testing.F) {
 		{"POST", "/api/v1/auth/signup", ""},
 		{"POST", "/api/v1/auth/reset", ""},
 		{"POST", "/api/v1/me/email", session},
+		{"POST", "/api/v1/privacy/request", ""},
+		{"DELETE", "/api/v1/me", session},
 	}
 	f.Fuzz(func(t *testing.T, body string, which uint8) {
 		target := targets[int(which)%len(targets)]

@@ -69,6 +69,8 @@ type Handler struct {
 	logins        *limiter      // sign-ins per network
 	accountLogins *limiter      // sign-ins per email address
 	hashing       chan struct{} // one slot per password check running (MaxConcurrentPasswordChecks)
+
+	privacy *privacyDesk // guests' export, erase and verify requests
 }
 
 // New returns the API handler.
@@ -86,6 +88,8 @@ func New(d Deps) *Handler {
 		logins:        newLimiter(LoginsPerMinute, LoginBurst, d.Now),
 		accountLogins: newLimiter(AccountLoginsPerMinute, AccountLoginBurst, d.Now),
 		hashing:       make(chan struct{}, MaxConcurrentPasswordChecks),
+
+		privacy: newPrivacyDesk(d.Now),
 	}
 }
 

@@ -30,7 +30,20 @@ func (h *Handler) Register(outer *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/me/sessions", h.mySessions)
 	mux.HandleFunc("POST /api/v1/me/email", h.limited(h.logins, h.changeEmail))
 	mux.HandleFunc("POST /api/v1/me/verify", h.limited(h.writes, h.resendVerification))
+	mux.HandleFunc("GET /api/v1/me/export", h.exportMe)
+	mux.HandleFunc("DELETE /api/v1/me", h.limited(h.logins, h.eraseMe))
+	mux.HandleFunc("POST /api/v1/privacy/request", h.limited(h.privacy.networks, h.requestPrivacy))
 	mux.HandleFunc("OPTIONS /api/v1/", h.preflight)
 	mux.HandleFunc("/api/", h.notFound)
+
 	h.registerPages(outer) // GET /auth/verify, GET and POST /auth/reset, GET /auth/email
+
+	// The privacy pages, on the Parley origin (privacy_pages.go).
+	pages := http.NewServeMux()
+	pages.HandleFunc("GET /privacy", h.privacyForm)
+	pages.HandleFunc("POST /privacy", h.privacyFormPost)
+	pages.HandleFunc("GET /privacy/confirm", h.privacyConfirm)
+	pages.HandleFunc("POST /privacy/confirm", h.privacyConfirmPost)
+	outer.Handle("/privacy", h.withDBDeadline(pages))
+	outer.Handle("/privacy/", h.withDBDeadline(pages))
 }

@@ -321,11 +321,6 @@ func (m *mailRig) resetForm(token, password, confirm string, header http.Header)
 	return resp.StatusCode, string(body)
 }
 
-func tokenOf(link string) string {
-	_, token, _ := strings.Cut(link, "?token=")
-	return token
-}
-
 // TestPasswordReset: the mailed link shows a form; a refused password shows
 // it again; a good one replaces the password and ends every session; the
 // link then works no more, and an old one has expired.
@@ -343,19 +338,19 @@ func TestPasswordReset(t *testing.T) {
 			t.Fatalf("reset mail to %s:\n%s", got.to, got.text)
 		}
 		link := m.link(got, "/auth/reset")
-		if status, page := m.get(link); status != http.StatusOK || !strings.Contains(page, tokenOf(link)) {
+		if status, page := m.get(link); status != http.StatusOK || !strings.Contains(page, tokenOf(t, link)) {
 			t.Fatalf("reset form: %d\n%s", status, page)
 		}
-		if status, page := m.resetForm(tokenOf(link), "new long password", "new long passwort", nil); status != http.StatusBadRequest || !strings.Contains(page, "differ") {
+		if status, page := m.resetForm(tokenOf(t, link), "new long password", "new long passwort", nil); status != http.StatusBadRequest || !strings.Contains(page, "differ") {
 			t.Errorf("different confirmation: %d\n%s", status, page)
 		}
-		if status, page := m.resetForm(tokenOf(link), "password1", "password1", nil); status != http.StatusBadRequest || !strings.Contains(page, "too common") {
+		if status, page := m.resetForm(tokenOf(t, link), "password1", "password1", nil); status != http.StatusBadRequest || !strings.Contains(page, "too common") {
 			t.Errorf("common password: %d\n%s", status, page)
 		}
-		if status, _ := m.resetForm(tokenOf(link), "new long password", "new long password", http.Header{"Origin": {"https://evil.example"}, "Sec-Fetch-Site": {"cross-site"}}); status != http.StatusForbidden {
+		if status, _ := m.resetForm(tokenOf(t, link), "new long password", "new long password", http.Header{"Origin": {"https://evil.example"}, "Sec-Fetch-Site": {"cross-site"}}); status != http.StatusForbidden {
 			t.Errorf("the form posted from another site: %d, want 403", status)
 		}
-		if status, page := m.resetForm(tokenOf(link), "new long password", "new long password", nil); status != http.StatusOK || !strings.Contains(page, "signed out everywhere") {
+		if status, page := m.resetForm(tokenOf(t, link), "new long password", "new long password", nil); status != http.StatusOK || !strings.Contains(page, "signed out everywhere") {
 			t.Fatalf("new password: %d\n%s", status, page)
 		}
 		if r := m.do(req{method: "GET", path: "/api/v1/me", headers: bearer(session)}); r.status != http.StatusUnauthorized {
@@ -367,7 +362,7 @@ func TestPasswordReset(t *testing.T) {
 		if status, page := m.get(link); status != http.StatusGone || !strings.Contains(page, "used already") {
 			t.Errorf("reused reset link: %d\n%s", status, page)
 		}
-		if status, _ := m.resetForm(tokenOf(link), "third long password", "third long password", nil); status != http.StatusGone {
+		if status, _ := m.resetForm(tokenOf(t, link), "third long password", "third long password", nil); status != http.StatusGone {
 			t.Errorf("reused reset link, posted: %d", status)
 		}
 
@@ -377,7 +372,7 @@ func TestPasswordReset(t *testing.T) {
 		if status, page := m.get(late); status != http.StatusGone || !strings.Contains(page, "expired") {
 			t.Errorf("expired reset link: %d\n%s", status, page)
 		}
-		if status, _ := m.resetForm(tokenOf(late), "third long password", "third long password", nil); status != http.StatusGone {
+		if status, _ := m.resetForm(tokenOf(t, late), "third long password", "third long password", nil); status != http.StatusGone {
 			t.Errorf("expired reset link, posted: %d", status)
 		}
 	})

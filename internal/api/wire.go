@@ -14,14 +14,14 @@ type wireAuthor struct {
 	Website    string   `json:"website,omitempty"`
 	AvatarURL  string   `json:"avatarUrl,omitempty"`  // accounts only
 	ProfileURL string   `json:"profileUrl,omitempty"` // accounts only
-	Badges     []string `json:"badges,omitempty"`     // accounts only: see badges
+	Badges     []string `json:"badges,omitempty"`     // see badges; a guest's only "verified"
 }
 
 // The badges an account's comments carry.
 const (
 	BadgeOwner     = "owner"     // the site's owner
 	BadgeModerator = "moderator" // a moderator of the site
-	BadgeVerified  = "verified"  // the account's email is confirmed
+	BadgeVerified  = "verified"  // the account's email is confirmed, or the guest's (a verified guest)
 )
 
 // accountAuthor is how an account (a, from store.Authors) signs its
@@ -89,6 +89,9 @@ func publicComment(c *model.Comment, author *store.Author) wireComment {
 	// An anonymous author has an empty name: the widget shows "Anonymous"
 	// in the reader's language.
 	w.Author = &wireAuthor{Name: c.GuestName, Website: c.GuestWebsite}
+	if c.GuestVerified {
+		w.Author.Badges = []string{BadgeVerified} // a verified guest (docs/privacy.md)
+	}
 	return w
 }
 

@@ -161,11 +161,13 @@ func userRemove(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := a.store.DeleteUser(ctx, u.ID); err != nil {
+	// The same erasure a person asks for with DELETE /api/v1/me, keeping
+	// the comments: nothing personal of the account may stay behind (P7).
+	if err := a.store.EraseAccount(ctx, u.ID, store.EraseAnonymize); err != nil {
 		return err
 	}
 	a.store.NotifySiteChanged(ctx, store.SiteChange{SiteID: 0})
-	fmt.Fprintf(e.stdout, "removed %s with its sessions and site roles; its comments stay, anonymous\n", u.Email)
+	fmt.Fprintf(e.stdout, "removed %s with its sessions and site roles; its comments stay, anonymous (no name, email, IP or browser)\n", u.Email)
 	return nil
 }
 

@@ -159,15 +159,16 @@ func testUserCommands(t *testing.T, vars map[string]string) {
 		t.Errorf("removing twice: %v", err)
 	}
 
-	// Removing an account keeps its comments, anonymous.
-	c := &model.Comment{SiteID: site.ID, AuthorID: bob.ID, Text: "bob's", HTML: "<p>bob's</p>", Status: model.StatusApproved}
+	// Removing an account keeps its comments, anonymous: no IP or browser either.
+	c := &model.Comment{SiteID: site.ID, AuthorID: bob.ID, Text: "bob's", HTML: "<p>bob's</p>", Status: model.StatusApproved,
+		IP: "203.0.113.9", UserAgent: "bob's browser"}
 	if err := st.CreateComment(ctx, c, store.NewComment{Path: "/p"}); err != nil {
 		t.Fatal(err)
 	}
 	if out, err := runIn(t, vars, "", "user", "remove", "bob@example.com"); err != nil || !strings.Contains(out, "comments stay") {
 		t.Fatalf("user remove: %v %s", err, out)
 	}
-	if got, err := st.Comment(ctx, c.ID); err != nil || got.AuthorID != 0 || got.Text != "bob's" {
+	if got, err := st.Comment(ctx, c.ID); err != nil || got.AuthorID != 0 || got.Text != "bob's" || got.IP != "" || got.UserAgent != "" {
 		t.Errorf("comment of a removed account: %+v, %v", got, err)
 	}
 	if _, err := runIn(t, vars, "", "user", "remove", "bob@example.com"); err == nil {

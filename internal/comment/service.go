@@ -91,7 +91,11 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Created, error) 
 	if err != nil {
 		return nil, err
 	}
-	status, err := s.moderate(ctx, in.Site, author, in.User)
+	verified, err := s.store.GuestVerified(ctx, author.Email)
+	if err != nil {
+		return nil, err
+	}
+	status, err := s.moderate(ctx, in.Site, author, verified, in.User)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +107,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Created, error) 
 	}
 	c := &model.Comment{
 		SiteID: in.Site.ID, ParentID: in.ParentID, AuthorID: userID(in.User),
-		GuestName: author.Name, GuestEmail: author.Email, GuestWebsite: author.Website,
+		GuestName: author.Name, GuestEmail: author.Email, GuestWebsite: author.Website, GuestVerified: verified,
 		Text: text, HTML: html, Status: status, HoldReason: hold, CreatedAt: s.now(),
 		IP: in.IP, UserAgent: in.UserAgent,
 	}
@@ -126,17 +130,23 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Created, error) 
 	return &Created{Comment: c, EditToken: token, EditableUntil: s.editableUntil(in.Site, c)}, nil
 }
 
-// moderate decides whether a new comment is published at once.
-func (s *Service) moderate(ctx context.Context, site *model.Site, a Author, u *model.User) (model.Status, error) {
+// moderate decides whether a new comment is published at once. Under
+// ModerationFirst only a commenter whose identity was proven skips the
+// queue (promise P12): an account, or a guest whose email is verified
+// (verifiedGuest). An email a guest merely types proves nothing, so it
+// neither skips the queue nor, through the status answered, tells whether
+// that email has written before.
+func (s *Service) moderate(ctx context.Context, site *model.Site, a Author, verifiedGuest bool, u *model.User) (model.Status, error) {
 	switch site.Settings.Moderation {
 	case model.ModerationAll:
 		return model.StatusPending, nil
 	case model.ModerationFirst:
 		var ok bool
 		var err error
-		if u != nil {
+		switch {
+		case u != nil:
 			ok, err = s.store.UserHasApprovedComment(ctx, site.ID, u.ID)
-		} else {
+		case verifiedGuest:
 			ok, err = s.store.HasApprovedComment(ctx, site.ID, a.Email)
 		}
 		if err != nil {

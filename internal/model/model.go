@@ -193,6 +193,9 @@ type Comment struct {
 	GuestName    string
 	GuestEmail   string // sealed at rest; never public (P3)
 	GuestWebsite string
+	// GuestVerified marks a guest comment written with an email its
+	// writer had confirmed by link (a verified guest); fixed when written.
+	GuestVerified bool
 
 	Text string // markdown source
 	HTML string // sanitized rendering of Text

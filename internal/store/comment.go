@@ -14,7 +14,7 @@ import (
 const commentColumns = `id, site_id, page_id, COALESCE(parent_id, 0), COALESCE(author_id, 0),
 	guest_name, guest_email_sealed, guest_website, text, html, status,
 	created_at, edited_at, deleted_at, score, upvotes, downvotes, sticky,
-	ip_sealed, ua_sealed, edit_token_hash`
+	ip_sealed, ua_sealed, edit_token_hash, guest_verified, COALESCE(hold_reason, '')`
 
 // NewComment is what CreateComment needs beyond the comment itself.
 type NewComment struct {
@@ -48,12 +48,12 @@ func (s *Store) CreateComment(ctx context.Context, c *model.Comment, in NewComme
 		}
 		err = tx.QueryRowContext(ctx, s.q(`INSERT INTO comments (site_id, page_id, parent_id, root_id, author_id,
 			guest_name, guest_email_sealed, guest_email_index, guest_website, text, html, status, created_at,
-			sticky, ip_sealed, ua_sealed, edit_token_hash, hold_reason)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			sticky, ip_sealed, ua_sealed, edit_token_hash, hold_reason, guest_verified)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 			c.SiteID, c.PageID, nullID(c.ParentID), nullID(rootID), nullID(c.AuthorID),
 			c.GuestName, s.sealer.Seal(c.GuestEmail), s.sealer.EmailIndex(c.GuestEmail), c.GuestWebsite,
 			c.Text, c.HTML, string(c.Status), millis(c.CreatedAt),
-			c.Sticky, s.sealer.Seal(c.IP), s.sealer.Seal(c.UserAgent), c.EditTokenHash, nullString(c.HoldReason)).Scan(&c.ID)
+			c.Sticky, s.sealer.Seal(c.IP), s.sealer.Seal(c.UserAgent), c.EditTokenHash, nullString(c.HoldReason), c.GuestVerified).Scan(&c.ID)
 		if err != nil {
 			return err
 		}
@@ -120,28 +120,33 @@ func (s *Store) UpdateCommentText(ctx context.Context, id int64, text, html stri
 // left without replies by its removal.
 func (s *Store) DeleteComment(ctx context.Context, id int64, at time.Time) error {
 	return s.eraseTx(ctx, func(tx *sql.Tx) error {
-		var pageID int64
-		var parentID sql.NullInt64
-		err := tx.QueryRowContext(ctx, s.q("SELECT page_id, parent_id FROM comments WHERE id = ?"), id).Scan(&pageID, &parentID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
+		pageID, err := s.deleteComment(ctx, tx, id, at)
+		if err == nil {
+			err = s.recountPage(ctx, tx, pageID)
 		}
-		if err != nil {
+		if err != nil && !errors.Is(err, ErrNotFound) {
 			return fmt.Errorf("store: delete comment: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE comments SET status = 'deleted', deleted_at = ?, text = '', html = '',
-			guest_name = '', guest_email_sealed = NULL, guest_email_index = NULL, guest_website = '',
-			author_id = NULL, ip_sealed = NULL, ua_sealed = NULL, edit_token_hash = NULL WHERE id = ?`), millis(at), id); err != nil {
-			return fmt.Errorf("store: delete comment: %w", err)
-		}
-		if err := s.pruneDeleted(ctx, tx, id); err != nil {
-			return fmt.Errorf("store: delete comment: %w", err)
-		}
-		if err := s.recountPage(ctx, tx, pageID); err != nil {
-			return fmt.Errorf("store: delete comment: %w", err)
-		}
-		return nil
+		return err
 	})
+}
+
+// deleteComment is DeleteComment inside tx, without recounting the page,
+// whose id it returns.
+func (s *Store) deleteComment(ctx context.Context, tx *sql.Tx, id int64, at time.Time) (pageID int64, err error) {
+	err = tx.QueryRowContext(ctx, s.q("SELECT page_id FROM comments WHERE id = ?"), id).Scan(&pageID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrNotFound
+	}
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`UPDATE comments SET status = 'deleted', deleted_at = ?, text = '', html = '',
+		guest_name = '', guest_email_sealed = NULL, guest_email_index = NULL, guest_website = '', guest_verified = ?,
+		author_id = NULL, ip_sealed = NULL, ua_sealed = NULL, edit_token_hash = NULL WHERE id = ?`), millis(at), false, id); err != nil {
+		return 0, err
+	}
+	return pageID, s.pruneDeleted(ctx, tx, id)
 }
 
 // pruneDeleted removes the deleted comment id if it has no replies, then
@@ -208,7 +213,7 @@ func (s *Store) scanComment(row rowScanner) (*model.Comment, error) {
 	err := row.Scan(&c.ID, &c.SiteID, &c.PageID, &c.ParentID, &c.AuthorID,
 		&c.GuestName, &email, &c.GuestWebsite, &c.Text, &c.HTML, &status,
 		&created, &edited, &deleted, &c.Score, &c.Upvotes, &c.Downvotes, &c.Sticky,
-		&ip, &ua, &c.EditTokenHash)
+		&ip, &ua, &c.EditTokenHash, &c.GuestVerified, &c.HoldReason)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

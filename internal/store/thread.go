@@ -55,7 +55,7 @@ type MoreReplies struct {
 
 // threadColumns leave out personal data: a thread is public.
 const threadColumns = `id, COALESCE(parent_id, 0), guest_name, guest_website, html, status,
-	created_at, edited_at, deleted_at, score, upvotes, downvotes, sticky, COALESCE(author_id, 0)`
+	created_at, edited_at, deleted_at, score, upvotes, downvotes, sticky, COALESCE(author_id, 0), guest_verified`
 
 // visible is the condition on comments a reader may see.
 const visible = "status IN ('approved', 'deleted')"
@@ -350,7 +350,7 @@ func scanThreadComment(row rowScanner) (model.Comment, error) {
 	var created int64
 	var edited, deleted sql.NullInt64
 	err := row.Scan(&c.ID, &c.ParentID, &c.GuestName, &c.GuestWebsite, &c.HTML, &status,
-		&created, &edited, &deleted, &c.Score, &c.Upvotes, &c.Downvotes, &c.Sticky, &c.AuthorID)
+		&created, &edited, &deleted, &c.Score, &c.Upvotes, &c.Downvotes, &c.Sticky, &c.AuthorID, &c.GuestVerified)
 	c.Status = model.Status(status)
 	c.CreatedAt = fromMillis(created)
 	c.EditedAt = nullMillis(edited)

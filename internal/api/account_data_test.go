@@ -1,0 +1,355 @@
+package api_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/internal/api"
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/model"
+	"github.com/parleyhq/parley/internal/notify"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// Column classes for TestAccountExportHasEveryPersonalField. Every column of
+// every table must be listed: a new column fails the test until its author
+// decides whether it holds personal data, and exports it if it does.
+const (
+	exported    = "exported"     // personal; its value is in the export
+	derived     = "derived"      // a keyed index or hash of exported data; erased with it
+	secret      = "secret"       // personal but never exported: a hash of a password or token
+	notPersonal = "not personal" // about sites, pages or the instance, or linked to no person
+)
+
+var columnClasses = map[string]string{
+	"schema_migrations.*": notPersonal, "secret_key_check.*": notPersonal, "pages.*": notPersonal,
+	"page_views_daily.*": notPersonal,
+	// A vote is linked to no person: voter and network are keyed hashes of
+	// a network and a user agent (P5, P6).
+	"votes.*": notPersonal,
+
+	"users.id": exported, "users.name": exported, "users.email_sealed": exported, "users.email_index": derived,
+	"users.role": exported, "users.created_at": exported, "users.password_hash": secret,
+	"users.email_verified_at": exported, "users.website": exported, "users.avatar_url": exported, "users.profile_url": exported,
+
+	"sites.id": notPersonal, "sites.host": notPersonal, "sites.origins": notPersonal, "sites.settings": notPersonal,
+	"sites.created_at": notPersonal, "sites.owner_id": exported,
+	"site_members.site_id": exported, "site_members.user_id": exported, "site_members.role": exported, "site_members.created_at": exported,
+
+	"sessions.id": exported, "sessions.token_hash": secret, "sessions.user_id": exported, "sessions.kind": exported,
+	"sessions.remember": exported, "sessions.created_at": exported, "sessions.last_used_at": exported, "sessions.expires_at": exported,
+
+	"comments.id": exported, "comments.site_id": exported, "comments.page_id": exported, "comments.parent_id": exported,
+	"comments.root_id": derived, "comments.author_id": exported, "comments.guest_name": exported,
+	"comments.guest_email_sealed": exported, "comments.guest_email_index": derived, "comments.guest_website": exported,
+	"comments.guest_verified": exported, "comments.text": exported, "comments.html": exported, "comments.status": exported,
+	"comments.created_at": exported, "comments.edited_at": exported, "comments.deleted_at": exported,
+	"comments.score": exported, "comments.upvotes": exported, "comments.downvotes": exported, "comments.sticky": exported,
+	"comments.ip_sealed": exported, "comments.ua_sealed": exported, "comments.edit_token_hash": secret,
+	// Where an imported comment came from: the old system's ids, not the person's.
+	"comments.import_source": notPersonal, "comments.import_id": notPersonal,
+
+	"outbox.id": exported, "outbox.kind": exported, "outbox.site_id": notPersonal, "outbox.recipient_sealed": exported,
+	"outbox.recipient_index": derived, "outbox.subject_sealed": exported, "outbox.text_sealed": exported,
+	"outbox.html_sealed": derived, // the text part's words, as HTML
+	"outbox.status":      exported, "outbox.attempts": notPersonal, "outbox.next_attempt_at": notPersonal,
+	"outbox.last_error": notPersonal, "outbox.created_at": exported, "outbox.sent_at": notPersonal,
+
+	"privacy_requests.id": notPersonal, "privacy_requests.token_hash": secret, "privacy_requests.email_index": derived,
+	"privacy_requests.action": exported, "privacy_requests.site_id": notPersonal,
+	"privacy_requests.created_at": exported, "privacy_requests.expires_at": exported,
+	"verified_guests.email_index": derived, "verified_guests.verified_at": exported,
+
+	"users.signed_up": exported, "comments.hold_reason": exported,
+	// A provider login: the subject only as a keyed hash.
+	"identities.subject_index": derived, "identities.provider": exported, "identities.user_id": exported,
+	"identities.created_at": exported, "identities.last_login_at": exported,
+	// A login in progress names no person: a site, an origin, sealed nonces.
+	"login_states.*":    notPersonal,
+	"account_tokens.id": notPersonal, "account_tokens.token_hash": secret, "account_tokens.user_id": exported,
+	"account_tokens.purpose": exported, "account_tokens.new_email_sealed": exported, "account_tokens.created_at": exported,
+	"account_tokens.expires_at": exported, "account_tokens.used_at": exported,
+	// The picture served at users.avatar_url, which the export names.
+	"avatars.user_id": exported, "avatars.png": derived, "avatars.updated_at": exported,
+}
+
+// class returns how a column is classified, "" when it is not.
+func class(table, column string) string {
+	if c, ok := columnClasses[table+"."+column]; ok {
+		return c
+	}
+	return columnClasses[table+".*"]
+}
+
+const adaEmail, adaIP = "ada@example.com", "198.51.100.20"
+
+// personWithEverything gives Ada a value in every personal column: a
+// confirmed account with a profile, two sessions, a membership and an owned
+// site, comments as the account and (before she signed up) as a guest with
+// her email, one edited, mail queued to her, a pending privacy request and
+// the verified-guest mark. It returns her session token.
+func personWithEverything(t *testing.T, e *env) (*model.User, string) {
+	ctx := context.Background()
+	ada := e.account(adaEmail, "Ada")
+	ada.Website, ada.AvatarURL, ada.ProfileURL = "https://ada.example", "https://img.example/ada.png", "https://people.example/ada"
+	if err := e.store.UpdateProfile(ctx, ada); err != nil {
+		t.Fatal(err)
+	}
+	must(t, e.store.SetEmailVerified(ctx, ada.ID, e.now))
+	// She signs in with GitHub too, has a picture, and asked to change her
+	// address to one she has not confirmed yet.
+	must(t, e.store.SetAvatar(ctx, ada.ID, []byte("\x89PNG ada"), "/api/v1/avatars/1"))
+	must(t, e.store.CreateAccountToken(ctx, store.AccountToken{UserID: ada.ID, Purpose: store.TokenEmailChange,
+		NewEmail: "ada@new.example", CreatedAt: e.now, ExpiresAt: e.now.Add(24 * time.Hour)}, []byte("hash of an emailed token")))
+	_, err := e.raw().Exec(fmt.Sprintf("INSERT INTO identities (subject_index, provider, user_id, created_at, last_login_at) VALUES (%s, 'github', %d, %d, %d)",
+		bytesLiteral(e, "subject"), ada.ID, e.now.UnixMilli(), e.now.Add(time.Hour).UnixMilli()))
+	must(t, err)
+	must(t, e.store.SetSiteMember(ctx, e.site.ID, ada.ID, model.RoleModerator))
+	owned := &model.Site{Host: "ada.example", OwnerID: ada.ID, Settings: model.DefaultSiteSettings()}
+	must(t, e.store.CreateSite(ctx, owned))
+
+	asGuest := &model.Comment{SiteID: owned.ID, GuestName: "Ada as a guest", GuestEmail: adaEmail, GuestWebsite: "https://guest-ada.example",
+		Text: "written before signing up", HTML: "<p>written before signing up</p>", Status: model.StatusApproved, IP: adaIP, UserAgent: "old-agent"}
+	must(t, e.store.CreateComment(ctx, asGuest, store.NewComment{Path: "/guestbook"}))
+	e.login(adaEmail, true)
+	token := e.login(adaEmail, false)
+	r := e.do(req{method: "POST", path: "/api/v1/comments", ip: adaIP, headers: bearer(token), body: newComment("ada's account comment", nil)})
+	e.now = e.now.Add(time.Minute)
+	edit := e.do(req{method: "PATCH", path: fmt.Sprintf("/api/v1/comments/%d", r.num("comment.id")), headers: bearer(token),
+		body: map[string]any{"text": "ada's edited comment"}})
+	reply := e.do(req{method: "POST", path: "/api/v1/comments", body: map[string]any{"site": "blog.example", "path": "/post",
+		"parentId": r.num("comment.id"), "text": "Ray answers Ada", "author": map[string]any{"name": "Ray"}}})
+	if r.status != 201 || edit.status != 200 || reply.status != 201 {
+		t.Fatalf("comments: %s %s %s", r.raw, edit.raw, reply.raw)
+	}
+
+	box, b := newMailbox(e), newBrowser(t, e)
+	l := askLink(t, e, box, adaEmail, "verify")
+	if p := b.submit("/privacy/confirm", url.Values{"token": {tokenOf(t, l)}}); p.status != 200 {
+		t.Fatalf("verify: %d", p.status)
+	}
+	if r := e.do(req{method: "POST", path: "/api/v1/privacy/request", body: map[string]any{"email": adaEmail, "action": "export"}}); r.status != 202 {
+		t.Fatalf("request: %s", r.raw)
+	}
+	m, err := notify.TestMail(adaEmail, notify.Sender{Name: "blog.example", URL: origin})
+	must(t, err)
+	_, err = e.store.EnqueueMail(ctx, m)
+	must(t, err)
+	return ada, token
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// bytesLiteral is b as an SQL literal of the database under test.
+func bytesLiteral(e *env, b string) string {
+	if e.dbURL != "" {
+		return fmt.Sprintf(`'\x%x'::bytea`, b)
+	}
+	return fmt.Sprintf("X'%x'", b)
+}
+
+// personRows says which rows of a table are Ada's.
+func personRows(e *env, ada *model.User) map[string]string {
+	hexIndex := bytesLiteral(e, string(e.sealer.EmailIndex(adaEmail)))
+	id := fmt.Sprint(ada.ID)
+	return map[string]string{
+		"users": "id = " + id, "sites": "owner_id = " + id, "site_members": "user_id = " + id, "sessions": "user_id = " + id,
+		"comments":         "author_id = " + id + " OR guest_email_index = " + hexIndex,
+		"outbox":           "recipient_index = " + hexIndex,
+		"privacy_requests": "email_index = " + hexIndex, "verified_guests": "email_index = " + hexIndex,
+		"identities": "user_id = " + id, "account_tokens": "user_id = " + id, "avatars": "user_id = " + id,
+	}
+}
+
+func TestAccountExportHasEveryPersonalField(t *testing.T) {
+	eachDB(t, options{}, func(t *testing.T, e *env) {
+		ada, token := personWithEverything(t, e)
+		r := e.do(req{method: "GET", path: "/api/v1/me/export", headers: bearer(token)})
+		if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Disposition"), "attachment;") || r.header.Get("Cache-Control") != "private, no-store" {
+			t.Fatalf("export: %d %v %s", r.status, r.header, r.raw)
+		}
+		export := string(r.raw)
+		if r.str("account.email") != adaEmail || len(r.get("comments").([]any)) != 2 || len(r.get("sessions").([]any)) != 2 ||
+			len(r.get("siteRoles").([]any)) != 2 || len(r.get("queuedMail").([]any)) != 2 || len(r.get("privacyRequests").([]any)) != 1 ||
+			r.get("verifiedGuestAt") == nil || strings.Contains(export, "argon2") || strings.Contains(export, "Ray answers") {
+			t.Errorf("export document:\n%s", export)
+		}
+
+		db := e.raw()
+		rows := personRows(e, ada)
+		for table, cols := range e.schema(db) {
+			for _, col := range cols {
+				c := class(table, col)
+				if c == "" {
+					t.Errorf("column %s.%s is new: classify it in columnClasses and, if it holds personal data, export it", table, col)
+					continue
+				}
+				if c != exported {
+					continue
+				}
+				where, ok := rows[table]
+				if !ok {
+					t.Errorf("%s.%s is exported, but personRows does not say which rows are the person's", table, col)
+					continue
+				}
+				e.checkExported(t, db, table, col, where, export)
+			}
+		}
+	})
+}
+
+// checkExported checks that each of the person's values of a column, opened
+// if sealed, is in the export; text as JSON encodes it, times as RFC 3339.
+func (e *env) checkExported(t *testing.T, db *sql.DB, table, col, where, export string) {
+	t.Helper()
+	rows, err := db.Query("SELECT " + col + " FROM " + table + " WHERE " + where)
+	must(t, err)
+	defer rows.Close()
+	for rows.Next() {
+		var v any
+		must(t, rows.Scan(&v))
+		var want string
+		switch v := v.(type) {
+		case []byte:
+			plain, err := e.sealer.Open(v)
+			if err != nil {
+				plain = string(v) // PostgreSQL TEXT may come as bytes
+			}
+			want = plain
+		case string:
+			want = v
+		case int64:
+			if strings.HasSuffix(col, "_at") {
+				want = time.UnixMilli(v).UTC().Format(time.RFC3339)
+			}
+		}
+		if want == "" {
+			continue // a number, a flag or empty: the document's shape tests them
+		}
+		enc, _ := json.Marshal(want)
+		needle := strings.Trim(string(enc), `"`)
+		if strings.HasSuffix(col, "_at") {
+			needle = strings.TrimSuffix(want, "Z")
+		}
+		if !strings.Contains(export, needle) {
+			t.Errorf("%s.%s = %q is not in the export", table, col, want)
+		}
+	}
+}
+
+// TestEraseAccountLeavesNoTrace: DELETE /api/v1/me erases the account, and
+// afterwards no table holds Ada's email (itself, sealed or as its blind
+// index) or her IP address (itself or sealed); replies to her comments keep
+// their place.
+func TestEraseAccountLeavesNoTrace(t *testing.T) {
+	for _, mode := range []string{"delete", "anonymize"} {
+		t.Run(mode, func(t *testing.T) {
+			eachDB(t, options{}, func(t *testing.T, e *env) {
+				ada, token := personWithEverything(t, e)
+				erase := func(body map[string]any) *resp {
+					return e.do(req{method: "DELETE", path: "/api/v1/me", headers: bearer(token), body: body})
+				}
+				for _, c := range []struct {
+					body   map[string]any
+					status int
+					field  string
+				}{
+					{map[string]any{"password": testPassword}, 400, "comments"},
+					{map[string]any{"comments": "shred", "password": testPassword}, 400, "comments"},
+					{map[string]any{"comments": mode}, 400, "password"},
+					{map[string]any{"comments": mode, "password": "not her password"}, 401, "password"},
+				} {
+					if r := erase(c.body); r.status != c.status || r.str("error.field") != c.field {
+						t.Errorf("%v: %d %s", c.body, r.status, r.raw)
+					}
+				}
+				if len(e.traces(adaEmail, adaIP)) < 8 {
+					t.Fatalf("sanity check failed: before erasure the scan finds only %v", e.traces(adaEmail, adaIP))
+				}
+				if r := erase(map[string]any{"comments": mode, "password": testPassword}); r.status != http.StatusNoContent {
+					t.Fatalf("erase: %d %s", r.status, r.raw)
+				}
+				e.assertNoTrace(t, adaEmail, adaIP)
+				if r := e.do(req{method: "GET", path: "/api/v1/me", headers: bearer(token)}); r.status != 401 {
+					t.Errorf("her session still works: %d", r.status)
+				}
+				var owned int
+				must(t, e.raw().QueryRow(fmt.Sprintf("SELECT COUNT(*) FROM sites WHERE owner_id = %d", ada.ID)).Scan(&owned))
+				if owned != 0 {
+					t.Error("a site still names her as owner")
+				}
+				th := e.thread("path=/post")
+				if th.str("comments.1.author.name") != "Ray" {
+					t.Errorf("the reply lost its place: %s", th.raw)
+				}
+				switch mode {
+				case "delete":
+					if th.get("comments.0.deleted") != true || strings.Contains(string(th.raw), "edited comment") {
+						t.Errorf("deleted: %s", th.raw)
+					}
+				case "anonymize":
+					if th.get("comments.0.deleted") != false || th.str("comments.0.author.name") != "" || th.get("comments.0.author.website") != nil ||
+						!strings.Contains(th.str("comments.0.html"), "edited comment") {
+						t.Errorf("anonymised: %s", th.raw)
+					}
+				}
+			})
+		})
+	}
+}
+
+// TestEraseAccountWithoutPasswordNeedsAFreshSession: an account that signs
+// in without a password proves it is its owner by a recent sign-in.
+func TestEraseAccountWithoutPasswordNeedsAFreshSession(t *testing.T) {
+	e := newEnv(t, "sqlite", options{})
+	ctx := context.Background()
+	u := &model.User{Name: "Provider Pat", Email: "pat@example.com", Role: model.RoleCommenter}
+	must(t, e.store.CreateUser(ctx, u))
+	token, _, err := auth.NewSessions(e.store, func() time.Time { return e.now }).Create(ctx, u.ID, true)
+	must(t, err)
+	e.now = e.now.Add(api.FreshSessionAge + time.Second)
+	body := map[string]any{"comments": "delete"}
+	if r := e.do(req{method: "DELETE", path: "/api/v1/me", headers: bearer(token), body: body}); r.status != 403 || r.str("error.code") != "reauthentication_required" {
+		t.Fatalf("stale session: %d %s", r.status, r.raw)
+	}
+	token, _, err = auth.NewSessions(e.store, func() time.Time { return e.now }).Create(ctx, u.ID, false)
+	must(t, err)
+	if r := e.do(req{method: "DELETE", path: "/api/v1/me", headers: bearer(token), body: body}); r.status != 204 {
+		t.Fatalf("fresh session: %d %s", r.status, r.raw)
+	}
+	if _, err := e.store.UserByID(ctx, u.ID); err == nil {
+		t.Error("the account is still there")
+	}
+}
+
+// TestUnconfirmedAccountDoesNotTakeGuestComments: an account whose email is
+// not confirmed proves nothing about the guest comments written with that
+// address: they are neither exported nor erased with it.
+func TestUnconfirmedAccountDoesNotTakeGuestComments(t *testing.T) {
+	eachDB(t, options{}, func(t *testing.T, e *env) {
+		e.post("/post", 0, "written by the real ann") // ann@example.com as a guest
+		e.account("ann@example.com", "Not Ann")
+		token := e.login("ann@example.com", false)
+		if r := e.do(req{method: "GET", path: "/api/v1/me/export", headers: bearer(token)}); r.status != 200 || len(r.get("comments").([]any)) != 0 {
+			t.Errorf("export of an unconfirmed account: %d %s", r.status, r.raw)
+		}
+		if r := e.do(req{method: "DELETE", path: "/api/v1/me", headers: bearer(token), body: map[string]any{"comments": "delete", "password": testPassword}}); r.status != 204 {
+			t.Fatalf("erase: %d %s", r.status, r.raw)
+		}
+		if th := e.thread("path=/post"); th.str("comments.0.author.name") != "Ann" {
+			t.Errorf("the guest's comment went with the account: %s", th.raw)
+		}
+	})
+}

@@ -1,0 +1,176 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// EraseMode says what erasing a person does with their comments.
+type EraseMode string
+
+// The erase modes.
+const (
+	// EraseDelete deletes the comments as their author's delete does: one
+	// with replies stays as an empty placeholder, the others are removed.
+	EraseDelete EraseMode = "delete"
+	// EraseAnonymize keeps the comments' text and place in their threads,
+	// without author, name, email, website, IP or user agent.
+	EraseAnonymize EraseMode = "anonymize"
+)
+
+// Valid reports whether m is one of the erase modes.
+func (m EraseMode) Valid() bool { return m == EraseDelete || m == EraseAnonymize }
+
+// EraseAccount erases an account in one transaction: its comments (as mode
+// says), its sessions, site memberships and the mail queued to its address,
+// then the account itself; when its email was confirmed, also the comments
+// written with that email as a guest, and the email's privacy requests and
+// verified-guest mark. Sites it owned have no owner any more. ErrNotFound when there is
+// no such account.
+func (s *Store) EraseAccount(ctx context.Context, userID int64, mode EraseMode) error {
+	err := s.eraseTx(ctx, func(tx *sql.Tx) error {
+		var index []byte
+		var verified sql.NullInt64
+		err := tx.QueryRowContext(ctx, s.q("SELECT email_index, email_verified_at FROM users WHERE id = ?"), userID).Scan(&index, &verified)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		// Mail queued to the account's address goes whatever its state.
+		if _, err := tx.ExecContext(ctx, s.q("DELETE FROM outbox WHERE recipient_index = ?"), index); err != nil {
+			return err
+		}
+		// An unconfirmed address proves nothing about what guests wrote
+		// with it: only a confirmed one takes their data along.
+		index = verifiedIndex(index, verified)
+		if err := s.eraseComments(ctx, tx, userID, index, mode); err != nil {
+			return err
+		}
+		if err := s.eraseEmailIndex(ctx, tx, index); err != nil {
+			return err
+		}
+		// Sessions and memberships go with the account (ON DELETE CASCADE).
+		_, err = tx.ExecContext(ctx, s.q("DELETE FROM users WHERE id = ?"), userID)
+		return err
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("store: erase account: %w", err)
+	}
+	return err
+}
+
+// eraseEmailIndex deletes what is kept under an email's blind index besides
+// comments: mail queued to it, privacy requests and the verified-guest mark.
+// A nil index erases nothing.
+func (s *Store) eraseEmailIndex(ctx context.Context, tx *sql.Tx, index []byte) error {
+	if index == nil {
+		return nil
+	}
+	for _, q := range []string{
+		"DELETE FROM outbox WHERE recipient_index = ?",
+		"DELETE FROM privacy_requests WHERE email_index = ?",
+		"DELETE FROM verified_guests WHERE email_index = ?",
+	} {
+		if _, err := tx.ExecContext(ctx, s.q(q), index); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eraseComments erases the comments of account userID (0: none) and those
+// written as a guest with the email of blind index (nil: none), as mode
+// says, recounting the pages whose counts change.
+func (s *Store) eraseComments(ctx context.Context, tx *sql.Tx, userID int64, index []byte, mode EraseMode) error {
+	where, args := personComments(userID, index)
+	if mode == EraseAnonymize {
+		_, err := tx.ExecContext(ctx, s.q(`UPDATE comments SET author_id = NULL, guest_name = '', guest_email_sealed = NULL,
+			guest_email_index = NULL, guest_website = '', guest_verified = ?, ip_sealed = NULL, ua_sealed = NULL,
+			edit_token_hash = NULL WHERE `+where), append([]any{false}, args...)...)
+		return err
+	}
+	ids, err := s.commentIDs(ctx, tx, where, args)
+	if err != nil {
+		return err
+	}
+	at := s.now()
+	pages := map[int64]bool{}
+	for _, id := range ids {
+		pageID, err := s.deleteComment(ctx, tx, id, at)
+		if errors.Is(err, ErrNotFound) {
+			continue // removed with a deleted descendant already
+		}
+		if err != nil {
+			return err
+		}
+		pages[pageID] = true
+	}
+	for pageID := range pages {
+		if err := s.recountPage(ctx, tx, pageID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// personComments is the condition on comments that selects a person's:
+// written by account userID (0: none) or as a guest with the email of blind
+// index (nil: none).
+func personComments(userID int64, index []byte) (string, []any) {
+	return "(author_id = ? OR guest_email_index = ?)", []any{userID, index}
+}
+
+// commentIDs lists the ids of the comments matching where, newest first,
+// so that replies are deleted before the comments they answer.
+func (s *Store) commentIDs(ctx context.Context, tx *sql.Tx, where string, args []any) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, s.q("SELECT id FROM comments WHERE "+where+" ORDER BY id DESC"), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// EraseGuest uses an erase link (its token's hash) and erases, in the same
+// transaction, every comment written with its email on any site of this
+// instance (as mode says), the mail queued to that address, its other
+// privacy requests and its verified-guest mark. ErrNotFound when the link
+// is unknown, used or expired at now.
+func (s *Store) EraseGuest(ctx context.Context, tokenHash []byte, mode EraseMode, now time.Time) error {
+	err := s.eraseTx(ctx, func(tx *sql.Tx) error {
+		req, err := s.usePrivacyRequest(ctx, tx, tokenHash, PrivacyErase, now)
+		if err != nil {
+			return err
+		}
+		if err := s.eraseComments(ctx, tx, 0, req.EmailIndex, mode); err != nil {
+			return err
+		}
+		return s.eraseEmailIndex(ctx, tx, req.EmailIndex)
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("store: erase guest: %w", err)
+	}
+	return err
+}
+
+// verifiedIndex returns an account's email index when the email was
+// confirmed (verified is its email_verified_at), else nil.
+func verifiedIndex(index []byte, verified sql.NullInt64) []byte {
+	if !verified.Valid {
+		return nil
+	}
+	return index
+}

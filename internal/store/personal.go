@@ -1,0 +1,290 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/parleyhq/parley/internal/model"
+)
+
+// PersonalData is everything the store holds about one person: an account
+// (and, when its email was confirmed, what was written with that email as a
+// guest) or a guest's email. Every column that holds personal data is read
+// here; see docs/privacy.md for the document made of it.
+type PersonalData struct {
+	Account    *model.User     // nil for a guest
+	Sessions   []model.Session // the account's sessions, expired ones not yet purged included
+	SiteRoles  []SiteRole
+	Comments   []PersonalComment
+	VerifiedAt *time.Time // when the email was confirmed as a guest's; nil: never
+	Mail       []PersonalMail
+	Requests   []PrivacyRequest // privacy links mailed and not used yet
+
+	Logins          []LoginIdentity // the providers the account signs in with
+	Links           []AccountLink   // account links mailed (confirm, reset, email change)
+	AvatarUpdatedAt *time.Time      // when the account's picture was last fetched; nil: none
+}
+
+// LoginIdentity is a provider an account signs in with. The provider's
+// subject is kept only as a keyed hash, so it is not part of it.
+type LoginIdentity struct {
+	Provider    string
+	CreatedAt   time.Time
+	LastLoginAt time.Time
+}
+
+// AccountLink is a link mailed to an account and not purged yet.
+type AccountLink struct {
+	Purpose   TokenPurpose
+	NewEmail  string // TokenEmailChange: the address asked for
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+}
+
+// SiteRole is a person's role on a site: owner or moderator.
+type SiteRole struct {
+	Host  string
+	Role  model.Role
+	Since *time.Time // when the membership was made; nil for the site's owner of record
+}
+
+// PersonalComment is a comment with its personal data opened and where it is.
+type PersonalComment struct {
+	model.Comment
+	Host string // its site
+	Path string // its page
+}
+
+// PersonalMail is a mail to the person still in the outbox (pending or
+// dead; a sent mail keeps no address or content).
+type PersonalMail struct {
+	ID        int64
+	Kind      string
+	Status    string
+	To        string
+	Subject   string
+	Text      string // the HTML part says the same
+	CreatedAt time.Time
+}
+
+// AccountData returns the personal data of an account, or ErrNotFound.
+func (s *Store) AccountData(ctx context.Context, userID int64) (*PersonalData, error) {
+	u, err := s.UserByID(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	var index []byte
+	var verified sql.NullInt64
+	if err := s.read.QueryRowContext(ctx, s.q("SELECT email_index, email_verified_at FROM users WHERE id = ?"), userID).Scan(&index, &verified); err != nil {
+		return nil, fmt.Errorf("store: account data: %w", err)
+	}
+	d := &PersonalData{Account: u}
+	if d.Sessions, err = s.UserSessions(ctx, userID, time.Time{}); err != nil {
+		return nil, err
+	}
+	if d.SiteRoles, err = s.siteRoles(ctx, userID); err != nil {
+		return nil, fmt.Errorf("store: account data: %w", err)
+	}
+	if err := s.emailData(ctx, d, userID, verifiedIndex(index, verified)); err != nil {
+		return nil, fmt.Errorf("store: account data: %w", err)
+	}
+	if err := s.accountLogins(ctx, d, userID); err != nil {
+		return nil, fmt.Errorf("store: account data: %w", err)
+	}
+	return d, nil
+}
+
+// accountLogins fills in an account's provider logins, mailed links and
+// the time of its picture.
+func (s *Store) accountLogins(ctx context.Context, d *PersonalData, userID int64) error {
+	rows, err := s.read.QueryContext(ctx, s.q("SELECT provider, created_at, last_login_at FROM identities WHERE user_id = ? ORDER BY created_at"), userID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var l LoginIdentity
+		var created, last int64
+		if err := rows.Scan(&l.Provider, &created, &last); err != nil {
+			return err
+		}
+		l.CreatedAt, l.LastLoginAt = fromMillis(created), fromMillis(last)
+		d.Logins = append(d.Logins, l)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if d.Links, err = s.accountLinks(ctx, userID); err != nil {
+		return err
+	}
+	var at sql.NullInt64
+	err = s.read.QueryRowContext(ctx, s.q("SELECT updated_at FROM avatars WHERE user_id = ?"), userID).Scan(&at)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	d.AvatarUpdatedAt = nullMillis(at)
+	return nil
+}
+
+// accountLinks returns the links mailed to an account, with the address
+// of an email change opened.
+func (s *Store) accountLinks(ctx context.Context, userID int64) ([]AccountLink, error) {
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT purpose, new_email_sealed, created_at, expires_at, used_at
+		FROM account_tokens WHERE user_id = ? ORDER BY id`), userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []AccountLink
+	for rows.Next() {
+		var l AccountLink
+		var sealed []byte
+		var created, expires int64
+		var used sql.NullInt64
+		if err := rows.Scan(&l.Purpose, &sealed, &created, &expires, &used); err != nil {
+			return nil, err
+		}
+		if l.NewEmail, err = s.sealer.Open(sealed); err != nil {
+			return nil, err
+		}
+		l.CreatedAt, l.ExpiresAt, l.UsedAt = fromMillis(created), fromMillis(expires), nullMillis(used)
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// GuestData returns the personal data kept under a guest email's blind
+// index, on every site of the instance.
+func (s *Store) GuestData(ctx context.Context, index []byte) (*PersonalData, error) {
+	d := &PersonalData{}
+	if err := s.emailData(ctx, d, 0, index); err != nil {
+		return nil, fmt.Errorf("store: guest data: %w", err)
+	}
+	return d, nil
+}
+
+// emailData fills d with the comments of account userID (0: none) and what
+// is kept under the email of blind index (nil: nothing).
+func (s *Store) emailData(ctx context.Context, d *PersonalData, userID int64, index []byte) error {
+	var err error
+	if d.Comments, err = s.personalComments(ctx, userID, index); err != nil {
+		return err
+	}
+	if index == nil {
+		return nil
+	}
+	var at sql.NullInt64
+	err = s.read.QueryRowContext(ctx, s.q("SELECT verified_at FROM verified_guests WHERE email_index = ?"), index).Scan(&at)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	d.VerifiedAt = nullMillis(at)
+	if d.Mail, err = s.personalMail(ctx, index); err != nil {
+		return err
+	}
+	d.Requests, err = s.privacyRequests(ctx, index)
+	return err
+}
+
+// extraScan scans a row's first columns with a scanner made for them and
+// the columns after them into extra.
+type extraScan struct {
+	row   rowScanner
+	extra []any
+}
+
+func (e extraScan) Scan(dest ...any) error { return e.row.Scan(append(dest, e.extra...)...) }
+
+func (s *Store) personalComments(ctx context.Context, userID int64, index []byte) ([]PersonalComment, error) {
+	where, args := personComments(userID, index)
+	rows, err := s.read.QueryContext(ctx, s.q("SELECT "+commentColumns+
+		`, (SELECT host FROM sites WHERE sites.id = comments.site_id), (SELECT path FROM pages WHERE pages.id = comments.page_id)
+		FROM comments WHERE `+where+" ORDER BY id"), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []PersonalComment{}
+	for rows.Next() {
+		var pc PersonalComment
+		c, err := s.scanComment(extraScan{rows, []any{&pc.Host, &pc.Path}})
+		if err != nil {
+			return nil, err
+		}
+		pc.Comment = *c
+		out = append(out, pc)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) siteRoles(ctx context.Context, userID int64) ([]SiteRole, error) {
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT host, 'owner', CAST(NULL AS BIGINT) FROM sites WHERE owner_id = ?
+		UNION SELECT st.host, m.role, m.created_at FROM site_members m JOIN sites st ON st.id = m.site_id WHERE m.user_id = ?
+		ORDER BY 1, 2`), userID, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []SiteRole{}
+	for rows.Next() {
+		var r SiteRole
+		var role string
+		var since sql.NullInt64
+		if err := rows.Scan(&r.Host, &role, &since); err != nil {
+			return nil, err
+		}
+		r.Role, r.Since = model.Role(role), nullMillis(since)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) personalMail(ctx context.Context, index []byte) ([]PersonalMail, error) {
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT id, kind, status, recipient_sealed, subject_sealed, text_sealed, created_at
+		FROM outbox WHERE recipient_index = ? ORDER BY id`), index)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []PersonalMail{}
+	for rows.Next() {
+		var m PersonalMail
+		var to, subject, text []byte
+		var created int64
+		if err := rows.Scan(&m.ID, &m.Kind, &m.Status, &to, &subject, &text, &created); err != nil {
+			return nil, err
+		}
+		for _, f := range []struct {
+			dst    *string
+			sealed []byte
+		}{{&m.To, to}, {&m.Subject, subject}, {&m.Text, text}} {
+			if *f.dst, err = s.sealer.Open(f.sealed); err != nil {
+				return nil, err
+			}
+		}
+		m.CreatedAt = fromMillis(created)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) privacyRequests(ctx context.Context, index []byte) ([]PrivacyRequest, error) {
+	rows, err := s.read.QueryContext(ctx, s.q("SELECT "+privacyRequestColumns+" FROM privacy_requests WHERE email_index = ? ORDER BY id"), index)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []PrivacyRequest{}
+	for rows.Next() {
+		req, err := scanPrivacyRequest(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *req)
+	}
+	return out, rows.Err()
+}
