@@ -20,6 +20,7 @@ import (
 	"github.com/parleyhq/parley/internal/clientip"
 	"github.com/parleyhq/parley/internal/comment"
 	"github.com/parleyhq/parley/internal/markup"
+	"github.com/parleyhq/parley/internal/media"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/pgtest"
 	"github.com/parleyhq/parley/internal/privacy"
@@ -54,6 +55,8 @@ type options struct {
 	dbTimeout time.Duration // Deps.DBTimeout
 	cache     int           // bytes of thread cache; 0: the default
 	metrics   *metrics.Set  // where the API's metrics go; nil: nowhere
+
+	fetcher *media.Fetcher // how account pictures are fetched; nil: the server's
 }
 
 func newEnv(t testing.TB, dialect string, opts options) *env {
@@ -97,10 +100,14 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 	}
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e.views = stats.NewViewCounter(st, now, log)
+	var avatars *media.Avatars
+	if opts.fetcher != nil {
+		avatars = &media.Avatars{Store: st, Fetcher: opts.fetcher}
+	}
 	h := api.New(api.Deps{
 		Store: st, Comments: comment.NewService(st, markup.New(), now), Sealer: sealer, Views: e.views,
 		ClientIP: clientip.New(nil).IP, WriteRate: opts.writeRate, Burst: opts.burst, Log: log, Now: now, DBTimeout: opts.dbTimeout,
-		CacheBytes: opts.cache, Metrics: opts.metrics,
+		CacheBytes: opts.cache, Metrics: opts.metrics, Avatars: avatars,
 		Messages: func(lang string) (string, json.RawMessage, bool) {
 			if lang == "de" {
 				return "de", json.RawMessage(`{"reply":"Antworten"}`), true

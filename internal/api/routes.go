@@ -6,6 +6,8 @@ import "net/http"
 func (h *Handler) Register(outer *http.ServeMux) {
 	mux := http.NewServeMux()
 	outer.Handle("/api/", h.withDBDeadline(mux))
+	outer.Handle("GET /avatars/{name}", h.withDBDeadline(http.HandlerFunc(h.avatar)))
+	outer.HandleFunc("GET /avatars/identicon/{name}", h.identicon)
 	mux.HandleFunc("GET /api/v1/thread", h.thread)
 	mux.HandleFunc("GET /api/v1/thread/replies", h.replies)
 	mux.HandleFunc("GET /api/v1/counts", h.counts)
@@ -17,6 +19,7 @@ func (h *Handler) Register(outer *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/comments/{id}/vote", h.limited(h.writes, h.vote))
 	mux.HandleFunc("POST /api/v1/preview", h.limited(h.previews, h.preview))
 	mux.HandleFunc("POST /api/v1/auth/login", h.limited(h.logins, h.login))
+	mux.HandleFunc("POST /api/v1/auth/sso", h.limited(h.logins, h.sso))
 	mux.HandleFunc("POST /api/v1/auth/logout", h.limited(h.writes, h.logout))
 	mux.HandleFunc("POST /api/v1/auth/logout-all", h.limited(h.writes, h.logoutAll))
 	mux.HandleFunc("GET /api/v1/me", h.me)

@@ -10,12 +10,15 @@ import (
 // it as 2×IdenticonSeedBytes hex digits.
 const IdenticonSeedBytes = 16
 
+// IdenticonPrefix starts every identicon path.
+const IdenticonPrefix = "/avatars/identicon/"
+
 // IdenticonPath returns the Parley path of the identicon drawn from seed
 // (its first IdenticonSeedBytes bytes). The seed must be a keyed hash (see
 // privacy.Sealer.IdenticonSeed), never anything a reader could reverse into
 // an email address.
 func IdenticonPath(seed []byte) string {
-	return "/avatars/identicon/" + hex.EncodeToString(seed[:IdenticonSeedBytes]) + ".svg"
+	return IdenticonPrefix + hex.EncodeToString(seed[:IdenticonSeedBytes]) + ".svg"
 }
 
 // ParseIdenticonName returns the seed of an identicon file name

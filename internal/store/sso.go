@@ -65,23 +65,28 @@ func (s *Store) PurgeSSOTokens(ctx context.Context, now time.Time) (int64, error
 	return res.RowsAffected()
 }
 
-// SSOUser returns the account linked to a site's user externalID, or
-// ErrNotFound.
-func (s *Store) SSOUser(ctx context.Context, siteID int64, externalID string) (*model.User, error) {
-	u, err := s.scanUser(s.read.QueryRowContext(ctx, s.q("SELECT "+userColumns+
-		" FROM sso_users x JOIN users u ON u.id = x.user_id WHERE x.site_id = ? AND x.external_id = ?"), siteID, externalID))
+// SSOUser returns the account linked to a site's user externalID and the
+// picture URL the site sent for it last, or ErrNotFound.
+func (s *Store) SSOUser(ctx context.Context, siteID int64, externalID string) (*model.User, string, error) {
+	var source string
+	u, err := s.scanUser(s.read.QueryRowContext(ctx, s.q("SELECT "+userColumns+", x.avatar_source"+
+		" FROM sso_users x JOIN users u ON u.id = x.user_id WHERE x.site_id = ? AND x.external_id = ?"), siteID, externalID), &source)
 	if err != nil {
-		return nil, fmt.Errorf("store: sso user: %w", err)
+		if !errors.Is(err, ErrNotFound) {
+			err = fmt.Errorf("store: sso user: %w", err)
+		}
+		return nil, "", err
 	}
-	return u, nil
+	return u, source, nil
 }
 
 // CreateSSOUser creates the account of a site's user externalID and links
-// it, in one transaction; u.ID and u.CreatedAt are filled in. The email is
-// sealed but not indexed: an SSO account is never found, merged or signed
-// in by its email. ErrExists when the site's user is linked already (two
-// first sign-ins at once): the caller looks it up again.
-func (s *Store) CreateSSOUser(ctx context.Context, siteID int64, externalID string, u *model.User) error {
+// it, in one transaction; u.ID and u.CreatedAt are filled in. avatarSource
+// is the picture URL the site sent (see SSOUser). The email is sealed but
+// not indexed: an SSO account is never found, merged or signed in by its
+// email. ErrExists when the site's user is linked already (two first
+// sign-ins at once): the caller looks it up again.
+func (s *Store) CreateSSOUser(ctx context.Context, siteID int64, externalID, avatarSource string, u *model.User) error {
 	u.CreatedAt = s.now().UTC().Truncate(time.Millisecond)
 	u.Role = model.RoleCommenter
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -91,8 +96,8 @@ func (s *Store) CreateSSOUser(ctx context.Context, siteID int64, externalID stri
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO sso_users (site_id, external_id, user_id, created_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT (site_id, external_id) DO NOTHING`), siteID, externalID, u.ID, millis(u.CreatedAt))
+		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO sso_users (site_id, external_id, user_id, avatar_source, created_at)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT (site_id, external_id) DO NOTHING`), siteID, externalID, u.ID, avatarSource, millis(u.CreatedAt))
 		if err != nil {
 			return err
 		}
@@ -107,13 +112,24 @@ func (s *Store) CreateSSOUser(ctx context.Context, siteID int64, externalID stri
 	return err
 }
 
-// UpdateSSOUser saves what a site says about its user at each sign-in:
-// the public name, avatar and profile URLs, and the sealed email.
-func (s *Store) UpdateSSOUser(ctx context.Context, u *model.User) error {
-	res, err := s.write.ExecContext(ctx, s.q(`UPDATE users SET name = ?, email_sealed = ?, avatar_url = ?, profile_url = ? WHERE id = ?`),
-		u.Name, s.sealer.Seal(u.Email), u.AvatarURL, u.ProfileURL, u.ID)
-	if err != nil {
+// UpdateSSOUser saves what a site says about its user at each sign-in: the
+// public name, avatar and profile URLs, the sealed email, and the picture
+// URL the avatar came from. ErrNotFound when the account is gone.
+func (s *Store) UpdateSSOUser(ctx context.Context, u *model.User, avatarSource string) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE users SET name = ?, email_sealed = ?, avatar_url = ?, profile_url = ? WHERE id = ?`),
+			u.Name, s.sealer.Seal(u.Email), u.AvatarURL, u.ProfileURL, u.ID)
+		if err != nil {
+			return err
+		}
+		if err := mustAffect(res); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, s.q("UPDATE sso_users SET avatar_source = ? WHERE user_id = ?"), avatarSource, u.ID)
+		return err
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("store: update sso user: %w", err)
 	}
-	return mustAffect(res)
+	return err
 }

@@ -13,6 +13,8 @@
 -- sso_users links a site's own user id (external_id) to the Parley account
 -- made for it. Accounts are never matched by email: a site vouching for an
 -- address must not take over the account of whoever owns it elsewhere.
+-- avatar_source is the picture URL the site sent last (never shown to
+-- anyone): the picture is fetched again only when it changes.
 --
 -- sso_used_tokens remembers the SHA-256 of each token already used, until
 -- the token expires (at most 10 minutes), so that a token is accepted once;
@@ -32,10 +34,11 @@ CREATE TABLE site_sso (
 );
 
 CREATE TABLE sso_users (
-    site_id     INTEGER NOT NULL REFERENCES sites (id) ON DELETE CASCADE,
-    external_id TEXT NOT NULL,
-    user_id     INTEGER NOT NULL UNIQUE REFERENCES users (id) ON DELETE CASCADE,
-    created_at  INTEGER NOT NULL,
+    site_id       INTEGER NOT NULL REFERENCES sites (id) ON DELETE CASCADE,
+    external_id   TEXT NOT NULL,
+    user_id       INTEGER NOT NULL UNIQUE REFERENCES users (id) ON DELETE CASCADE,
+    avatar_source TEXT NOT NULL DEFAULT '',
+    created_at    INTEGER NOT NULL,
     PRIMARY KEY (site_id, external_id)
 );
 
