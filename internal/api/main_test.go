@@ -56,7 +56,8 @@ type options struct {
 	cache     int           // bytes of thread cache; 0: the default
 	metrics   *metrics.Set  // where the API's metrics go; nil: nowhere
 
-	fetcher *media.Fetcher // how account pictures are fetched; nil: the server's
+	fetcher  *media.Fetcher // how account pictures are fetched; nil: the server's
+	gravatar string         // media.Avatars.Gravatar, with fetcher
 }
 
 func newEnv(t testing.TB, dialect string, opts options) *env {
@@ -102,7 +103,7 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 	e.views = stats.NewViewCounter(st, now, log)
 	var avatars *media.Avatars
 	if opts.fetcher != nil {
-		avatars = &media.Avatars{Store: st, Fetcher: opts.fetcher}
+		avatars = &media.Avatars{Store: st, Fetcher: opts.fetcher, Gravatar: opts.gravatar}
 	}
 	h := api.New(api.Deps{
 		Store: st, Comments: comment.NewService(st, markup.New(), now), Sealer: sealer, Views: e.views,

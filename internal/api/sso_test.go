@@ -3,6 +3,8 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"image"
 	"image/color"
@@ -14,6 +16,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -40,24 +43,31 @@ func (e *env) ssoLogin(token string, origin string) *resp {
 	return e.do(req{method: "POST", path: "/api/v1/auth/sso", origin: origin, body: map[string]any{"site": e.site.Host, "token": token}})
 }
 
-// pictureServer serves a PNG picture over TLS; the returned fetcher trusts
-// it and may reach loopback (media's test option).
-func pictureServer(t *testing.T) (*httptest.Server, *media.Fetcher) {
+// pictureServer serves a PNG picture over TLS, recording the paths asked
+// in log when it is not nil; the returned fetcher trusts it and may reach
+// loopback (media's test option).
+func pictureServer(t *testing.T, log *pathLog) (*httptest.Server, *media.Fetcher) {
 	t.Helper()
 	img := image.NewNRGBA(image.Rect(0, 0, 120, 80))
 	img.Set(3, 3, color.NRGBA{B: 255, A: 255})
 	var buf bytes.Buffer
 	png.Encode(&buf, img)
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(buf.Bytes()) }))
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(buf.Bytes()) })
+	if log != nil {
+		h = log.wrap(h)
+	}
+	srv := httptest.NewTLSServer(h)
 	t.Cleanup(srv.Close)
 	tls := srv.Client().Transport.(*http.Transport).TLSClientConfig
 	return srv, media.NewFetcher(media.FetcherOptions{AllowLoopback: true, TLS: tls})
 }
 
 func TestSSOSignsInAndComments(t *testing.T) {
-	pics, fetcher := pictureServer(t)
+	fetched := &pathLog{}
+	pics, fetcher := pictureServer(t, fetched)
 	eachDB(t, options{fetcher: fetcher}, func(t *testing.T, e *env) {
 		e.enableSSO()
+		fetched.take()
 		user := SSOUser{ID: "u-42", Name: "Ada Site", Email: "ada@site.example", Avatar: pics.URL + "/ada.png", Profile: "https://blog.example/people/ada"}
 		r := e.ssoLogin(SSOToken(ssoSecret, user), "")
 		if r.status != http.StatusOK || r.str("token") == "" || r.str("user.name") != "Ada Site" {
@@ -87,6 +97,9 @@ func TestSSOSignsInAndComments(t *testing.T) {
 		r = e.ssoLogin(SSOToken(ssoSecret, user), "")
 		if r.status != 200 || r.num("user.id") != id || r.str("user.name") != "Ada Renamed" || r.str("user.avatarUrl") != avatar {
 			t.Fatalf("second sign-in: %d %s", r.status, r.raw)
+		}
+		if got := fetched.take(); len(got) != 1 {
+			t.Errorf("the picture was fetched %d times for two sign-ins with the same URL, want once", len(got))
 		}
 		// The email is the account's own, but it finds no one by email:
 		// a site cannot take over an account of that address.
@@ -183,6 +196,50 @@ func TestSSOPictureRefused(t *testing.T) {
 			t.Fatalf("identicon changed between sign-ins: %q then %q", avatar, again.str("user.avatarUrl"))
 		}
 	})
+}
+
+// TestSSOGravatar: with Gravatar enabled, an account without a picture of
+// its own gets its Gravatar, fetched by the server with the SHA-256 of the
+// email (never the address) and served from the Parley origin.
+func TestSSOGravatar(t *testing.T) {
+	asked := &pathLog{}
+	pics, fetcher := pictureServer(t, asked)
+	eachDB(t, options{fetcher: fetcher, gravatar: pics.URL + "/avatar/%s?d=404"}, func(t *testing.T, e *env) {
+		e.enableSSO()
+		asked.take()
+		r := e.ssoLogin(SSOToken(ssoSecret, SSOUser{ID: "g", Name: "Gus", Email: "Gus@Site.example"}), "")
+		sum := sha256.Sum256([]byte("gus@site.example"))
+		if r.status != 200 || !strings.HasSuffix(r.str("user.avatarUrl"), ".png") {
+			t.Fatalf("sign-in: %d %s", r.status, r.raw)
+		}
+		if got := asked.take(); len(got) != 1 || got[0] != "/avatar/"+hex.EncodeToString(sum[:]) {
+			t.Fatalf("Gravatar was asked for %q, want the SHA-256 of the normalised email", got)
+		}
+	})
+}
+
+// pathLog records the paths a test server was asked for.
+type pathLog struct {
+	mu    sync.Mutex
+	paths []string
+}
+
+func (l *pathLog) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l.mu.Lock()
+		l.paths = append(l.paths, r.URL.Path)
+		l.mu.Unlock()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// take returns the paths recorded so far and forgets them.
+func (l *pathLog) take() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := l.paths
+	l.paths = nil
+	return out
 }
 
 // docBlock returns the code block of docs/authentication.md that follows

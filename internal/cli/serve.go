@@ -14,9 +14,11 @@ import (
 	"github.com/parleyhq/parley/internal/clientip"
 	"github.com/parleyhq/parley/internal/comment"
 	"github.com/parleyhq/parley/internal/markup"
+	"github.com/parleyhq/parley/internal/media"
 	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/server"
 	"github.com/parleyhq/parley/internal/stats"
+	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/web/widget"
 )
 
@@ -59,6 +61,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Views:      views,
 		ClientIP:   clientip.New(cfg.TrustedProxies).IP,
 		Messages:   widget.Messages,
+		Avatars:    newAvatars(a.store, cfg.Gravatar),
 		WriteRate:  cfg.WriteRate,
 		Burst:      cfg.WriteBurst,
 		CacheBytes: cfg.CacheSize,
@@ -121,8 +124,19 @@ func runServe(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
+// newAvatars returns the avatar importer of the server: public HTTPS
+// addresses only, and Gravatar when the operator enabled it.
+func newAvatars(st *store.Store, gravatar bool) *media.Avatars {
+	a := &media.Avatars{Store: st, Fetcher: media.NewFetcher(media.FetcherOptions{})}
+	if gravatar {
+		a.Gravatar = media.GravatarURL
+	}
+	return a
+}
+
 // purgeIPs erases commenters' IPs once they are older than the retention
-// period (promise P5), and deletes expired sessions, now and then every hour.
+// period (promise P5), and deletes expired sessions and used SSO tokens, now
+// and then every hour.
 func purgeIPs(ctx context.Context, a *app, retention time.Duration) {
 	t := time.NewTicker(retentionInterval)
 	defer t.Stop()
@@ -138,6 +152,10 @@ func purgeIPs(ctx context.Context, a *app, retention time.Duration) {
 			a.log.Error("purge expired sessions", "err", err)
 		} else if n > 0 {
 			a.log.Info("purged expired sessions", "sessions", n)
+		}
+		n, err = a.store.PurgeSSOTokens(ctx, time.Now())
+		if err != nil && ctx.Err() == nil {
+			a.log.Error("purge used sso tokens", "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -34,6 +34,7 @@ type Config struct {
 	CacheSize      int    // bytes of thread responses kept in memory
 	SMTPURL        string // empty: mails are printed to the log (development)
 	MailFrom       string // the sender of every mail; required with SMTPURL
+	Gravatar       bool   // fetch the Gravatar of accounts without a picture, server-side
 	Demo           bool
 	LogLevel       string
 	LogFormat      string
@@ -104,6 +105,9 @@ func settings() []setting {
 		{"mail-from", "PARLEY_MAIL_FROM", "", "sender address of mails, such as \"Comments <noreply@example.com>\"; required with --smtp-url", false,
 			func(c *Config, v string) error { c.MailFrom = v; return nil },
 			func(c *Config) string { return c.MailFrom }},
+		{"gravatar", "PARLEY_GRAVATAR", "false", "give accounts without a picture their Gravatar, fetched by the server (readers never contact Gravatar)", false,
+			parseBool(func(c *Config) *bool { return &c.Gravatar }),
+			func(c *Config) string { return strconv.FormatBool(c.Gravatar) }},
 		{"demo", "PARLEY_DEMO", "true", "create a localhost demo site and serve /demo", false,
 			parseBool(func(c *Config) *bool { return &c.Demo }),
 			func(c *Config) string { return strconv.FormatBool(c.Demo) }},

@@ -21,8 +21,10 @@ const GravatarURL = "https://gravatar.com/avatar/%s?s=192&d=404"
 type Avatars struct {
 	Store   *store.Store
 	Fetcher *Fetcher
-	// Gravatar enables GravatarPath (PARLEY_GRAVATAR); off by default.
-	Gravatar bool
+	// Gravatar is where Gravatar pictures are fetched from: GravatarURL
+	// when the operator enabled it (PARLEY_GRAVATAR), "" (the default) when
+	// not. A template with one %s for the hex SHA-256 of the email.
+	Gravatar string
 }
 
 // AvatarPath returns the Parley path of the avatar whose PNG bytes have the
@@ -75,15 +77,15 @@ var ErrGravatarOff = errors.New("media: gravatar is not enabled")
 // address has no picture there. The email travels to Gravatar only as its
 // SHA-256, from the server; a reader's browser never contacts Gravatar.
 func (a *Avatars) GravatarPath(ctx context.Context, email string) (string, error) {
-	if !a.Gravatar {
+	if a.Gravatar == "" {
 		return "", ErrGravatarOff
 	}
-	return a.Import(ctx, gravatarURL(email))
+	return a.Import(ctx, a.gravatarURL(email))
 }
 
-func gravatarURL(email string) string {
+func (a *Avatars) gravatarURL(email string) string {
 	sum := sha256.Sum256([]byte(privacy.NormalizeEmail(email)))
-	return fmt.Sprintf(GravatarURL, hex.EncodeToString(sum[:]))
+	return fmt.Sprintf(a.Gravatar, hex.EncodeToString(sum[:]))
 }
 
 // For returns the avatar path of a person: the picture at pictureURL when
@@ -96,8 +98,8 @@ func (a *Avatars) For(ctx context.Context, pictureURL, email string, seed []byte
 			return a.Put(ctx, png)
 		}
 	}
-	if email != "" && a.Gravatar {
-		if png, err := a.Fetcher.FetchAvatar(ctx, gravatarURL(email)); err == nil {
+	if email != "" && a.Gravatar != "" {
+		if png, err := a.Fetcher.FetchAvatar(ctx, a.gravatarURL(email)); err == nil {
 			return a.Put(ctx, png)
 		}
 	}

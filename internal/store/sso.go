@@ -133,3 +133,12 @@ func (s *Store) UpdateSSOUser(ctx context.Context, u *model.User, avatarSource s
 	}
 	return err
 }
+
+// DeleteSSOSecret forgets a site's SSO secret, which turns site SSO off
+// for it. Accounts made by SSO stay.
+func (s *Store) DeleteSSOSecret(ctx context.Context, siteID int64) error {
+	if _, err := s.write.ExecContext(ctx, s.q("DELETE FROM site_sso WHERE site_id = ?"), siteID); err != nil {
+		return fmt.Errorf("store: delete sso secret: %w", err)
+	}
+	return nil
+}
