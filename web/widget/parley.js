@@ -224,7 +224,11 @@ const bodyEl = (c, depth) => {
   const who = /^https?:\/\//i.test(site || '')
     ? h('a', {cls: 'p-name', href: site, rel: 'nofollow ugc noopener noreferrer', dir: 'auto', text: name})
     : h('span', {cls: 'p-name', dir: 'auto', text: name});
-  const av = h('span', {cls: 'p-av', 'aria-hidden': 'true', text: [...name][0].toUpperCase()});
+  // An avatar is a path on the Parley origin (P2): anything else, absolute or not, is ignored.
+  const pic = c.author && c.author.avatarUrl;
+  const av = /^\/avatars\/[\w./-]+$/.test(pic || '') && !pic.includes('..')
+    ? h('img', {cls: 'p-av', src: BASE + pic, alt: '', loading: 'lazy'})
+    : h('span', {cls: 'p-av', 'aria-hidden': 'true', text: [...name][0].toUpperCase()});
   av.style.setProperty('--p-h', hue(name));
   const parent = comments.get(c.parentId);
   const text = h('div', {cls: 'p-text', dir: 'auto'});
