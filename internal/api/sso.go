@@ -60,12 +60,7 @@ func (h *Handler) sso(w http.ResponseWriter, r *http.Request) {
 		h.internal(w, r, "sso account", err)
 		return
 	}
-	token, expires, err := h.sessions.Create(r.Context(), u.ID, req.Remember)
-	if err != nil {
-		h.internal(w, r, "create session", err)
-		return
-	}
-	writePrivateJSON(w, http.StatusOK, loginResponse{Token: token, Expires: expires, User: account(u)})
+	h.startSession(w, r, u, req.Remember)
 }
 
 // ssoSite resolves the site of an SSO sign-in, checks the request's origin
