@@ -153,8 +153,7 @@ func purgeIPs(ctx context.Context, a *app, retention time.Duration) {
 		} else if n > 0 {
 			a.log.Info("purged expired sessions", "sessions", n)
 		}
-		n, err = a.store.PurgeSSOTokens(ctx, time.Now())
-		if err != nil && ctx.Err() == nil {
+		if _, err := a.store.PurgeSSOTokens(ctx, time.Now()); err != nil && ctx.Err() == nil {
 			a.log.Error("purge used sso tokens", "err", err)
 		}
 		select {
