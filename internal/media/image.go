@@ -51,9 +51,11 @@ var codecs = map[string]codec{
 // MaxSide), then the picture is decoded, cropped to its centred square,
 // scaled to AvatarSize×AvatarSize and encoded as PNG. Only pixels survive:
 // EXIF (GPS position, camera), comments and colour profiles are dropped.
-// EXIF orientation is not applied, as browsers showing the original would.
+// A JPEG's EXIF orientation is applied first, so the avatar stands as the
+// original is shown.
 func Normalize(data []byte) ([]byte, error) {
-	c, ok := codecs[http.DetectContentType(data)]
+	kind := http.DetectContentType(data)
+	c, ok := codecs[kind]
 	if !ok {
 		return nil, ErrUnsupported
 	}
@@ -68,11 +70,15 @@ func Normalize(data []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnsupported, err)
 	}
-	return encodePNG(scaleSquare(img, AvatarSize))
+	avatar := scaleSquare(img, AvatarSize)
+	if kind == "image/jpeg" {
+		avatar = orient(avatar, jpegOrientation(data))
+	}
+	return encodePNG(avatar)
 }
 
 // scaleSquare crops img to its centred square and scales it to side×side.
-func scaleSquare(img image.Image, side int) image.Image {
+func scaleSquare(img image.Image, side int) *image.NRGBA {
 	b := img.Bounds()
 	n := min(b.Dx(), b.Dy())
 	src := image.Rect(b.Min.X+(b.Dx()-n)/2, b.Min.Y+(b.Dy()-n)/2, 0, 0)
