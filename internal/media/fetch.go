@@ -23,6 +23,11 @@ const (
 	MaxFetchBytes = 1 << 20
 )
 
+// MaxConcurrentFetches bounds the pictures one Fetcher downloads and
+// decodes at once: a decoded picture may take 64 MiB (MaxSide² RGBA), so a
+// burst of sign-ins waits for a turn instead of exhausting memory.
+const MaxConcurrentFetches = 4
+
 // Errors of FetchAvatar, to be checked with errors.Is (or errors.As for
 // *BlockedAddressError). Whatever the error, the caller falls back to an
 // identicon: none of them is the reader's concern.
@@ -65,12 +70,13 @@ type FetcherOptions struct {
 type Fetcher struct {
 	client *http.Client
 	opts   FetcherOptions
+	slots  chan struct{} // one per fetch running (MaxConcurrentFetches)
 }
 
 // NewFetcher returns a Fetcher. Its transport uses no proxy: a proxy would
 // connect on its behalf, past the address check.
 func NewFetcher(opts FetcherOptions) *Fetcher {
-	f := &Fetcher{opts: opts}
+	f := &Fetcher{opts: opts, slots: make(chan struct{}, MaxConcurrentFetches)}
 	dialer := &net.Dialer{Timeout: FetchTimeout, Control: f.control}
 	transport := &http.Transport{
 		Proxy:                 nil,
@@ -196,9 +202,17 @@ func (f *Fetcher) fetch(ctx context.Context, rawURL string) ([]byte, error) {
 }
 
 // FetchAvatar downloads the picture at rawURL and returns it as an avatar:
-// a PNG of AvatarSize×AvatarSize without metadata (see Normalize). The
-// errors are those listed above, *BlockedAddressError, or a network error.
+// a PNG of AvatarSize×AvatarSize without metadata (see Normalize). When
+// MaxConcurrentFetches are running it waits for one to end, or for ctx.
+// The errors are those listed above, *BlockedAddressError, ctx's, or a
+// network error.
 func (f *Fetcher) FetchAvatar(ctx context.Context, rawURL string) ([]byte, error) {
+	select {
+	case f.slots <- struct{}{}:
+		defer func() { <-f.slots }()
+	case <-ctx.Done():
+		return nil, fmt.Errorf("media: waiting for a fetch slot: %w", ctx.Err())
+	}
 	body, err := f.fetch(ctx, rawURL)
 	if err != nil {
 		return nil, err

@@ -15,6 +15,7 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parleyhq/parley/internal/media"
 )
@@ -266,4 +267,37 @@ func FuzzNormalize(f *testing.F) {
 			t.Fatalf("Normalize gave a bad avatar: %v %v", cfg, err)
 		}
 	})
+}
+
+// TestFetchesAreBounded: past MaxConcurrentFetches, a fetch waits for a
+// turn (here until its deadline) instead of downloading at once.
+func TestFetchesAreBounded(t *testing.T) {
+	release := make(chan struct{})
+	started := make(chan struct{}, media.MaxConcurrentFetches+1)
+	f, url := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		started <- struct{}{}
+		<-release
+		w.Write(pngOf(t, 4, 4))
+	})
+	done := make(chan error, media.MaxConcurrentFetches)
+	for range media.MaxConcurrentFetches {
+		go func() { _, err := f.FetchAvatar(context.Background(), url); done <- err }()
+	}
+	for range media.MaxConcurrentFetches {
+		<-started
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if _, err := f.FetchAvatar(ctx, url); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("fetch past the bound: %v, want to wait until the deadline", err)
+	}
+	if len(started) != 0 {
+		t.Error("the fetch past the bound reached the server")
+	}
+	close(release)
+	for range media.MaxConcurrentFetches {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
 }
