@@ -6,7 +6,7 @@ import "net/http"
 func (h *Handler) Register(outer *http.ServeMux) {
 	mux := http.NewServeMux()
 	outer.Handle("/api/", h.withDBDeadline(mux))
-	outer.Handle("GET /avatars/{name}", h.withDBDeadline(http.HandlerFunc(h.avatar)))
+	outer.Handle("GET /avatars/{name}", h.withDBDeadline(http.HandlerFunc(h.avatarImage)))
 	outer.HandleFunc("GET /avatars/identicon/{name}", h.identicon)
 	mux.HandleFunc("GET /api/v1/thread", h.thread)
 	mux.HandleFunc("GET /api/v1/thread/replies", h.replies)

@@ -62,7 +62,7 @@ func (a *Avatars) Import(ctx context.Context, pictureURL string) (publicPath str
 // its Parley path.
 func (a *Avatars) Put(ctx context.Context, png []byte) (string, error) {
 	sum := sha256.Sum256(png)
-	if err := a.Store.PutAvatar(ctx, sum[:], png); err != nil {
+	if err := a.Store.PutAvatarImage(ctx, sum[:], png); err != nil {
 		return "", fmt.Errorf("media: %w", err)
 	}
 	return AvatarPath(sum[:]), nil

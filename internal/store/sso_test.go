@@ -100,19 +100,19 @@ func TestSSOTokensAndSecrets(t *testing.T) {
 	})
 }
 
-func TestAvatars(t *testing.T) {
+func TestAvatarImages(t *testing.T) {
 	eachDB(t, func(t *testing.T, db *testDB) {
 		ctx := context.Background()
 		sum := []byte("0123456789abcdef0123456789abcdef")
 		for range 2 { // the same picture twice is one row
-			if err := db.PutAvatar(ctx, sum, []byte("png bytes")); err != nil {
+			if err := db.PutAvatarImage(ctx, sum, []byte("png bytes")); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if got, err := db.Avatar(ctx, sum); err != nil || string(got) != "png bytes" {
+		if got, err := db.AvatarImage(ctx, sum); err != nil || string(got) != "png bytes" {
 			t.Fatalf("Avatar = %q %v", got, err)
 		}
-		if _, err := db.Avatar(ctx, make([]byte, 32)); !errors.Is(err, store.ErrNotFound) {
+		if _, err := db.AvatarImage(ctx, make([]byte, 32)); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("unknown avatar: %v", err)
 		}
 	})

@@ -1,10 +1,11 @@
 -- 0012 exists for site SSO and for avatars served from the Parley origin
 -- (issue 9, items 3 and 7; promise P2).
 --
--- avatars holds pictures already fetched server-side, resized and re-encoded
+-- avatar_images holds pictures already fetched server-side, resized and re-encoded
 -- as PNG (package media): readers load them from /avatars/{sha256}.png, never
 -- from the host they came from. One row per distinct picture (sha256 unique),
--- shared by every account that has it.
+-- shared by every account that has it. (Not the avatars table of 0009,
+-- which keeps one provider picture per account under /api/v1/avatars/{id}.)
 --
 -- site_sso holds the secret a site signs its SSO tokens with, sealed like
 -- every other secret; a site signs its users in by SSO exactly when it has a
@@ -20,7 +21,7 @@
 -- the token expires (at most 10 minutes), so that a token is accepted once;
 -- the hourly retention job purges expired rows, which bounds the table.
 
-CREATE TABLE avatars (
+CREATE TABLE avatar_images (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
     sha256     BLOB NOT NULL UNIQUE,
     png        BLOB NOT NULL,

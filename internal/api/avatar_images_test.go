@@ -11,7 +11,7 @@ import (
 	"github.com/parleyhq/parley/internal/media"
 )
 
-func TestServeAvatars(t *testing.T) {
+func TestServeAvatarImages(t *testing.T) {
 	eachDB(t, options{}, func(t *testing.T, e *env) {
 		png := []byte("\x89PNG\r\n\x1a\nnot really, but stored as given")
 		avatars := &media.Avatars{Store: e.store}

@@ -19,15 +19,15 @@ const (
 	avatarCSP = "default-src 'none'; sandbox"
 )
 
-// avatar serves GET /avatars/{name}: the PNG stored under the SHA-256 in
+// avatarImage serves GET /avatars/{name}: the PNG stored under the SHA-256 in
 // name ("<sha256 hex>.png").
-func (h *Handler) avatar(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) avatarImage(w http.ResponseWriter, r *http.Request) {
 	sum, ok := media.ParseAvatarName(r.PathValue("name"))
 	if !ok {
 		http.NotFound(w, r)
 		return
 	}
-	png, err := h.Store.Avatar(r.Context(), sum)
+	png, err := h.Store.AvatarImage(r.Context(), sum)
 	if errors.Is(err, store.ErrNotFound) {
 		http.NotFound(w, r)
 		return
