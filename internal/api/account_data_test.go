@@ -78,6 +78,12 @@ var columnClasses = map[string]string{
 	"account_tokens.expires_at": exported, "account_tokens.used_at": exported,
 	// The picture served at users.avatar_url, which the export names.
 	"avatars.user_id": exported, "avatars.png": derived, "avatars.updated_at": exported,
+	// Pictures by their SHA-256, served at the users.avatar_url that names them.
+	"avatar_images.*":   derived,
+	"site_sso.*":        notPersonal, // a site's secret
+	"sso_used_tokens.*": secret,      // hashes of SSO tokens, until they expire
+	"sso_users.site_id": exported, "sso_users.external_id": exported, "sso_users.user_id": exported,
+	"sso_users.avatar_source": exported, "sso_users.created_at": exported,
 }
 
 // class returns how a column is classified, "" when it is not.
@@ -110,6 +116,9 @@ func personWithEverything(t *testing.T, e *env) (*model.User, string) {
 		NewEmail: "ada@new.example", CreatedAt: e.now, ExpiresAt: e.now.Add(24 * time.Hour)}, []byte("hash of an emailed token")))
 	_, err := e.raw().Exec(fmt.Sprintf("INSERT INTO identities (subject_index, provider, user_id, created_at, last_login_at) VALUES (%s, 'github', %d, %d, %d)",
 		bytesLiteral(e, "subject"), ada.ID, e.now.UnixMilli(), e.now.Add(time.Hour).UnixMilli()))
+	must(t, err)
+	_, err = e.raw().Exec(fmt.Sprintf("INSERT INTO sso_users (site_id, external_id, user_id, avatar_source, created_at) VALUES (%d, 'ada-42', %d, 'https://blog.example/ada.png', %d)",
+		e.site.ID, ada.ID, e.now.UnixMilli()))
 	must(t, err)
 	must(t, e.store.SetSiteMember(ctx, e.site.ID, ada.ID, model.RoleModerator))
 	owned := &model.Site{Host: "ada.example", OwnerID: ada.ID, Settings: model.DefaultSiteSettings()}
@@ -170,6 +179,7 @@ func personRows(e *env, ada *model.User) map[string]string {
 		"outbox":           "recipient_index = " + hexIndex,
 		"privacy_requests": "email_index = " + hexIndex, "verified_guests": "email_index = " + hexIndex,
 		"identities": "user_id = " + id, "account_tokens": "user_id = " + id, "avatars": "user_id = " + id,
+		"sso_users": "user_id = " + id,
 	}
 }
 

@@ -76,7 +76,13 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		h.internal(w, r, "sign in", err)
 		return
 	}
-	token, expires, err := h.sessions.Create(r.Context(), u.ID, req.Remember)
+	h.startSession(w, r, u, req.Remember)
+}
+
+// startSession answers a successful sign-in, whatever its method: a new
+// session of u, with its token, its end and the account.
+func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, u *model.User, remember bool) {
+	token, expires, err := h.sessions.Create(r.Context(), u.ID, remember)
 	if err != nil {
 		h.internal(w, r, "create session", err)
 		return

@@ -14,6 +14,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/comment"
+	"github.com/parleyhq/parley/internal/media"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/privacy"
 	"github.com/parleyhq/parley/internal/stats"
@@ -54,6 +55,10 @@ type Deps struct {
 	PublicURL string
 	// WakeMail, optional, tells the mail worker that mail was queued.
 	WakeMail func()
+
+	// Avatars imports pictures for accounts (site SSO); nil: the server's
+	// own, fetching from public HTTPS addresses only, without Gravatar.
+	Avatars *media.Avatars
 }
 
 // Handler serves the API.
@@ -75,6 +80,9 @@ type Handler struct {
 
 // New returns the API handler.
 func New(d Deps) *Handler {
+	if d.Avatars == nil {
+		d.Avatars = &media.Avatars{Store: d.Store, Fetcher: media.NewFetcher(media.FetcherOptions{})}
+	}
 	threads := newThreadCache(d.Now, cmp.Or(d.CacheBytes, DefaultThreadCacheBytes))
 	return &Handler{
 		Deps:     d,

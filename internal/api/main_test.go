@@ -23,6 +23,7 @@ import (
 	"github.com/parleyhq/parley/internal/comment"
 	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/markup"
+	"github.com/parleyhq/parley/internal/media"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/pgtest"
 	"github.com/parleyhq/parley/internal/privacy"
@@ -62,6 +63,9 @@ type options struct {
 	metrics   *metrics.Set      // where the API's metrics go; nil: nowhere
 	providers []config.Provider // login providers (Deps.Logins)
 	publicURL string            // Deps.PublicURL, where account mails link to
+
+	fetcher  *media.Fetcher // how account pictures are fetched; nil: the server's
+	gravatar string         // media.Avatars.Gravatar, with fetcher
 }
 
 func newEnv(t testing.TB, dialect string, opts options) *env {
@@ -105,10 +109,14 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 	}
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e.views = stats.NewViewCounter(st, now, log)
+	var avatars *media.Avatars
+	if opts.fetcher != nil {
+		avatars = &media.Avatars{Store: st, Fetcher: opts.fetcher, Gravatar: opts.gravatar}
+	}
 	h := api.New(api.Deps{
 		Store: st, Comments: comment.NewService(st, markup.New(), now), Sealer: sealer, Views: e.views,
 		ClientIP: clientip.New(nil).IP, WriteRate: opts.writeRate, Burst: opts.burst, Log: log, Now: now, DBTimeout: opts.dbTimeout,
-		CacheBytes: opts.cache, Metrics: opts.metrics, PublicURL: cmp.Or(opts.publicURL, publicURL),
+		CacheBytes: opts.cache, Metrics: opts.metrics, PublicURL: cmp.Or(opts.publicURL, publicURL), Avatars: avatars,
 		Messages: func(lang string) (string, json.RawMessage, bool) {
 			if lang == "de" {
 				return "de", json.RawMessage(`{"reply":"Antworten"}`), true

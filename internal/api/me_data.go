@@ -38,6 +38,7 @@ type exportDocument struct {
 	QueuedMail      []exportMail     `json:"queuedMail"`
 	PrivacyRequests []exportRequest  `json:"privacyRequests"`
 	Logins          []exportLogin    `json:"logins"`       // providers the account signs in with
+	SiteLogins      []exportSSO      `json:"siteLogins"`   // sites whose SSO signs the account in
 	AccountLinks    []exportLink     `json:"accountLinks"` // confirm, reset and email-change links mailed
 }
 
@@ -45,6 +46,13 @@ type exportLogin struct {
 	Provider    string    `json:"provider"`
 	CreatedAt   time.Time `json:"createdAt"`
 	LastLoginAt time.Time `json:"lastLoginAt"`
+}
+
+type exportSSO struct {
+	Site         string    `json:"site"`
+	ExternalID   string    `json:"externalId"`   // the site's id for the person
+	AvatarSource string    `json:"avatarSource"` // the picture URL the site sent last
+	CreatedAt    time.Time `json:"createdAt"`
 }
 
 type exportLink struct {
@@ -121,7 +129,7 @@ func (h *Handler) newExportDocument(d *store.PersonalData, current int64) export
 		Format: ExportFormat, Version: ExportVersion, ExportedAt: h.Now().UTC(), Instance: h.PublicURL,
 		Sessions: []wireSession{}, SiteRoles: []exportSiteRole{}, Comments: []exportComment{},
 		VerifiedGuestAt: d.VerifiedAt, QueuedMail: []exportMail{}, PrivacyRequests: []exportRequest{},
-		Logins: []exportLogin{}, AccountLinks: []exportLink{},
+		Logins: []exportLogin{}, SiteLogins: []exportSSO{}, AccountLinks: []exportLink{},
 	}
 	if u := d.Account; u != nil {
 		doc.Account = &exportAccount{wireAccount: account(u), Role: string(u.Role), HasPassword: u.PasswordHash != "",
@@ -129,6 +137,9 @@ func (h *Handler) newExportDocument(d *store.PersonalData, current int64) export
 	}
 	for _, l := range d.Logins {
 		doc.Logins = append(doc.Logins, exportLogin(l))
+	}
+	for _, l := range d.SiteLogins {
+		doc.SiteLogins = append(doc.SiteLogins, exportSSO(l))
 	}
 	for _, l := range d.Links {
 		doc.AccountLinks = append(doc.AccountLinks, exportLink{Purpose: string(l.Purpose), NewEmail: l.NewEmail,

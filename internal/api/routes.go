@@ -7,6 +7,8 @@ import "net/http"
 func (h *Handler) Register(outer *http.ServeMux) {
 	mux := http.NewServeMux()
 	outer.Handle("/api/", h.withDBDeadline(mux))
+	outer.Handle("GET /avatars/{name}", h.withDBDeadline(http.HandlerFunc(h.avatarImage)))
+	outer.HandleFunc("GET /avatars/identicon/{name}", h.identicon)
 	mux.HandleFunc("GET /api/v1/thread", h.thread)
 	mux.HandleFunc("GET /api/v1/thread/replies", h.replies)
 	mux.HandleFunc("GET /api/v1/counts", h.counts)
@@ -21,6 +23,7 @@ func (h *Handler) Register(outer *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/auth/{provider}/callback", h.limited(h.writes, h.loginCallback))
 	mux.HandleFunc("GET /api/v1/avatars/{id}", h.avatar)
 	mux.HandleFunc("POST /api/v1/auth/login", h.limited(h.logins, h.login))
+	mux.HandleFunc("POST /api/v1/auth/sso", h.limited(h.logins, h.sso))
 	mux.HandleFunc("POST /api/v1/auth/logout", h.limited(h.writes, h.logout))
 	mux.HandleFunc("POST /api/v1/auth/logout-all", h.limited(h.writes, h.logoutAll))
 	mux.HandleFunc("POST /api/v1/auth/signup", h.limited(h.logins, h.signup))

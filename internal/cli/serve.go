@@ -15,9 +15,11 @@ import (
 	"github.com/parleyhq/parley/internal/clientip"
 	"github.com/parleyhq/parley/internal/comment"
 	"github.com/parleyhq/parley/internal/markup"
+	"github.com/parleyhq/parley/internal/media"
 	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/server"
 	"github.com/parleyhq/parley/internal/stats"
+	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/web/widget"
 )
 
@@ -66,6 +68,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Views:      views,
 		ClientIP:   clientip.New(cfg.TrustedProxies).IP,
 		Messages:   widget.Messages,
+		Avatars:    newAvatars(a.store, cfg.Gravatar),
 		WriteRate:  cfg.WriteRate,
 		Burst:      cfg.WriteBurst,
 		CacheBytes: cfg.CacheSize,
@@ -126,8 +129,19 @@ func runServe(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
+// newAvatars returns the avatar importer of the server: public HTTPS
+// addresses only, and Gravatar when the operator enabled it.
+func newAvatars(st *store.Store, gravatar bool) *media.Avatars {
+	a := &media.Avatars{Store: st, Fetcher: media.NewFetcher(media.FetcherOptions{})}
+	if gravatar {
+		a.Gravatar = media.GravatarURL
+	}
+	return a
+}
+
 // purgeIPs erases commenters' IPs once they are older than the retention
-// period (promise P5), and deletes expired sessions and account links, now
+// period (promise P5), and deletes expired sessions, account links and used SSO
+// tokens, now
 // and then every hour.
 func purgeIPs(ctx context.Context, a *app, retention time.Duration) {
 	t := time.NewTicker(retentionInterval)
@@ -150,6 +164,9 @@ func purgeIPs(ctx context.Context, a *app, retention time.Duration) {
 			a.log.Error("purge expired account links", "err", err)
 		} else if n > 0 {
 			a.log.Info("purged expired account links", "tokens", n)
+		}
+		if _, err := a.store.PurgeSSOTokens(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			a.log.Error("purge used sso tokens", "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -34,8 +34,10 @@ func runSite(ctx context.Context, e env, args []string) error {
 		return siteRemove(ctx, e, args[1:])
 	case "member":
 		return runSiteMember(ctx, e, args[1:])
+	case "sso":
+		return siteSSO(ctx, e, args[1:])
 	}
-	return fmt.Errorf("%w: unknown site command %q (add, set, list, remove, member)", ErrUsage, args[0])
+	return fmt.Errorf("%w: unknown site command %q (add, set, list, remove, member, sso)", ErrUsage, args[0])
 }
 
 const siteUsage = `Usage:
@@ -46,9 +48,12 @@ const siteUsage = `Usage:
   parley site member add HOST EMAIL --role moderator|owner
   parley site member remove HOST EMAIL
   parley site member list HOST
+  parley site sso HOST [--rotate | --disable]
 
 HOST may carry a port (localhost:3000). A site accepts writes from https://HOST, http://HOST and every --origin.
 --owner and member take the EMAIL of an account (parley user add creates one).
+site sso prints the secret the site's server signs SSO tokens with, creating it the first time
+(see docs/authentication.md, "Site SSO"); --rotate replaces it, --disable forgets it.
 `
 
 func siteAdd(ctx context.Context, e env, args []string) error {

@@ -37,6 +37,7 @@ type Config struct {
 	CacheSize     int    // bytes of thread responses kept in memory
 	SMTPURL       string // empty: mails are printed to the log (development)
 	MailFrom      string // the sender of every mail; required with SMTPURL
+	Gravatar      bool   // fetch the Gravatar of accounts without a picture, server-side
 	Demo          bool
 	LogLevel      string
 	LogFormat     string
@@ -113,6 +114,9 @@ func settings() []setting {
 		{"avatar-allow-private", "PARLEY_AVATAR_ALLOW_PRIVATE", "false", "fetch login providers' pictures also from loopback and private addresses (a provider on the internal network)", false,
 			parseBool(func(c *Config) *bool { return &c.AvatarPrivate }),
 			func(c *Config) string { return strconv.FormatBool(c.AvatarPrivate) }},
+		{"gravatar", "PARLEY_GRAVATAR", "false", "give accounts without a picture their Gravatar, fetched by the server (readers never contact Gravatar)", false,
+			parseBool(func(c *Config) *bool { return &c.Gravatar }),
+			func(c *Config) string { return strconv.FormatBool(c.Gravatar) }},
 		{"demo", "PARLEY_DEMO", "true", "create a localhost demo site and serve /demo", false,
 			parseBool(func(c *Config) *bool { return &c.Demo }),
 			func(c *Config) string { return strconv.FormatBool(c.Demo) }},

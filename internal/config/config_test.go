@@ -152,3 +152,15 @@ func TestMailSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestGravatarIsOffUnlessEnabled(t *testing.T) {
+	if c, err := load(t, nil); err != nil || c.Gravatar {
+		t.Fatalf("default: %v gravatar=%v, want off", err, c.Gravatar)
+	}
+	if c, err := load(t, map[string]string{"PARLEY_GRAVATAR": "true"}); err != nil || !c.Gravatar {
+		t.Fatalf("PARLEY_GRAVATAR=true: %v gravatar=%v", err, c.Gravatar)
+	}
+	if _, err := load(t, map[string]string{"PARLEY_GRAVATAR": "sometimes"}); err == nil || !strings.Contains(err.Error(), "PARLEY_GRAVATAR") {
+		t.Fatalf("bad value: %v, want an error naming PARLEY_GRAVATAR", err)
+	}
+}

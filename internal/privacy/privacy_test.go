@@ -2,6 +2,7 @@ package privacy_test
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,5 +81,25 @@ func TestLoadSecretGeneratesKeyFileOnce(t *testing.T) {
 	}
 	if s, _, err := privacy.LoadSecret(strings.Repeat("0f", 32), dir); err != nil || len(s) != 32 {
 		t.Errorf("hex secret: %d bytes, %v", len(s), err)
+	}
+}
+
+// TestIdenticonSeedIsKeyed: an identicon's seed is stable for a subject on
+// one instance, differs with the key, and is not the plain hash of the
+// subject, so it cannot be traced back to an email address.
+func TestIdenticonSeedIsKeyed(t *testing.T) {
+	a := sealer(t, "0123456789abcdef0123456789abcdef")
+	b := sealer(t, "fedcba9876543210fedcba9876543210")
+	email := "ada@example.com"
+	plain := sha256.Sum256([]byte(email))
+	switch {
+	case !bytes.Equal(a.IdenticonSeed(email), a.IdenticonSeed(email)):
+		t.Fatal("the same subject got two seeds")
+	case bytes.Equal(a.IdenticonSeed(email), b.IdenticonSeed(email)):
+		t.Fatal("two keys gave the same seed")
+	case bytes.Equal(a.IdenticonSeed(email), a.IdenticonSeed("bo@example.com")):
+		t.Fatal("two subjects gave the same seed")
+	case bytes.Contains(plain[:], a.IdenticonSeed(email)), bytes.Equal(a.IdenticonSeed(email), a.EmailIndex(email)[:16]):
+		t.Fatal("the seed is an unkeyed hash or the blind index of the email")
 	}
 }

@@ -134,3 +134,10 @@ func HashToken(token string) []byte {
 func NewToken() string {
 	return rand.Text() + rand.Text()
 }
+
+// IdenticonSeed returns the keyed hash an identicon is drawn from for
+// subject (an account's id, a guest's name): stable on this instance, not
+// computable by anyone without the key, and never the subject itself.
+func (s *Sealer) IdenticonSeed(subject string) []byte {
+	return s.mac(s.keys.index, "identicon\x00"+subject)[:16]
+}

@@ -31,6 +31,7 @@ const sealedSamples = `SELECT v FROM (
 	UNION ALL SELECT ua_sealed FROM comments WHERE ua_sealed IS NOT NULL
 	UNION ALL SELECT email_sealed FROM users WHERE email_sealed IS NOT NULL
 	UNION ALL SELECT recipient_sealed FROM outbox WHERE recipient_sealed IS NOT NULL
+	UNION ALL SELECT secret_sealed FROM site_sso
 ) samples LIMIT 1`
 
 // HasKeyedData reports whether the database holds anything made with a

@@ -24,6 +24,7 @@ type PersonalData struct {
 	Requests   []PrivacyRequest // privacy links mailed and not used yet
 
 	Logins          []LoginIdentity // the providers the account signs in with
+	SiteLogins      []SiteLogin     // the sites whose SSO signs the account in
 	Links           []AccountLink   // account links mailed (confirm, reset, email change)
 	AvatarUpdatedAt *time.Time      // when the account's picture was last fetched; nil: none
 }
@@ -34,6 +35,15 @@ type LoginIdentity struct {
 	Provider    string
 	CreatedAt   time.Time
 	LastLoginAt time.Time
+}
+
+// SiteLogin is a site that signs the account in with its own SSO: the
+// site's id for the person and the picture URL it sent last.
+type SiteLogin struct {
+	Site         string
+	ExternalID   string
+	AvatarSource string
+	CreatedAt    time.Time
 }
 
 // AccountLink is a link mailed to an account and not purged yet.
@@ -121,6 +131,9 @@ func (s *Store) accountLogins(ctx context.Context, d *PersonalData, userID int64
 	if d.Links, err = s.accountLinks(ctx, userID); err != nil {
 		return err
 	}
+	if d.SiteLogins, err = s.siteLogins(ctx, userID); err != nil {
+		return err
+	}
 	var at sql.NullInt64
 	err = s.read.QueryRowContext(ctx, s.q("SELECT updated_at FROM avatars WHERE user_id = ?"), userID).Scan(&at)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -128,6 +141,27 @@ func (s *Store) accountLogins(ctx context.Context, d *PersonalData, userID int64
 	}
 	d.AvatarUpdatedAt = nullMillis(at)
 	return nil
+}
+
+// siteLogins returns the sites whose SSO signs the account in.
+func (s *Store) siteLogins(ctx context.Context, userID int64) ([]SiteLogin, error) {
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT sites.host, sso_users.external_id, sso_users.avatar_source, sso_users.created_at
+		FROM sso_users JOIN sites ON sites.id = sso_users.site_id WHERE sso_users.user_id = ? ORDER BY sso_users.created_at`), userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SiteLogin
+	for rows.Next() {
+		var l SiteLogin
+		var created int64
+		if err := rows.Scan(&l.Site, &l.ExternalID, &l.AvatarSource, &created); err != nil {
+			return nil, err
+		}
+		l.CreatedAt = fromMillis(created)
+		out = append(out, l)
+	}
+	return out, rows.Err()
 }
 
 // accountLinks returns the links mailed to an account, with the address

@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// siteSSO runs parley site sso HOST [--rotate | --disable]: it prints the
+// site's SSO secret, creating one the first time, or a new one with
+// --rotate; --disable forgets it, which turns site SSO off.
+func siteSSO(ctx context.Context, e env, args []string) error {
+	var rotate, disable bool
+	cfg, pos, err := loadConfig("site sso", " HOST [--rotate | --disable]", e, args, func(fs *flag.FlagSet) {
+		fs.BoolVar(&rotate, "rotate", false, "replace the secret: tokens signed with the old one stop working")
+		fs.BoolVar(&disable, "disable", false, "forget the secret: the site's SSO tokens are refused")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || (rotate && disable) {
+		return fmt.Errorf("%w: site sso takes one HOST, and --rotate or --disable", ErrUsage)
+	}
+	a, err := openApp(ctx, cfg, e)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	site, err := findSite(ctx, a, pos[0])
+	if err != nil {
+		return err
+	}
+	if disable {
+		if err := a.store.DeleteSSOSecret(ctx, site.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "site SSO is off for %s: its tokens are refused\n", site.Host)
+		return nil
+	}
+	secret, err := a.store.SSOSecret(ctx, site.ID)
+	if rotate || errors.Is(err, store.ErrNotFound) {
+		secret = auth.NewSSOSecret()
+		err = a.store.SetSSOSecret(ctx, site.ID, secret)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, secret)
+	return nil
+}
