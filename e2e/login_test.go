@@ -153,7 +153,7 @@ func TestProviderLoginWithThirdPartyCookiesBlocked(t *testing.T) {
 	tb.click(`.parley .p-main-form button[type=submit]`)
 	tb.wait(`[...document.querySelectorAll('.parley .p-c .p-name')].some(e => e.textContent === 'Ada Lovelace')`)
 	tb.wait(`document.querySelector('.parley .p-c img.p-av') && document.querySelector('.parley .p-c img.p-av').naturalWidth === 96`)
-	if src := tb.str(`document.querySelector('.parley .p-c img.p-av').src`); !strings.HasPrefix(src, w.parley+"/api/v1/avatars/") {
+	if src := tb.str(`document.querySelector('.parley .p-c img.p-av').src`); !strings.HasPrefix(src, w.parley+"/avatars/") {
 		t.Errorf("her picture is loaded from %s, want Parley's copy", src)
 	}
 

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/api"
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/media"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/store"
@@ -77,7 +79,6 @@ var columnClasses = map[string]string{
 	"account_tokens.purpose": exported, "account_tokens.new_email_sealed": exported, "account_tokens.created_at": exported,
 	"account_tokens.expires_at": exported, "account_tokens.used_at": exported,
 	// The picture served at users.avatar_url, which the export names.
-	"avatars.user_id": exported, "avatars.png": derived, "avatars.updated_at": exported,
 	// Pictures by their SHA-256, served at the users.avatar_url that names them.
 	"avatar_images.*":   derived,
 	"site_sso.*":        notPersonal, // a site's secret
@@ -111,7 +112,9 @@ func personWithEverything(t *testing.T, e *env) (*model.User, string) {
 	must(t, e.store.SetEmailVerified(ctx, ada.ID, e.now))
 	// She signs in with GitHub too, has a picture, and asked to change her
 	// address to one she has not confirmed yet.
-	must(t, e.store.SetAvatar(ctx, ada.ID, []byte("\x89PNG ada"), "/api/v1/avatars/1"))
+	sum := sha256.Sum256([]byte("ada's picture"))
+	must(t, e.store.PutAvatarImage(ctx, sum[:], []byte("ada's picture")))
+	must(t, e.store.SetAvatarURL(ctx, ada.ID, media.AvatarPath(sum[:])))
 	must(t, e.store.CreateAccountToken(ctx, store.AccountToken{UserID: ada.ID, Purpose: store.TokenEmailChange,
 		NewEmail: "ada@new.example", CreatedAt: e.now, ExpiresAt: e.now.Add(24 * time.Hour)}, []byte("hash of an emailed token")))
 	_, err := e.raw().Exec(fmt.Sprintf("INSERT INTO identities (subject_index, provider, user_id, created_at, last_login_at) VALUES (%s, 'github', %d, %d, %d)",
@@ -178,7 +181,7 @@ func personRows(e *env, ada *model.User) map[string]string {
 		"comments":         "author_id = " + id + " OR guest_email_index = " + hexIndex,
 		"outbox":           "recipient_index = " + hexIndex,
 		"privacy_requests": "email_index = " + hexIndex, "verified_guests": "email_index = " + hexIndex,
-		"identities": "user_id = " + id, "account_tokens": "user_id = " + id, "avatars": "user_id = " + id,
+		"identities": "user_id = " + id, "account_tokens": "user_id = " + id,
 		"sso_users": "user_id = " + id,
 	}
 }
@@ -299,6 +302,11 @@ func TestEraseAccountLeavesNoTrace(t *testing.T) {
 				must(t, e.raw().QueryRow(fmt.Sprintf("SELECT COUNT(*) FROM sites WHERE owner_id = %d", ada.ID)).Scan(&owned))
 				if owned != 0 {
 					t.Error("a site still names her as owner")
+				}
+				var pictures int
+				must(t, e.raw().QueryRow("SELECT COUNT(*) FROM avatar_images").Scan(&pictures))
+				if pictures != 0 {
+					t.Errorf("%d pictures left: hers, which no one else shows, must go with her", pictures)
 				}
 				th := e.thread("path=/post")
 				if th.str("comments.1.author.name") != "Ray" {

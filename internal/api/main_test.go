@@ -126,7 +126,7 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 	})
 	if opts.providers != nil {
 		h.Logins = &auth.Logins{Providers: auth.NewProviders(opts.providers, "https://comments.example", nil),
-			Store: st, Sessions: auth.NewSessions(st, now), Avatars: auth.NewAvatarFetcher(true), Now: now}
+			Store: st, Sessions: auth.NewSessions(st, now), Avatars: &media.Avatars{Store: st, Fetcher: media.NewFetcher(media.FetcherOptions{AllowLoopback: true})}, Now: now}
 	}
 	e.handler = server.Handler(log, st, nil, h)
 	return e

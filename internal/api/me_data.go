@@ -68,8 +68,7 @@ type exportAccount struct {
 	Role            string     `json:"role"`
 	HasPassword     bool       `json:"hasPassword"` // the hash itself is never exported
 	EmailVerifiedAt *time.Time `json:"emailVerifiedAt"`
-	SignedUp        bool       `json:"signedUp"`        // made by sign-up (not by the operator or a provider)
-	AvatarUpdatedAt *time.Time `json:"avatarUpdatedAt"` // when the picture at avatarUrl was fetched
+	SignedUp        bool       `json:"signedUp"` // made by sign-up (not by the operator or a provider)
 }
 
 type exportSiteRole struct {
@@ -133,7 +132,7 @@ func (h *Handler) newExportDocument(d *store.PersonalData, current int64) export
 	}
 	if u := d.Account; u != nil {
 		doc.Account = &exportAccount{wireAccount: account(u), Role: string(u.Role), HasPassword: u.PasswordHash != "",
-			EmailVerifiedAt: u.EmailVerifiedAt, SignedUp: u.SignedUp, AvatarUpdatedAt: d.AvatarUpdatedAt}
+			EmailVerifiedAt: u.EmailVerifiedAt, SignedUp: u.SignedUp}
 	}
 	for _, l := range d.Logins {
 		doc.Logins = append(doc.Logins, exportLogin(l))

@@ -21,7 +21,6 @@ func (h *Handler) Register(outer *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/preview", h.limited(h.previews, h.preview))
 	mux.HandleFunc("GET /api/v1/auth/{provider}/start", h.limited(h.writes, h.loginStart))
 	mux.HandleFunc("GET /api/v1/auth/{provider}/callback", h.limited(h.writes, h.loginCallback))
-	mux.HandleFunc("GET /api/v1/avatars/{id}", h.avatar)
 	mux.HandleFunc("POST /api/v1/auth/login", h.limited(h.logins, h.login))
 	mux.HandleFunc("POST /api/v1/auth/sso", h.limited(h.logins, h.sso))
 	mux.HandleFunc("POST /api/v1/auth/logout", h.limited(h.writes, h.logout))

@@ -2,14 +2,13 @@ package auth
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
 
 	"golang.org/x/oauth2"
 
+	"github.com/parleyhq/parley/internal/media"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/privacy"
 	"github.com/parleyhq/parley/internal/store"
@@ -46,8 +45,8 @@ type Logins struct {
 	Providers *Providers
 	Store     *store.Store
 	Sessions  sessionCreator
-	// Avatars fetches the providers' pictures (nil: none is taken).
-	Avatars *AvatarFetcher
+	// Avatars imports the providers' pictures (nil: none is taken).
+	Avatars *media.Avatars
 	Now     func() time.Time
 }
 
@@ -135,24 +134,23 @@ func (l *Logins) Finish(ctx context.Context, cb Callback) (origin string, _ *Ses
 	return ls.Origin, &Session{Token: token, ExpiresAt: expires, User: u}, nil
 }
 
-// keepAvatar fetches the provider's picture and keeps Parley's copy as the
-// user's avatar, whose public URL is then Parley's
-// (/api/v1/avatars/ID?v=VERSION): readers' browsers never contact the
-// provider (promise P2). A picture that cannot be taken leaves the
-// previous one; only a database failure is an error.
+// keepAvatar fetches the provider's picture server-side (media.Avatars:
+// public HTTPS addresses, size, type and pixel bounds) and makes Parley's
+// copy the user's avatar, at its Parley path (/avatars/SHA256.png):
+// readers' browsers never contact the provider (promise P2). A picture that
+// cannot be taken leaves the previous one; only a database failure is an
+// error.
 func (l *Logins) keepAvatar(ctx context.Context, u *model.User, pictureURL string) error {
 	if l.Avatars == nil || pictureURL == "" {
 		return nil
 	}
-	png, err := l.Avatars.Fetch(ctx, pictureURL)
+	path, err := l.Avatars.Import(ctx, pictureURL)
 	if err != nil {
 		return nil
 	}
-	sum := sha256.Sum256(png)
-	url := fmt.Sprintf("%s/api/v1/avatars/%d?v=%s", l.Providers.publicURL, u.ID, hex.EncodeToString(sum[:6]))
-	if err := l.Store.SetAvatar(ctx, u.ID, png, url); err != nil {
+	if err := l.Store.SetAvatarURL(ctx, u.ID, path); err != nil {
 		return err
 	}
-	u.AvatarURL = url
+	u.AvatarURL = path
 	return nil
 }

@@ -61,6 +61,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	mailWorker := notify.NewWorker(a.store, mailer, notify.WorkerOptions{Log: a.log})
 	mailWorker.ExportMetrics(metrics.Set())
 	views.ExportMetrics(metrics.Set())
+	avatars := newAvatars(a.store, cfg.Gravatar, cfg.AvatarPrivate)
 	apiHandler := api.New(api.Deps{
 		Store:      a.store,
 		Comments:   comment.NewService(a.store, markup.New(), now),
@@ -68,7 +69,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Views:      views,
 		ClientIP:   clientip.New(cfg.TrustedProxies).IP,
 		Messages:   widget.Messages,
-		Avatars:    newAvatars(a.store, cfg.Gravatar),
+		Avatars:    avatars,
 		WriteRate:  cfg.WriteRate,
 		Burst:      cfg.WriteBurst,
 		CacheBytes: cfg.CacheSize,
@@ -79,7 +80,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		PublicURL:  cfg.PublicURL,
 		WakeMail:   mailWorker.Wake,
 		Logins: &auth.Logins{Providers: auth.NewProviders(cfg.Providers, cfg.PublicURL, nil),
-			Store: a.store, Sessions: auth.NewSessions(a.store, now), Avatars: auth.NewAvatarFetcher(cfg.AvatarPrivate), Now: now},
+			Store: a.store, Sessions: auth.NewSessions(a.store, now), Avatars: avatars, Now: now},
 	})
 	surfaces := []server.Mounter{apiHandler}
 	assetHandler, err := assets.New(assets.Options{PublicURL: cfg.PublicURL, DemoSite: DemoSite, NoDemo: !cfg.Demo})
@@ -129,10 +130,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
-// newAvatars returns the avatar importer of the server: public HTTPS
-// addresses only, and Gravatar when the operator enabled it.
-func newAvatars(st *store.Store, gravatar bool) *media.Avatars {
-	a := &media.Avatars{Store: st, Fetcher: media.NewFetcher(media.FetcherOptions{})}
+// newAvatars returns the avatar importer of the server, for provider
+// logins and site SSO alike: public HTTPS addresses only (also private ones
+// with PARLEY_AVATAR_ALLOW_PRIVATE), and Gravatar when the operator enabled it.
+func newAvatars(st *store.Store, gravatar, allowPrivate bool) *media.Avatars {
+	a := &media.Avatars{Store: st, Fetcher: media.NewFetcher(media.FetcherOptions{AllowPrivate: allowPrivate})}
 	if gravatar {
 		a.Gravatar = media.GravatarURL
 	}

@@ -111,7 +111,7 @@ func settings() []setting {
 		{"auth-providers", "PARLEY_AUTH_PROVIDERS", "", "OAuth2/OpenID Connect login providers: comma-separated NAME=CLIENT_ID:CLIENT_SECRET[@URL] (see docs/authentication-providers.md)", true,
 			parseProviders,
 			func(c *Config) string { return formatProviders(c.Providers, false) }},
-		{"avatar-allow-private", "PARLEY_AVATAR_ALLOW_PRIVATE", "false", "fetch login providers' pictures also from loopback and private addresses (a provider on the internal network)", false,
+		{"avatar-allow-private", "PARLEY_AVATAR_ALLOW_PRIVATE", "false", "fetch pictures (login providers', site SSO's) also from loopback and private addresses and over http (a provider on the internal network)", false,
 			parseBool(func(c *Config) *bool { return &c.AvatarPrivate }),
 			func(c *Config) string { return strconv.FormatBool(c.AvatarPrivate) }},
 		{"gravatar", "PARLEY_GRAVATAR", "false", "give accounts without a picture their Gravatar, fetched by the server (readers never contact Gravatar)", false,

@@ -61,6 +61,11 @@ type FetcherOptions struct {
 	// ::1), so that a test can fetch from an httptest server. Every other
 	// non-public address stays refused.
 	AllowLoopback bool
+	// AllowPrivate permits loopback and private addresses (RFC 1918,
+	// fc00::/7), and http:// URLs: pictures of a login provider on the
+	// operator's own network (PARLEY_AVATAR_ALLOW_PRIVATE). Link-local and
+	// the special ranges stay refused.
+	AllowPrivate bool
 	// TLS, when set, replaces the client's TLS configuration: a test trusts
 	// its TLS server's certificate with it.
 	TLS *tls.Config
@@ -101,7 +106,10 @@ func (f *Fetcher) control(network, address string, _ syscall.RawConn) error {
 		return fmt.Errorf("media: unexpected dial address %q: %w", address, err)
 	}
 	addr := ap.Addr().Unmap()
-	if f.opts.AllowLoopback && addr.IsLoopback() {
+	if (f.opts.AllowLoopback || f.opts.AllowPrivate) && addr.IsLoopback() {
+		return nil
+	}
+	if f.opts.AllowPrivate && addr.IsPrivate() {
 		return nil
 	}
 	if !Public(addr) {
@@ -147,7 +155,7 @@ func Public(addr netip.Addr) bool {
 }
 
 func (f *Fetcher) checkScheme(u *url.URL) error {
-	if u.Scheme == "https" || (f.opts.AllowLoopback && u.Scheme == "http") {
+	if u.Scheme == "https" || ((f.opts.AllowLoopback || f.opts.AllowPrivate) && u.Scheme == "http") {
 		return nil
 	}
 	return ErrScheme

@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -34,7 +36,9 @@ func (s *Store) EraseAccount(ctx context.Context, userID int64, mode EraseMode) 
 	err := s.eraseTx(ctx, func(tx *sql.Tx) error {
 		var index []byte
 		var verified sql.NullInt64
-		err := tx.QueryRowContext(ctx, s.q("SELECT email_index, email_verified_at FROM users WHERE id = ?"), userID).Scan(&index, &verified)
+		var avatar string
+		err := tx.QueryRowContext(ctx, s.q("SELECT email_index, email_verified_at, avatar_url FROM users WHERE id = ?"),
+			userID).Scan(&index, &verified, &avatar)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -54,13 +58,31 @@ func (s *Store) EraseAccount(ctx context.Context, userID int64, mode EraseMode) 
 		if err := s.eraseEmailIndex(ctx, tx, index); err != nil {
 			return err
 		}
-		// Sessions and memberships go with the account (ON DELETE CASCADE).
-		_, err = tx.ExecContext(ctx, s.q("DELETE FROM users WHERE id = ?"), userID)
-		return err
+		// Sessions, memberships and logins go with the account (ON DELETE
+		// CASCADE); its picture too, unless another account shows it.
+		if _, err = tx.ExecContext(ctx, s.q("DELETE FROM users WHERE id = ?"), userID); err != nil {
+			return err
+		}
+		return s.dropUnusedAvatar(ctx, tx, avatar)
 	})
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("store: erase account: %w", err)
 	}
+	return err
+}
+
+// dropUnusedAvatar deletes the picture that an account's avatar URL named
+// (/avatars/SHA256.png, package media's path) when no account shows it any
+// more. Pictures are shared by their hash, so another account's stays.
+func (s *Store) dropUnusedAvatar(ctx context.Context, tx *sql.Tx, avatarURL string) error {
+	name, ok := strings.CutPrefix(avatarURL, "/avatars/")
+	hexSum, ok2 := strings.CutSuffix(name, ".png")
+	sum, err := hex.DecodeString(hexSum)
+	if !ok || !ok2 || err != nil {
+		return nil // an identicon, or no picture
+	}
+	_, err = tx.ExecContext(ctx, s.q(`DELETE FROM avatar_images WHERE sha256 = ?
+		AND NOT EXISTS (SELECT 1 FROM users WHERE avatar_url = ?)`), sum, avatarURL)
 	return err
 }
 

@@ -169,35 +169,15 @@ func (s *Store) createIdentityUser(ctx context.Context, tx *sql.Tx, p IdentityPr
 	return id, err
 }
 
-// SetAvatar keeps png as the user's picture and points the user's public
-// avatar URL at url, where Parley serves it (Avatar).
-func (s *Store) SetAvatar(ctx context.Context, userID int64, png []byte, url string) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO avatars (user_id, png, updated_at) VALUES (?, ?, ?)
-			ON CONFLICT (user_id) DO UPDATE SET png = excluded.png, updated_at = excluded.updated_at`), userID, png, millis(s.now())); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, s.q("UPDATE users SET avatar_url = ? WHERE id = ?"), url, userID)
-		if err != nil {
-			return err
-		}
-		return mustAffect(res)
-	})
+// SetAvatarURL points the user's public avatar at path, a picture Parley
+// serves (package media), or ErrNotFound.
+func (s *Store) SetAvatarURL(ctx context.Context, userID int64, path string) error {
+	res, err := s.write.ExecContext(ctx, s.q("UPDATE users SET avatar_url = ? WHERE id = ?"), path, userID)
+	if err == nil {
+		err = mustAffect(res)
+	}
 	if err != nil {
 		return fmt.Errorf("store: set avatar: %w", err)
 	}
 	return nil
-}
-
-// Avatar returns the picture SetAvatar kept for the user, or ErrNotFound.
-func (s *Store) Avatar(ctx context.Context, userID int64) ([]byte, error) {
-	var png []byte
-	err := s.read.QueryRowContext(ctx, s.q("SELECT png FROM avatars WHERE user_id = ?"), userID).Scan(&png)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: avatar: %w", err)
-	}
-	return png, nil
 }

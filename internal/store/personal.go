@@ -23,10 +23,9 @@ type PersonalData struct {
 	Mail       []PersonalMail
 	Requests   []PrivacyRequest // privacy links mailed and not used yet
 
-	Logins          []LoginIdentity // the providers the account signs in with
-	SiteLogins      []SiteLogin     // the sites whose SSO signs the account in
-	Links           []AccountLink   // account links mailed (confirm, reset, email change)
-	AvatarUpdatedAt *time.Time      // when the account's picture was last fetched; nil: none
+	Logins     []LoginIdentity // the providers the account signs in with
+	SiteLogins []SiteLogin     // the sites whose SSO signs the account in
+	Links      []AccountLink   // account links mailed (confirm, reset, email change)
 }
 
 // LoginIdentity is a provider an account signs in with. The provider's
@@ -108,8 +107,8 @@ func (s *Store) AccountData(ctx context.Context, userID int64) (*PersonalData, e
 	return d, nil
 }
 
-// accountLogins fills in an account's provider logins, mailed links and
-// the time of its picture.
+// accountLogins fills in an account's provider and site logins and its
+// mailed links.
 func (s *Store) accountLogins(ctx context.Context, d *PersonalData, userID int64) error {
 	rows, err := s.read.QueryContext(ctx, s.q("SELECT provider, created_at, last_login_at FROM identities WHERE user_id = ? ORDER BY created_at"), userID)
 	if err != nil {
@@ -131,16 +130,8 @@ func (s *Store) accountLogins(ctx context.Context, d *PersonalData, userID int64
 	if d.Links, err = s.accountLinks(ctx, userID); err != nil {
 		return err
 	}
-	if d.SiteLogins, err = s.siteLogins(ctx, userID); err != nil {
-		return err
-	}
-	var at sql.NullInt64
-	err = s.read.QueryRowContext(ctx, s.q("SELECT updated_at FROM avatars WHERE user_id = ?"), userID).Scan(&at)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return err
-	}
-	d.AvatarUpdatedAt = nullMillis(at)
-	return nil
+	d.SiteLogins, err = s.siteLogins(ctx, userID)
+	return err
 }
 
 // siteLogins returns the sites whose SSO signs the account in.

@@ -201,8 +201,7 @@ const hue = (s) => {
 // avatar is the account's picture when Parley serves it, else the name's initial on a colour of
 // its own: never a picture from another host (P2).
 const avatar = (name, src) => {
-  if (/^\/avatars\/[\w./-]+$/.test(src || '') && !src.includes('..')) src = BASE + src;
-  if (src && src.startsWith(BASE + '/')) return h('img', {cls: 'p-av', src, alt: '', loading: 'lazy'});
+  if (/^\/avatars\/[\w./-]+$/.test(src || '') && !src.includes('..')) return h('img', {cls: 'p-av', src: BASE + src, alt: '', loading: 'lazy'});
   const av = h('span', {cls: 'p-av', 'aria-hidden': 'true', text: ([...name][0] || '?').toUpperCase()});
   av.style.setProperty('--p-h', hue(name));
   return av;
