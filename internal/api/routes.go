@@ -18,6 +18,7 @@ func (h *Handler) Register(outer *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/comments/{id}/vote", h.limited(h.writes, h.vote))
 	mux.HandleFunc("POST /api/v1/preview", h.limited(h.previews, h.preview))
 	mux.HandleFunc("GET /api/v1/auth/{provider}/start", h.limited(h.writes, h.loginStart))
+	mux.HandleFunc("GET /api/v1/auth/local/start", h.localStart)
 	mux.HandleFunc("GET /api/v1/auth/{provider}/callback", h.limited(h.writes, h.loginCallback))
 	mux.HandleFunc("GET /api/v1/avatars/{id}", h.avatar)
 	mux.HandleFunc("POST /api/v1/auth/login", h.limited(h.logins, h.login))
@@ -32,5 +33,5 @@ func (h *Handler) Register(outer *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/me/verify", h.limited(h.writes, h.resendVerification))
 	mux.HandleFunc("OPTIONS /api/v1/", h.preflight)
 	mux.HandleFunc("/api/", h.notFound)
-	h.registerPages(outer) // GET /auth/verify, GET and POST /auth/reset, GET /auth/email
+	h.registerPages(outer) // /auth/verify, /auth/reset, /auth/email, /auth/local, /account
 }
