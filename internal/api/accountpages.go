@@ -39,7 +39,8 @@ type pageData struct {
 	Nonce     string
 }
 
-// registerPages mounts the pages of account links on outer. The form's
+// registerPages mounts the pages of account links on outer, and the
+// popups of local sign-in (localpage.go) and of the account (accountpage.go). The form's
 // POST is refused from other origins (http.CrossOriginProtection); its
 // token, which only the mail's reader has, is the real secret.
 func (h *Handler) registerPages(outer *http.ServeMux) {

@@ -33,5 +33,5 @@ func (h *Handler) Register(outer *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/me/verify", h.limited(h.writes, h.resendVerification))
 	mux.HandleFunc("OPTIONS /api/v1/", h.preflight)
 	mux.HandleFunc("/api/", h.notFound)
-	h.registerPages(outer) // /auth/verify, /auth/reset, /auth/email, /auth/local, /account
+	h.registerPages(outer) // GET /auth/verify, GET and POST /auth/reset, GET /auth/email
 }

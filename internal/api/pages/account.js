@@ -16,18 +16,27 @@ const status = (msg, error) => {
   s.className = error ? 'error' : '';
 };
 
-const api = async (method, path, body) => {
+// signedOut forgets the token and hides the account.
+const signedOut = () => {
+  token = '';
+  $('account').hidden = true;
+};
+
+// call sends one request of the JSON API with the token and returns the response, or throws an
+// Error with the server's message. A refused token (401 not_signed_in) signs the page out.
+const call = async (method, path, body) => {
   const headers = {Authorization: 'Bearer ' + token};
   if (body) headers['Content-Type'] = 'application/json';
   const r = await fetch('/api/v1/' + path, {method, headers, body: body && JSON.stringify(body), credentials: 'omit'});
-  if (r.status === 204) return {};
+  if (r.ok) return r;
   const j = await r.json().catch(() => ({}));
-  if (r.status === 401) {
-    token = '';
-    $('account').hidden = true;
-  }
-  if (!r.ok) throw new Error((j.error && j.error.message) || 'The request failed (' + r.status + ').');
-  return j;
+  if (r.status === 401 && (!j.error || j.error.code === 'not_signed_in')) signedOut();
+  throw new Error((j.error && j.error.message) || 'The request failed (' + r.status + ').');
+};
+
+const api = async (method, path, body) => {
+  const r = await call(method, path, body);
+  return r.status === 204 ? {} : r.json();
 };
 
 // run performs one action, showing its outcome in the status line.
@@ -54,8 +63,6 @@ const load = async () => {
       ', ends ' + when(s.expiresAt);
     return li;
   }));
-  // Hook for export (GET /api/v1/me/export) and erase (DELETE /api/v1/me): the section stays
-  // hidden until those routes exist; see docs/authentication.md "The account page".
   $('account').hidden = false;
 };
 
@@ -73,9 +80,24 @@ $('email-form').addEventListener('submit', (e) => {
 $('verify').addEventListener('click', () => run(() => api('POST', 'me/verify'), 'We sent the confirmation mail again.'));
 $('logout-all').addEventListener('click', () => run(async () => {
   await api('POST', 'auth/logout-all');
-  token = '';
-  $('account').hidden = true;
+  signedOut();
 }, 'You are logged out everywhere. You can close this window.'));
+$('export').addEventListener('click', () => run(async () => {
+  const blob = await (await call('GET', 'me/export')).blob();
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = 'parley-export.json';
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 60e3);
+}, 'Your data is downloaded.'));
+$('erase-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const f = new FormData(e.target);
+  run(async () => {
+    await api('DELETE', 'me', {comments: f.get('comments'), password: f.get('password')});
+    signedOut();
+  }, 'Your account is deleted. You can close this window.');
+});
 
 addEventListener('message', (e) => {
   const d = e.data;
