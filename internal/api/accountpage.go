@@ -23,7 +23,13 @@ var accountJS []byte
 
 // accountJSPath is the script's address: its name changes with its content,
 // so it can be cached for good.
-var accountJSPath = "/account/account-" + hex.EncodeToString(func() []byte { s := sha256.Sum256(accountJS); return s[:6] }()) + ".js"
+var accountJSPath = "/account/account-" + contentHash(accountJS) + ".js"
+
+// contentHash is the first 12 hex digits of the SHA-256 of b.
+func contentHash(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:6])
+}
 
 // profileData is what profile.html shows.
 type profileData struct {

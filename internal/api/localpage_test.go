@@ -1,12 +1,14 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/parleyhq/parley/internal/api"
 	"github.com/parleyhq/parley/internal/model"
 )
 
@@ -142,5 +144,51 @@ func TestLocalPopupSignUpAndReset(t *testing.T) {
 			t.Errorf("reset for a known and an unknown address differ: %d %d", known.status, unknown.status)
 		}
 		m.link(to(m.mails(2), "bea@example.com"), "/auth/reset")
+	})
+}
+
+// TestLocalPopupLimits: a form body past api.MaxLocalFormBytes is refused,
+// and past the per-address limit of sign-ins the popup says how long to
+// wait, even for the right password.
+func TestLocalPopupLimits(t *testing.T) {
+	e := newEnv(t, "sqlite", options{settings: localSite})
+	e.account("ada@example.com", "Ada")
+	f := signInForm("ada@example.com", testPassword)
+	f.Set("name", strings.Repeat("n", api.MaxLocalFormBytes))
+	if r := e.localForm(f, "192.0.2.40"); r.status != http.StatusBadRequest || strings.Contains(string(r.raw), "postMessage") {
+		t.Errorf("form past %d bytes: %d\n%s", api.MaxLocalFormBytes, r.status, r.raw)
+	}
+	for i := range api.AccountLoginBurst {
+		e.localForm(signInForm("ada@example.com", "wrong horse battery"), fmt.Sprintf("198.51.100.%d", i+1))
+	}
+	r := e.localForm(signInForm("ada@example.com", testPassword), "203.0.113.1")
+	if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") == "" || !strings.Contains(string(r.raw), "Too many attempts") ||
+		strings.Contains(string(r.raw), "postMessage") {
+		t.Errorf("sign-in past the per-address limit: %d %v\n%s", r.status, r.header, r.raw)
+	}
+}
+
+// FuzzLocalForm posts arbitrary bodies to the sign-in popup's forms:
+// whatever a browser sends, the answer is never a 500.
+func FuzzLocalForm(f *testing.F) {
+	for _, seed := range []string{
+		signInForm("ada@example.com", testPassword).Encode(),
+		"mode=signup&site=blog.example&origin=https%3A%2F%2Fblog.example&name=%00&email=a%40b.co&password=x",
+		"mode=reset&site=blog.example&origin=https%3A%2F%2Fblog.example&email=%E2%80%AE",
+		"mode=x&remember=2", "%zz", "site=&origin=",
+	} {
+		f.Add(seed)
+	}
+	e := newEnv(f, "sqlite", options{settings: localSite})
+	e.account("ada@example.com", "Ada")
+	n := 0
+	f.Fuzz(func(t *testing.T, body string) {
+		e.t = t
+		n++ // each from another network, so that the per-network limit lets the forms run
+		r := e.do(req{method: "POST", path: "/auth/local", body: body, origin: "-", ip: fmt.Sprintf("10.%d.%d.1", n/256%256, n%256),
+			headers: map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin"}})
+		if r.status >= http.StatusInternalServerError {
+			t.Fatalf("POST /auth/local with %q: %d %s", body, r.status, r.raw)
+		}
 	})
 }
