@@ -33,8 +33,8 @@ func contentHash(b []byte) string {
 
 // profileData is what profile.html shows.
 type profileData struct {
-	Nonce, Origin, Script string
-	MaxName               int
+	Title, Nonce, Origin, Script string
+	MaxName                      int
 }
 
 // accountPage serves GET /account?origin=ORIGIN. ORIGIN must be an origin
@@ -46,7 +46,7 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request) {
 			Lines: []string{"It opens from the “Account” link under the comments of a site that uses this server."}})
 		return
 	}
-	d := profileData{Nonce: newNonce(), Origin: origin, Script: accountJSPath, MaxName: comment.MaxNameLength}
+	d := profileData{Title: "Your account", Nonce: newNonce(), Origin: origin, Script: accountJSPath, MaxName: comment.MaxNameLength}
 	writePage(w, http.StatusOK, "profile.html", d, "default-src 'none'; script-src 'nonce-"+d.Nonce+"'; style-src 'nonce-"+d.Nonce+"'; "+
 		"connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
 }
