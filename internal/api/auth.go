@@ -63,25 +63,32 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid_field", "password is required", "password")
 		return
 	}
-	token, expires, u, err := h.passwordSignIn(r.Context(), req.Email, req.Password, req.Remember)
-	var limited *accountLimitedError
-	switch {
-	case errors.As(err, &limited):
-		writeRateLimited(w, limited.wait)
-	case errors.Is(err, errBadCredentials):
-		writeError(w, http.StatusUnauthorized, "invalid_credentials", "the email address or the password is wrong", "")
-	case err != nil:
-		h.internal(w, r, "sign in", err)
-	default:
-		writePrivateJSON(w, http.StatusOK, loginResponse{Token: token, Expires: expires, User: account(u)})
+	if ok, wait := h.allowAccount(req.Email); !ok {
+		writeRateLimited(w, wait)
+		return
 	}
+	u, err := h.checkCredentials(r.Context(), req.Email, req.Password)
+	if errors.Is(err, errBadCredentials) {
+		writeError(w, http.StatusUnauthorized, "invalid_credentials", "the email address or the password is wrong", "")
+		return
+	}
+	if err != nil {
+		h.internal(w, r, "sign in", err)
+		return
+	}
+	token, expires, err := h.sessions.Create(r.Context(), u.ID, req.Remember)
+	if err != nil {
+		h.internal(w, r, "create session", err)
+		return
+	}
+	writePrivateJSON(w, http.StatusOK, loginResponse{Token: token, Expires: expires, User: account(u)})
 }
 
-// passwordSignIn opens a session for the account of email when password is
-// its password. Past the per-address limit it returns an
+// passwordSignIn is the JSON login's sequence for the sign-in popup
+// (localpage.go): it opens a session for the account of email when password
+// is its password. Past the per-address limit it returns an
 // *accountLimitedError, for a wrong email or password errBadCredentials:
-// the same for an unknown address as for a wrong password. Both the JSON
-// route and the sign-in popup (localpage.go) use it.
+// the same for an unknown address as for a wrong password.
 func (h *Handler) passwordSignIn(ctx context.Context, email, password string, remember bool) (string, time.Time, *model.User, error) {
 	if ok, wait := h.allowAccount(email); !ok {
 		return "", time.Time{}, nil, &accountLimitedError{wait}
