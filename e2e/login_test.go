@@ -22,7 +22,7 @@ import (
 )
 
 // loginWorld is a Parley with an OpenID Connect provider "kc", a host page on another site
-// (localhost vs 127.0.0.1) that enables it, and a Chromium whose profile blocks third-party
+// (localhost vs 127.0.0.1) that enables it and local accounts, and a Chromium whose profile blocks third-party
 // cookies, as Safari and Firefox do by default.
 type loginWorld struct {
 	parley, host, site string
@@ -58,7 +58,12 @@ func startLoginWorld(t *testing.T) *loginWorld {
 	}
 	getenv := func(k string) string { return vars[k] }
 	data := t.TempDir()
-	if err := cli.Run(context.Background(), []string{"site", "add", w.site, "--login", "guest,kc", "--data-dir", data}, getenv, io.Discard, os.Stderr); err != nil {
+	if err := cli.Run(context.Background(), []string{"site", "add", w.site, "--login", "guest,kc,local", "--data-dir", data}, getenv, io.Discard, os.Stderr); err != nil {
+		t.Fatal(err)
+	}
+	// Bea has a local account (account_test.go).
+	if err := cli.RunWithInput(context.Background(), []string{"user", "add", "bea@example.com", "--name", "Bea", "--data-dir", data}, getenv,
+		strings.NewReader(beaPassword+"\n"), io.Discard, os.Stderr); err != nil {
 		t.Fatal(err)
 	}
 	ctx, stop := context.WithCancel(context.Background())

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/rand"
 	"embed"
-	"encoding/base64"
 	"errors"
 	"html/template"
 	"net/http"
@@ -18,10 +17,11 @@ import (
 // (PARLEY_PUBLIC_URL), outside /api/: a person opens them from a mail, not
 // through a site. They are plain server-rendered HTML with no script.
 
-//go:embed pages/account.html
+//go:embed pages
 var pageFiles embed.FS
 
-var accountPage = template.Must(template.ParseFS(pageFiles, "pages/account.html"))
+// pages are the templates of every page on Parley's origin, by file name.
+var pages = template.Must(template.ParseFS(pageFiles, "pages/*.html"))
 
 // MaxResetFormBytes bounds the body of the new-password form: a token and
 // two passwords of at most auth.MaxPasswordLength characters.
@@ -39,7 +39,8 @@ type pageData struct {
 	Nonce     string
 }
 
-// registerPages mounts the pages of account links on outer. The form's
+// registerPages mounts the pages of account links on outer, and the
+// popups of local sign-in (localpage.go) and of the account (accountpage.go). The form's
 // POST is refused from other origins (http.CrossOriginProtection); its
 // token, which only the mail's reader has, is the real secret.
 func (h *Handler) registerPages(outer *http.ServeMux) {
@@ -48,24 +49,38 @@ func (h *Handler) registerPages(outer *http.ServeMux) {
 	outer.Handle("POST /auth/reset", http.NewCrossOriginProtection().Handler(
 		h.withDBDeadline(h.limited(h.logins, h.resetSubmit))))
 	outer.Handle("GET /auth/email", h.withDBDeadline(http.HandlerFunc(h.emailPage)))
+	outer.Handle("GET /auth/local", h.withDBDeadline(http.HandlerFunc(h.localPage)))
+	outer.Handle("POST /auth/local", http.NewCrossOriginProtection().Handler(
+		h.withDBDeadline(h.limited(h.logins, h.localSubmit))))
+	outer.Handle("GET /account", h.withDBDeadline(http.HandlerFunc(h.accountPage)))
+	outer.HandleFunc("GET /account/{file}", h.accountScript)
 }
 
 // renderPage writes an account page with status. The CSP allows no script,
 // no remote anything, and only the page's own style element; the token in
 // the address never leaves in a Referer.
 func renderPage(w http.ResponseWriter, status int, d pageData) {
-	nonce := make([]byte, 16)
-	rand.Read(nonce) // never fails (crypto/rand documents it)
-	d.Nonce = base64.StdEncoding.EncodeToString(nonce)
+	d.Nonce = newNonce()
 	d.MinLength, d.MaxLength = auth.MinPasswordLength, auth.MaxPasswordLength
+	writePage(w, status, "account.html", d, "default-src 'none'; style-src 'nonce-"+d.Nonce+"'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+}
+
+// newNonce returns a fresh CSP nonce, of characters that need no escaping
+// in HTML.
+func newNonce() string { return rand.Text() }
+
+// writePage writes the page template name with data under the
+// Content-Security-Policy csp. It is never cached, and its address (which
+// may hold a token) never leaves in a Referer.
+func writePage(w http.ResponseWriter, status int, name string, data any, csp string) {
 	var buf bytes.Buffer
-	if err := accountPage.Execute(&buf, d); err != nil {
+	if err := pages.ExecuteTemplate(&buf, name, data); err != nil {
 		http.Error(w, "page failed", http.StatusInternalServerError)
 		return
 	}
 	hd := w.Header()
 	hd.Set("Content-Type", "text/html; charset=utf-8")
-	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'nonce-"+d.Nonce+"'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	hd.Set("Content-Security-Policy", csp)
 	hd.Set("Referrer-Policy", "no-referrer")
 	hd.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)

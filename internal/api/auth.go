@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -62,8 +63,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid_field", "password is required", "password")
 		return
 	}
-	if ok, wait := h.accountLogins.allow(hex.EncodeToString(h.Sealer.EmailIndex(req.Email))); !ok {
-		h.m.rateLimited.Inc()
+	if ok, wait := h.allowAccount(req.Email); !ok {
 		writeRateLimited(w, wait)
 		return
 	}
@@ -88,6 +88,42 @@ func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, u *model.
 		return
 	}
 	writePrivateJSON(w, http.StatusOK, loginResponse{Token: token, Expires: expires, User: account(u)})
+}
+
+// passwordSignIn is the JSON login's sequence for the sign-in popup
+// (localpage.go): it opens a session for the account of email when password
+// is its password. Past the per-address limit it returns an
+// *accountLimitedError, for a wrong email or password errBadCredentials:
+// the same for an unknown address as for a wrong password.
+func (h *Handler) passwordSignIn(ctx context.Context, email, password string, remember bool) (string, time.Time, *model.User, error) {
+	if ok, wait := h.allowAccount(email); !ok {
+		return "", time.Time{}, nil, &accountLimitedError{wait}
+	}
+	u, err := h.checkCredentials(ctx, email, password)
+	if err != nil {
+		return "", time.Time{}, nil, err
+	}
+	token, expires, err := h.sessions.Create(ctx, u.ID, remember)
+	if err != nil {
+		return "", time.Time{}, nil, fmt.Errorf("create session: %w", err)
+	}
+	return token, expires, u, nil
+}
+
+// accountLimitedError is a refusal by the per-address limit (allowAccount).
+type accountLimitedError struct{ wait time.Duration }
+
+func (e *accountLimitedError) Error() string { return "too many attempts for this address" }
+
+// allowAccount applies the per-address limit of sign-ins and account mails
+// (AccountLoginsPerMinute) to email, registered or not; a refusal is
+// counted and comes with the wait.
+func (h *Handler) allowAccount(email string) (bool, time.Duration) {
+	ok, wait := h.accountLogins.allow(hex.EncodeToString(h.Sealer.EmailIndex(email)))
+	if !ok {
+		h.m.rateLimited.Inc()
+	}
+	return ok, wait
 }
 
 var errBadCredentials = errors.New("wrong email or password")
@@ -205,13 +241,13 @@ func writeNotSignedIn(w http.ResponseWriter) {
 
 // accountOrigin applies the origin rules of the account routes. A browser
 // page may call them only from an origin of a registered site, which gets
-// the CORS headers; requests without Origin (servers, apps) pass, since a
-// Bearer token is never sent by a browser on its own. On refusal it has
-// written the 403.
+// the CORS headers, or from Parley's own (the account page, same-origin);
+// requests without Origin (servers, apps) pass, since a Bearer token is
+// never sent by a browser on its own. On refusal it has written the 403.
 func (h *Handler) accountOrigin(w http.ResponseWriter, r *http.Request) bool {
 	w.Header().Add("Vary", "Origin")
 	origin := r.Header.Get("Origin")
-	if origin == "" {
+	if origin == "" || h.ownOrigin(origin) {
 		return true
 	}
 	site := h.sites.byOrigin(r.Context(), origin)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/parleyhq/parley/internal/auth"
@@ -35,29 +36,15 @@ type loginUser struct {
 
 // loginStart serves GET /api/v1/auth/{provider}/start?site=HOST&origin=ORIGIN&remember=0|1.
 func (h *Handler) loginStart(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	site, err := (*model.Site)(nil), store.ErrNotFound
-	if q.Get("site") != "" {
-		site, err = h.sites.byHost(r.Context(), q.Get("site"))
-	}
-	if errors.Is(err, store.ErrNotFound) {
-		h.loginPage(w, r, http.StatusNotFound, "", loginMessage{Error: "site_not_found"})
-		return
-	}
-	if err != nil {
-		h.loginFailed(w, r, "", err)
-		return
-	}
-	origin, remember := q.Get("origin"), q.Get("remember")
-	if remember != "" && remember != "0" && remember != "1" {
-		h.loginPage(w, r, http.StatusBadRequest, "", loginMessage{Error: "invalid_field"})
+	site, origin, remember, ok := h.loginTarget(w, r, r.URL.Query())
+	if !ok {
 		return
 	}
 	if h.Logins == nil {
 		h.loginFailed(w, r, "", auth.ErrUnknownProvider)
 		return
 	}
-	to, err := h.Logins.Start(r.Context(), r.PathValue("provider"), site, origin, remember == "1")
+	to, err := h.Logins.Start(r.Context(), r.PathValue("provider"), site, origin, remember)
 	if err != nil {
 		if errors.Is(err, auth.ErrOriginNotAllowed) {
 			origin = "" // never post anything to an origin the site does not have
@@ -68,6 +55,31 @@ func (h *Handler) loginStart(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", cachePrivate)
 	w.Header().Set("Referrer-Policy", "no-referrer") // the provider needs not learn the site or the page
 	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// loginTarget reads the site, origin and "remember me" of a login popup
+// (the query of its address, or its form): site=HOST&origin=ORIGIN&
+// remember=0|1. It does not check the origin against the site's; on
+// failure it has written the popup's error page.
+func (h *Handler) loginTarget(w http.ResponseWriter, r *http.Request, q url.Values) (*model.Site, string, bool, bool) {
+	site, err := (*model.Site)(nil), store.ErrNotFound
+	if q.Get("site") != "" {
+		site, err = h.sites.byHost(r.Context(), q.Get("site"))
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		h.loginPage(w, r, http.StatusNotFound, "", loginMessage{Error: "site_not_found"})
+		return nil, "", false, false
+	}
+	if err != nil {
+		h.loginFailed(w, r, "", err)
+		return nil, "", false, false
+	}
+	remember := q.Get("remember")
+	if remember != "" && remember != "0" && remember != "1" {
+		h.loginPage(w, r, http.StatusBadRequest, "", loginMessage{Error: "invalid_field"})
+		return nil, "", false, false
+	}
+	return site, q.Get("origin"), remember == "1", true
 }
 
 // loginCallback serves GET /api/v1/auth/{provider}/callback: the provider's
@@ -194,10 +206,15 @@ func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request, status int, 
 	}
 }
 
-// loginProviders are the providers the widget shows for a site: those the
-// site enables that the operator configured, in the operator's order.
+// loginProviders are the login buttons the widget shows for a site: local
+// accounts first when the site enables them (a popup like the providers',
+// localpage.go), then the providers the site enables that the operator
+// configured, in the operator's order.
 func (h *Handler) loginProviders(site *model.Site) []wireProvider {
 	out := []wireProvider{}
+	if site.Settings.AllowsLogin(model.LoginLocal) {
+		out = append(out, wireProvider{Name: model.LoginLocal, Label: "Email"})
+	}
 	if h.Logins == nil {
 		return out
 	}

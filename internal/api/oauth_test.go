@@ -87,7 +87,13 @@ type popup struct {
 
 func (e *env) callback(path string) popup {
 	e.t.Helper()
-	r := e.do(req{method: "GET", path: path, origin: "-"})
+	return e.popupPage(e.do(req{method: "GET", path: path, origin: "-"}))
+}
+
+// popupPage checks a login popup's page (headers, CSP) and returns what it
+// hands to the opener.
+func (e *env) popupPage(r *resp) popup {
+	e.t.Helper()
 	if ct := r.header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
 		e.t.Fatalf("callback: Content-Type %q: %s", ct, r.raw)
 	}

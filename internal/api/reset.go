@@ -39,7 +39,20 @@ func (h *Handler) requestReset(w http.ResponseWriter, r *http.Request) {
 	if !ok || !h.allowAccountMail(w, email) {
 		return
 	}
-	u, err := h.Store.UserByEmail(r.Context(), email)
+	if err := h.queueReset(r.Context(), email, site); err != nil {
+		h.internal(w, r, "request reset", err)
+		return
+	}
+	h.mailQueued()
+	writePrivateJSON(w, http.StatusAccepted, accountMailResponse{Status: "mail_sent"})
+}
+
+// queueReset queues the password reset mail of email's account; for an
+// address without one it does the same steps for user id 0, whose
+// transaction inserts nothing, and returns nil. The caller wakes the mail
+// worker.
+func (h *Handler) queueReset(ctx context.Context, email string, site *model.Site) error {
+	u, err := h.Store.UserByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
 		u, err = &model.User{Email: email}, nil
 	}
@@ -47,15 +60,13 @@ func (h *Handler) requestReset(w http.ResponseWriter, r *http.Request) {
 		link, tok := h.newLink(store.TokenReset, u.ID)
 		m, merr := notify.PasswordResetMail(u.Email, siteID(site), h.mailSender(site), link)
 		if err = merr; err == nil {
-			err = h.Store.CreateAccountToken(r.Context(), tok.AccountToken, tok.hash, m)
+			err = h.Store.CreateAccountToken(ctx, tok.AccountToken, tok.hash, m)
 		}
 	}
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		h.internal(w, r, "request reset", err)
-		return
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
 	}
-	h.mailQueued()
-	writePrivateJSON(w, http.StatusAccepted, accountMailResponse{Status: "mail_sent"})
+	return err
 }
 
 type emailChangeRequest struct {

@@ -20,6 +20,7 @@ func (h *Handler) Register(outer *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/comments/{id}/vote", h.limited(h.writes, h.vote))
 	mux.HandleFunc("POST /api/v1/preview", h.limited(h.previews, h.preview))
 	mux.HandleFunc("GET /api/v1/auth/{provider}/start", h.limited(h.writes, h.loginStart))
+	mux.HandleFunc("GET /api/v1/auth/local/start", h.localStart)
 	mux.HandleFunc("GET /api/v1/auth/{provider}/callback", h.limited(h.writes, h.loginCallback))
 	mux.HandleFunc("POST /api/v1/auth/login", h.limited(h.logins, h.login))
 	mux.HandleFunc("POST /api/v1/auth/sso", h.limited(h.logins, h.sso))

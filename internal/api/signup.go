@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -51,26 +50,33 @@ func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
 	if !ok || !h.allowAccountMail(w, email) {
 		return
 	}
-	hash, err := h.hashPassword(r.Context(), req.Password)
-	if err != nil {
-		h.internal(w, r, "sign up", err)
-		return
-	}
-	u := &model.User{Email: email, Name: name, Role: model.RoleCommenter, PasswordHash: hash}
-	link, tok := h.newLink(store.TokenVerify, 0)
-	m, err := notify.VerifyEmailMail(email, siteID(site), h.mailSender(site), link)
-	if err == nil {
-		err = h.Store.SignUp(r.Context(), u, tok.AccountToken, tok.hash, m)
-	}
-	if errors.Is(err, store.ErrExists) {
-		err = h.mailExistingAccount(r.Context(), email, site)
-	}
-	if err != nil {
+	if err := h.createAccount(r.Context(), email, name, req.Password, site); err != nil {
 		h.internal(w, r, "sign up", err)
 		return
 	}
 	h.mailQueued()
 	writePrivateJSON(w, http.StatusAccepted, accountMailResponse{Status: "mail_sent"})
+}
+
+// createAccount queues the sign-up of a new, unverified local account with
+// its confirmation mail, or, when email has an account already, the notice
+// to its owner: the caller cannot tell which (nor can the person signing
+// up). The caller validated the fields and wakes the mail worker.
+func (h *Handler) createAccount(ctx context.Context, email, name, password string, site *model.Site) error {
+	hash, err := h.hashPassword(ctx, password)
+	if err != nil {
+		return err
+	}
+	u := &model.User{Email: email, Name: name, Role: model.RoleCommenter, PasswordHash: hash}
+	link, tok := h.newLink(store.TokenVerify, 0)
+	m, err := notify.VerifyEmailMail(email, siteID(site), h.mailSender(site), link)
+	if err == nil {
+		err = h.Store.SignUp(ctx, u, tok.AccountToken, tok.hash, m)
+	}
+	if errors.Is(err, store.ErrExists) {
+		err = h.mailExistingAccount(ctx, email, site)
+	}
+	return err
 }
 
 // validSignup checks a sign-up's fields and returns the normalised email
@@ -112,9 +118,8 @@ func (h *Handler) mailExistingAccount(ctx context.Context, email string, site *m
 // mail an address, registered or not: nobody can flood a mailbox through
 // Parley. On refusal it has written the 429.
 func (h *Handler) allowAccountMail(w http.ResponseWriter, email string) bool {
-	ok, wait := h.accountLogins.allow(hex.EncodeToString(h.Sealer.EmailIndex(email)))
+	ok, wait := h.allowAccount(email)
 	if !ok {
-		h.m.rateLimited.Inc()
 		writeRateLimited(w, wait)
 	}
 	return ok

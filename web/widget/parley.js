@@ -350,32 +350,44 @@ const status = (msg, retry) => {
 const loginBar = (providers) => {
   const s = me();
   if (s) {
-    return h('div', {cls: 'p-row p-login'}, avatar(s.n), h('span', {dir: 'auto', text: t('loggedIn', {name: s.n})}),
+    const n = data.me ? data.me.name : s.n; // the account page may have renamed it
+    return h('div', {cls: 'p-row p-login'}, avatar(n), h('span', {dir: 'auto', text: t('loggedIn', {name: n})}),
+      h('button', {type: 'button', cls: 'p-btn p-link', text: t('account'), onclick: account}),
       h('button', {type: 'button', cls: 'p-btn p-link', text: t('logout'), onclick: logout}));
   }
   if (!providers.length) return null;
   const id = uid();
   const rem = h('input', {type: 'checkbox', id});
-  return h('div', {cls: 'p-row p-login'}, ...providers.map((p) => h('button', {type: 'button', cls: 'p-btn', text: t('loginWith', {name: p.label}), onclick: () => login(p.name, rem.checked)})),
+  return h('div', {cls: 'p-row p-login'}, ...providers.map((p) => h('button', {type: 'button', cls: 'p-btn', text: t('loginWith', {name: p.name == 'local' ? t('email') : p.label}), onclick: () => login(p.name, rem.checked)})),
     h('span', {cls: 'p-check'}, rem, h('label', {for: id, text: t('rememberMe')})));
 };
 
-// login opens the provider's login in a popup and takes the session token it posts back: only
-// from the Parley origin, and only from that popup.
+// popup opens a page of the Parley origin and calls on with the messages that page, and only
+// it, posts from the Parley origin.
+const popup = (path, on) => {
+  const w = open(BASE + path, 'parley-login', 'popup,width=520,height=680');
+  if (!w) return say(t('errPopup'));
+  addEventListener('message', (e) => e.origin === ORIGIN && e.source === w && e.data && on(e.data, w));
+};
+
+// login opens the provider's login (local accounts: "local") in a popup and takes the session
+// token it posts back.
 const login = (name, remember) => {
   const q = new URLSearchParams({site: cfg.site, origin: location.origin, remember: remember ? 1 : 0});
-  const w = open(BASE + '/api/v1/auth/' + encodeURIComponent(name) + '/start?' + q, 'parley-login', 'popup,width=520,height=680');
-  if (!w) return say(t('errPopup'));
-  const on = (e) => {
-    const d = e.data;
-    if (e.origin !== ORIGIN || e.source !== w || !d || d.type !== 'parley:login') return;
-    removeEventListener('message', on);
+  popup('/api/v1/auth/' + encodeURIComponent(name) + '/start?' + q, (d) => {
+    if (d.type !== 'parley:login') return;
     if (d.error) return say(why({code: d.error, message: t('errLogin')}));
     store('localStorage', KEY_SESSION, {t: d.token, e: d.expiresAt, n: d.user.name});
     reload();
-  };
-  addEventListener('message', on);
+  });
 };
+
+// account opens the account page and, when it asks, hands it the session token: only to that
+// window, and only while it shows the Parley origin (see docs/authentication.md).
+const account = () => popup('/account?' + new URLSearchParams({origin: location.origin}), (d, w) => {
+  const s = me();
+  if (s && d.type === 'parley-account-ready') w.postMessage({type: 'parley-account-token', token: s.t}, ORIGIN);
+});
 
 const logout = async () => {
   await api('POST', 'auth/logout').catch(() => {});
