@@ -78,8 +78,15 @@ func TestLocalAccountPopupAndAccountPage(t *testing.T) {
 	tb.wait(`document.querySelector('.parley .p-login').textContent.includes('Logged in as Bea Renamed')`)
 
 	token := tb.str(`JSON.parse(localStorage.getItem('parley.session')).t`)
-	a.click(`#logout-all`)
-	a.wait(`document.getElementById('status').textContent.startsWith('You are logged out everywhere')`)
+	a.click(`#export`)
+	a.wait(`document.getElementById('status').textContent === 'Your data is downloaded.'`)
+	a.yes(`(() => {
+		document.getElementById('erase-password').value = '` + beaPassword + `';
+		document.querySelector('#erase-form input[value=delete]').checked = true;
+		document.getElementById('erase-form').requestSubmit();
+		return true;
+	})()`)
+	a.wait(`document.getElementById('status').textContent.startsWith('Your account is deleted')`)
 	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, w.parley+"/api/v1/me", nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
@@ -92,4 +99,5 @@ func TestLocalAccountPopupAndAccountPage(t *testing.T) {
 	}
 	tb.open(w.host + "/article")
 	tb.wait(`localStorage.getItem('parley.session') === null`)
+	tb.wait(`![...document.querySelectorAll('.parley .p-c .p-name')].some(e => e.textContent.startsWith('Bea'))`)
 }

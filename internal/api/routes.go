@@ -39,7 +39,7 @@ func (h *Handler) Register(outer *http.ServeMux) {
 	mux.HandleFunc("OPTIONS /api/v1/", h.preflight)
 	mux.HandleFunc("/api/", h.notFound)
 
-	h.registerPages(outer) // GET /auth/verify, GET and POST /auth/reset, GET /auth/email
+	h.registerPages(outer) // the pages of mailed links (/auth/verify, /auth/reset, /auth/email), the sign-in popup (/auth/local) and /account
 
 	// The privacy pages, on the Parley origin (privacy_pages.go).
 	pages := http.NewServeMux()
