@@ -82,7 +82,7 @@ func writePage(w http.ResponseWriter, status int, name string, data any, csp str
 	hd.Set("Content-Type", "text/html; charset=utf-8")
 	hd.Set("Content-Security-Policy", csp)
 	hd.Set("Referrer-Policy", "no-referrer")
-	hd.Set("Cache-Control", "no-store")
+	hd.Set("Cache-Control", cachePrivate)
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }

@@ -1,9 +1,7 @@
 package api
 
 import (
-	"crypto/rand"
 	"errors"
-	"html/template"
 	"net/http"
 	"net/url"
 	"time"
@@ -155,55 +153,22 @@ var loginTexts = map[string][2]string{
 	"internal":             {"Login failed", "Something went wrong on our side."},
 }
 
-var loginTmpl = template.Must(template.New("login").Parse(`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>{{.Title}}</title>
-<style nonce="{{.Nonce}}">body{font:16px/1.5 system-ui,sans-serif;max-width:30rem;margin:3rem auto;padding:0 1rem}small{color:#666}</style>
-</head>
-<body>
-<main>
-<h1>{{.Title}}</h1>
-<p>{{.Text}}</p>
-{{with .Message.Error}}<p><small>Error code: {{.}}</small></p>{{end}}
-</main>
-{{if .Origin}}<script nonce="{{.Nonce}}">
-(function () {
-  if (window.opener) window.opener.postMessage({{.Message}}, {{.Origin}});
-  {{if not .Message.Error}}window.close();{{end}}
-})();
-</script>{{end}}
-</body>
-</html>
-`))
-
 // loginPage writes the popup's page. With an origin (one of the site's,
 // checked at start) its script posts m to the opener, addressed to exactly
 // that origin, and on success closes the window; without one it only
 // explains. Its strict CSP allows nothing but its own script and style.
 func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request, status int, origin string, m loginMessage) {
 	m.Type = "parley:login"
-	nonce := rand.Text()
-	hd := w.Header()
-	hd.Set("Content-Type", "text/html; charset=utf-8")
-	hd.Set("Cache-Control", cachePrivate)
-	hd.Set("Referrer-Policy", "no-referrer")
-	hd.Set("Content-Security-Policy", "default-src 'none'; script-src 'nonce-"+nonce+"'; style-src 'nonce-"+nonce+"'; "+
-		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-	w.WriteHeader(status)
 	text := loginTexts[m.Error]
 	if text[0] == "" {
 		text = loginTexts["internal"]
 	}
-	if err := loginTmpl.Execute(w, struct {
+	nonce := newNonce()
+	writePage(w, status, "login.html", struct {
 		Title, Text, Nonce, Origin string
 		Message                    loginMessage
-	}{text[0], text[1], nonce, origin, m}); err != nil {
-		h.Log.WarnContext(r.Context(), "write login page", "err", err)
-	}
+	}{text[0], text[1], nonce, origin, m}, "default-src 'none'; script-src 'nonce-"+nonce+"'; style-src 'nonce-"+nonce+"'; "+
+		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 }
 
 // loginProviders are the login buttons the widget shows for a site: local

@@ -1,10 +1,7 @@
 package api
 
 import (
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
-	"html/template"
 	"net/http"
 	"net/url"
 
@@ -20,66 +17,28 @@ import (
 // and /privacy/confirm (the mailed link; nothing happens before its button
 // is pressed, so that a mail scanner opening links changes nothing).
 
-const pageStyle = `body{font-family:sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1f2328}
-label{display:block;margin:.5rem 0}input[type=email]{width:100%;padding:.4rem}button{margin-top:1rem;padding:.5rem 1rem}
-.error{color:#b00020}`
-
-// pageCSP allows the pages nothing but their own inline style (by its
-// hash) and forms posting back to this origin.
-var pageCSP = "default-src 'none'; style-src 'sha256-" + styleHash() + "'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-
-func styleHash() string {
-	sum := sha256.Sum256([]byte(pageStyle))
-	return base64.StdEncoding.EncodeToString(sum[:])
-}
-
-var pageTemplates = template.Must(template.New("page").Parse(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<meta name="referrer" content="no-referrer"><title>Your data</title><style>` + pageStyle + `</style></head><body>
-{{if eq .Page "form"}}<h1>Your comments and your data</h1>
-<p>Enter the email address you wrote comments with. We mail you a link that works once, for 24 hours;
-nothing happens until you follow it. The request covers every site whose comments this server hosts.</p>
-{{if .Error}}<p class="error">{{.Error}}</p>{{end}}
-<form method="post" action="/privacy"><label>Email address <input type="email" name="email" required maxlength="254"></label>
-<label><input type="radio" name="action" value="export" checked> Download everything written with this address</label>
-<label><input type="radio" name="action" value="erase"> Erase everything written with this address</label>
-<label><input type="radio" name="action" value="verify"> Confirm this address: my comments are marked verified and, where moderation allows it, published without waiting</label>
-<input type="hidden" name="site" value="{{.Site}}"><button type="submit">Mail me the link</button></form>
-{{else if eq .Page "sent"}}<h1>Check your mail</h1><p>{{.Message}}</p>
-{{else if eq .Page "confirm"}}<h1>{{if eq .Action "export"}}Download your data{{else if eq .Action "erase"}}Erase your data{{else}}Confirm your email address{{end}}</h1>
-<form method="post" action="/privacy/confirm"><input type="hidden" name="token" value="{{.Token}}">
-{{if eq .Action "erase"}}<p>Every comment written with your address, on every site of this server, and everything kept about that address will be erased. This cannot be undone.</p>
-<label><input type="radio" name="comments" value="delete" checked> Delete my comments (a comment with replies stays as an empty “deleted” placeholder)</label>
-<label><input type="radio" name="comments" value="anonymize"> Keep my comments’ text, without my name, email, website, IP address or browser</label>
-<button type="submit">Erase</button>{{else if eq .Action "export"}}<p>You get one JSON file with every comment written with your address and everything kept about it.</p>
-<button type="submit">Download</button>{{else}}<p>Your later comments with this address will be marked verified.</p><button type="submit">Confirm</button>{{end}}</form>
-{{else}}<h1>{{.Title}}</h1><p>{{.Message}}</p>{{end}}
-</body></html>`))
-
-// privacyPageData is what pageTemplates sees.
+// privacyPageData is what pages/privacy.html sees.
 type privacyPageData struct {
 	Page                 string // form, sent, confirm or done
 	Site, Error, Message string
 	Token, Action, Title string
+	Nonce                string // of the page's style element
 }
 
-// writePage renders a privacy page with its security headers.
-func (h *Handler) writePage(w http.ResponseWriter, r *http.Request, status int, d privacyPageData) {
-	hdr := w.Header()
-	hdr.Set("Content-Type", "text/html; charset=utf-8")
-	hdr.Set("Content-Security-Policy", pageCSP)
-	hdr.Set("Referrer-Policy", "no-referrer")
-	hdr.Set("X-Content-Type-Options", "nosniff")
-	hdr.Set("Cache-Control", cachePrivate)
-	w.WriteHeader(status)
-	if err := pageTemplates.Execute(w, d); err != nil {
-		h.Log.ErrorContext(r.Context(), "render privacy page", "err", err)
+// writePrivacyPage renders a privacy page under the CSP of the pages on
+// Parley's origin: no script, its own style element only, forms posting
+// back here.
+func writePrivacyPage(w http.ResponseWriter, status int, d privacyPageData) {
+	d.Nonce = newNonce()
+	if d.Title == "" {
+		d.Title = "Your data"
 	}
+	writePage(w, status, "privacy.html", d, "default-src 'none'; style-src 'nonce-"+d.Nonce+"'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 }
 
 // privacyForm serves GET /privacy: the form asking for a link.
 func (h *Handler) privacyForm(w http.ResponseWriter, r *http.Request) {
-	h.writePage(w, r, http.StatusOK, privacyPageData{Page: "form", Site: r.URL.Query().Get("site")})
+	writePrivacyPage(w, http.StatusOK, privacyPageData{Page: "form", Site: r.URL.Query().Get("site")})
 }
 
 // privacyFormPost serves POST /privacy: the form's request, carried out as
@@ -87,11 +46,11 @@ func (h *Handler) privacyForm(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) privacyFormPost(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 	if err := r.ParseForm(); err != nil {
-		h.writePage(w, r, http.StatusBadRequest, privacyPageData{Page: "form", Error: "The form could not be read."})
+		writePrivacyPage(w, http.StatusBadRequest, privacyPageData{Page: "form", Error: "The form could not be read."})
 		return
 	}
 	if ok, _ := h.privacy.networks.allow(clientip.NetworkKey(h.ClientIP(r))); !ok {
-		h.writePage(w, r, http.StatusTooManyRequests, privacyPageData{Page: "form", Error: "Too many requests from your network; try again in a minute."})
+		writePrivacyPage(w, http.StatusTooManyRequests, privacyPageData{Page: "form", Error: "Too many requests from your network; try again in a minute."})
 		return
 	}
 	var site *model.Site // an unknown site: the mail comes from the instance
@@ -102,12 +61,12 @@ func (h *Handler) privacyFormPost(w http.ResponseWriter, r *http.Request) {
 	var fe *comment.FieldError
 	switch {
 	case errors.As(err, &fe):
-		h.writePage(w, r, http.StatusBadRequest, privacyPageData{Page: "form", Site: r.PostForm.Get("site"), Error: fe.Message})
+		writePrivacyPage(w, http.StatusBadRequest, privacyPageData{Page: "form", Site: r.PostForm.Get("site"), Error: fe.Message})
 	case err != nil:
 		h.Log.ErrorContext(r.Context(), "privacy request", "err", err)
-		h.writePage(w, r, http.StatusInternalServerError, privacyPageData{Page: "done", Title: "Something went wrong", Message: "Please try again later."})
+		writePrivacyPage(w, http.StatusInternalServerError, privacyPageData{Page: "done", Title: "Something went wrong", Message: "Please try again later."})
 	default:
-		h.writePage(w, r, http.StatusOK, privacyPageData{Page: "sent", Message: acceptedMessage})
+		writePrivacyPage(w, http.StatusOK, privacyPageData{Page: "sent", Message: acceptedMessage})
 	}
 }
 
@@ -122,12 +81,12 @@ func (h *Handler) privacyConfirm(w http.ResponseWriter, r *http.Request) {
 	req, err := h.Store.PrivacyRequest(r.Context(), privacy.HashToken(token), h.Now())
 	switch {
 	case errors.Is(err, store.ErrNotFound) || token == "":
-		h.writePage(w, r, http.StatusGone, linkGone)
+		writePrivacyPage(w, http.StatusGone, linkGone)
 	case err != nil:
 		h.Log.ErrorContext(r.Context(), "privacy link", "err", err)
-		h.writePage(w, r, http.StatusInternalServerError, privacyPageData{Page: "done", Title: "Something went wrong", Message: "Please try again later."})
+		writePrivacyPage(w, http.StatusInternalServerError, privacyPageData{Page: "done", Title: "Something went wrong", Message: "Please try again later."})
 	default:
-		h.writePage(w, r, http.StatusOK, privacyPageData{Page: "confirm", Token: token, Action: req.Action})
+		writePrivacyPage(w, http.StatusOK, privacyPageData{Page: "confirm", Token: token, Action: req.Action})
 	}
 }
 
@@ -137,7 +96,7 @@ func (h *Handler) privacyConfirm(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) privacyConfirmPost(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 	if err := r.ParseForm(); err != nil {
-		h.writePage(w, r, http.StatusBadRequest, linkGone)
+		writePrivacyPage(w, http.StatusBadRequest, linkGone)
 		return
 	}
 	hash := privacy.HashToken(r.PostForm.Get("token"))
@@ -150,17 +109,17 @@ func (h *Handler) privacyConfirmPost(w http.ResponseWriter, r *http.Request) {
 			err = h.eraseGuest(w, r, hash, store.EraseMode(r.PostForm.Get("comments")))
 		default:
 			if err = h.Store.VerifyGuest(r.Context(), hash, h.Now()); err == nil {
-				h.writePage(w, r, http.StatusOK, privacyPageData{Page: "done", Title: "Your email address is confirmed",
+				writePrivacyPage(w, http.StatusOK, privacyPageData{Page: "done", Title: "Your email address is confirmed",
 					Message: "Your next comments with this address are marked verified."})
 			}
 		}
 	}
 	switch {
 	case errors.Is(err, store.ErrNotFound) || r.PostForm.Get("token") == "":
-		h.writePage(w, r, http.StatusGone, linkGone)
+		writePrivacyPage(w, http.StatusGone, linkGone)
 	case err != nil:
 		h.Log.ErrorContext(r.Context(), "use privacy link", "err", err)
-		h.writePage(w, r, http.StatusInternalServerError, privacyPageData{Page: "done", Title: "Something went wrong", Message: "Please try again later."})
+		writePrivacyPage(w, http.StatusInternalServerError, privacyPageData{Page: "done", Title: "Something went wrong", Message: "Please try again later."})
 	}
 }
 
@@ -183,7 +142,7 @@ func (h *Handler) exportGuest(w http.ResponseWriter, r *http.Request, hash []byt
 // is a 400 page and leaves the link usable).
 func (h *Handler) eraseGuest(w http.ResponseWriter, r *http.Request, hash []byte, mode store.EraseMode) error {
 	if !mode.Valid() {
-		h.writePage(w, r, http.StatusBadRequest, privacyPageData{Page: "done", Title: "Choose what happens to your comments",
+		writePrivacyPage(w, http.StatusBadRequest, privacyPageData{Page: "done", Title: "Choose what happens to your comments",
 			Message: "Go back and choose to delete or to keep them anonymised."})
 		return nil
 	}
@@ -191,7 +150,7 @@ func (h *Handler) eraseGuest(w http.ResponseWriter, r *http.Request, hash []byte
 		return err
 	}
 	h.changed(r, 0, 0, "") // the comments may be on any site
-	h.writePage(w, r, http.StatusOK, privacyPageData{Page: "done", Title: "Your data is erased",
+	writePrivacyPage(w, http.StatusOK, privacyPageData{Page: "done", Title: "Your data is erased",
 		Message: "Every comment written with your address was erased, as you chose, and nothing is kept about the address."})
 	return nil
 }
