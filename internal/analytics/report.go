@@ -1,0 +1,103 @@
+package analytics
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// Ranges are the report lengths in days that the dashboard offers.
+var Ranges = []int{7, 30, 90}
+
+// TopPages is the length of the report's top-pages lists.
+const TopPages = 10
+
+// ErrDays is returned for a number of days that is not one of Ranges.
+var ErrDays = errors.New("days must be 7, 30 or 90")
+
+// ParseDays reads the days parameter of a request: empty means 30, else it
+// must be one of Ranges.
+func ParseDays(s string) (int, error) {
+	if s == "" {
+		return 30, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || !validDays(n) {
+		return 0, ErrDays
+	}
+	return n, nil
+}
+
+func validDays(n int) bool {
+	for _, d := range Ranges {
+		if n == d {
+			return true
+		}
+	}
+	return false
+}
+
+// Source is what a report is read from; *store.Store implements it.
+type Source interface {
+	ViewsPerDay(ctx context.Context, r store.AnalyticsRange) ([]int64, error)
+	CommentsPerDay(ctx context.Context, r store.AnalyticsRange) ([]int64, error)
+	TopPagesByViews(ctx context.Context, r store.AnalyticsRange, n int) ([]store.PageCount, error)
+	TopPagesByComments(ctx context.Context, r store.AnalyticsRange, n int) ([]store.PageCount, error)
+}
+
+// Day is one day of a report.
+type Day struct {
+	Date     time.Time // midnight UTC
+	Views    int64
+	Comments int64
+}
+
+// Report is a site's analytics over whole UTC days ending today.
+type Report struct {
+	Host          string
+	Days          []Day // oldest first; the last is today
+	TopByViews    []store.PageCount
+	TopByComments []store.PageCount
+	Views         int64 // sum over Days
+	Comments      int64 // sum over Days
+}
+
+// Build reads the report of the site over the days (one of Ranges) ending
+// with today's UTC date as given by now; today counts only the views
+// already flushed from memory.
+func Build(ctx context.Context, src Source, siteID int64, host string, days int, now time.Time) (*Report, error) {
+	if !validDays(days) {
+		return nil, ErrDays
+	}
+	today := now.UTC()
+	r := store.AnalyticsRange{SiteID: siteID, From: today.AddDate(0, 0, 1-days), Days: days}
+	views, err := src.ViewsPerDay(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	comments, err := src.CommentsPerDay(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if len(views) != days || len(comments) != days {
+		return nil, fmt.Errorf("analytics: %d days of views and %d of comments, want %d", len(views), len(comments), days)
+	}
+	rep := &Report{Host: host, Days: make([]Day, days)}
+	first := time.Date(r.From.Year(), r.From.Month(), r.From.Day(), 0, 0, 0, 0, time.UTC)
+	for i := range rep.Days {
+		rep.Days[i] = Day{Date: first.AddDate(0, 0, i), Views: views[i], Comments: comments[i]}
+		rep.Views += views[i]
+		rep.Comments += comments[i]
+	}
+	if rep.TopByViews, err = src.TopPagesByViews(ctx, r, TopPages); err != nil {
+		return nil, err
+	}
+	if rep.TopByComments, err = src.TopPagesByComments(ctx, r, TopPages); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
