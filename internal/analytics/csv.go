@@ -9,14 +9,15 @@ import (
 )
 
 // WriteCSV writes the report as CSV in three sections, each with its own
-// header row: day,views,comments (one row per day, oldest first), then
+// header row: day,views,logged_in_views,comments (one row per day, oldest
+// first; logged_in_views are the views made with a valid session), then
 // rank,page_by_views,views and rank,page_by_comments,comments. A page path
 // that a spreadsheet would read as a formula gets a leading apostrophe.
 func WriteCSV(w io.Writer, r *Report) error {
 	cw := csv.NewWriter(w)
-	rows := [][]string{{"day", "views", "comments"}}
+	rows := [][]string{{"day", "views", "logged_in_views", "comments"}}
 	for _, d := range r.Days {
-		rows = append(rows, []string{d.Date.Format("2006-01-02"), itoa(d.Views), itoa(d.Comments)})
+		rows = append(rows, []string{d.Date.Format("2006-01-02"), itoa(d.Views), itoa(d.LoggedIn), itoa(d.Comments)})
 	}
 	rows = append(rows, []string{"rank", "page_by_views", "views"})
 	for i, p := range r.TopByViews {

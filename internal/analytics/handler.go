@@ -5,6 +5,7 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -61,6 +62,10 @@ func (h Handler) Fragment(ctx context.Context, site *model.Site, days int) (temp
 		"TopViewsChart":    template.HTML(TopChart(rep, "views", rep.TopByViews)),
 		"TopCommentsChart": template.HTML(TopChart(rep, "comments", rep.TopByComments)),
 		"CSVHref":          "",
+		"Share":            nil,
+	}
+	if share, ok := rep.LoggedInShare(); ok {
+		data["Share"] = fmt.Sprint(share) // a string, so that 0% shows too
 	}
 	if h.CSVHref != nil {
 		data["CSVHref"] = h.CSVHref(site, days)

@@ -64,10 +64,11 @@ func TestPage(t *testing.T) {
 	site := mustSite(t, st, "example.com")
 	other := mustSite(t, st, "other.example")
 	if _, err := st.AddViews(ctx, map[store.PageView]int{
-		{SiteID: site.ID, Path: "/post", Day: "2026-11-07"}:    9,
-		{SiteID: site.ID, Path: "/post", Day: "2026-11-01"}:    4,
-		{SiteID: site.ID, Path: "/post", Day: "2026-10-31"}:    1000, // 8 days ago: out of 7
-		{SiteID: other.ID, Path: "/secret", Day: "2026-11-07"}: 50,
+		{SiteID: site.ID, Path: "/post", Day: "2026-11-07"}:                 9,
+		{SiteID: site.ID, Path: "/post", Day: "2026-11-01"}:                 4,
+		{SiteID: site.ID, Path: "/post", Day: "2026-11-02", LoggedIn: true}: 7,
+		{SiteID: site.ID, Path: "/post", Day: "2026-10-31"}:                 1000, // 8 days ago: out of 7
+		{SiteID: other.ID, Path: "/secret", Day: "2026-11-07"}:              50,
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -79,12 +80,13 @@ func TestPage(t *testing.T) {
 		t.Fatalf("status %d, type %q", rec.Code, rec.Header().Get("Content-Type"))
 	}
 	for _, want := range []string{
-		"13 page views and 0 approved comments from 2026-11-01 to 2026-11-07",
+		"20 page views and 0 approved comments from 2026-11-01 to 2026-11-07",
+		"35% of the views were made by signed-in visitors.",
 		`<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-daily chart-views"`,
 		`<title>2026-11-07: 9 views</title>`,
 		`<a href="?days=7" aria-current="page">7 days</a>`,
 		`<a href="/dashboard/sites/1/analytics.csv?days=7" download>`,
-		`<td>/post</td><td>13</td>`,
+		`<td>/post</td><td>20</td>`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the page lacks %q:\n%s", want, body)
@@ -117,7 +119,7 @@ func TestCSVHandler(t *testing.T) {
 		t.Errorf("disposition %q, want %q", got, want)
 	}
 	lines := strings.Split(strings.TrimSpace(string(body)), "\n")
-	if len(lines) != 1+90+2 || lines[1] != "2026-08-10,0,0" || lines[90] != "2026-11-07,0,0" {
+	if len(lines) != 1+90+2 || lines[1] != "2026-08-10,0,0,0" || lines[90] != "2026-11-07,0,0,0" {
 		t.Errorf("%d lines, first day %q, last %q", len(lines), lines[1], lines[90])
 	}
 	rec = httptest.NewRecorder()

@@ -43,7 +43,7 @@ func validDays(n int) bool {
 
 // Source is what a report is read from; *store.Store implements it.
 type Source interface {
-	ViewsPerDay(ctx context.Context, r store.AnalyticsRange) ([]int64, error)
+	ViewsPerDay(ctx context.Context, r store.AnalyticsRange) ([]store.DayViews, error)
 	CommentsPerDay(ctx context.Context, r store.AnalyticsRange) ([]int64, error)
 	TopPagesByViews(ctx context.Context, r store.AnalyticsRange, n int) ([]store.PageCount, error)
 	TopPagesByComments(ctx context.Context, r store.AnalyticsRange, n int) ([]store.PageCount, error)
@@ -53,6 +53,7 @@ type Source interface {
 type Day struct {
 	Date     time.Time // midnight UTC
 	Views    int64
+	LoggedIn int64 // of Views, those made with a valid session
 	Comments int64
 }
 
@@ -63,7 +64,17 @@ type Report struct {
 	TopByViews    []store.PageCount
 	TopByComments []store.PageCount
 	Views         int64 // sum over Days
+	LoggedIn      int64 // sum over Days
 	Comments      int64 // sum over Days
+}
+
+// LoggedInShare is the percentage of the views made by signed-in visitors,
+// rounded to the nearest whole number, and false when there were no views.
+func (r *Report) LoggedInShare() (int64, bool) {
+	if r.Views == 0 {
+		return 0, false
+	}
+	return (r.LoggedIn*100 + r.Views/2) / r.Views, true
 }
 
 // Build reads the report of the site over the days (one of Ranges) ending
@@ -89,8 +100,9 @@ func Build(ctx context.Context, src Source, siteID int64, host string, days int,
 	rep := &Report{Host: host, Days: make([]Day, days)}
 	first := time.Date(r.From.Year(), r.From.Month(), r.From.Day(), 0, 0, 0, 0, time.UTC)
 	for i := range rep.Days {
-		rep.Days[i] = Day{Date: first.AddDate(0, 0, i), Views: views[i], Comments: comments[i]}
-		rep.Views += views[i]
+		rep.Days[i] = Day{Date: first.AddDate(0, 0, i), Views: views[i].Views, LoggedIn: views[i].LoggedIn, Comments: comments[i]}
+		rep.Views += views[i].Views
+		rep.LoggedIn += views[i].LoggedIn
 		rep.Comments += comments[i]
 	}
 	if rep.TopByViews, err = src.TopPagesByViews(ctx, r, TopPages); err != nil {

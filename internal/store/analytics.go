@@ -55,25 +55,31 @@ type PageCount struct {
 	N    int64
 }
 
+// DayViews are a site's page views of one day, and how many of them were
+// made by signed-in visitors (a count, never who).
+type DayViews struct {
+	Views, LoggedIn int64
+}
+
 // ViewsPerDay returns the site's page views of each day of the range, one
-// entry per day in order, 0 for days without views.
-func (s *Store) ViewsPerDay(ctx context.Context, r AnalyticsRange) ([]int64, error) {
+// entry per day in order, zeros for days without views.
+func (s *Store) ViewsPerDay(ctx context.Context, r AnalyticsRange) ([]DayViews, error) {
 	if err := r.check(); err != nil {
 		return nil, err
 	}
 	first, last := r.dayBounds()
-	rows, err := s.read.QueryContext(ctx, s.q(`SELECT day, CAST(SUM(views) AS BIGINT) FROM page_views_daily
-		WHERE site_id = ? AND day >= ? AND day <= ? GROUP BY day`), r.SiteID, first, last)
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT day, CAST(SUM(views) AS BIGINT), CAST(SUM(logged_in_views) AS BIGINT)
+		FROM page_views_daily WHERE site_id = ? AND day >= ? AND day <= ? GROUP BY day`), r.SiteID, first, last)
 	if err != nil {
 		return nil, fmt.Errorf("store: views per day: %w", err)
 	}
 	defer rows.Close()
-	out := make([]int64, r.Days)
+	out := make([]DayViews, r.Days)
 	start := r.start()
 	for rows.Next() {
 		var day string
-		var n int64
-		if err := rows.Scan(&day, &n); err != nil {
+		var n DayViews
+		if err := rows.Scan(&day, &n.Views, &n.LoggedIn); err != nil {
 			return nil, fmt.Errorf("store: views per day: %w", err)
 		}
 		d, err := time.Parse(time.DateOnly, day)

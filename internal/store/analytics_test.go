@@ -40,16 +40,20 @@ func TestAnalyticsQueries(t *testing.T) {
 		commentAt(site, day(9), "/c", model.StatusApproved)                        // the day after: out
 		commentAt(other, day(4), "/a", model.StatusApproved)
 		views := map[store.PageView]int{
-			{SiteID: site.ID, Path: "/a", Day: "2026-11-01"}:  1000, // the day before: out
-			{SiteID: site.ID, Path: "/a", Day: "2026-11-02"}:  3,
-			{SiteID: site.ID, Path: "/b", Day: "2026-11-02"}:  4,
-			{SiteID: site.ID, Path: "/c", Day: "2026-11-04"}:  20,
-			{SiteID: site.ID, Path: "/a", Day: "2026-11-08"}:  5,
-			{SiteID: site.ID, Path: "/b", Day: "2026-11-08"}:  1,
-			{SiteID: site.ID, Path: "/a", Day: "2026-11-09"}:  1000, // the day after: out
-			{SiteID: other.ID, Path: "/a", Day: "2026-11-04"}: 1000,
-			{SiteID: other.ID, Path: "/z", Day: "2026-11-05"}: 1000,
+			{SiteID: site.ID, Path: "/a", Day: "2026-11-01"}:                   1000, // the day before: out
+			{SiteID: site.ID, Path: "/a", Day: "2026-11-02"}:                   3,
+			{SiteID: site.ID, Path: "/b", Day: "2026-11-02"}:                   4,
+			{SiteID: site.ID, Path: "/c", Day: "2026-11-04"}:                   20,
+			{SiteID: site.ID, Path: "/c", Day: "2026-11-04", LoggedIn: true}:   2,
+			{SiteID: site.ID, Path: "/new", Day: "2026-11-08", LoggedIn: true}: 1, // a new page, created once
+			{SiteID: site.ID, Path: "/new", Day: "2026-11-08"}:                 2,
+			{SiteID: site.ID, Path: "/a", Day: "2026-11-08"}:                   5,
+			{SiteID: site.ID, Path: "/b", Day: "2026-11-08"}:                   1,
+			{SiteID: site.ID, Path: "/a", Day: "2026-11-09"}:                   1000, // the day after: out
+			{SiteID: other.ID, Path: "/a", Day: "2026-11-04"}:                  1000,
+			{SiteID: other.ID, Path: "/z", Day: "2026-11-05"}:                  1000,
 		}
+		db.SetNewPagesPerDay(1) // /new's two counters make one new page and both count
 		if _, err := db.AddViews(ctx, views); err != nil {
 			t.Fatal(err)
 		}
@@ -60,7 +64,7 @@ func TestAnalyticsQueries(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := []int64{7, 0, 20, 0, 0, 0, 6}; !cmp.Equal(gotViews, want) {
+		if want := []store.DayViews{{7, 0}, {}, {22, 2}, {}, {}, {}, {9, 1}}; !cmp.Equal(gotViews, want) {
 			t.Errorf("views per day %v, want %v", gotViews, want)
 		}
 		gotComments, err := db.CommentsPerDay(ctx, r)
@@ -74,7 +78,7 @@ func TestAnalyticsQueries(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := []store.PageCount{{"/c", 20}, {"/a", 8}, {"/b", 5}}; !cmp.Equal(topViews, want) {
+		if want := []store.PageCount{{"/c", 22}, {"/a", 8}, {"/b", 5}, {"/new", 3}}; !cmp.Equal(topViews, want) {
 			t.Errorf("top pages by views %v, want %v", topViews, want)
 		}
 		topComments, err := db.TopPagesByComments(ctx, r, 2)
@@ -85,7 +89,7 @@ func TestAnalyticsQueries(t *testing.T) {
 			t.Errorf("top 2 pages by comments %v, want %v (ties go to the older page)", topComments, want)
 		}
 		empty := store.AnalyticsRange{SiteID: site.ID, From: day(20), Days: 3}
-		if got, err := db.ViewsPerDay(ctx, empty); err != nil || !cmp.Equal(got, []int64{0, 0, 0}) {
+		if got, err := db.ViewsPerDay(ctx, empty); err != nil || !cmp.Equal(got, make([]store.DayViews, 3)) {
 			t.Errorf("views of a range without any: %v, %v", got, err)
 		}
 	})
