@@ -139,3 +139,28 @@ func TestScale(t *testing.T) {
 		}
 	}
 }
+
+// Whatever a page path holds (markup, control characters, invalid UTF-8),
+// the chart stays well-formed XML.
+func FuzzTopChartIsWellFormed(f *testing.F) {
+	for _, s := range []string{hostilePath, "/\x00\x01", "/\xff\xfe", "/]]>", "/" + strings.Repeat("é", 50)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, path string) {
+		r := testReport(7)
+		svg := TopChart(r, "views", []store.PageCount{{Path: path, N: 3}})
+		dec := xml.NewDecoder(strings.NewReader(svg))
+		for {
+			tok, err := dec.Token()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				t.Fatalf("path %q: not well-formed XML: %v\n%s", path, err, svg)
+			}
+			if e, ok := tok.(xml.StartElement); ok && e.Name.Local == "script" {
+				t.Fatalf("path %q made an element", path)
+			}
+		}
+	})
+}

@@ -30,7 +30,7 @@ var page = template.Must(template.New("").Funcs(template.FuncMap{
 type Handler struct {
 	Store Source
 	Now   func() time.Time // the clock; today is its UTC date
-	Log   *slog.Logger
+	Log   *slog.Logger     // store failures; slog.Default() when nil
 	// CSVHref, when set, gives the link of the page's "Download CSV" for a
 	// site and range; without it the page shows no link.
 	CSVHref func(site *model.Site, days int) string
@@ -114,6 +114,10 @@ func (h Handler) fail(w http.ResponseWriter, err error) {
 		http.Error(w, "days: "+ErrDays.Error(), http.StatusBadRequest)
 		return
 	}
-	h.Log.Error("analytics report", "err", err)
+	log := h.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	log.Error("analytics report", "err", err)
 	http.Error(w, "the analytics could not be read; try again later", http.StatusInternalServerError)
 }

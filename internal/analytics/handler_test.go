@@ -137,3 +137,15 @@ func TestParseDays(t *testing.T) {
 		}
 	}
 }
+
+// A store failure is a 500 with a message that says nothing of the cause.
+func TestPageStoreFailure(t *testing.T) {
+	st := openStore(t)
+	site := mustSite(t, st, "example.com")
+	st.Close()
+	rec := httptest.NewRecorder()
+	testHandler(st).Page(rec, httptest.NewRequest("GET", "/", nil), site, 30)
+	if rec.Code != http.StatusInternalServerError || strings.Contains(rec.Body.String(), "sql") {
+		t.Errorf("closed store: %d %q", rec.Code, rec.Body.String())
+	}
+}
