@@ -43,14 +43,14 @@ type rangeLink struct {
 }
 
 // Fragment renders the analytics section of a site over days (one of
-// Ranges) as HTML for the dashboard's layout; ErrDays for other days.
+// 7, 30 or 90) as HTML for the dashboard's layout; ErrDays for other days.
 func (h Handler) Fragment(ctx context.Context, site *model.Site, days int) (template.HTML, error) {
 	rep, err := Build(ctx, h.Store, site.ID, site.Host, days, h.Now())
 	if err != nil {
 		return "", err
 	}
-	links := make([]rangeLink, len(Ranges))
-	for i, d := range Ranges {
+	links := make([]rangeLink, len(ranges))
+	for i, d := range ranges {
 		links[i] = rangeLink{Days: d, Current: d == days}
 	}
 	data := map[string]any{
@@ -78,7 +78,7 @@ func (h Handler) Fragment(ctx context.Context, site *model.Site, days int) (temp
 }
 
 // Page writes the analytics section of a site over days as an HTML
-// fragment: 400 with a plain message for days not in Ranges, 500 (logged)
+// fragment: 400 with a plain message for days other than 7, 30 or 90, 500 (logged)
 // when the store fails.
 func (h Handler) Page(w http.ResponseWriter, r *http.Request, site *model.Site, days int) {
 	frag, err := h.Fragment(r.Context(), site, days)

@@ -10,17 +10,18 @@ import (
 	"github.com/parleyhq/parley/internal/store"
 )
 
-// Ranges are the report lengths in days that the dashboard offers.
-var Ranges = []int{7, 30, 90}
+// ranges are the report lengths in days that the dashboard offers (ErrDays
+// names them).
+var ranges = [...]int{7, 30, 90}
 
 // TopPages is the length of the report's top-pages lists.
 const TopPages = 10
 
-// ErrDays is returned for a number of days that is not one of Ranges.
+// ErrDays is returned for a number of days that is not one of ranges.
 var ErrDays = errors.New("days must be 7, 30 or 90")
 
 // ParseDays reads the days parameter of a request: empty means 30, else it
-// must be one of Ranges.
+// must be 7, 30 or 90.
 func ParseDays(s string) (int, error) {
 	if s == "" {
 		return 30, nil
@@ -33,7 +34,7 @@ func ParseDays(s string) (int, error) {
 }
 
 func validDays(n int) bool {
-	for _, d := range Ranges {
+	for _, d := range ranges {
 		if n == d {
 			return true
 		}
@@ -77,7 +78,7 @@ func (r *Report) LoggedInShare() (int64, bool) {
 	return (r.LoggedIn*100 + r.Views/2) / r.Views, true
 }
 
-// Build reads the report of the site over the days (one of Ranges) ending
+// Build reads the report of the site over the days (7, 30 or 90) ending
 // with today's UTC date as given by now; today counts only the views
 // already flushed from memory.
 func Build(ctx context.Context, src Source, siteID int64, host string, days int, now time.Time) (*Report, error) {
