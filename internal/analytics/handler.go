@@ -42,8 +42,8 @@ type rangeLink struct {
 	Current bool
 }
 
-// Fragment renders the analytics section of a site over days (one of
-// 7, 30 or 90) as HTML for the dashboard's layout; ErrDays for other days.
+// Fragment renders the analytics section of a site over days (7, 30 or
+// 90) as HTML for the dashboard's layout; ErrDays for other days.
 func (h Handler) Fragment(ctx context.Context, site *model.Site, days int) (template.HTML, error) {
 	rep, err := Build(ctx, h.Store, site.ID, site.Host, days, h.Now())
 	if err != nil {
