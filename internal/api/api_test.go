@@ -5,7 +5,9 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"github.com/google/go-cmp/cmp"
 	"github.com/parleyhq/parley/internal/model"
+	"github.com/parleyhq/parley/internal/store"
 	"io"
 	"net/http"
 	"strconv"
@@ -429,12 +431,21 @@ func TestViewsAreCountedPerDayWithoutVisitorData(t *testing.T) {
 			e.thread("path=/read")
 		}
 		e.thread("path=/read&cursor=") // still the first page
+		// A read with a valid session also counts as signed in; with a
+		// token that is not one, it counts as any other.
+		e.account("ada@example.com", "Ada")
+		token := e.login("ada@example.com", false)
+		for _, h := range []map[string]string{bearer(token), bearer(token), bearer("not-a-session")} {
+			if r := e.do(req{method: "GET", path: "/api/v1/thread?site=blog.example&path=/read", headers: h}); r.status != 200 {
+				t.Fatalf("signed-in read: %d %s", r.status, r.raw)
+			}
+		}
 		if err := e.views.Flush(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		got, err := e.store.DailyViews(context.Background(), e.site.ID, "/read")
-		if err != nil || got["2026-11-22"] != 4 {
-			t.Errorf("views = %v, %v; want 4 on 2026-11-22", got, err)
+		got, err := e.store.ViewsPerDay(context.Background(), store.AnalyticsRange{SiteID: e.site.ID, From: e.now, Days: 1})
+		if want := []store.DayViews{{Views: 7, LoggedIn: 2}}; err != nil || !cmp.Equal(got, want) {
+			t.Errorf("views = %v, %v; want %v on 2026-11-22", got, err, want)
 		}
 	})
 }

@@ -82,10 +82,6 @@ func (h *Handler) thread(w http.ResponseWriter, r *http.Request) {
 		h.internal(w, r, "load thread", err)
 		return
 	}
-	if tr.cursor == "" {
-		h.Views.Add(site.ID, tr.path)
-		h.m.views.Inc()
-	}
 	var votes map[string]int
 	if entry.hasVotes {
 		if votes, err = h.myVotes(r, entry.pageID); err != nil {
@@ -100,6 +96,10 @@ func (h *Handler) thread(w http.ResponseWriter, r *http.Request) {
 			h.internal(w, r, "authenticate", err)
 			return
 		}
+	}
+	if tr.cursor == "" { // a view of the page; the next pages of its thread are not
+		h.Views.Add(site.ID, tr.path, me != nil)
+		h.m.views.Inc()
 	}
 	if votes != nil || signedIn { // also without a valid token: the answer depends on the header
 		w.Header().Set("Cache-Control", cachePrivate)

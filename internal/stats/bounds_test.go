@@ -43,7 +43,7 @@ func TestFlushExportsPageBounds(t *testing.T) {
 	v := NewViewCounter(st, time.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	v.ExportMetrics(set)
 	for i := range 5 {
-		v.Add(site.ID, fmt.Sprintf("/made-up/%d", i))
+		v.Add(site.ID, fmt.Sprintf("/made-up/%d", i), false)
 	}
 	if err := v.Flush(ctx); err != nil {
 		t.Fatal(err)

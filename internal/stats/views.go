@@ -67,9 +67,10 @@ func NewViewCounter(sink ViewSink, now func() time.Time, log *slog.Logger) *View
 // before Run or Flush.
 func (v *ViewCounter) ExportMetrics(set *metrics.Set) { v.m = newViewMetrics(set) }
 
-// Add counts one view of path on a site today (UTC).
-func (v *ViewCounter) Add(siteID int64, path string) {
-	key := store.PageView{SiteID: siteID, Path: path, Day: v.now().UTC().Format(time.DateOnly)}
+// Add counts one view of path on a site today (UTC); loggedIn says the
+// view was made with a valid session, which is counted too, never whose.
+func (v *ViewCounter) Add(siteID int64, path string, loggedIn bool) {
+	key := store.PageView{SiteID: siteID, Path: path, Day: v.now().UTC().Format(time.DateOnly), LoggedIn: loggedIn}
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if !v.add(key, 1) {

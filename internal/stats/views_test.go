@@ -34,14 +34,14 @@ func TestViewCounterAggregatesAndRetries(t *testing.T) {
 	s := &sink{saved: map[store.PageView]int{}}
 	v := NewViewCounter(s, func() time.Time { return day }, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	for range 3 {
-		v.Add(1, "/a")
+		v.Add(1, "/a", false)
 	}
-	v.Add(2, "/a")
+	v.Add(2, "/a", false)
 	s.fail = true
 	if err := v.Flush(context.Background()); err == nil {
 		t.Fatal("flush into a failing sink reported success")
 	}
-	v.Add(1, "/a")
+	v.Add(1, "/a", false)
 	s.fail = false
 	if err := v.Flush(context.Background()); err != nil {
 		t.Fatal(err)
@@ -68,7 +68,7 @@ func TestViewCounterIsBounded(t *testing.T) {
 	runtime.ReadMemStats(&before)
 	const reads = 40_000 // 20 MB of distinct paths
 	for i := range reads {
-		v.Add(1, fmt.Sprintf("%s/%d", long, i))
+		v.Add(1, fmt.Sprintf("%s/%d", long, i), false)
 	}
 	runtime.GC()
 	runtime.ReadMemStats(&after)
@@ -84,7 +84,7 @@ func TestViewCounterIsBounded(t *testing.T) {
 	}
 	// A counter that exists still counts when the memory is full.
 	first := fmt.Sprintf("%s/%d", long, 0)
-	v.Add(1, first)
+	v.Add(1, first, false)
 	if got := v.pending[store.PageView{SiteID: 1, Path: first, Day: "2026-11-22"}]; got != 2 {
 		t.Errorf("existing counter at the bound = %d, want 2", got)
 	}

@@ -13,9 +13,10 @@ import (
 // PageView identifies the daily counter of one page: no visitor data at
 // all, only where and when (promise P6).
 type PageView struct {
-	SiteID int64
-	Path   string
-	Day    string // YYYY-MM-DD, UTC
+	SiteID   int64
+	Path     string
+	Day      string // YYYY-MM-DD, UTC
+	LoggedIn bool   // the views were made with a valid session; also counted in logged_in_views
 }
 
 // Thread reads are not rate-limited, so without bounds anyone could grow the
@@ -90,10 +91,20 @@ func (s *Store) AddViews(ctx context.Context, views map[PageView]int) (ViewsAdde
 func (s *Store) addViewsOfNewPages(ctx context.Context, tx *sql.Tx, missing []PageView, views map[PageView]int) (ViewsAdded, error) {
 	var added ViewsAdded
 	slices.SortFunc(missing, func(a, b PageView) int {
-		return cmp.Or(cmp.Compare(a.SiteID, b.SiteID), strings.Compare(a.Path, b.Path), strings.Compare(a.Day, b.Day))
+		return cmp.Or(cmp.Compare(a.SiteID, b.SiteID), strings.Compare(a.Path, b.Path), strings.Compare(a.Day, b.Day), compareBool(a.LoggedIn, b.LoggedIn))
 	})
 	budgets := map[int64]*pageBudget{}
-	for _, v := range missing {
+	for i, v := range missing {
+		// The views of a path on another day, or by signed-in visitors, may
+		// have just created its page: count these without spending a bound.
+		if i > 0 && missing[i-1].SiteID == v.SiteID && missing[i-1].Path == v.Path {
+			if counted, err := s.addView(ctx, tx, v, views[v]); err != nil || counted {
+				if err != nil {
+					return added, err
+				}
+				continue
+			}
+		}
 		b, ok := budgets[v.SiteID]
 		if !ok {
 			var err error
@@ -154,15 +165,30 @@ func (s *Store) DailyViews(ctx context.Context, siteID int64, path string) (map[
 // addView adds n views to the path's counter of the day, reporting false
 // when the path has no page.
 func (s *Store) addView(ctx context.Context, tx *sql.Tx, v PageView, n int) (bool, error) {
-	res, err := tx.ExecContext(ctx, s.q(`INSERT INTO page_views_daily (page_id, site_id, day, views)
-		SELECT id, site_id, ?, ? FROM pages WHERE site_id = ? AND path = ?
-		ON CONFLICT (page_id, day) DO UPDATE SET views = page_views_daily.views + excluded.views`),
-		v.Day, n, v.SiteID, v.Path)
+	loggedIn := 0
+	if v.LoggedIn {
+		loggedIn = n
+	}
+	res, err := tx.ExecContext(ctx, s.q(`INSERT INTO page_views_daily (page_id, site_id, day, views, logged_in_views)
+		SELECT id, site_id, ?, ?, ? FROM pages WHERE site_id = ? AND path = ?
+		ON CONFLICT (page_id, day) DO UPDATE SET views = page_views_daily.views + excluded.views,
+			logged_in_views = page_views_daily.logged_in_views + excluded.logged_in_views`),
+		v.Day, n, loggedIn, v.SiteID, v.Path)
 	if err != nil {
 		return false, err
 	}
 	added, err := res.RowsAffected()
 	return added > 0, err
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // pageBudget is what a site has used of the bounds on pages created by views.
