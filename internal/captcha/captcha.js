@@ -21,26 +21,44 @@
     }
     throw new Error("no solution");
   }
-  async function fill(form, field, say) {
-    say("Verifying you are human…");
+  // fill fetches a challenge and solves it: the field's value and when it expires.
+  async function fill(form) {
     var res = await fetch(form.getAttribute("data-captcha-challenge") || "/api/v1/captcha/challenge", { cache: "no-store", credentials: "same-origin" });
     if (!res.ok) throw new Error("challenge " + res.status);
     var c = await res.json(), n = await solve(c);
-    field.value = btoa(JSON.stringify({ algorithm: c.algorithm, challenge: c.challenge, number: n, salt: c.salt, signature: c.signature }));
-    form.captchaExpires = 1000 * Number((/[?&]expires=(\d+)/.exec(c.salt) || [0, 0])[1]);
-    say("Verified: you can send the form.");
+    return {
+      value: btoa(JSON.stringify({ algorithm: c.algorithm, challenge: c.challenge, number: n, salt: c.salt, signature: c.signature })),
+      expires: 1000 * Number((/[?&]expires=(\d+)/.exec(c.salt) || [0, 0])[1]),
+    };
   }
   function setup(form) {
     var field = form.querySelector('input[name="altcha"]'), status = form.querySelector("[data-captcha-status]");
+    var expires = 0, pending = null, held = false;
     if (!field) return;
-    var say = function (msg) { if (status) status.textContent = msg; };
-    var fail = function () { say("Verification failed. Reload the page to try again."); };
-    var ready = fill(form, field, say).catch(fail);
-    form.addEventListener("submit", function (ev) {
-      if (field.value && Date.now() < form.captchaExpires - 5000) return;
+    function say(msg) { if (status) status.textContent = msg; }
+    function start() {
+      field.value = "";
+      say("Verifying you are human…");
+      pending = fill(form).then(function (r) {
+        field.value = r.value;
+        expires = r.expires;
+        say("Verified: you can send the form.");
+      }, function () {
+        say("Verification failed. Send the form to try again.");
+      }).finally(function () { pending = null; });
+      return pending;
+    }
+    start();
+    form.addEventListener("submit", function (ev) { // held until solved, then sent again
+      if (field.value && Date.now() < expires - 5000) return;
       ev.preventDefault();
-      if (field.value) { field.value = ""; ready = fill(form, field, say).catch(fail); }
-      ready.then(function () { if (field.value) form.requestSubmit(ev.submitter || undefined); });
+      if (held) return;
+      held = true;
+      var submitter = ev.submitter;
+      (pending || start()).then(function () {
+        held = false;
+        if (field.value) form.requestSubmit(submitter || undefined);
+      });
     });
   }
   document.querySelectorAll("form[data-captcha]").forEach(setup);
