@@ -36,6 +36,9 @@ var columnClasses = map[string]string{
 	// A vote is linked to no person: voter and network are keyed hashes of
 	// a network and a user agent (P5, P6).
 	"votes.*": notPersonal,
+	// A spent CAPTCHA challenge is the hash of its signature and its
+	// expiry: nothing says who solved it.
+	"captcha_spent.*": notPersonal,
 
 	"users.id": exported, "users.name": exported, "users.email_sealed": exported, "users.email_index": derived,
 	"users.role": exported, "users.created_at": exported, "users.password_hash": secret,

@@ -13,6 +13,7 @@ import (
 	"github.com/VictoriaMetrics/metrics"
 
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/captcha"
 	"github.com/parleyhq/parley/internal/comment"
 	"github.com/parleyhq/parley/internal/media"
 	"github.com/parleyhq/parley/internal/model"
@@ -56,6 +57,10 @@ type Deps struct {
 	// WakeMail, optional, tells the mail worker that mail was queued.
 	WakeMail func()
 
+	// Captcha verifies the proof-of-work of forms that require it (sign-up);
+	// nil: the CAPTCHA is off (PARLEY_CAPTCHA=false).
+	Captcha *captcha.Service
+
 	// Avatars imports pictures for accounts (site SSO); nil: the server's
 	// own, fetching from public HTTPS addresses only, without Gravatar.
 	Avatars *media.Avatars
@@ -74,6 +79,7 @@ type Handler struct {
 	logins        *limiter      // sign-ins per network
 	accountLogins *limiter      // sign-ins per email address
 	hashing       chan struct{} // one slot per password check running (MaxConcurrentPasswordChecks)
+	captchas      *limiter      // challenges issued per network
 
 	privacy *privacyDesk // guests' export, erase and verify requests
 }
@@ -96,6 +102,7 @@ func New(d Deps) *Handler {
 		logins:        newLimiter(LoginsPerMinute, LoginBurst, d.Now),
 		accountLogins: newLimiter(AccountLoginsPerMinute, AccountLoginBurst, d.Now),
 		hashing:       make(chan struct{}, MaxConcurrentPasswordChecks),
+		captchas:      newLimiter(CaptchaChallengesPerMinute, CaptchaChallengeBurst, d.Now),
 
 		privacy: newPrivacyDesk(d.Now),
 	}

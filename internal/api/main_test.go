@@ -58,6 +58,7 @@ type options struct {
 	burst     int
 	settings  func(*model.SiteSettings)
 	pgURL     string            // PostgreSQL database to use instead of a new one of pgtest.URL
+	noCaptcha bool              // Deps.Captcha nil (PARLEY_CAPTCHA=false)
 	dbTimeout time.Duration     // Deps.DBTimeout
 	cache     int               // bytes of thread cache; 0: the default
 	metrics   *metrics.Set      // where the API's metrics go; nil: nowhere
@@ -117,6 +118,7 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 		Store: st, Comments: comment.NewService(st, markup.New(), now), Sealer: sealer, Views: e.views,
 		ClientIP: clientip.New(nil).IP, WriteRate: opts.writeRate, Burst: opts.burst, Log: log, Now: now, DBTimeout: opts.dbTimeout,
 		CacheBytes: opts.cache, Metrics: opts.metrics, PublicURL: cmp.Or(opts.publicURL, publicURL), Avatars: avatars,
+		Captcha: testCaptcha(t, opts, sealer, st, now),
 		Messages: func(lang string) (string, json.RawMessage, bool) {
 			if lang == "de" {
 				return "de", json.RawMessage(`{"reply":"Antworten"}`), true

@@ -1,6 +1,10 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/parleyhq/parley/internal/captcha"
+)
 
 // Register mounts the API routes on outer, behind the database deadline,
 // and the pages of the links in account mails (/auth/…).
@@ -9,6 +13,7 @@ func (h *Handler) Register(outer *http.ServeMux) {
 	outer.Handle("/api/", h.withDBDeadline(mux))
 	outer.Handle("GET /avatars/{name}", h.withDBDeadline(http.HandlerFunc(h.avatarImage)))
 	outer.HandleFunc("GET /avatars/identicon/{name}", h.identicon)
+	outer.HandleFunc("GET "+captcha.ScriptPath, captcha.ServeScript)
 	mux.HandleFunc("GET /api/v1/thread", h.thread)
 	mux.HandleFunc("GET /api/v1/thread/replies", h.replies)
 	mux.HandleFunc("GET /api/v1/counts", h.counts)
@@ -27,6 +32,7 @@ func (h *Handler) Register(outer *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/auth/logout", h.limited(h.writes, h.logout))
 	mux.HandleFunc("POST /api/v1/auth/logout-all", h.limited(h.writes, h.logoutAll))
 	mux.HandleFunc("POST /api/v1/auth/signup", h.limited(h.logins, h.signup))
+	mux.HandleFunc("GET /api/v1/captcha/challenge", h.limited(h.captchas, h.captchaChallenge))
 	mux.HandleFunc("POST /api/v1/auth/reset", h.limited(h.logins, h.requestReset))
 	mux.HandleFunc("GET /api/v1/me", h.me)
 	mux.HandleFunc("PATCH /api/v1/me", h.limited(h.writes, h.updateMe))

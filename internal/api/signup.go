@@ -20,7 +20,8 @@ type signupRequest struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
 	Name     string `json:"name"`
-	Site     string `json:"site"` // optional: the site the sign-up started from, named in the mail
+	Site     string `json:"site"`   // optional: the site the sign-up started from, named in the mail
+	Altcha   string `json:"altcha"` // the proof-of-work solution (captcha.js), required when the CAPTCHA is on
 }
 
 // accountMailResponse is the answer of every route that mails a link. It is
@@ -34,6 +35,9 @@ type accountMailResponse struct {
 // account already gets the same answer, after the same work, and its owner
 // a mail saying so with a link to choose a new password: the answer never
 // tells whether an address has an account. Signing up does not sign in.
+// When the CAPTCHA is on, a valid request also needs a proof-of-work
+// solution (altcha), spent before the per-address limit is counted, so
+// that bots without one cannot use up an address's mails.
 func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
 	if !h.accountOrigin(w, r) {
 		return
@@ -47,7 +51,7 @@ func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	site, ok := h.optionalSite(w, r, req.Site)
-	if !ok || !h.allowAccountMail(w, email) {
+	if !ok || !h.checkCaptcha(w, r, req.Altcha) || !h.allowAccountMail(w, email) {
 		return
 	}
 	if err := h.createAccount(r.Context(), email, name, req.Password, site); err != nil {

@@ -152,7 +152,8 @@ func (m *mailRig) get(link string) (int, string) {
 // checks that mails link only to Parley).
 func (m *mailRig) signup(email, password string) *resp {
 	return m.do(req{method: "POST", path: "/api/v1/auth/signup", body: map[string]any{
-		"email": email, "password": password, "name": "Bea, win at https://evil.example", "site": "blog.example"}})
+		"email": email, "password": password, "name": "Bea, win at https://evil.example", "site": "blog.example",
+		"altcha": m.solvedCaptcha()}})
 }
 
 // TestSignUpVerifiesByMailAndPublishesHeldComments: a new account's comment
@@ -281,7 +282,7 @@ func TestSignUpAndResetAreRateLimitedPerAddress(t *testing.T) {
 		ip := fmt.Sprintf("198.51.%d.1", i) // a network each
 		path, body := "/api/v1/auth/reset", map[string]any{"email": "victim@example.com"}
 		if i%2 == 0 {
-			path, body = "/api/v1/auth/signup", map[string]any{"email": "victim@example.com", "password": testPassword, "name": "V"}
+			path, body = "/api/v1/auth/signup", map[string]any{"email": "victim@example.com", "password": testPassword, "name": "V", "altcha": e.solvedCaptcha()}
 		}
 		if r := e.do(req{method: "POST", path: path, body: body, ip: ip}); r.status == http.StatusTooManyRequests {
 			limited++

@@ -12,8 +12,10 @@ import (
 	"github.com/parleyhq/parley/internal/api"
 	"github.com/parleyhq/parley/internal/assets"
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/captcha"
 	"github.com/parleyhq/parley/internal/clientip"
 	"github.com/parleyhq/parley/internal/comment"
+	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/markup"
 	"github.com/parleyhq/parley/internal/media"
 	"github.com/parleyhq/parley/internal/notify"
@@ -62,6 +64,10 @@ func runServe(ctx context.Context, e env, args []string) error {
 	mailWorker.ExportMetrics(metrics.Set())
 	views.ExportMetrics(metrics.Set())
 	avatars := newAvatars(a.store, cfg.Gravatar, cfg.AvatarPrivate)
+	captchas, err := newCaptcha(cfg, a)
+	if err != nil {
+		return err
+	}
 	apiHandler := api.New(api.Deps{
 		Store:      a.store,
 		Comments:   comment.NewService(a.store, markup.New(), now),
@@ -79,6 +85,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Now:        now,
 		PublicURL:  cfg.PublicURL,
 		WakeMail:   mailWorker.Wake,
+		Captcha:    captchas,
 		Logins: &auth.Logins{Providers: auth.NewProviders(cfg.Providers, cfg.PublicURL, nil),
 			Store: a.store, Sessions: auth.NewSessions(a.store, now), Avatars: avatars, Now: now},
 	})
@@ -176,4 +183,15 @@ func purgeIPs(ctx context.Context, a *app, retention time.Duration) {
 		case <-t.C:
 		}
 	}
+}
+
+// newCaptcha is the proof-of-work CAPTCHA, or nil when PARLEY_CAPTCHA is
+// off. Its key comes from the instance secret, so every server of an
+// instance verifies the challenges of the others; spent challenges are
+// kept in the database for the same reason.
+func newCaptcha(cfg *config.Config, a *app) (*captcha.Service, error) {
+	if !cfg.Captcha {
+		return nil, nil
+	}
+	return captcha.New(a.sealer.CaptchaKey(), cfg.CaptchaDifficulty, a.store, time.Now)
 }

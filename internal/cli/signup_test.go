@@ -1,6 +1,9 @@
 package cli_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"github.com/parleyhq/parley/internal/captcha"
 	"io"
 	"net/http"
 	"regexp"
@@ -30,8 +33,9 @@ func TestSignUpMailIsSentAtOnceByServe(t *testing.T) {
 		}
 	}()
 	time.Sleep(100 * time.Millisecond) // past the worker's first look at the outbox
-	resp, err := http.Post(base+"/api/v1/auth/signup", "application/json",
-		strings.NewReader(`{"email": "bea@example.com", "password": "a long enough passphrase", "name": "Bea"}`))
+	body, _ := json.Marshal(map[string]string{"email": "bea@example.com", "password": "a long enough passphrase", "name": "Bea",
+		"altcha": solveCaptcha(t, base)}) // PARLEY_CAPTCHA is on by default
+	resp, err := http.Post(base+"/api/v1/auth/signup", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,4 +60,24 @@ func TestSignUpMailIsSentAtOnceByServe(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(page), "confirmed") {
 		t.Errorf("following the link: %d\n%s", resp.StatusCode, page)
 	}
+}
+
+// solveCaptcha fetches a challenge from a running server and solves it in
+// Go, as captcha.js does in a browser.
+func solveCaptcha(t *testing.T, base string) string {
+	t.Helper()
+	resp, err := http.Get(base + "/api/v1/captcha/challenge")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var ch captcha.Challenge
+	if err := json.NewDecoder(resp.Body).Decode(&ch); err != nil {
+		t.Fatalf("challenge: %d %v", resp.StatusCode, err)
+	}
+	sol, err := captcha.Solve(ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sol
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parleyhq/parley/internal/captcha"
 	"github.com/parleyhq/parley/internal/notify/smtpurl"
 )
 
@@ -42,6 +43,11 @@ type Config struct {
 	LogLevel      string
 	LogFormat     string
 	ConfigFile    string
+
+	// Captcha requires a proof-of-work solution on sign-up (package captcha);
+	// CaptchaDifficulty is its largest secret number.
+	Captcha           bool
+	CaptchaDifficulty int
 }
 
 // Bounds of PARLEY_DB_TIMEOUT: below the minimum an ordinary query on a
@@ -117,6 +123,12 @@ func settings() []setting {
 		{"gravatar", "PARLEY_GRAVATAR", "false", "give accounts without a picture their Gravatar, fetched by the server (readers never contact Gravatar)", false,
 			parseBool(func(c *Config) *bool { return &c.Gravatar }),
 			func(c *Config) string { return strconv.FormatBool(c.Gravatar) }},
+		{"captcha", "PARLEY_CAPTCHA", "true", "require the self-hosted proof-of-work CAPTCHA on sign-up (see docs/captcha.md)", false,
+			parseBool(func(c *Config) *bool { return &c.Captcha }),
+			func(c *Config) string { return strconv.FormatBool(c.Captcha) }},
+		{"captcha-difficulty", "PARLEY_CAPTCHA_DIFFICULTY", strconv.Itoa(captcha.DefaultDifficulty), "largest secret number of a CAPTCHA challenge: a browser tries half on average (about 1s at the default)", false,
+			parseInt(func(c *Config) *int { return &c.CaptchaDifficulty }),
+			func(c *Config) string { return strconv.Itoa(c.CaptchaDifficulty) }},
 		{"demo", "PARLEY_DEMO", "true", "create a localhost demo site and serve /demo", false,
 			parseBool(func(c *Config) *bool { return &c.Demo }),
 			func(c *Config) string { return strconv.FormatBool(c.Demo) }},
@@ -243,6 +255,9 @@ func (c *Config) validate() error {
 	}
 	if c.CacheSize < minCacheSize {
 		return errors.New("config: PARLEY_CACHE_SIZE (--cache-size) must be at least 1MB")
+	}
+	if c.CaptchaDifficulty < captcha.MinDifficulty || c.CaptchaDifficulty > captcha.MaxDifficulty {
+		return fmt.Errorf("config: PARLEY_CAPTCHA_DIFFICULTY (--captcha-difficulty) %d: want from %d to %d", c.CaptchaDifficulty, captcha.MinDifficulty, captcha.MaxDifficulty)
 	}
 	if err := c.validateMail(); err != nil {
 		return err

@@ -5,9 +5,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/parleyhq/parley/internal/captcha"
 )
 
 func load(t *testing.T, env map[string]string, args ...string) (*Config, error) {
@@ -162,5 +165,21 @@ func TestGravatarIsOffUnlessEnabled(t *testing.T) {
 	}
 	if _, err := load(t, map[string]string{"PARLEY_GRAVATAR": "sometimes"}); err == nil || !strings.Contains(err.Error(), "PARLEY_GRAVATAR") {
 		t.Fatalf("bad value: %v, want an error naming PARLEY_GRAVATAR", err)
+	}
+}
+
+// TestCaptcha: the CAPTCHA is on by default at the default difficulty; a
+// difficulty outside its bounds is refused naming the setting.
+func TestCaptcha(t *testing.T) {
+	if c, err := load(t, nil); err != nil || !c.Captcha || c.CaptchaDifficulty != captcha.DefaultDifficulty {
+		t.Fatalf("defaults: %v %v %d", err, c.Captcha, c.CaptchaDifficulty)
+	}
+	if c, err := load(t, map[string]string{"PARLEY_CAPTCHA": "false", "PARLEY_CAPTCHA_DIFFICULTY": "20000"}); err != nil || c.Captcha || c.CaptchaDifficulty != 20000 {
+		t.Errorf("set: %v %+v", err, c)
+	}
+	for _, bad := range []string{strconv.Itoa(captcha.MinDifficulty - 1), strconv.Itoa(captcha.MaxDifficulty + 1), "lots"} {
+		if _, err := load(t, map[string]string{"PARLEY_CAPTCHA_DIFFICULTY": bad}); err == nil || !strings.Contains(err.Error(), "PARLEY_CAPTCHA_DIFFICULTY") {
+			t.Errorf("PARLEY_CAPTCHA_DIFFICULTY=%s: %v, want an error naming the setting", bad, err)
+		}
 	}
 }

@@ -25,10 +25,11 @@ const minSecretLen = 32
 // keys are the sub-keys derived from the instance secret. Each purpose has its
 // own key so that a leak of one derived value says nothing about another.
 type keys struct {
-	seal  []byte // AES-256-GCM
-	index []byte // HMAC-SHA256 blind indexes (emails)
-	voter []byte // HMAC-SHA256 guest voter identities
-	id    []byte // public key id: names the key, reveals nothing of it
+	seal    []byte // AES-256-GCM
+	index   []byte // HMAC-SHA256 blind indexes (emails)
+	voter   []byte // HMAC-SHA256 guest voter identities
+	captcha []byte // HMAC-SHA256 signatures of proof-of-work challenges
+	id      []byte // public key id: names the key, reveals nothing of it
 }
 
 // deriveKeys derives every purpose key from secret with HKDF-SHA256.
@@ -48,6 +49,9 @@ func deriveKeys(secret []byte) (*keys, error) {
 		return nil, err
 	}
 	if k.voter, err = derive("voter v1"); err != nil {
+		return nil, err
+	}
+	if k.captcha, err = derive("captcha v1"); err != nil {
 		return nil, err
 	}
 	if k.id, err = derive("key id v1"); err != nil {

@@ -141,3 +141,8 @@ func NewToken() string {
 func (s *Sealer) IdenticonSeed(subject string) []byte {
 	return s.mac(s.keys.index, "identicon\x00"+subject)[:16]
 }
+
+// CaptchaKey is the key that signs proof-of-work challenges (package
+// captcha): derived from the instance secret under its own label, so it says
+// nothing of the other keys, and the same on every server sharing the secret.
+func (s *Sealer) CaptchaKey() []byte { return s.keys.captcha }

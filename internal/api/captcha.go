@@ -1,0 +1,57 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/parleyhq/parley/internal/captcha"
+)
+
+// Challenges a client network may fetch (GET /api/v1/captcha/challenge):
+// enough for a person reloading a form, few enough that a bot cannot stock
+// up on challenges to solve in bulk.
+const (
+	CaptchaChallengesPerMinute = 10
+	CaptchaChallengeBurst      = 20
+)
+
+// captchaChallenge serves GET /api/v1/captcha/challenge: a new proof-of-work
+// challenge for the solver (captcha.js). Each answer is new: never cached.
+func (h *Handler) captchaChallenge(w http.ResponseWriter, r *http.Request) {
+	if h.Captcha == nil {
+		writeError(w, http.StatusNotFound, "not_found", "the CAPTCHA is turned off (PARLEY_CAPTCHA)", "")
+		return
+	}
+	ch, err := h.Captcha.Challenge()
+	if err != nil {
+		h.internal(w, r, "issue captcha challenge", err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, ch)
+}
+
+// checkCaptcha verifies and spends the solution a form sent in its altcha
+// field, when the CAPTCHA is on. On refusal it has written the 400 naming
+// the field: captcha_required without a solution, captcha_invalid for a
+// wrong, expired, reused or oversized one.
+func (h *Handler) checkCaptcha(w http.ResponseWriter, r *http.Request, solution string) bool {
+	if h.Captcha == nil {
+		return true
+	}
+	if solution == "" {
+		writeError(w, http.StatusBadRequest, "captcha_required", "solve the verification first (captcha.js fills this field)", "altcha")
+		return false
+	}
+	err := h.Captcha.Verify(r.Context(), solution)
+	switch {
+	case err == nil:
+		return true
+	case errors.Is(err, captcha.ErrInvalid), errors.Is(err, captcha.ErrExpired),
+		errors.Is(err, captcha.ErrReplayed), errors.Is(err, captcha.ErrTooLarge):
+		writeError(w, http.StatusBadRequest, "captcha_invalid", "the verification failed or expired; solve it again", "altcha")
+	default:
+		h.internal(w, r, "verify captcha", err)
+	}
+	return false
+}
