@@ -36,22 +36,37 @@ func (h *Handler) captchaChallenge(w http.ResponseWriter, r *http.Request) {
 // the field: captcha_required without a solution, captcha_invalid for a
 // wrong, expired, reused or oversized one.
 func (h *Handler) checkCaptcha(w http.ResponseWriter, r *http.Request, solution string) bool {
-	if h.Captcha == nil {
+	code, err := h.captchaProblem(r, solution)
+	switch {
+	case err != nil:
+		h.internal(w, r, "verify captcha", err)
+	case code == "captcha_required":
+		writeError(w, http.StatusBadRequest, "captcha_required", "solve the verification first (captcha.js fills this field)", "altcha")
+	case code != "":
+		writeError(w, http.StatusBadRequest, "captcha_invalid", "the verification failed or expired; solve it again", "altcha")
+	default:
 		return true
 	}
+	return false
+}
+
+// captchaProblem verifies and spends a solution when the CAPTCHA is on: ""
+// when it is accepted (or the CAPTCHA is off), else captcha_required or
+// captcha_invalid; err is the store's failure only.
+func (h *Handler) captchaProblem(r *http.Request, solution string) (string, error) {
+	if h.Captcha == nil {
+		return "", nil
+	}
 	if solution == "" {
-		writeError(w, http.StatusBadRequest, "captcha_required", "solve the verification first (captcha.js fills this field)", "altcha")
-		return false
+		return "captcha_required", nil
 	}
 	err := h.Captcha.Verify(r.Context(), solution)
 	switch {
 	case err == nil:
-		return true
+		return "", nil
 	case errors.Is(err, captcha.ErrInvalid), errors.Is(err, captcha.ErrExpired),
 		errors.Is(err, captcha.ErrReplayed), errors.Is(err, captcha.ErrTooLarge):
-		writeError(w, http.StatusBadRequest, "captcha_invalid", "the verification failed or expired; solve it again", "altcha")
-	default:
-		h.internal(w, r, "verify captcha", err)
+		return "captcha_invalid", nil
 	}
-	return false
+	return "", err
 }

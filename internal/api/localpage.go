@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/captcha"
 	"github.com/parleyhq/parley/internal/comment"
 	"github.com/parleyhq/parley/internal/model"
 )
@@ -49,6 +50,7 @@ type localData struct {
 	Done                 string // the mail was queued: what to do next
 	MinLength, MaxLength int
 	MaxName              int
+	Captcha              string // the solver's URL when sign-up needs a proof of work
 	site                 *model.Site
 }
 
@@ -110,7 +112,14 @@ func (h *Handler) localPage(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) writeLocal(w http.ResponseWriter, status int, d localData) {
 	d.Nonce = newNonce()
 	d.MinLength, d.MaxLength, d.MaxName = auth.MinPasswordLength, auth.MaxPasswordLength, comment.MaxNameLength
-	writePage(w, status, "local.html", d, "default-src 'none'; style-src 'nonce-"+d.Nonce+"'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	csp := "default-src 'none'; style-src 'nonce-" + d.Nonce + "'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+	if d.Mode == localSignUp && h.Captcha != nil {
+		// The proof-of-work solver (captcha.js) and its challenge, both
+		// from this origin.
+		d.Captcha = captcha.ScriptURL()
+		csp += "; script-src 'self'; connect-src 'self'"
+	}
+	writePage(w, status, "local.html", d, csp)
 }
 
 // localSubmit serves POST /auth/local, the popup's forms (mode, site,
@@ -193,6 +202,20 @@ func (h *Handler) localMail(w http.ResponseWriter, r *http.Request, d localData,
 			return
 		}
 		d.Name, _, _ = comment.ValidateProfile(d.Name, "")
+	}
+	if d.Mode == localSignUp {
+		// Checked after the fields (a typo does not spend a solution) and
+		// before the address's mail budget (bots without one cannot use it up).
+		code, err := h.captchaProblem(r, r.PostForm.Get("altcha"))
+		if err != nil {
+			h.loginFailed(w, r, "", err)
+			return
+		}
+		if code != "" {
+			d.Error = "The check that you are a person did not succeed. Please wait for it to finish and try again."
+			h.writeLocal(w, http.StatusBadRequest, d)
+			return
+		}
 	}
 	if ok, wait := h.allowAccount(d.Email); !ok {
 		err = &accountLimitedError{wait}

@@ -46,8 +46,12 @@ func TestLocalPopupPage(t *testing.T) {
 			r = e.do(req{method: "GET", path: "/auth/local?" + q + "&mode=" + mode, origin: "-"})
 			csp, page := r.header.Get("Content-Security-Policy"), string(r.raw)
 			style := regexp.MustCompile(`style-src 'nonce-([^']+)'`).FindStringSubmatch(csp)
-			if r.status != 200 || style == nil || !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "script-src") ||
-				!strings.Contains(page, `<style nonce="`+style[1]+`">`) || strings.Contains(page, "<script") {
+			// Only sign-up loads a script: the proof-of-work solver, from this origin.
+			signup := mode == "signup"
+			if r.status != 200 || style == nil || !strings.Contains(csp, "default-src 'none'") ||
+				strings.Contains(csp, "script-src 'self'; connect-src 'self'") != signup ||
+				!strings.Contains(page, `<style nonce="`+style[1]+`">`) || strings.Contains(page, "<script") != signup ||
+				strings.Contains(page, `<script src="/captcha.js?v=`) != signup || strings.Contains(page, "data-captcha") != signup {
 				t.Errorf("mode %q: %d CSP %q\n%s", mode, r.status, csp, page)
 			}
 			if !strings.Contains(page, `name="origin" value="`+origin+`"`) || !strings.Contains(page, `name="email"`) {
@@ -128,6 +132,14 @@ func TestLocalPopupSignUpAndReset(t *testing.T) {
 			t.Errorf("sign-up with a common password: %d\n%s", r.status, r.raw)
 		}
 		f.Set("password", testPassword)
+		// Without the proof of work, or with a made-up one, nothing is sent.
+		for _, bad := range []string{"", "eyJub3QiOiJzb2x2ZWQifQ"} {
+			f.Set("altcha", bad)
+			if r = m.localForm(f, "192.0.2.30"); r.status != http.StatusBadRequest || !strings.Contains(string(r.raw), "did not succeed") {
+				t.Errorf("sign-up with altcha %q: %d\n%s", bad, r.status, r.raw)
+			}
+		}
+		f.Set("altcha", m.solvedCaptcha())
 		r = m.localForm(f, "192.0.2.30")
 		if r.status != http.StatusAccepted || !strings.Contains(string(r.raw), "We sent a message") {
 			t.Fatalf("sign-up: %d\n%s", r.status, r.raw)
