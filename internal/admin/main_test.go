@@ -24,6 +24,7 @@ import (
 	"github.com/parleyhq/parley/internal/pgtest"
 	"github.com/parleyhq/parley/internal/privacy"
 	"github.com/parleyhq/parley/internal/server"
+	"github.com/parleyhq/parley/internal/stats"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -72,7 +73,7 @@ func newEnv(t *testing.T, dialect string) *env {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	apiHandler := api.New(api.Deps{Store: st, Comments: comment.NewService(st, markup.New(), time.Now), Sealer: sealer,
-		ClientIP: clientip.New(nil).IP, WriteRate: 1000, Burst: 1000, Log: log, Now: time.Now, PublicURL: "https://comments.example"})
+		Views: stats.NewViewCounter(st, time.Now, log), ClientIP: clientip.New(nil).IP, WriteRate: 1000, Burst: 1000, Log: log, Now: time.Now, PublicURL: "https://comments.example"})
 	e := &env{t: t, st: st, sessions: auth.NewSessions(st, nil)}
 	dash, err := admin.New(admin.Deps{Store: st, Sessions: e.sessions, SignIn: apiHandler.SignIn, Changed: apiHandler.Changed,
 		PublicURL: "https://comments.example", Log: log})
@@ -155,6 +156,15 @@ func (e *env) do(r req) *httptest.ResponseRecorder {
 	for k, v := range r.header {
 		hr.Header.Set(k, v)
 	}
+	w := httptest.NewRecorder()
+	e.handler.ServeHTTP(w, hr)
+	return w
+}
+
+// doJSON posts a JSON body to the API.
+func (e *env) doJSON(path, body string) *httptest.ResponseRecorder {
+	hr := httptest.NewRequest("POST", "https://comments.example"+path, strings.NewReader(body))
+	hr.Header.Set("Content-Type", "application/json")
 	w := httptest.NewRecorder()
 	e.handler.ServeHTTP(w, hr)
 	return w
