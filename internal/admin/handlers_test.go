@@ -147,7 +147,8 @@ func TestModerationQueuePage(t *testing.T) {
 	if second < 0 || first < 0 || second > first {
 		t.Errorf("the queue does not show both held comments, newest first: %s", body)
 	}
-	for _, s := range []string{"gus@example.com", "/post", `aria-current="page">Pending <span class="count">2</span>`} {
+	for _, s := range []string{"gus@example.com", "/post", `aria-current="page">Pending <span class="count">2</span>`,
+		"Held: its author has not confirmed their email address yet"} {
 		if !strings.Contains(body, s) {
 			t.Errorf("the moderator's queue lacks %q", s)
 		}

@@ -116,7 +116,7 @@ func (e *env) user(email string, role model.Role) *model.User {
 
 func (e *env) held(site *model.Site, path, text string) *model.Comment {
 	c := &model.Comment{SiteID: site.ID, GuestName: "Gus", GuestEmail: "gus@example.com", Text: text,
-		HTML: "<p>" + text + "</p>", Status: model.StatusPending, CreatedAt: time.Now()}
+		HTML: "<p>" + text + "</p>", Status: model.StatusPending, HoldReason: "email_unverified", CreatedAt: time.Now()}
 	if err := e.st.CreateComment(context.Background(), c, store.NewComment{Path: path}); err != nil {
 		e.t.Fatal(err)
 	}

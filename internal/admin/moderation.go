@@ -45,6 +45,20 @@ var pastTense = map[string]string{
 	store.ActionDelete: "deleted", store.ActionPin: "pinned", store.ActionUnpin: "unpinned",
 }
 
+// holdReasons say in words why a comment waits although the site's
+// moderation would have published it (model.Comment.HoldReason).
+var holdReasons = map[string]string{
+	"email_unverified": "its author has not confirmed their email address yet",
+}
+
+// holdReason is the words for a hold reason; an unknown code shows as is.
+func holdReason(code string) string {
+	if words, ok := holdReasons[code]; ok {
+		return words
+	}
+	return code
+}
+
 type homeData struct {
 	frame
 	Sites []store.SiteOfUser
@@ -165,6 +179,7 @@ func (h *Handler) showQueue(w http.ResponseWriter, r *http.Request, a siteAccess
 		if !a.showsEmail() {
 			c.AuthorEmail = ""
 		}
+		c.HoldReason = holdReason(c.HoldReason)
 		d.Comments = append(d.Comments, queuedView{QueuedComment: c, HTML: template.HTML(c.HTML),
 			Datetime: c.CreatedAt.UTC().Format(time.RFC3339), When: c.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC")})
 	}
