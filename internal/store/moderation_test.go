@@ -101,5 +101,20 @@ func TestModerationQueueAndActions(t *testing.T) {
 		if _, err := db.SiteByID(ctx, b.ID+100); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("unknown site: %v", err)
 		}
+
+		// Erasing the actor keeps the entries without them; deleting the
+		// site deletes its entries (P7).
+		if err := db.DeleteUser(ctx, mod.ID); err != nil {
+			t.Fatal(err)
+		}
+		if log, err := db.AuditLog(ctx, a.ID, 10); err != nil || len(log) != 4 || log[0].ActorID != 0 {
+			t.Errorf("audit log after the actor was deleted: %+v, %v", log, err)
+		}
+		if err := db.DeleteSite(ctx, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		if log, err := db.AuditLog(ctx, a.ID, 10); err != nil || len(log) != 0 {
+			t.Errorf("audit log of a deleted site: %+v, %v", log, err)
+		}
 	})
 }
