@@ -166,6 +166,11 @@ func TestCrossOriginPostsAreRefused(t *testing.T) {
 		if w.Code != http.StatusForbidden {
 			t.Errorf("sign-out with %v: %d, want 403", h, w.Code)
 		}
+		in := signIn("owner@example.com", password, false)
+		in.header = h
+		if w := e.do(in); w.Code != http.StatusForbidden || len(w.Result().Cookies()) != 0 {
+			t.Errorf("sign-in with %v: %d, cookies %v; want 403 and none", h, w.Code, w.Result().Cookies())
+		}
 	}
 	e.unchanged(t)
 	// The same origin passes.
