@@ -62,12 +62,12 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid_field", "password is required", "password")
 		return
 	}
-	u, err := h.passwordSignIn(r.Context(), req.Email, req.Password)
-	var limited *auth.RateLimitedError
-	if errors.As(err, &limited) {
-		writeRateLimited(w, limited.Wait)
+	if ok, wait := h.accountLogins.allow(hex.EncodeToString(h.Sealer.EmailIndex(req.Email))); !ok {
+		h.m.rateLimited.Inc()
+		writeRateLimited(w, wait)
 		return
 	}
+	u, err := h.checkCredentials(r.Context(), req.Email, req.Password)
 	if errors.Is(err, errBadCredentials) {
 		writeError(w, http.StatusUnauthorized, "invalid_credentials", "the email address or the password is wrong", "")
 		return
@@ -90,18 +90,7 @@ func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, u *model.
 	writePrivateJSON(w, http.StatusOK, loginResponse{Token: token, Expires: expires, User: account(u)})
 }
 
-var errBadCredentials = auth.ErrBadCredentials
-
-// passwordSignIn is the check of every password sign-in, after the caller's
-// per-network limit: the per-address limit (a *auth.RateLimitedError past
-// it), then checkCredentials.
-func (h *Handler) passwordSignIn(ctx context.Context, email, password string) (*model.User, error) {
-	if ok, wait := h.accountLogins.allow(hex.EncodeToString(h.Sealer.EmailIndex(email))); !ok {
-		h.m.rateLimited.Inc()
-		return nil, &auth.RateLimitedError{Wait: wait}
-	}
-	return h.checkCredentials(ctx, email, password)
-}
+var errBadCredentials = errors.New("wrong email or password")
 
 // checkCredentials returns the account of email when password is its
 // password, else errBadCredentials. It hashes once whether or not the

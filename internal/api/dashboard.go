@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"encoding/hex"
+	"errors"
 	"net/http"
 
 	"github.com/parleyhq/parley/internal/auth"
@@ -19,11 +21,23 @@ import (
 // hashing, the same uniform failure. It returns the account, or
 // auth.ErrBadCredentials, or a *auth.RateLimitedError.
 func (h *Handler) SignIn(r *http.Request, email, password string) (*model.User, error) {
-	if ok, wait := h.logins.allow(clientip.NetworkKey(h.ClientIP(r))); !ok {
-		h.m.rateLimited.Inc()
-		return nil, &auth.RateLimitedError{Wait: wait}
+	for _, limit := range []struct {
+		l   *limiter
+		key string
+	}{
+		{h.logins, clientip.NetworkKey(h.ClientIP(r))},
+		{h.accountLogins, hex.EncodeToString(h.Sealer.EmailIndex(email))},
+	} {
+		if ok, wait := limit.l.allow(limit.key); !ok {
+			h.m.rateLimited.Inc()
+			return nil, &auth.RateLimitedError{Wait: wait}
+		}
 	}
-	return h.passwordSignIn(r.Context(), email, password)
+	u, err := h.checkCredentials(r.Context(), email, password)
+	if errors.Is(err, errBadCredentials) {
+		return nil, auth.ErrBadCredentials
+	}
+	return u, err
 }
 
 // Changed records a change made elsewhere to the comments of one page of a
