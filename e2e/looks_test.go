@@ -116,31 +116,50 @@ func TestAccessibility(t *testing.T) {
 			tb.click(topForm + ` button[type=submit]`) // shows an error message
 			tb.wait(`!document.querySelector('` + topForm + ` .p-err').hidden`)
 			tb.yes(`(() => { document.querySelector('` + topForm + ` details').open = true; return true; })()`)
-			if _, err := chromedp.Run(tb.ctx, chromedp.Evaluate[chromedp.Void](s.axe)); err != nil {
-				t.Fatalf("inject axe: %v", err)
-			}
-			raw := evalJS[[]byte](tb, `axe.run(document.querySelector('.parley'), {resultTypes: ['violations']}).then(r => ({violations: r.violations, passes: r.passes.length}))`)
-			var res axeResult
-			if err := json.Unmarshal(raw, &res); err != nil {
-				t.Fatal(err)
-			}
-			if res.Passes < 10 {
-				t.Fatalf("axe checked only %d rules: the scan did not run on the widget", res.Passes)
-			}
-			for _, v := range res.Violations {
-				var where []string
-				for _, n := range v.Nodes {
-					where = append(where, fmt.Sprint(n.Target)+" "+n.HTML)
-				}
-				msg := fmt.Sprintf("%s (%s): %s\n  %s", v.ID, v.Impact, v.Help, strings.Join(where, "\n  "))
-				if v.Impact == "serious" || v.Impact == "critical" {
-					t.Error(msg)
-				} else {
-					t.Log(msg)
-				}
-			}
+			tb.axe(s, ".parley")
 		})
 	}
+}
+
+// axe runs axe-core on the elements of scope (a CSS selector) and fails the
+// test on each serious or critical violation; lesser ones are logged.
+func (tb *tab) axe(s *suite, scope string) {
+	t := tb.t
+	t.Helper()
+	if _, err := chromedp.Run(tb.ctx, chromedp.Evaluate[chromedp.Void](s.axe)); err != nil {
+		t.Fatalf("inject axe: %v", err)
+	}
+	raw := evalJS[[]byte](tb, `axe.run(document.querySelector(`+jsString(scope)+`), {resultTypes: ['violations']}).then(r => ({violations: r.violations, passes: r.passes.length}))`)
+	var res axeResult
+	if err := json.Unmarshal(raw, &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Passes < 10 {
+		t.Fatalf("axe checked only %d rules: the scan did not run on %s", res.Passes, scope)
+	}
+	for _, v := range res.Violations {
+		var where []string
+		for _, n := range v.Nodes {
+			where = append(where, fmt.Sprint(n.Target)+" "+n.HTML)
+		}
+		msg := fmt.Sprintf("%s (%s): %s\n  %s", v.ID, v.Impact, v.Help, strings.Join(where, "\n  "))
+		if v.Impact == "serious" || v.Impact == "critical" {
+			t.Error(msg)
+		} else {
+			t.Log(msg)
+		}
+	}
+}
+
+// recordCSPViolations collects, from the next page load on, every
+// Content-Security-Policy violation in window.__csp.
+func (tb *tab) recordCSPViolations() {
+	tb.do(chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tgt, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+			Source: `window.__csp = []; document.addEventListener('securitypolicyviolation', e => __csp.push(e.violatedDirective + ' ' + e.blockedURI));`,
+		})
+		return err
+	}))
 }
 
 // TestDemoPage: /demo on Parley's own origin renders and accepts a comment under its strict
@@ -148,12 +167,7 @@ func TestAccessibility(t *testing.T) {
 func TestDemoPage(t *testing.T) {
 	s := need(t)
 	tb := newTab(t)
-	tb.do(chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tgt, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
-			Source: `window.__csp = []; document.addEventListener('securitypolicyviolation', e => __csp.push(e.violatedDirective + ' ' + e.blockedURI));`,
-		})
-		return err
-	}))
+	tb.recordCSPViolations()
 	tb.open(s.parley + "/demo")
 	if got := tb.str(`getComputedStyle(document.querySelector('.parley .p-count')).fontWeight`); got != "700" {
 		t.Errorf("widget styles not applied under the demo's CSP (font-weight %s)", got)

@@ -88,6 +88,9 @@ var columnClasses = map[string]string{
 	"sso_used_tokens.*": secret,      // hashes of SSO tokens, until they expire
 	"sso_users.site_id": exported, "sso_users.external_id": exported, "sso_users.user_id": exported,
 	"sso_users.avatar_source": exported, "sso_users.created_at": exported,
+	// What the account did on the dashboard.
+	"audit_log.id": exported, "audit_log.site_id": exported, "audit_log.actor_id": exported, "audit_log.action": exported,
+	"audit_log.comment_id": exported, "audit_log.page_id": exported, "audit_log.created_at": exported,
 }
 
 // class returns how a column is classified, "" when it is not.
@@ -133,6 +136,9 @@ func personWithEverything(t *testing.T, e *env) (*model.User, string) {
 	asGuest := &model.Comment{SiteID: owned.ID, GuestName: "Ada as a guest", GuestEmail: adaEmail, GuestWebsite: "https://guest-ada.example",
 		Text: "written before signing up", HTML: "<p>written before signing up</p>", Status: model.StatusApproved, IP: adaIP, UserAgent: "old-agent"}
 	must(t, e.store.CreateComment(ctx, asGuest, store.NewComment{Path: "/guestbook"}))
+	// She moderated her site on the dashboard.
+	_, err = e.store.ModerateComments(ctx, store.Moderation{SiteID: owned.ID, ActorID: ada.ID, Action: store.ActionPin, CommentIDs: []int64{asGuest.ID}})
+	must(t, err)
 	e.login(adaEmail, true)
 	token := e.login(adaEmail, false)
 	r := e.do(req{method: "POST", path: "/api/v1/comments", ip: adaIP, headers: bearer(token), body: newComment("ada's account comment", nil)})
@@ -185,7 +191,7 @@ func personRows(e *env, ada *model.User) map[string]string {
 		"outbox":           "recipient_index = " + hexIndex,
 		"privacy_requests": "email_index = " + hexIndex, "verified_guests": "email_index = " + hexIndex,
 		"identities": "user_id = " + id, "account_tokens": "user_id = " + id,
-		"sso_users": "user_id = " + id,
+		"sso_users": "user_id = " + id, "audit_log": "actor_id = " + id,
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/parleyhq/parley/internal/media"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/privacy"
+	"github.com/parleyhq/parley/internal/server"
 	"github.com/parleyhq/parley/internal/stats"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -155,15 +156,7 @@ func (h *Handler) withDBDeadline(next http.Handler) http.Handler {
 	if timeout <= 0 {
 		timeout = store.DefaultTimeout
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), timeout)
-		defer cancel()
-		inner := r.WithContext(ctx)
-		next.ServeHTTP(w, inner)
-		// The inner mux matched the route on the copy; the request log and
-		// metrics read it from the original.
-		r.Pattern = inner.Pattern
-	})
+	return server.WithDeadline(timeout, next)
 }
 
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {

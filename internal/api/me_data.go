@@ -40,6 +40,17 @@ type exportDocument struct {
 	Logins          []exportLogin    `json:"logins"`       // providers the account signs in with
 	SiteLogins      []exportSSO      `json:"siteLogins"`   // sites whose SSO signs the account in
 	AccountLinks    []exportLink     `json:"accountLinks"` // confirm, reset and email-change links mailed
+	// ModerationActions are what the account did on the dashboard.
+	ModerationActions []exportModeration `json:"moderationActions"`
+}
+
+type exportModeration struct {
+	ID        int64     `json:"id"`
+	Site      string    `json:"site"`
+	Action    string    `json:"action"`
+	CommentID int64     `json:"commentId,omitempty"`
+	PageID    int64     `json:"pageId,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
 }
 
 type exportLogin struct {
@@ -128,7 +139,7 @@ func (h *Handler) newExportDocument(d *store.PersonalData, current int64) export
 		Format: ExportFormat, Version: ExportVersion, ExportedAt: h.Now().UTC(), Instance: h.PublicURL,
 		Sessions: []wireSession{}, SiteRoles: []exportSiteRole{}, Comments: []exportComment{},
 		VerifiedGuestAt: d.VerifiedAt, QueuedMail: []exportMail{}, PrivacyRequests: []exportRequest{},
-		Logins: []exportLogin{}, SiteLogins: []exportSSO{}, AccountLinks: []exportLink{},
+		Logins: []exportLogin{}, SiteLogins: []exportSSO{}, AccountLinks: []exportLink{}, ModerationActions: []exportModeration{},
 	}
 	if u := d.Account; u != nil {
 		doc.Account = &exportAccount{wireAccount: account(u), Role: string(u.Role), HasPassword: u.PasswordHash != "",
@@ -136,6 +147,9 @@ func (h *Handler) newExportDocument(d *store.PersonalData, current int64) export
 	}
 	for _, l := range d.Logins {
 		doc.Logins = append(doc.Logins, exportLogin(l))
+	}
+	for _, m := range d.Moderation {
+		doc.ModerationActions = append(doc.ModerationActions, exportModeration(m))
 	}
 	for _, l := range d.SiteLogins {
 		doc.SiteLogins = append(doc.SiteLogins, exportSSO(l))

@@ -129,10 +129,14 @@ func (h *Handler) SiteChanged(ch store.SiteChange) {
 // or both (a new page): this process's cache at once, other servers on the
 // same PostgreSQL through a notification. Other pages stay cached.
 func (h *Handler) changed(r *http.Request, siteID, pageID int64, path string) {
+	h.changedPage(r.Context(), siteID, pageID, path)
+}
+
+func (h *Handler) changedPage(ctx context.Context, siteID, pageID int64, path string) {
 	h.threads.invalidate(siteID, pageID, path)
 	ch := store.SiteChange{SiteID: siteID, PageID: pageID, Path: path}
-	if err := h.Store.NotifySiteChanged(r.Context(), ch); err != nil {
-		h.Log.WarnContext(r.Context(), "notify site changed", "err", err)
+	if err := h.Store.NotifySiteChanged(ctx, ch); err != nil {
+		h.Log.WarnContext(ctx, "notify site changed", "err", err)
 	}
 }
 

@@ -68,20 +68,31 @@ func (s *Sessions) CreateKind(ctx context.Context, userID int64, kind model.Sess
 	return token, sess.ExpiresAt, nil
 }
 
-// Authenticate returns the user a token signs in, or ErrNoSession. Other
-// errors are the database's.
+// Authenticate returns the user a widget session's token signs in, or
+// ErrNoSession. Other errors are the database's.
 func (s *Sessions) Authenticate(ctx context.Context, token string) (*model.User, error) {
 	_, u, err := s.Session(ctx, token)
 	return u, err
 }
 
 // Session is Authenticate that also returns the session itself. It records
-// the use when the last recorded one is TouchInterval old or older.
+// the use when the last recorded one is TouchInterval old or older. Only a
+// widget session passes: a dashboard session's token signs in no commenter.
 func (s *Sessions) Session(ctx context.Context, token string) (*model.Session, *model.User, error) {
+	return s.SessionOf(ctx, token, model.SessionWidget)
+}
+
+// SessionOf is Session for a session of the given kind: a token of another
+// kind is ErrNoSession, as an unknown one is, so that a widget token never
+// opens the dashboard nor a dashboard token the widget's account routes.
+func (s *Sessions) SessionOf(ctx context.Context, token string, kind model.SessionKind) (*model.Session, *model.User, error) {
 	if !wellFormed(token) {
 		return nil, nil, ErrNoSession
 	}
 	sess, u, err := s.Store.SessionByTokenHash(ctx, hashToken(token))
+	if err == nil && sess.Kind != kind {
+		err = store.ErrNotFound
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil, ErrNoSession
 	}

@@ -99,13 +99,13 @@ func TestSessionRevokeAndList(t *testing.T) {
 		if _, err := s.Authenticate(ctx, a1); !errors.Is(err, auth.ErrNoSession) {
 			t.Errorf("revoked token: %v, want ErrNoSession", err)
 		}
-		if _, err := s.Authenticate(ctx, a2); err != nil {
+		if _, _, err := s.SessionOf(ctx, a2, model.SessionDashboard); err != nil {
 			t.Errorf("other session after revoke: %v", err)
 		}
 		if err := s.RevokeAll(ctx, ada.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Authenticate(ctx, a2); !errors.Is(err, auth.ErrNoSession) {
+		if _, _, err := s.SessionOf(ctx, a2, model.SessionDashboard); !errors.Is(err, auth.ErrNoSession) {
 			t.Errorf("after revoke all: %v, want ErrNoSession", err)
 		}
 		if _, err := s.Authenticate(ctx, b1); err != nil {
@@ -141,6 +141,33 @@ func TestSessionTokens(t *testing.T) {
 		}
 		if _, err := s.Authenticate(ctx, token); !errors.Is(err, auth.ErrNoSession) {
 			t.Errorf("session of a deleted user: %v", err)
+		}
+	})
+}
+
+// A dashboard session signs in to the dashboard only, a widget session to
+// the widget only.
+func TestSessionKindsAreSeparate(t *testing.T) {
+	eachDB(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		s := auth.NewSessions(st, nil)
+		u := newUser(t, st, "ada@example.com")
+		widget, _, err := s.Create(ctx, u.ID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dash, _, err := s.CreateKind(ctx, u.ID, model.SessionDashboard, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Authenticate(ctx, dash); !errors.Is(err, auth.ErrNoSession) {
+			t.Errorf("a dashboard token authenticates a commenter: %v", err)
+		}
+		if _, _, err := s.SessionOf(ctx, widget, model.SessionDashboard); !errors.Is(err, auth.ErrNoSession) {
+			t.Errorf("a widget token opens the dashboard: %v", err)
+		}
+		if sess, got, err := s.SessionOf(ctx, dash, model.SessionDashboard); err != nil || got.ID != u.ID || !sess.Remember {
+			t.Errorf("the dashboard token in the dashboard: %+v, %+v, %v", sess, got, err)
 		}
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/parleyhq/parley/internal/admin"
 	"github.com/parleyhq/parley/internal/api"
 	"github.com/parleyhq/parley/internal/assets"
 	"github.com/parleyhq/parley/internal/auth"
@@ -89,7 +90,12 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Logins: &auth.Logins{Providers: auth.NewProviders(cfg.Providers, cfg.PublicURL, nil),
 			Store: a.store, Sessions: auth.NewSessions(a.store, now), Avatars: avatars, Now: now},
 	})
-	surfaces := []server.Mounter{apiHandler}
+	dashboard, err := admin.New(admin.Deps{Store: a.store, Sessions: auth.NewSessions(a.store, now), SignIn: apiHandler.SignIn,
+		Changed: apiHandler.Changed, PublicURL: cfg.PublicURL, DBTimeout: cfg.DBTimeout, Log: a.log, Now: now})
+	if err != nil {
+		return err
+	}
+	surfaces := []server.Mounter{apiHandler, dashboard}
 	assetHandler, err := assets.New(assets.Options{PublicURL: cfg.PublicURL, DemoSite: DemoSite, NoDemo: !cfg.Demo})
 	if err != nil {
 		return err

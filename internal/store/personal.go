@@ -26,6 +26,19 @@ type PersonalData struct {
 	Logins     []LoginIdentity // the providers the account signs in with
 	SiteLogins []SiteLogin     // the sites whose SSO signs the account in
 	Links      []AccountLink   // account links mailed (confirm, reset, email change)
+	// Moderation is what the account did on the dashboard (audit_log).
+	Moderation []ModerationRecord
+}
+
+// ModerationRecord is one moderation action of an account, with the host
+// of the site it was taken on.
+type ModerationRecord struct {
+	ID        int64
+	Site      string
+	Action    string
+	CommentID int64 // 0 for a page action
+	PageID    int64
+	CreatedAt time.Time
 }
 
 // LoginIdentity is a provider an account signs in with. The provider's
@@ -130,8 +143,32 @@ func (s *Store) accountLogins(ctx context.Context, d *PersonalData, userID int64
 	if d.Links, err = s.accountLinks(ctx, userID); err != nil {
 		return err
 	}
-	d.SiteLogins, err = s.siteLogins(ctx, userID)
+	if d.SiteLogins, err = s.siteLogins(ctx, userID); err != nil {
+		return err
+	}
+	d.Moderation, err = s.moderationRecords(ctx, userID)
 	return err
+}
+
+// moderationRecords returns the moderation actions an account took.
+func (s *Store) moderationRecords(ctx context.Context, userID int64) ([]ModerationRecord, error) {
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT a.id, sites.host, a.action, COALESCE(a.comment_id, 0), COALESCE(a.page_id, 0), a.created_at
+		FROM audit_log a JOIN sites ON sites.id = a.site_id WHERE a.actor_id = ? ORDER BY a.id`), userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ModerationRecord
+	for rows.Next() {
+		var m ModerationRecord
+		var created int64
+		if err := rows.Scan(&m.ID, &m.Site, &m.Action, &m.CommentID, &m.PageID, &created); err != nil {
+			return nil, err
+		}
+		m.CreatedAt = fromMillis(created)
+		out = append(out, m)
+	}
+	return out, rows.Err()
 }
 
 // siteLogins returns the sites whose SSO signs the account in.

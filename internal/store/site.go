@@ -87,6 +87,7 @@ func (s *Store) DeleteSite(ctx context.Context, id int64) error {
 			"DELETE FROM comments WHERE site_id = ?",
 			"DELETE FROM pages WHERE site_id = ?",
 			"DELETE FROM site_members WHERE site_id = ?",
+			"DELETE FROM audit_log WHERE site_id = ?",
 		} {
 			if _, err := tx.ExecContext(ctx, s.q(q), id); err != nil {
 				return fmt.Errorf("store: delete site: %w", err)

@@ -1,0 +1,199 @@
+package admin_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/parleyhq/parley/internal/admin"
+	"github.com/parleyhq/parley/internal/model"
+)
+
+// siteRoute is one route of a site, as a request on site A that succeeds
+// for someone allowed.
+type siteRoute struct {
+	pattern string
+	req     func(e *env, site int64) req
+}
+
+var siteRoutes = []siteRoute{
+	{"GET /dashboard/sites/{site}/moderation", func(e *env, site int64) req {
+		return req{method: "GET", path: fmt.Sprintf("/dashboard/sites/%d/moderation", site)}
+	}},
+	{"POST /dashboard/sites/{site}/moderation", func(e *env, site int64) req {
+		return req{method: "POST", path: fmt.Sprintf("/dashboard/sites/%d/moderation", site),
+			form: url.Values{"one": {fmt.Sprintf("approve %d", e.heldA1.ID)}}}
+	}},
+	{"POST /dashboard/sites/{site}/pages/{page}/lock", func(e *env, site int64) req {
+		return req{method: "POST", path: fmt.Sprintf("/dashboard/sites/%d/pages/%d/lock", site, e.heldA1.PageID),
+			form: url.Values{"locked": {"1"}}}
+	}},
+}
+
+// TestEveryRouteChecksPermissions walks every dashboard route as each kind
+// of visitor: the anonymous are sent to sign in (GET) or refused (POST); a
+// member of another site gets 404, as if site A did not exist, and changes
+// nothing; the site's moderator and owner, and the operator, get through.
+func TestEveryRouteChecksPermissions(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	// The table must cover every route the dashboard serves.
+	covered := []string{"GET /dashboard", "GET /dashboard/{$}", "GET /dashboard/signin", "POST /dashboard/signin",
+		"POST /dashboard/signout", "GET /dashboard/static/admin.css", "/dashboard/"}
+	for _, r := range siteRoutes {
+		covered = append(covered, r.pattern)
+	}
+	dash, _ := admin.New(admin.Deps{})
+	for _, p := range dash.Patterns() {
+		if !slices.Contains(covered, p) {
+			t.Errorf("route %q is not in the permission table", p)
+		}
+	}
+
+	type who struct {
+		name  string
+		token func(e *env) string
+	}
+	visitors := []who{
+		{"anonymous", func(*env) string { return "" }},
+		{"member of another site", func(e *env) string { return e.strangerTok }},
+		{"moderator", func(e *env) string { return e.modTok }},
+		{"owner", func(e *env) string { return e.ownerTok }},
+		{"operator", func(e *env) string { return e.opTok }},
+	}
+	for _, route := range siteRoutes {
+		for _, v := range visitors {
+			t.Run(route.pattern+"/"+v.name, func(t *testing.T) {
+				e := newEnv(t, "sqlite")
+				r := route.req(e, e.siteA.ID)
+				r.token = v.token(e)
+				w := e.do(r)
+				switch v.name {
+				case "anonymous":
+					if r.method == "GET" && (w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/dashboard/signin") {
+						t.Errorf("GET: %d to %q, want 303 to the sign-in page", w.Code, w.Header().Get("Location"))
+					}
+					if r.method == "POST" && w.Code != http.StatusForbidden {
+						t.Errorf("POST: %d, want 403", w.Code)
+					}
+				case "member of another site":
+					if w.Code != http.StatusNotFound {
+						t.Errorf("%d, want 404", w.Code)
+					}
+				default:
+					want := http.StatusOK
+					if r.method == "POST" {
+						want = http.StatusSeeOther
+					}
+					if w.Code != want {
+						t.Errorf("%d, want %d: %s", w.Code, want, w.Body)
+					}
+				}
+				if v.name == "anonymous" || v.name == "member of another site" {
+					e.unchanged(t)
+				}
+			})
+		}
+	}
+
+	// The same routes on a site id that does not exist: 404 for everyone
+	// signed in, like a site of someone else.
+	for _, route := range siteRoutes {
+		r := route.req(e, e.siteB.ID+1000)
+		r.token = e.opTok
+		if w := e.do(r); w.Code != http.StatusNotFound {
+			t.Errorf("%s on no site: %d, want 404", route.pattern, w.Code)
+		}
+	}
+	// The rest: home and sign-out need a session; the sign-in page, its
+	// form and the stylesheet do not; an unknown page is 404 once signed in.
+	for _, tt := range []struct {
+		r    req
+		want int
+	}{
+		{req{method: "GET", path: "/dashboard"}, http.StatusSeeOther},
+		{req{method: "GET", path: "/dashboard/"}, http.StatusSeeOther},
+		{req{method: "GET", path: "/dashboard", token: e.strangerTok}, http.StatusOK},
+		{req{method: "GET", path: "/dashboard/", token: e.strangerTok}, http.StatusOK},
+		{req{method: "POST", path: "/dashboard/signout"}, http.StatusForbidden},
+		{req{method: "GET", path: "/dashboard/signin"}, http.StatusOK},
+		{req{method: "POST", path: "/dashboard/signin", form: url.Values{}}, http.StatusBadRequest},
+		{req{method: "GET", path: "/dashboard/static/admin.css"}, http.StatusOK},
+		{req{method: "GET", path: "/dashboard/nothing"}, http.StatusSeeOther},
+		{req{method: "GET", path: "/dashboard/nothing", token: e.ownerTok}, http.StatusNotFound},
+		{req{method: "POST", path: "/dashboard/signout", token: e.strangerTok}, http.StatusSeeOther},
+	} {
+		if w := e.do(tt.r); w.Code != tt.want {
+			t.Errorf("%s %s (signed in: %v): %d, want %d", tt.r.method, tt.r.path, tt.r.token != "", w.Code, tt.want)
+		}
+	}
+}
+
+// unchanged fails when site A's held comments or page changed.
+func (e *env) unchanged(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	if c, _ := e.st.Comment(ctx, e.heldA1.ID); c.Status != model.StatusPending {
+		t.Errorf("a refused request changed the comment to %s", c.Status)
+	}
+	if p, _, _ := e.st.PageByPath(ctx, e.siteA.ID, "/post"); p.Locked {
+		t.Error("a refused request locked the page")
+	}
+	if log, _ := e.st.AuditLog(ctx, e.siteA.ID, 10); len(log) != 0 {
+		t.Errorf("a refused request is in the audit log: %+v", log)
+	}
+}
+
+// TestCrossOriginPostsAreRefused: a form posted from another site, with
+// the owner's cookie, changes nothing (http.CrossOriginProtection).
+func TestCrossOriginPostsAreRefused(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	for _, h := range []map[string]string{
+		{"Sec-Fetch-Site": "cross-site"},
+		{"Origin": "https://evil.example"},
+	} {
+		for _, route := range siteRoutes[1:] {
+			r := route.req(e, e.siteA.ID)
+			r.token, r.header = e.ownerTok, h
+			if w := e.do(r); w.Code != http.StatusForbidden {
+				t.Errorf("%s with %v: %d, want 403", route.pattern, h, w.Code)
+			}
+		}
+		w := e.do(req{method: "POST", path: "/dashboard/signout", token: e.ownerTok, header: h})
+		if w.Code != http.StatusForbidden {
+			t.Errorf("sign-out with %v: %d, want 403", h, w.Code)
+		}
+		in := signIn("owner@example.com", password, false)
+		in.header = h
+		if w := e.do(in); w.Code != http.StatusForbidden || len(w.Result().Cookies()) != 0 {
+			t.Errorf("sign-in with %v: %d, cookies %v; want 403 and none", h, w.Code, w.Result().Cookies())
+		}
+	}
+	e.unchanged(t)
+	// The same origin passes.
+	r := siteRoutes[1].req(e, e.siteA.ID)
+	r.token, r.header = e.ownerTok, map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": "https://comments.example"}
+	if w := e.do(r); w.Code != http.StatusSeeOther {
+		t.Errorf("same-origin post: %d, want 303", w.Code)
+	}
+}
+
+// TestSessionKindsDoNotCross: a widget session's token in the dashboard
+// cookie signs in no one, and a dashboard token is no Bearer token.
+func TestSessionKindsDoNotCross(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	widget, _, err := e.sessions.Create(context.Background(), e.owner.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := e.do(req{method: "GET", path: "/dashboard", token: widget}); w.Code != http.StatusSeeOther {
+		t.Errorf("widget token in the dashboard: %d, want 303 to sign in", w.Code)
+	}
+	w := e.do(req{method: "GET", path: "/api/v1/me", header: map[string]string{"Authorization": "Bearer " + e.ownerTok}})
+	if w.Code != http.StatusUnauthorized || !strings.Contains(w.Body.String(), "not_signed_in") {
+		t.Errorf("dashboard token as Bearer: %d %s, want 401 not_signed_in", w.Code, w.Body)
+	}
+}

@@ -1,0 +1,49 @@
+package api
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"net/http"
+
+	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/clientip"
+	"github.com/parleyhq/parley/internal/model"
+)
+
+// The hooks another surface of the same process (the dashboard,
+// internal/admin) uses, so that it shares the API's limits and caches
+// instead of keeping its own.
+
+// SignIn checks a password sign-in made through another surface, as POST
+// /api/v1/auth/login does: the same per-network (LoginsPerMinute) and
+// per-address (AccountLoginsPerMinute) buckets, the same bounded password
+// hashing, the same uniform failure. It returns the account, or
+// auth.ErrBadCredentials, or a *auth.RateLimitedError.
+func (h *Handler) SignIn(r *http.Request, email, password string) (*model.User, error) {
+	for _, limit := range []struct {
+		l   *limiter
+		key string
+	}{
+		{h.logins, clientip.NetworkKey(h.ClientIP(r))},
+		{h.accountLogins, hex.EncodeToString(h.Sealer.EmailIndex(email))},
+	} {
+		if ok, wait := limit.l.allow(limit.key); !ok {
+			h.m.rateLimited.Inc()
+			return nil, &auth.RateLimitedError{Wait: wait}
+		}
+	}
+	u, err := h.checkCredentials(r.Context(), email, password)
+	if errors.Is(err, errBadCredentials) {
+		return nil, auth.ErrBadCredentials
+	}
+	return u, err
+}
+
+// Changed records a change made elsewhere to the comments of one page of a
+// site (its page id, or 0 for every page): this process's thread cache
+// drops the page at once, and other servers on the same PostgreSQL hear of
+// it through a notification.
+func (h *Handler) Changed(ctx context.Context, siteID, pageID int64) {
+	h.changedPage(ctx, siteID, pageID, "")
+}
