@@ -63,7 +63,7 @@ func New(d Deps) (*Handler, error) {
 		d.Now = time.Now
 	}
 	h := &Handler{Deps: d, pages: map[string]*template.Template{}}
-	for _, name := range []string{"signin", "home", "queue", "message"} {
+	for _, name := range []string{"signin", "home", "queue", "message", "analytics"} {
 		t, err := template.ParseFS(webadmin.Files, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, err

@@ -45,6 +45,8 @@ func (h *Handler) routes() []route {
 		{"GET /dashboard/sites/{site}/moderation", h.signedIn(h.queue)},
 		{"POST /dashboard/sites/{site}/moderation", h.signedIn(h.moderate)},
 		{"POST /dashboard/sites/{site}/pages/{page}/lock", h.signedIn(h.lockPage)},
+		{"GET /dashboard/sites/{site}/analytics", h.signedIn(h.analyticsPage)},
+		{"GET /dashboard/sites/{site}/analytics.csv", h.signedIn(h.analyticsCSV)},
 		{"GET /dashboard/static/admin.css", http.HandlerFunc(h.stylesheet)},
 		{"/dashboard/", h.signedIn(h.notFound)},
 	}

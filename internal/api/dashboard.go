@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"net/http"
 
@@ -21,17 +20,14 @@ import (
 // hashing, the same uniform failure. It returns the account, or
 // auth.ErrBadCredentials, or a *auth.RateLimitedError.
 func (h *Handler) SignIn(r *http.Request, email, password string) (*model.User, error) {
-	for _, limit := range []struct {
-		l   *limiter
-		key string
-	}{
-		{h.logins, clientip.NetworkKey(h.ClientIP(r))},
-		{h.accountLogins, hex.EncodeToString(h.Sealer.EmailIndex(email))},
-	} {
-		if ok, wait := limit.l.allow(limit.key); !ok {
-			h.m.rateLimited.Inc()
-			return nil, &auth.RateLimitedError{Wait: wait}
-		}
+	// The per-network bucket, then the per-address one that the API's
+	// sign-ins and account mails share.
+	if ok, wait := h.logins.allow(clientip.NetworkKey(h.ClientIP(r))); !ok {
+		h.m.rateLimited.Inc()
+		return nil, &auth.RateLimitedError{Wait: wait}
+	}
+	if ok, wait := h.allowAccount(email); !ok {
+		return nil, &auth.RateLimitedError{Wait: wait}
 	}
 	u, err := h.checkCredentials(r.Context(), email, password)
 	if errors.Is(err, errBadCredentials) {
