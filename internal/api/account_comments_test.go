@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -234,4 +235,22 @@ func TestModerationFirstTrustsAnAccountWithAnApprovedComment(t *testing.T) {
 			t.Errorf("second comment of an approved account: %s", r.raw)
 		}
 	})
+}
+
+// TestNamelessAccountOnASiteWithoutAnonymous: an account without a display
+// name cannot post where anonymous comments are off (it would show as
+// "Anonymous"); where they are on, it posts anonymously.
+func TestNamelessAccountOnASiteWithoutAnonymous(t *testing.T) {
+	for _, anonymous := range []bool{false, true} {
+		e := newEnv(t, "sqlite", options{settings: func(s *model.SiteSettings) { s.AllowAnonymous = anonymous }})
+		e.account("nameless@example.com", "")
+		token := e.login("nameless@example.com", false)
+		r := e.do(req{method: "POST", path: "/api/v1/comments", headers: bearer(token), body: newComment("hello", nil)})
+		switch {
+		case !anonymous && (r.status != http.StatusBadRequest || r.str("error.field") != "author.name"):
+			t.Errorf("anonymous off: %d %s, want 400 on author.name", r.status, r.raw)
+		case anonymous && r.status != http.StatusCreated:
+			t.Errorf("anonymous on: %d %s, want 201", r.status, r.raw)
+		}
+	}
 }

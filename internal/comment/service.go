@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/markup"
@@ -83,6 +84,10 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Created, error) 
 		if author, err = validateAuthor(in.Author, set.RequireEmail, set.AllowAnonymous); err != nil {
 			return nil, err
 		}
+	} else if strings.TrimSpace(in.User.Name) == "" && !set.AllowAnonymous {
+		// An account without a display name would show as "Anonymous" on
+		// a site that allows no anonymous comments.
+		return nil, fieldErr("author.name", "your account has no display name: set one in your account first")
 	}
 	if in.ParentID < 0 {
 		return nil, fieldErr("parentId", "parentId must be a comment id")
