@@ -91,19 +91,6 @@ func (s *Store) Comment(ctx context.Context, id int64) (*model.Comment, error) {
 	return c, nil
 }
 
-// CommentSite returns the id of the site a comment belongs to, or ErrNotFound.
-func (s *Store) CommentSite(ctx context.Context, id int64) (int64, error) {
-	var siteID int64
-	err := s.read.QueryRowContext(ctx, s.q("SELECT site_id FROM comments WHERE id = ?"), id).Scan(&siteID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, ErrNotFound
-	}
-	if err != nil {
-		return 0, fmt.Errorf("store: comment site: %w", err)
-	}
-	return siteID, nil
-}
-
 // UpdateCommentText replaces a comment's text and rendering and marks it edited.
 func (s *Store) UpdateCommentText(ctx context.Context, id int64, text, html string, at time.Time) error {
 	res, err := s.write.ExecContext(ctx, s.q(`UPDATE comments SET text = ?, html = ?, edited_at = ?

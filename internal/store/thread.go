@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -396,19 +395,6 @@ func parseCursor(sort, cursor string) ([]any, error) {
 		return []any{-nums[2], nums[0], nums[1]}, nil
 	}
 	return []any{nums[0], nums[1]}, nil
-}
-
-// CommentPage returns the id of the page a comment is on, or ErrNotFound.
-func (s *Store) CommentPage(ctx context.Context, id int64) (int64, error) {
-	var pageID int64
-	err := s.read.QueryRowContext(ctx, s.q("SELECT page_id FROM comments WHERE id = ?"), id).Scan(&pageID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, ErrNotFound
-	}
-	if err != nil {
-		return 0, fmt.Errorf("store: comment page: %w", err)
-	}
-	return pageID, nil
 }
 
 // ThreadPageInfo is what a thread read needs to know about its page.

@@ -115,13 +115,3 @@ func (s *Store) VotesOnPage(ctx context.Context, pageID int64, voter Voter) (map
 	}
 	return out, rows.Err()
 }
-
-// PageHasVotes reports whether any comment of the page has a vote.
-func (s *Store) PageHasVotes(ctx context.Context, pageID int64) (bool, error) {
-	var n int
-	err := s.read.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM (SELECT 1 FROM votes WHERE page_id = ? LIMIT 1) v"), pageID).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("store: page has votes: %w", err)
-	}
-	return n > 0, nil
-}
