@@ -268,10 +268,7 @@ func (s *Store) ResetPassword(ctx context.Context, tokenHash []byte, hash string
 		if userID, _, err = s.useToken(ctx, tx, tokenHash, TokenReset, now); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.q("UPDATE users SET password_hash = ? WHERE id = ?"), hash, userID); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, s.q("DELETE FROM sessions WHERE user_id = ?"), userID); err != nil {
+		if err := s.setPassword(ctx, tx, userID, hash); err != nil {
 			return err
 		}
 		if err := s.spendAll(ctx, tx, userID, now); err != nil {

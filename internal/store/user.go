@@ -78,19 +78,24 @@ func (s *Store) Users(ctx context.Context) ([]*model.User, error) {
 // old password must not stay signed in. ErrNotFound when there is no such user.
 func (s *Store) SetPassword(ctx context.Context, userID int64, hash string) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q("UPDATE users SET password_hash = ? WHERE id = ?"), nullString(hash), userID)
-		if err != nil {
-			return err
-		}
-		if err := mustAffect(res); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, s.q("DELETE FROM sessions WHERE user_id = ?"), userID)
-		return err
+		return s.setPassword(ctx, tx, userID, hash)
 	})
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("store: set password: %w", err)
 	}
+	return err
+}
+
+// setPassword is SetPassword inside tx.
+func (s *Store) setPassword(ctx context.Context, tx *sql.Tx, userID int64, hash string) error {
+	res, err := tx.ExecContext(ctx, s.q("UPDATE users SET password_hash = ? WHERE id = ?"), nullString(hash), userID)
+	if err != nil {
+		return err
+	}
+	if err := mustAffect(res); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, s.q("DELETE FROM sessions WHERE user_id = ?"), userID)
 	return err
 }
 
