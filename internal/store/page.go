@@ -51,11 +51,13 @@ func (s *Store) recountPage(ctx context.Context, tx *sql.Tx, pageID int64) error
 	return err
 }
 
-func scanPage(row rowScanner) (*model.Page, int, error) {
+// scanPage reads the pageColumns of one row, then any extra columns
+// selected after them into extra.
+func scanPage(row rowScanner, extra ...any) (*model.Page, int, error) {
 	var p model.Page
 	var count int
 	var created int64
-	if err := row.Scan(&p.ID, &p.SiteID, &p.Path, &p.Title, &p.Locked, &count, &created); err != nil {
+	if err := row.Scan(append([]any{&p.ID, &p.SiteID, &p.Path, &p.Title, &p.Locked, &count, &created}, extra...)...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, 0, ErrNotFound
 		}

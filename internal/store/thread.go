@@ -421,12 +421,8 @@ func (s *Store) PageForThread(ctx context.Context, siteID int64, path string) (*
 		return nil, ErrNotFound
 	}
 	var info ThreadPageInfo
-	var p model.Page
-	var created int64
-	if err := rows.Scan(&p.ID, &p.SiteID, &p.Path, &p.Title, &p.Locked, &info.CommentCount, &created, &info.HasVotes); err != nil {
+	if info.Page, info.CommentCount, err = scanPage(rows, &info.HasVotes); err != nil {
 		return nil, fmt.Errorf("store: page for thread: %w", err)
 	}
-	p.CreatedAt = fromMillis(created)
-	info.Page = &p
 	return &info, nil
 }
