@@ -297,8 +297,9 @@ func (s *Store) ChangeEmail(ctx context.Context, tokenHash []byte, now time.Time
 			return err
 		}
 		userID = id
+		index := s.sealer.EmailIndex(email)
 		var other int64
-		err = tx.QueryRowContext(ctx, s.q("SELECT id FROM users WHERE email_index = ? AND id <> ?"), s.sealer.EmailIndex(email), id).Scan(&other)
+		err = tx.QueryRowContext(ctx, s.q("SELECT id FROM users WHERE email_index = ? AND id <> ?"), index, id).Scan(&other)
 		if err == nil {
 			return ErrExists
 		}
@@ -306,7 +307,7 @@ func (s *Store) ChangeEmail(ctx context.Context, tokenHash []byte, now time.Time
 			return err
 		}
 		if _, err = tx.ExecContext(ctx, s.q("UPDATE users SET email_sealed = ?, email_index = ?, email_verified_at = NULL WHERE id = ?"),
-			s.sealer.Seal(email), s.sealer.EmailIndex(email), id); err != nil {
+			s.sealer.Seal(email), index, id); err != nil {
 			return err
 		}
 		if err := s.spendAll(ctx, tx, id, now); err != nil {
