@@ -68,7 +68,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, err := h.checkCredentials(r.Context(), req.Email, req.Password)
-	if errors.Is(err, errBadCredentials) {
+	if errors.Is(err, auth.ErrBadCredentials) {
 		writeError(w, http.StatusUnauthorized, "invalid_credentials", "the email address or the password is wrong", "")
 		return
 	}
@@ -93,7 +93,7 @@ func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, u *model.
 // passwordSignIn is the JSON login's sequence for the sign-in popup
 // (localpage.go): it opens a session for the account of email when password
 // is its password. Past the per-address limit it returns an
-// *accountLimitedError, for a wrong email or password errBadCredentials:
+// *accountLimitedError, for a wrong email or password auth.ErrBadCredentials:
 // the same for an unknown address as for a wrong password.
 func (h *Handler) passwordSignIn(ctx context.Context, email, password string, remember bool) (string, time.Time, *model.User, error) {
 	if ok, wait := h.allowAccount(email); !ok {
@@ -126,10 +126,8 @@ func (h *Handler) allowAccount(email string) (bool, time.Duration) {
 	return ok, wait
 }
 
-var errBadCredentials = errors.New("wrong email or password")
-
 // checkCredentials returns the account of email when password is its
-// password, else errBadCredentials. It hashes once whether or not the
+// password, else auth.ErrBadCredentials. It hashes once whether or not the
 // account exists or has a password, so the time taken does not tell.
 func (h *Handler) checkCredentials(ctx context.Context, email, password string) (*model.User, error) {
 	u, err := h.Store.UserByEmail(ctx, email)
@@ -148,7 +146,7 @@ func (h *Handler) checkCredentials(ctx context.Context, email, password string) 
 	ok := auth.CheckPassword(hash, password)
 	<-h.hashing
 	if !ok || u == nil {
-		return nil, errBadCredentials
+		return nil, auth.ErrBadCredentials
 	}
 	return u, nil
 }

@@ -178,7 +178,7 @@ func (h *Handler) localRefused(w http.ResponseWriter, r *http.Request, d localDa
 		w.Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(limited.wait.Seconds()))))
 		d.Error = fmt.Sprintf("Too many attempts for this address. Please wait %d seconds and try again.", int(math.Ceil(limited.wait.Seconds())))
 		h.writeLocal(w, http.StatusTooManyRequests, d)
-	case errors.Is(err, errBadCredentials):
+	case errors.Is(err, auth.ErrBadCredentials):
 		return false
 	default:
 		h.loginFailed(w, r, "", err)
