@@ -93,11 +93,11 @@ func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, u *model.
 // passwordSignIn is the JSON login's sequence for the sign-in popup
 // (localpage.go): it opens a session for the account of email when password
 // is its password. Past the per-address limit it returns an
-// *accountLimitedError, for a wrong email or password auth.ErrBadCredentials:
+// *auth.RateLimitedError, for a wrong email or password auth.ErrBadCredentials:
 // the same for an unknown address as for a wrong password.
 func (h *Handler) passwordSignIn(ctx context.Context, email, password string, remember bool) (string, time.Time, *model.User, error) {
 	if ok, wait := h.allowAccount(email); !ok {
-		return "", time.Time{}, nil, &accountLimitedError{wait}
+		return "", time.Time{}, nil, &auth.RateLimitedError{Wait: wait}
 	}
 	u, err := h.checkCredentials(ctx, email, password)
 	if err != nil {
@@ -109,11 +109,6 @@ func (h *Handler) passwordSignIn(ctx context.Context, email, password string, re
 	}
 	return token, expires, u, nil
 }
-
-// accountLimitedError is a refusal by the per-address limit (allowAccount).
-type accountLimitedError struct{ wait time.Duration }
-
-func (e *accountLimitedError) Error() string { return "too many attempts for this address" }
 
 // allowAccount applies the per-address limit of sign-ins and account mails
 // (AccountLoginsPerMinute) to email, registered or not; a refusal is

@@ -172,11 +172,11 @@ func (h *Handler) localSignIn(w http.ResponseWriter, r *http.Request, d localDat
 // per-address limit and the server's failures. It reports whether it
 // answered.
 func (h *Handler) localRefused(w http.ResponseWriter, r *http.Request, d localData, err error) bool {
-	var limited *accountLimitedError
+	var limited *auth.RateLimitedError
 	switch {
 	case errors.As(err, &limited):
-		w.Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(limited.wait.Seconds()))))
-		d.Error = fmt.Sprintf("Too many attempts for this address. Please wait %d seconds and try again.", int(math.Ceil(limited.wait.Seconds())))
+		w.Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(limited.Wait.Seconds()))))
+		d.Error = fmt.Sprintf("Too many attempts for this address. Please wait %d seconds and try again.", int(math.Ceil(limited.Wait.Seconds())))
 		h.writeLocal(w, http.StatusTooManyRequests, d)
 	case errors.Is(err, auth.ErrBadCredentials):
 		return false
@@ -218,7 +218,7 @@ func (h *Handler) localMail(w http.ResponseWriter, r *http.Request, d localData,
 		}
 	}
 	if ok, wait := h.allowAccount(d.Email); !ok {
-		err = &accountLimitedError{wait}
+		err = &auth.RateLimitedError{Wait: wait}
 	} else if d.Mode == localSignUp {
 		err = h.createAccount(r.Context(), d.Email, d.Name, password, d.site)
 	} else {
