@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -175,8 +174,8 @@ func (h *Handler) localRefused(w http.ResponseWriter, r *http.Request, d localDa
 	var limited *auth.RateLimitedError
 	switch {
 	case errors.As(err, &limited):
-		w.Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(limited.Wait.Seconds()))))
-		d.Error = fmt.Sprintf("Too many attempts for this address. Please wait %d seconds and try again.", int(math.Ceil(limited.Wait.Seconds())))
+		secs := setRetryAfter(w, limited.Wait)
+		d.Error = fmt.Sprintf("Too many attempts for this address. Please wait %d seconds and try again.", secs)
 		h.writeLocal(w, http.StatusTooManyRequests, d)
 	case errors.Is(err, auth.ErrBadCredentials):
 		return false
