@@ -68,7 +68,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, err := h.checkCredentials(r.Context(), req.Email, req.Password)
-	if errors.Is(err, errBadCredentials) {
+	if errors.Is(err, auth.ErrBadCredentials) {
 		writeError(w, http.StatusUnauthorized, "invalid_credentials", "the email address or the password is wrong", "")
 		return
 	}
@@ -93,11 +93,11 @@ func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, u *model.
 // passwordSignIn is the JSON login's sequence for the sign-in popup
 // (localpage.go): it opens a session for the account of email when password
 // is its password. Past the per-address limit it returns an
-// *accountLimitedError, for a wrong email or password errBadCredentials:
+// *auth.RateLimitedError, for a wrong email or password auth.ErrBadCredentials:
 // the same for an unknown address as for a wrong password.
 func (h *Handler) passwordSignIn(ctx context.Context, email, password string, remember bool) (string, time.Time, *model.User, error) {
 	if ok, wait := h.allowAccount(email); !ok {
-		return "", time.Time{}, nil, &accountLimitedError{wait}
+		return "", time.Time{}, nil, &auth.RateLimitedError{Wait: wait}
 	}
 	u, err := h.checkCredentials(ctx, email, password)
 	if err != nil {
@@ -110,11 +110,6 @@ func (h *Handler) passwordSignIn(ctx context.Context, email, password string, re
 	return token, expires, u, nil
 }
 
-// accountLimitedError is a refusal by the per-address limit (allowAccount).
-type accountLimitedError struct{ wait time.Duration }
-
-func (e *accountLimitedError) Error() string { return "too many attempts for this address" }
-
 // allowAccount applies the per-address limit of sign-ins and account mails
 // (AccountLoginsPerMinute) to email, registered or not; a refusal is
 // counted and comes with the wait.
@@ -126,10 +121,8 @@ func (h *Handler) allowAccount(email string) (bool, time.Duration) {
 	return ok, wait
 }
 
-var errBadCredentials = errors.New("wrong email or password")
-
 // checkCredentials returns the account of email when password is its
-// password, else errBadCredentials. It hashes once whether or not the
+// password, else auth.ErrBadCredentials. It hashes once whether or not the
 // account exists or has a password, so the time taken does not tell.
 func (h *Handler) checkCredentials(ctx context.Context, email, password string) (*model.User, error) {
 	u, err := h.Store.UserByEmail(ctx, email)
@@ -148,7 +141,7 @@ func (h *Handler) checkCredentials(ctx context.Context, email, password string) 
 	ok := auth.CheckPassword(hash, password)
 	<-h.hashing
 	if !ok || u == nil {
-		return nil, errBadCredentials
+		return nil, auth.ErrBadCredentials
 	}
 	return u, nil
 }

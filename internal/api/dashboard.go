@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
 
 	"github.com/parleyhq/parley/internal/auth"
@@ -29,11 +28,7 @@ func (h *Handler) SignIn(r *http.Request, email, password string) (*model.User, 
 	if ok, wait := h.allowAccount(email); !ok {
 		return nil, &auth.RateLimitedError{Wait: wait}
 	}
-	u, err := h.checkCredentials(r.Context(), email, password)
-	if errors.Is(err, errBadCredentials) {
-		return nil, auth.ErrBadCredentials
-	}
-	return u, err
+	return h.checkCredentials(r.Context(), email, password)
 }
 
 // Changed records a change made elsewhere to the comments of one page of a

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/VictoriaMetrics/metrics"
@@ -141,7 +140,7 @@ func (h *Handler) internal(w http.ResponseWriter, r *http.Request, msg string, e
 	}
 	if store.Unavailable(err) {
 		h.Log.WarnContext(r.Context(), "database unavailable", "during", msg, "err", err, "path", r.URL.Path)
-		w.Header().Set("Retry-After", strconv.Itoa(int(RetryAfter/time.Second)))
+		setRetryAfter(w, RetryAfter)
 		writeError(w, http.StatusServiceUnavailable, "unavailable", "the database is not answering; try again shortly", "")
 		return
 	}

@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -172,13 +171,13 @@ func (h *Handler) localSignIn(w http.ResponseWriter, r *http.Request, d localDat
 // per-address limit and the server's failures. It reports whether it
 // answered.
 func (h *Handler) localRefused(w http.ResponseWriter, r *http.Request, d localData, err error) bool {
-	var limited *accountLimitedError
+	var limited *auth.RateLimitedError
 	switch {
 	case errors.As(err, &limited):
-		w.Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(limited.wait.Seconds()))))
-		d.Error = fmt.Sprintf("Too many attempts for this address. Please wait %d seconds and try again.", int(math.Ceil(limited.wait.Seconds())))
+		secs := setRetryAfter(w, limited.Wait)
+		d.Error = fmt.Sprintf("Too many attempts for this address. Please wait %d seconds and try again.", secs)
 		h.writeLocal(w, http.StatusTooManyRequests, d)
-	case errors.Is(err, errBadCredentials):
+	case errors.Is(err, auth.ErrBadCredentials):
 		return false
 	default:
 		h.loginFailed(w, r, "", err)
@@ -218,7 +217,7 @@ func (h *Handler) localMail(w http.ResponseWriter, r *http.Request, d localData,
 		}
 	}
 	if ok, wait := h.allowAccount(d.Email); !ok {
-		err = &accountLimitedError{wait}
+		err = &auth.RateLimitedError{Wait: wait}
 	} else if d.Mode == localSignUp {
 		err = h.createAccount(r.Context(), d.Email, d.Name, password, d.site)
 	} else {

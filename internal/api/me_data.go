@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -274,7 +275,7 @@ func (h *Handler) reauthenticated(w http.ResponseWriter, r *http.Request, sess *
 		return false
 	}
 	_, err := h.checkCredentials(r.Context(), u.Email, password)
-	if errors.Is(err, errBadCredentials) {
+	if errors.Is(err, auth.ErrBadCredentials) {
 		writeError(w, http.StatusUnauthorized, "invalid_credentials", "the password is wrong", "password")
 		return false
 	}

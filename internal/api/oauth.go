@@ -130,7 +130,7 @@ func (h *Handler) loginFailed(w http.ResponseWriter, r *http.Request, origin str
 	code, status := "internal", http.StatusInternalServerError
 	if store.Unavailable(err) {
 		code, status = "unavailable", http.StatusServiceUnavailable
-		w.Header().Set("Retry-After", "5")
+		setRetryAfter(w, RetryAfter)
 	}
 	h.Log.ErrorContext(r.Context(), "provider login", "err", err, "path", r.URL.Path)
 	h.loginPage(w, r, status, origin, loginMessage{Error: code})

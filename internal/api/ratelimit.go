@@ -107,6 +107,14 @@ func (h *Handler) limited(l *limiter, next http.HandlerFunc) http.HandlerFunc {
 
 // writeRateLimited answers 429 rate_limited with Retry-After in whole seconds.
 func writeRateLimited(w http.ResponseWriter, wait time.Duration) {
-	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	setRetryAfter(w, wait)
 	writeError(w, http.StatusTooManyRequests, "rate_limited", "too many requests; try again in a moment", "")
+}
+
+// setRetryAfter sets the Retry-After header to wait, rounded up to whole
+// seconds, and returns those seconds.
+func setRetryAfter(w http.ResponseWriter, wait time.Duration) int {
+	secs := int(math.Ceil(wait.Seconds()))
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	return secs
 }

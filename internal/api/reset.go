@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/comment"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/notify"
@@ -102,7 +103,7 @@ func (h *Handler) changeEmail(w http.ResponseWriter, r *http.Request) {
 	if !ok || !h.allowAccountMail(w, u.Email) || !h.allowAccountMail(w, email) {
 		return
 	}
-	if _, err := h.checkCredentials(r.Context(), u.Email, req.Password); errors.Is(err, errBadCredentials) {
+	if _, err := h.checkCredentials(r.Context(), u.Email, req.Password); errors.Is(err, auth.ErrBadCredentials) {
 		writeError(w, http.StatusUnauthorized, "invalid_credentials", "the password is wrong", "password")
 		return
 	} else if err != nil {
