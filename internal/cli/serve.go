@@ -70,6 +70,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	sessions := auth.NewSessions(a.store, now)
 	apiHandler := api.New(api.Deps{
 		Store:      a.store,
 		Comments:   comment.NewService(a.store, markup.New(), now),
@@ -89,9 +90,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 		WakeMail:   mailWorker.Wake,
 		Captcha:    captchas,
 		Logins: &auth.Logins{Providers: auth.NewProviders(cfg.Providers, cfg.PublicURL, nil),
-			Store: a.store, Sessions: auth.NewSessions(a.store, now), Avatars: avatars, Now: now},
+			Store: a.store, Sessions: sessions, Avatars: avatars, Now: now},
 	})
-	dashboard, err := admin.New(admin.Deps{Store: a.store, Sessions: auth.NewSessions(a.store, now), SignIn: apiHandler.SignIn,
+	dashboard, err := admin.New(admin.Deps{Store: a.store, Sessions: sessions, SignIn: apiHandler.SignIn,
 		Changed: apiHandler.Changed, PublicURL: cfg.PublicURL, DBTimeout: cfg.DBTimeout, Log: a.log, Now: now})
 	if err != nil {
 		return err
