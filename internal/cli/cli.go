@@ -163,3 +163,18 @@ type multiFlag []string
 
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// groupHelp handles the help of a command made of subcommands (site, user,
+// mail): when args name no subcommand or ask for help (-h, --help, help), it
+// prints usage to stderr and reports true, with ErrUsage when args were
+// empty.
+func groupHelp(e env, args []string, usage string) (bool, error) {
+	if len(args) > 0 && args[0] != "-h" && args[0] != "--help" && args[0] != "help" {
+		return false, nil
+	}
+	fmt.Fprint(e.stderr, usage)
+	if len(args) == 0 {
+		return true, ErrUsage
+	}
+	return true, nil
+}

@@ -18,14 +18,7 @@ func runConfig(_ context.Context, e env, args []string) error {
 }
 
 func runMigrate(ctx context.Context, e env, args []string) error {
-	cfg, pos, err := loadConfig("migrate", "", e, args, nil)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 0 {
-		return fmt.Errorf("%w: migrate takes no arguments", ErrUsage)
-	}
-	a, err := openApp(ctx, cfg, e)
+	a, _, err := openWithArgs(ctx, e, "migrate", args)
 	if err != nil {
 		return err
 	}

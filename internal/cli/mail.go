@@ -12,13 +12,16 @@ import (
 	"github.com/parleyhq/parley/internal/notify/smtpurl"
 )
 
+const mailUsage = `Usage:
+  parley mail test ADDRESS
+
+Queues a test mail to ADDRESS; a running parley serve sends it through PARLEY_SMTP_URL
+(or prints it to its log when that is not set). See docs/mail.md.
+`
+
 func runMail(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(e.stderr, "Usage:\n  parley mail test ADDRESS\n\nQueues a test mail to ADDRESS; a running parley serve sends it through PARLEY_SMTP_URL\n(or prints it to its log when that is not set). See docs/mail.md.\n")
-		if len(args) == 0 {
-			return ErrUsage
-		}
-		return nil
+	if asked, err := groupHelp(e, args, mailUsage); asked {
+		return err
 	}
 	if args[0] == "test" {
 		return mailTest(ctx, e, args[1:])

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"os/signal"
 	"sync"
@@ -69,6 +70,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	sessions := auth.NewSessions(a.store, now)
 	apiHandler := api.New(api.Deps{
 		Store:      a.store,
 		Comments:   comment.NewService(a.store, markup.New(), now),
@@ -88,9 +90,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 		WakeMail:   mailWorker.Wake,
 		Captcha:    captchas,
 		Logins: &auth.Logins{Providers: auth.NewProviders(cfg.Providers, cfg.PublicURL, nil),
-			Store: a.store, Sessions: auth.NewSessions(a.store, now), Avatars: avatars, Now: now},
+			Store: a.store, Sessions: sessions, Avatars: avatars, Now: now},
 	})
-	dashboard, err := admin.New(admin.Deps{Store: a.store, Sessions: auth.NewSessions(a.store, now), SignIn: apiHandler.SignIn,
+	dashboard, err := admin.New(admin.Deps{Store: a.store, Sessions: sessions, SignIn: apiHandler.SignIn,
 		Changed: apiHandler.Changed, PublicURL: cfg.PublicURL, DBTimeout: cfg.DBTimeout, Log: a.log, Now: now})
 	if err != nil {
 		return err
@@ -120,7 +122,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	var bg sync.WaitGroup
 	bg.Go(func() { views.Run(bgctx, viewFlushInterval) })
 	bg.Go(func() { apiHandler.Run(bgctx) })
-	bg.Go(func() { purgeIPs(bgctx, a, cfg.IPRetention) })
+	bg.Go(func() { purgeExpired(bgctx, a, cfg.IPRetention) })
 	bg.Go(func() { mailWorker.Run(bgctx) })
 	bg.Go(func() {
 		a.store.ListenSiteChanges(bgctx, apiHandler.SiteChanged, func(err error) {
@@ -154,40 +156,33 @@ func newAvatars(st *store.Store, gravatar, allowPrivate bool) *media.Avatars {
 	return a
 }
 
-// purgeIPs erases commenters' IPs once they are older than the retention
-// period (promise P5), and deletes expired sessions, account links and used SSO
-// tokens, now
-// and then every hour.
-func purgeIPs(ctx context.Context, a *app, retention time.Duration) {
+// purgeExpired erases commenters' IPs once they are older than the
+// retention period (promise P5), and deletes expired sessions, account
+// links and used SSO tokens, now and then every hour.
+func purgeExpired(ctx context.Context, a *app, retention time.Duration) {
 	t := time.NewTicker(retentionInterval)
 	defer t.Stop()
 	for {
-		n, err := a.store.PurgeIPs(ctx, time.Now().Add(-retention))
-		if err != nil && ctx.Err() == nil {
-			a.log.Error("purge IP addresses", "err", err)
-		} else if n > 0 {
-			a.log.Info("purged IP addresses", "comments", n)
-		}
-		n, err = a.store.PurgeSessions(ctx, time.Now())
-		if err != nil && ctx.Err() == nil {
-			a.log.Error("purge expired sessions", "err", err)
-		} else if n > 0 {
-			a.log.Info("purged expired sessions", "sessions", n)
-		}
-		n, err = a.store.PurgeAccountTokens(ctx, time.Now())
-		if err != nil && ctx.Err() == nil {
-			a.log.Error("purge expired account links", "err", err)
-		} else if n > 0 {
-			a.log.Info("purged expired account links", "tokens", n)
-		}
-		if _, err := a.store.PurgeSSOTokens(ctx, time.Now()); err != nil && ctx.Err() == nil {
-			a.log.Error("purge used sso tokens", "err", err)
-		}
+		logPurge(ctx, a.log, "IP addresses", "comments", a.store.PurgeIPs, time.Now().Add(-retention))
+		logPurge(ctx, a.log, "expired sessions", "sessions", a.store.PurgeSessions, time.Now())
+		logPurge(ctx, a.log, "expired account links", "tokens", a.store.PurgeAccountTokens, time.Now())
+		logPurge(ctx, a.log, "used sso tokens", "", a.store.PurgeSSOTokens, time.Now())
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// logPurge runs purge with cutoff and logs its failure (unless ctx has
+// ended) or, when unit is set, how many rows of what it removed.
+func logPurge(ctx context.Context, log *slog.Logger, what, unit string, purge func(context.Context, time.Time) (int64, error), cutoff time.Time) {
+	n, err := purge(ctx, cutoff)
+	if err != nil && ctx.Err() == nil {
+		log.Error("purge "+what, "err", err)
+	} else if n > 0 && unit != "" {
+		log.Info("purged "+what, unit, n)
 	}
 }
 

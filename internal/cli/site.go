@@ -16,12 +16,8 @@ import (
 )
 
 func runSite(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(e.stderr, siteUsage)
-		if len(args) == 0 {
-			return ErrUsage
-		}
-		return nil
+	if asked, err := groupHelp(e, args, siteUsage); asked {
+		return err
 	}
 	switch args[0] {
 	case "add":

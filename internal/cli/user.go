@@ -33,12 +33,8 @@ only once a password is set, or through a provider.
 `
 
 func runUser(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(e.stderr, userUsage)
-		if len(args) == 0 {
-			return ErrUsage
-		}
-		return nil
+	if asked, err := groupHelp(e, args, userUsage); asked {
+		return err
 	}
 	switch args[0] {
 	case "add":

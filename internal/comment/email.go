@@ -10,7 +10,7 @@ func ValidateEmail(email, field string) (string, error) {
 	switch {
 	case email == "":
 		return "", fieldErr(field, "an email address is required")
-	case !validEmail(email):
+	case !ValidEmail(email):
 		return "", fieldErr(field, "this is not a valid email address")
 	}
 	return email, nil

@@ -2,10 +2,6 @@ package comment
 
 import "strings"
 
-// ValidEmail reports whether email is an address a guest could give: a
-// plain addr-spec of at most MaxEmailLength bytes with a dotted domain.
-func ValidEmail(email string) bool { return validEmail(email) }
-
 // ValidateProfile normalises and checks an account's display name and
 // website by the rules of a guest's (validateAuthor): a name is required,
 // has something visible and at most MaxNameLength characters; a website is

@@ -79,7 +79,7 @@ func validateAuthor(a Author, requireEmail, allowAnonymous bool) (Author, error)
 	if a.Email == "" && requireEmail {
 		return a, fieldErr("author.email", "this site requires an email address")
 	}
-	if a.Email != "" && !validEmail(a.Email) {
+	if a.Email != "" && !ValidEmail(a.Email) {
 		return a, fieldErr("author.email", "this is not a valid email address")
 	}
 	if a.Website != "" {
@@ -92,7 +92,9 @@ func validateAuthor(a Author, requireEmail, allowAnonymous bool) (Author, error)
 	return a, nil
 }
 
-func validEmail(email string) bool {
+// ValidEmail reports whether email is an address a guest could give: a
+// plain addr-spec of at most MaxEmailLength bytes with a dotted domain.
+func ValidEmail(email string) bool {
 	if len(email) > MaxEmailLength {
 		return false
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parleyhq/parley/internal/exporter/exportformat"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -100,23 +101,13 @@ func writeWXRItem(bw *bufio.Writer, p *model.Page, id int64, opt Options) {
 	tag(bw, "\t\t", "wp:post_type", "post")
 	tag(bw, "\t\t", "wp:post_password", "")
 	tag(bw, "\t\t", "wp:is_sticky", "0")
-	meta(bw, "\t\t", "wp:postmeta", wxrMetaPath, p.Path)
+	meta(bw, "\t\t", "wp:postmeta", exportformat.WXRMetaPath, p.Path)
 }
 
-// Meta keys that let Parley import its own WXR back exactly
-// (internal/importer reads them; WordPress keeps them as meta data): the
-// page's path, and each comment's import key and its parent's as
-// "source:id" — the key the comment was imported with, or
-// "parley:HOST#ID" for one written in Parley. wp:comment_id and
+// wxrKey is a comment's import key as "source:id", the value of
+// exportformat.WXRMetaKey and WXRMetaParentKey. wp:comment_id and
 // wp:post_id are Parley's ids, unique in the file, as WordPress needs, but
 // they name nothing outside it.
-const (
-	wxrMetaPath      = "_parley_path"
-	wxrMetaKey       = "_parley_key"
-	wxrMetaParentKey = "_parley_parent_key"
-)
-
-// wxrKey is a comment's import key as "source:id".
 func wxrKey(k store.ImportKey, host string, id int64) string {
 	if k.ID != "" {
 		return k.Source + ":" + k.ID
@@ -159,9 +150,9 @@ func writeWXRComment(bw *bufio.Writer, c *store.ExportedComment, host string, op
 	tag(bw, in, "wp:comment_type", "comment")
 	tag(bw, in, "wp:comment_parent", strconv.FormatInt(c.ParentID, 10))
 	tag(bw, in, "wp:comment_user_id", "0")
-	meta(bw, in, "wp:commentmeta", wxrMetaKey, wxrKey(c.Key, host, c.ID))
+	meta(bw, in, "wp:commentmeta", exportformat.WXRMetaKey, wxrKey(c.Key, host, c.ID))
 	if c.ParentID != 0 {
-		meta(bw, in, "wp:commentmeta", wxrMetaParentKey, wxrKey(c.ParentKey, host, c.ParentID))
+		meta(bw, in, "wp:commentmeta", exportformat.WXRMetaParentKey, wxrKey(c.ParentKey, host, c.ParentID))
 	}
 	bw.WriteString("\t\t</wp:comment>\n")
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parleyhq/parley/internal/exporter/exportformat"
 	"github.com/parleyhq/parley/internal/importer/htmlmd"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/store"
@@ -163,7 +164,7 @@ func parseWPItem(p *parseEnv, x *xmlReader, pages *wpPages) error {
 				if err := x.decode(&m, &t); err != nil {
 					return xmlError(x, err)
 				}
-				if strings.TrimSpace(m.Key) == wxrMetaPath && strings.HasPrefix(m.Value, "/") {
+				if strings.TrimSpace(m.Key) == exportformat.WXRMetaPath && strings.HasPrefix(m.Value, "/") {
 					it.parleyPath = m.Value
 				}
 				continue

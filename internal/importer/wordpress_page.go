@@ -6,21 +6,13 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/parleyhq/parley/internal/exporter/exportformat"
 	"github.com/parleyhq/parley/internal/store"
 )
 
 // maxWPPages bounds the page paths a WordPress import remembers to keep
 // two posts off one page; beyond it, later collisions go unnoticed.
 const maxWPPages = 1_000_000
-
-// Meta keys of a WXR written by Parley (internal/exporter), which let it
-// import back exactly: the page's own path on an item, and a comment's
-// import key and its parent's as "source:id".
-const (
-	wxrMetaPath      = "_parley_path"
-	wxrMetaKey       = "_parley_key"
-	wxrMetaParentKey = "_parley_parent_key"
-)
 
 // wpMeta is a <wp:postmeta> or <wp:commentmeta>.
 type wpMeta struct {
@@ -98,13 +90,13 @@ func parleyKeys(p *parseEnv, e *entry, c *wpComment) {
 			continue
 		}
 		switch strings.TrimSpace(m.Key) {
-		case wxrMetaKey:
+		case exportformat.WXRMetaKey:
 			e.Key = k
 			host, id, _ := strings.Cut(k.ID, "#")
 			if n, err := strconv.ParseInt(id, 10, 64); err == nil && k.Source == string(Parley) && host == p.siteHost {
 				e.NativeID = n
 			}
-		case wxrMetaParentKey:
+		case exportformat.WXRMetaParentKey:
 			if e.Parent.ID != "" {
 				e.Parent = k
 			}
