@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -63,8 +64,17 @@ func New(d Deps) (*Handler, error) {
 		d.Now = time.Now
 	}
 	h := &Handler{Deps: d, pages: map[string]*template.Template{}}
-	for _, name := range []string{"signin", "home", "queue", "message", "analytics"} {
-		t, err := template.ParseFS(webadmin.Files, "templates/layout.html", "templates/"+name+".html")
+	// Every template but the layout is a page, named after its file.
+	names, err := fs.Glob(webadmin.Files, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, file := range names {
+		name := strings.TrimSuffix(path.Base(file), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := template.New(name).Funcs(funcs).ParseFS(webadmin.Files, "templates/layout.html", file)
 		if err != nil {
 			return nil, err
 		}
@@ -77,6 +87,9 @@ func New(d Deps) (*Handler, error) {
 	h.css = css
 	return h, nil
 }
+
+// funcs are the helpers every template may call.
+var funcs = template.FuncMap{}
 
 // frame is what the layout shows around every page.
 type frame struct {

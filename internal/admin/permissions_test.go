@@ -20,6 +20,37 @@ type siteRoute struct {
 	req     func(e *env, site int64) req
 }
 
+// who is a kind of visitor, and their dashboard token.
+type who struct {
+	name  string
+	token func(e *env) string
+}
+
+// otherRoute is a route outside /dashboard/sites/{site}/: the request, and
+// the status it gets when allowed (0: 200 for GET, 303 for POST).
+type otherRoute struct {
+	pattern string
+	req     func(e *env) req
+	want    int
+}
+
+// The routes outside a site, by who may use them. Each area's test file
+// adds its routes in an init function. Account routes need any session
+// (the anonymous are sent to sign in, or refused); operator routes answer
+// 404 to every account but the operator's; public routes need no session.
+var accountRoutes, operatorRoutes, publicRoutes []otherRoute
+
+// allowedStatus is what a request of an allowed visitor gets.
+func allowedStatus(method string, want int) int {
+	switch {
+	case want != 0:
+		return want
+	case method == "POST":
+		return http.StatusSeeOther
+	}
+	return http.StatusOK
+}
+
 var siteRoutes = []siteRoute{
 	{"GET /dashboard/sites/{site}/moderation", func(e *env, site int64) req {
 		return req{method: "GET", path: fmt.Sprintf("/dashboard/sites/%d/moderation", site)}
@@ -52,6 +83,11 @@ func TestEveryRouteChecksPermissions(t *testing.T) {
 	for _, r := range siteRoutes {
 		covered = append(covered, r.pattern)
 	}
+	for _, table := range [][]otherRoute{accountRoutes, operatorRoutes, publicRoutes} {
+		for _, r := range table {
+			covered = append(covered, r.pattern)
+		}
+	}
 	dash, _ := admin.New(admin.Deps{})
 	for _, p := range dash.Patterns() {
 		if !slices.Contains(covered, p) {
@@ -59,10 +95,6 @@ func TestEveryRouteChecksPermissions(t *testing.T) {
 		}
 	}
 
-	type who struct {
-		name  string
-		token func(e *env) string
-	}
 	visitors := []who{
 		{"anonymous", func(*env) string { return "" }},
 		{"member of another site", func(e *env) string { return e.strangerTok }},
@@ -90,11 +122,7 @@ func TestEveryRouteChecksPermissions(t *testing.T) {
 						t.Errorf("%d, want 404", w.Code)
 					}
 				default:
-					want := http.StatusOK
-					if r.method == "POST" {
-						want = http.StatusSeeOther
-					}
-					if w.Code != want {
+					if want := allowedStatus(r.method, 0); w.Code != want {
 						t.Errorf("%d, want %d: %s", w.Code, want, w.Body)
 					}
 				}
@@ -104,6 +132,8 @@ func TestEveryRouteChecksPermissions(t *testing.T) {
 			})
 		}
 	}
+
+	walkOtherRoutes(t, visitors)
 
 	// The same routes on a site id that does not exist: 404 for everyone
 	// signed in, like a site of someone else.
@@ -134,6 +164,39 @@ func TestEveryRouteChecksPermissions(t *testing.T) {
 	} {
 		if w := e.do(tt.r); w.Code != tt.want {
 			t.Errorf("%s %s (signed in: %v): %d, want %d", tt.r.method, tt.r.path, tt.r.token != "", w.Code, tt.want)
+		}
+	}
+}
+
+// walkOtherRoutes checks the account, operator and public routes as each
+// visitor, each request on a fresh environment.
+func walkOtherRoutes(t *testing.T, visitors []who) {
+	for _, tt := range []struct {
+		scope  string
+		routes []otherRoute
+	}{{"account", accountRoutes}, {"operator", operatorRoutes}, {"public", publicRoutes}} {
+		for _, route := range tt.routes {
+			for _, v := range visitors {
+				t.Run(tt.scope+"/"+route.pattern+"/"+v.name, func(t *testing.T) {
+					e := newEnv(t, "sqlite")
+					r := route.req(e)
+					r.token = v.token(e)
+					w := e.do(r)
+					want := allowedStatus(r.method, route.want)
+					switch {
+					case tt.scope == "public":
+					case v.name == "anonymous" && r.method == "GET":
+						want = http.StatusSeeOther
+					case v.name == "anonymous":
+						want = http.StatusForbidden
+					case tt.scope == "operator" && v.name != "operator":
+						want = http.StatusNotFound
+					}
+					if w.Code != want {
+						t.Errorf("%d, want %d: %.300s", w.Code, want, w.Body)
+					}
+				})
+			}
 		}
 	}
 }

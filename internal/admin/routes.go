@@ -36,6 +36,19 @@ type route struct {
 // under /dashboard/sites/{site}/ answers 404 to an account without a role
 // on that site.
 func (h *Handler) routes() []route {
+	rs := h.coreRoutes()
+	rs = append(rs, h.accountRoutes()...)
+	rs = append(rs, h.siteRoutes()...)
+	rs = append(rs, h.moderationRoutes()...)
+	rs = append(rs, h.operatorRoutes()...)
+	rs = append(rs, h.dataRoutes()...)
+	// Last: anything else under /dashboard/ is 404 once signed in.
+	return append(rs, route{"/dashboard/", h.signedIn(h.notFound)})
+}
+
+// coreRoutes are the home page, signing in and out, the moderation queue,
+// analytics and the stylesheet.
+func (h *Handler) coreRoutes() []route {
 	return []route{
 		{"GET /dashboard", h.signedIn(h.home)},
 		{"GET /dashboard/{$}", h.signedIn(h.home)},
@@ -48,7 +61,6 @@ func (h *Handler) routes() []route {
 		{"GET /dashboard/sites/{site}/analytics", h.signedIn(h.analyticsPage)},
 		{"GET /dashboard/sites/{site}/analytics.csv", h.signedIn(h.analyticsCSV)},
 		{"GET /dashboard/static/admin.css", http.HandlerFunc(h.stylesheet)},
-		{"/dashboard/", h.signedIn(h.notFound)},
 	}
 }
 
