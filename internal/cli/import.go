@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -19,7 +18,6 @@ import (
 
 	"github.com/parleyhq/parley/internal/importer"
 	"github.com/parleyhq/parley/internal/markup"
-	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -101,7 +99,7 @@ func finishImport(e env, f importFlags, rep *importer.Report, runErr error) erro
 		return runErr
 	}
 	if runErr == nil || rep.Read > 0 {
-		printImportSummary(e.stdout, rep)
+		importer.WriteSummary(e.stdout, rep)
 	}
 	if f.report != "" {
 		if err := writeImportReport(f.report, rep); err != nil {
@@ -175,85 +173,6 @@ func writeImportReport(path string, rep *importer.Report) error {
 		return fmt.Errorf("write report: %w", err)
 	}
 	return nil
-}
-
-// noteText explains the report's notes to a person.
-var noteText = map[string]string{
-	"ip_dropped":        "IP addresses dropped (older than the IP retention)",
-	"no_email":          "comments without an email address (imported as guests without one)",
-	"email_dropped":     "invalid email addresses dropped",
-	"website_dropped":   "website addresses dropped (not http or https)",
-	"text_truncated":    "texts cut at the length limit",
-	"name_truncated":    "names cut at 100 characters",
-	"votes_capped":      "vote counts capped",
-	"thread_id_missing": "threads without an identifier, mapped by their address",
-}
-
-func printImportSummary(w io.Writer, rep *importer.Report) {
-	switch {
-	case !rep.Complete:
-		fmt.Fprintf(w, "Import of %s comments into %s STOPPED before the end of the file; until then:\n", rep.Format, rep.Site)
-	case rep.DryRun:
-		fmt.Fprintf(w, "Dry run, nothing written: would import %s comments into %s\n", rep.Format, rep.Site)
-	default:
-		fmt.Fprintf(w, "Imported %s comments into %s\n", rep.Format, rep.Site)
-	}
-	fmt.Fprintf(w, "  read            %d\n", rep.Read)
-	fmt.Fprintf(w, "  added           %d%s\n", rep.Added, byStatus(rep.AddedByStatus))
-	fmt.Fprintf(w, "  already present %d\n", rep.AlreadyPresent)
-	fmt.Fprintf(w, "  skipped         %d\n", rep.Skipped)
-	fmt.Fprintf(w, "  pages           %d\n", rep.Pages)
-	for _, warning := range rep.Warnings {
-		fmt.Fprintf(w, "  WARNING: %s\n", warning)
-	}
-	for _, k := range sortedKeys(rep.Notes) {
-		text := noteText[k]
-		if text == "" {
-			text = k
-		}
-		fmt.Fprintf(w, "  note: %d %s\n", rep.Notes[k], text)
-	}
-	if rep.Skipped == 0 {
-		return
-	}
-	fmt.Fprintln(w, "Skipped, by reason:")
-	for _, k := range sortedKeys(rep.SkippedByReason) {
-		fmt.Fprintf(w, "  %-16s %d\n", k, rep.SkippedByReason[k])
-	}
-	const shown = 20
-	for i, s := range rep.SkippedEntries {
-		if i == shown {
-			fmt.Fprintf(w, "  … and %d more (--report FILE lists up to %d)\n", rep.Skipped-shown, importer.MaxReportedSkips)
-			break
-		}
-		fmt.Fprintf(w, "  %s: %s", s.Ref, s.Reason)
-		if s.Detail != "" {
-			fmt.Fprintf(w, " (%s)", s.Detail)
-		}
-		fmt.Fprintln(w)
-	}
-}
-
-func byStatus(m map[model.Status]int) string {
-	var parts []string
-	for _, s := range []model.Status{model.StatusApproved, model.StatusPending, model.StatusSpam, model.StatusDeleted} {
-		if m[s] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", m[s], s))
-		}
-	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return " (" + strings.Join(parts, ", ") + ")"
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // importDisplay shows an import's progress: a bar with bytes, comments,
