@@ -49,6 +49,9 @@ type Deps struct {
 	DBTimeout time.Duration
 	Log       *slog.Logger
 	Now       func() time.Time
+
+	// Imports configures the imports uploaded on the dashboard.
+	Imports ImportSettings
 }
 
 // Handler serves the dashboard.
@@ -56,6 +59,8 @@ type Handler struct {
 	Deps
 	pages map[string]*template.Template
 	css   []byte
+
+	imports *importRunner
 }
 
 // New returns the dashboard, its templates parsed.
@@ -63,7 +68,7 @@ func New(d Deps) (*Handler, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	h := &Handler{Deps: d, pages: map[string]*template.Template{}}
+	h := &Handler{Deps: d, pages: map[string]*template.Template{}, imports: newImportRunner()}
 	// Every template but the layout is a page, named after its file.
 	names, err := fs.Glob(webadmin.Files, "templates/*.html")
 	if err != nil {

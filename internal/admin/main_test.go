@@ -44,6 +44,7 @@ type env struct {
 	st       *store.Store
 	handler  http.Handler
 	sessions *auth.Sessions
+	dash     *admin.Handler
 
 	siteA, siteB                         *model.Site
 	owner, mod, stranger, operator       *model.User
@@ -80,6 +81,8 @@ func newEnv(t *testing.T, dialect string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(dash.Close) // before the store closes: imports end first
+	e.dash = dash
 	e.handler = server.Handler(log, st, nil, apiHandler, dash)
 
 	e.owner = e.user("owner@example.com", model.RoleCommenter)
@@ -136,6 +139,7 @@ func (e *env) token(u *model.User) string {
 type req struct {
 	method, path string
 	form         url.Values
+	body         string // sent instead of form when set, with its Content-Type in header
 	token        string // the dashboard cookie's value
 	header       map[string]string
 }
@@ -145,6 +149,9 @@ func (e *env) do(r req) *httptest.ResponseRecorder {
 	var body io.Reader
 	if r.form != nil {
 		body = strings.NewReader(r.form.Encode())
+	}
+	if r.body != "" {
+		body = strings.NewReader(r.body)
 	}
 	hr := httptest.NewRequest(r.method, "https://comments.example"+r.path, body)
 	if r.form != nil {

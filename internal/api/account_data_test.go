@@ -91,6 +91,9 @@ var columnClasses = map[string]string{
 	// What the account did on the dashboard.
 	"audit_log.id": exported, "audit_log.site_id": exported, "audit_log.actor_id": exported, "audit_log.action": exported,
 	"audit_log.comment_id": exported, "audit_log.page_id": exported, "audit_log.created_at": exported,
+	// An import started from the dashboard: counts and the importer's report
+	// of a site; who started it is not kept.
+	"import_jobs.*": notPersonal,
 }
 
 // class returns how a column is classified, "" when it is not.

@@ -93,7 +93,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 			Store: a.store, Sessions: sessions, Avatars: avatars, Now: now},
 	})
 	dashboard, err := admin.New(admin.Deps{Store: a.store, Sessions: sessions, SignIn: apiHandler.SignIn,
-		Changed: apiHandler.Changed, PublicURL: cfg.PublicURL, DBTimeout: cfg.DBTimeout, Log: a.log, Now: now})
+		Changed: apiHandler.Changed, PublicURL: cfg.PublicURL, DBTimeout: cfg.DBTimeout, Log: a.log, Now: now,
+		Imports: admin.ImportSettings{MaxUpload: int64(cfg.ImportMaxUpload), IPRetention: cfg.IPRetention}})
 	if err != nil {
 		return err
 	}
@@ -136,6 +137,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		a.log.Info("demo page", "url", cfg.PublicURL+"/demo")
 	}
 	err = server.Serve(ctx, ln, handler, a.log, shutdownGrace)
+	dashboard.Close() // running imports record that they were interrupted
 	cancelBg()
 	bg.Wait()
 	if err != nil {

@@ -48,6 +48,9 @@ type Config struct {
 	// CaptchaDifficulty is its largest secret number.
 	Captcha           bool
 	CaptchaDifficulty int
+
+	// ImportMaxUpload bounds the file of an import uploaded on the dashboard.
+	ImportMaxUpload int
 }
 
 // Bounds of PARLEY_DB_TIMEOUT: below the minimum an ordinary query on a
@@ -108,6 +111,9 @@ func settings() []setting {
 		{"cache-size", "PARLEY_CACHE_SIZE", "64MB", "memory for cached thread responses (KB, MB or GB; at least 1MB)", false,
 			parseSize(func(c *Config) *int { return &c.CacheSize }),
 			func(c *Config) string { return formatSize(c.CacheSize) }},
+		{"import-max-upload", "PARLEY_IMPORT_MAX_UPLOAD", "256MB", "largest export file the dashboard accepts for an import (KB, MB or GB; at least 1MB); parley import reads files of any size", false,
+			parseSize(func(c *Config) *int { return &c.ImportMaxUpload }),
+			func(c *Config) string { return formatSize(c.ImportMaxUpload) }},
 		{"smtp-url", "PARLEY_SMTP_URL", "", "smtp://user:pass@host:587 (STARTTLS) or smtps://…:465 (TLS) to send mail; empty: mails are printed to the log", true,
 			func(c *Config, v string) error { c.SMTPURL = v; return nil },
 			func(c *Config) string { return c.SMTPURL }},
@@ -256,6 +262,9 @@ func (c *Config) validate() error {
 	if c.CacheSize < minCacheSize {
 		return errors.New("config: PARLEY_CACHE_SIZE (--cache-size) must be at least 1MB")
 	}
+	if c.ImportMaxUpload < minImportUpload {
+		return errors.New("config: PARLEY_IMPORT_MAX_UPLOAD (--import-max-upload) must be at least 1MB")
+	}
 	if c.CaptchaDifficulty < captcha.MinDifficulty || c.CaptchaDifficulty > captcha.MaxDifficulty {
 		return fmt.Errorf("config: PARLEY_CAPTCHA_DIFFICULTY (--captcha-difficulty) %d: want from %d to %d", c.CaptchaDifficulty, captcha.MinDifficulty, captcha.MaxDifficulty)
 	}
@@ -372,6 +381,10 @@ func parseInt(field func(*Config) *int) func(*Config, string) error {
 		return nil
 	}
 }
+
+// minImportUpload is the smallest upload limit: below it even a small
+// blog's export would not fit.
+const minImportUpload = 1 << 20
 
 // minCacheSize keeps the thread cache big enough for a few busy threads.
 const minCacheSize = 1 << 20

@@ -183,3 +183,23 @@ func TestCaptcha(t *testing.T) {
 		}
 	}
 }
+
+func TestImportMaxUpload(t *testing.T) {
+	for value, want := range map[string]int{"": 256 << 20, "1GB": 1 << 30, "1MB": 1 << 20} {
+		c, err := load(t, map[string]string{"PARLEY_IMPORT_MAX_UPLOAD": value})
+		if err != nil || c.ImportMaxUpload != want {
+			t.Errorf("PARLEY_IMPORT_MAX_UPLOAD=%q: %v, %v; want %d", value, c, err, want)
+		}
+	}
+	var b strings.Builder
+	c, _ := load(t, nil)
+	c.Dump(&b)
+	if !strings.Contains(b.String(), "PARLEY_IMPORT_MAX_UPLOAD=256MB") {
+		t.Errorf("parley config does not show the upload limit:\n%s", b.String())
+	}
+	for _, bad := range []string{"lots", "512KB", "0"} {
+		if _, err := load(t, map[string]string{"PARLEY_IMPORT_MAX_UPLOAD": bad}); err == nil || !strings.Contains(err.Error(), "PARLEY_IMPORT_MAX_UPLOAD") {
+			t.Errorf("PARLEY_IMPORT_MAX_UPLOAD=%q: %v, want an error naming the setting", bad, err)
+		}
+	}
+}
