@@ -21,12 +21,12 @@ type ExportedComment struct {
 // ExportPages calls fn for every page of a site that has comments, in id
 // order, with its count of approved comments.
 func (s *Store) ExportPages(ctx context.Context, siteID int64, fn func(p *model.Page, approved int) error) error {
-	rows, err := s.read.QueryContext(ctx, s.q("SELECT "+pageColumns+` FROM pages p
-		WHERE site_id = ? AND EXISTS (SELECT 1 FROM comments c WHERE c.page_id = p.id) ORDER BY id`), siteID)
+	rows, done, err := s.exportRows(ctx, "SELECT "+pageColumns+` FROM pages p
+		WHERE site_id = ? AND EXISTS (SELECT 1 FROM comments c WHERE c.page_id = p.id) ORDER BY id`, siteID)
 	if err != nil {
 		return fmt.Errorf("store: export pages: %w", err)
 	}
-	defer rows.Close()
+	defer done()
 	for rows.Next() {
 		p, n, err := scanPage(rows)
 		if err != nil {
@@ -60,13 +60,13 @@ func (s *Store) ExportComments(ctx context.Context, siteID int64, byPage bool, f
 	if byPage {
 		order = "c.page_id, c.id"
 	}
-	rows, err := s.read.QueryContext(ctx, s.q("SELECT "+exportColumns+` FROM comments c
+	rows, done, err := s.exportRows(ctx, "SELECT "+exportColumns+` FROM comments c
 		LEFT JOIN comments p ON p.id = c.parent_id
-		LEFT JOIN users u ON u.id = c.author_id WHERE c.site_id = ? ORDER BY `+order), siteID)
+		LEFT JOIN users u ON u.id = c.author_id WHERE c.site_id = ? ORDER BY `+order, siteID)
 	if err != nil {
 		return fmt.Errorf("store: export comments: %w", err)
 	}
-	defer rows.Close()
+	defer done()
 	for rows.Next() {
 		c, err := s.scanExported(rows)
 		if err != nil {
@@ -80,6 +80,35 @@ func (s *Store) ExportComments(ctx context.Context, siteID int64, byPage bool, f
 		return fmt.Errorf("store: export comments: %w", err)
 	}
 	return nil
+}
+
+// exportRows runs an export's query. One statement streams a whole site
+// for as long as its reader takes (a download to a slow browser), so on
+// PostgreSQL it runs in a read-only transaction without the server's
+// statement_timeout (LOCAL: that transaction only). done closes the rows
+// and ends the transaction.
+func (s *Store) exportRows(ctx context.Context, query string, args ...any) (*sql.Rows, func(), error) {
+	if s.dialect.name != "postgres" {
+		rows, err := s.read.QueryContext(ctx, s.q(query), args...)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rows, func() { rows.Close() }, nil
+	}
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	_, err = tx.ExecContext(ctx, "SET LOCAL statement_timeout = 0")
+	var rows *sql.Rows
+	if err == nil {
+		rows, err = tx.QueryContext(ctx, s.q(query), args...)
+	}
+	if err != nil {
+		tx.Rollback()
+		return nil, nil, err
+	}
+	return rows, func() { rows.Close(); tx.Rollback() }, nil
 }
 
 func (s *Store) scanExported(row rowScanner) (*ExportedComment, error) {

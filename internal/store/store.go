@@ -61,7 +61,9 @@ type Limits struct {
 	// Statement bounds each statement on the PostgreSQL server
 	// (statement_timeout, unless the URL sets it), so that the server stops
 	// work nobody waits for any more. The server sets it; imports and exports
-	// do not, since one statement may stream a whole site.
+	// do not, since one statement may stream a whole site, and an export
+	// lifts it for its own statements (a dashboard download runs in the
+	// server).
 	Statement time.Duration
 }
 
