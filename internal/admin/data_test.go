@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/admin"
+	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -190,6 +191,13 @@ func TestExportDownload(t *testing.T) {
 		// A moderator sees the emails in the queue, but may not take them all away.
 		if w := e.do(req{method: "GET", path: path + "/download?format=parley", token: e.modTok}); w.Code != http.StatusNotFound || strings.Contains(w.Body.String(), "gus@") {
 			t.Errorf("moderator: %d, want 404", w.Code)
+		}
+		// The operator may, also when moderating the site too.
+		if err := e.st.SetSiteMember(context.Background(), e.siteA.ID, e.operator.ID, model.RoleModerator); err != nil {
+			t.Fatal(err)
+		}
+		if w := e.do(req{method: "GET", path: path + "/download?format=parley", token: e.opTok}); w.Code != http.StatusOK {
+			t.Errorf("operator who moderates the site: %d, want 200", w.Code)
 		}
 	})
 }
@@ -401,4 +409,31 @@ func TestSiteDeletionTakesImports(t *testing.T) {
 			t.Errorf("after deleting the site: %d import jobs, %v", len(jobs), err)
 		}
 	})
+}
+
+// TestStoppedServerInterruptsImports: a server that stops (Close, as
+// parley serve does on its way out) records its running imports as
+// interrupted, with what to do, and leaves no file behind.
+func TestStoppedServerInterruptsImports(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	dir := e.useTempDir(0)
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0"?><rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><item><link>https://a.example/big/</link><wp:post_id>1</wp:post_id>`)
+	for i := range 20000 { // seconds of work: the import is surely running when the server stops
+		fmt.Fprintf(&b, `<wp:comment><wp:comment_id>%d</wp:comment_id><wp:comment_author>R</wp:comment_author>`+
+			`<wp:comment_date_gmt>2026-11-01 10:00:00</wp:comment_date_gmt><wp:comment_content>Comment %d</wp:comment_content>`+
+			`<wp:comment_approved>1</wp:comment_approved></wp:comment>`, i+1, i+1)
+	}
+	b.WriteString(`</item></channel></rss>`)
+	w := e.do(withToken(upload(e.siteA.ID, map[string]string{"thread_key": "path"}, []byte(b.String())), e.ownerTok))
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s", w.Code, w.Body)
+	}
+	e.dash.Close()
+	page := e.do(req{method: "GET", path: w.Header().Get("Location"), token: e.ownerTok}).Body.String()
+	if !strings.Contains(page, "The import was interrupted") || !strings.Contains(page, "The server stopped during the import") ||
+		strings.Contains(page, `http-equiv="refresh"`) {
+		t.Errorf("after the server stopped: %s", page)
+	}
+	assertEmptyDir(t, dir)
 }

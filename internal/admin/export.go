@@ -15,19 +15,19 @@ import (
 // would cut a large site's file short.
 const ExportTimeout = 30 * time.Minute
 
-// managesData reports whether the role may export and import a site's
-// comments: the owner and the operator. A moderator may not: an export
-// holds every commenter's email and IP address, and an import writes in
-// the owner's name.
-func (a siteAccess) managesData() bool {
-	return a.Role == model.RoleOwner || a.Role == model.RoleOperator
+// managesData reports whether u may export and import the site's
+// comments: its owner and the operator (also one who moderates the site).
+// A moderator may not: an export holds every commenter's email and IP
+// address, and an import writes in the owner's name.
+func (a siteAccess) managesData(u *model.User) bool {
+	return a.Role == model.RoleOwner || u.Role == model.RoleOperator
 }
 
 // dataSite is site for the export and import pages: a moderator gets the
 // same 404 as a stranger (written here).
 func (h *Handler) dataSite(w http.ResponseWriter, r *http.Request, u *model.User) (siteAccess, bool) {
 	a, ok := h.site(w, r, u)
-	if ok && !a.managesData() {
+	if ok && !a.managesData(u) {
 		h.notFound(w, r, u)
 		return siteAccess{}, false
 	}
