@@ -3,16 +3,12 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/parleyhq/parley/internal/cli"
 )
 
 // TestDashboardApprovesHeldComment: the owner of a site that holds every
@@ -25,17 +21,7 @@ func TestDashboardApprovesHeldComment(t *testing.T) {
 	if s.axe == "" {
 		t.Skip("axe-core missing: run npm ci in e2e/")
 	}
-	email := "owner-" + strings.ToLower(strings.NewReplacer("/", "", "_", "").Replace(t.Name())) + "@example.com"
-	const password = "a long owner password"
-	getenv := func(k string) string { return map[string]string{"PARLEY_LOG_LEVEL": "warn"}[k] }
-	for _, args := range [][]string{
-		{"user", "add", email, "--name", "Olive Owner", "--data-dir", s.dataDir},
-		{"site", "member", "add", s.strictSite, email, "--role", "owner", "--data-dir", s.dataDir},
-	} {
-		if err := cli.RunWithInput(context.Background(), args, getenv, strings.NewReader(password+"\n"), io.Discard, os.Stderr); err != nil {
-			t.Fatalf("parley %s: %v", strings.Join(args, " "), err)
-		}
-	}
+	email := s.addOwner(t, s.strictSite, "Olive Owner")
 	p := path(t)
 	text := "Held until the owner approves, " + p
 	var out struct {
@@ -67,7 +53,7 @@ func TestDashboardApprovesHeldComment(t *testing.T) {
 	}
 	tb.axe(s, "body")
 	tb.setValue("#email", email)
-	tb.setValue("#password", password)
+	tb.setValue("#password", ownerPassword)
 	tb.click("#remember")
 	tb.click(`button[type=submit].primary`)
 	tb.landOn(".sites")

@@ -42,7 +42,7 @@ func TestDashboardImportsWXR(t *testing.T) {
 	tb.do(chromedp.Navigate(s.parley + "/dashboard/signin"))
 	tb.landOn("#email")
 	tb.setValue("#email", email)
-	tb.setValue("#password", password)
+	tb.setValue("#password", ownerPassword)
 	tb.click(`button[type=submit].primary`)
 	tb.landOn(".sites")
 	site := `[...document.querySelectorAll('.sites li')].find(li => li.querySelector('a').textContent === ` + jsString(s.site) + `)`
@@ -75,6 +75,26 @@ func TestDashboardImportsWXR(t *testing.T) {
 	reader.open(s.host + p)
 	reader.wait(`[...document.querySelectorAll('.p-text')].some(e => e.textContent.includes('Imported from WordPress, the first'))`)
 	reader.wait(`[...document.querySelectorAll('.p-text')].some(e => e.textContent.includes('And a reply to it'))`)
+}
+
+// ownerPassword is the password of the accounts addOwner makes.
+const ownerPassword = "a long owner password"
+
+// addOwner makes an account named name, with an address of the test's own
+// and ownerPassword, an owner of site as docs/dashboard.md says; its email.
+func (s *suite) addOwner(t *testing.T, site, name string) string {
+	t.Helper()
+	email := "owner-" + strings.ToLower(strings.NewReplacer("/", "", "_", "").Replace(t.Name())) + "@example.com"
+	getenv := func(k string) string { return map[string]string{"PARLEY_LOG_LEVEL": "warn"}[k] }
+	for _, args := range [][]string{
+		{"user", "add", email, "--name", name, "--data-dir", s.dataDir},
+		{"site", "member", "add", site, email, "--role", "owner", "--data-dir", s.dataDir},
+	} {
+		if err := cli.RunWithInput(context.Background(), args, getenv, strings.NewReader(ownerPassword+"\n"), io.Discard, os.Stderr); err != nil {
+			t.Fatalf("parley %s: %v", strings.Join(args, " "), err)
+		}
+	}
+	return email
 }
 
 // smallWXR is a WordPress export of one post at link with two comments,

@@ -318,8 +318,8 @@ func TestImportRefusals(t *testing.T) {
 		{"not a form of files", req{method: "POST", path: fmt.Sprintf("/dashboard/sites/%d/import", e.siteA.ID), body: "thread_key=path",
 			header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}}, false, http.StatusBadRequest, "The upload could not be read"},
 	} {
-		tt.r.token = e.ownerTok
-		w := e.doChunked(tt.r, tt.chunk)
+		tt.r.token, tt.r.chunked = e.ownerTok, tt.chunk
+		w := e.do(tt.r)
 		if body := w.Body.String(); w.Code != tt.status || !strings.Contains(body, tt.want) {
 			t.Errorf("%s: %d, want %d with %q: %s", tt.name, w.Code, tt.status, tt.want, body)
 		}
@@ -341,22 +341,6 @@ func TestImportRefusals(t *testing.T) {
 	if jobs, _ := e.st.ImportJobs(context.Background(), e.siteA.ID, 10, time.Now()); len(jobs) != 0 || e.siteComments() != 2 {
 		t.Errorf("refused uploads imported: %d jobs, %d comments", len(jobs), e.siteComments())
 	}
-}
-
-// doChunked is do, with the body's length unknown when chunk is set.
-func (e *env) doChunked(r req, chunk bool) *httptest.ResponseRecorder {
-	if !chunk {
-		return e.do(r)
-	}
-	hr := httptest.NewRequest(r.method, "https://comments.example"+r.path, strings.NewReader(r.body))
-	hr.ContentLength = -1
-	hr.AddCookie(&http.Cookie{Name: admin.CookieName, Value: r.token})
-	for k, v := range r.header {
-		hr.Header.Set(k, v)
-	}
-	w := httptest.NewRecorder()
-	e.handler.ServeHTTP(w, hr)
-	return w
 }
 
 // TestOneImportPerSite: while an import of the site runs, another is

@@ -140,6 +140,7 @@ type req struct {
 	method, path string
 	form         url.Values
 	body         string // sent instead of form when set, with its Content-Type in header
+	chunked      bool   // the body's length is not announced
 	token        string // the dashboard cookie's value
 	header       map[string]string
 }
@@ -156,6 +157,9 @@ func (e *env) do(r req) *httptest.ResponseRecorder {
 	hr := httptest.NewRequest(r.method, "https://comments.example"+r.path, body)
 	if r.form != nil {
 		hr.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if r.chunked {
+		hr.ContentLength = -1
 	}
 	if r.token != "" {
 		hr.AddCookie(&http.Cookie{Name: admin.CookieName, Value: r.token})
