@@ -67,6 +67,16 @@ func TestDashboardImportsWXR(t *testing.T) {
 	if s.axe != "" {
 		tb.axe(s, "body")
 	}
+	if os.Getenv("PARLEY_SCREENSHOTS") == "1" {
+		tb.do(chromedp.EmulateViewport(900, 700))
+		png, err := chromedp.Run(tb.ctx, chromedp.Screenshot(chromedp.CSS("body")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join("..", "docs", "screenshots", "dashboard-import.png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if v := tb.str(`JSON.stringify(window.__csp)`); v != "[]" {
 		t.Errorf("CSP violations on the dashboard: %s", v)
 	}
