@@ -122,7 +122,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	var bg sync.WaitGroup
 	bg.Go(func() { views.Run(bgctx, viewFlushInterval) })
 	bg.Go(func() { apiHandler.Run(bgctx) })
-	bg.Go(func() { purgeExpired(bgctx, a, cfg.IPRetention) })
+	bg.Go(func() { purgeExpired(bgctx, a, cfg.IPRetention, cfg.SignupIPRetention) })
 	bg.Go(func() { mailWorker.Run(bgctx) })
 	bg.Go(func() {
 		a.store.ListenSiteChanges(bgctx, apiHandler.SiteChanged, func(err error) {
@@ -157,9 +157,10 @@ func newAvatars(st *store.Store, gravatar, allowPrivate bool) *media.Avatars {
 }
 
 // purgeExpired erases commenters' IPs once they are older than the
-// retention period (promise P5), and deletes expired sessions, account
-// links and used SSO tokens, now and then every hour.
-func purgeExpired(ctx context.Context, a *app, retention time.Duration) {
+// retention period (promise P5) and sign-up addresses older than theirs,
+// and deletes expired sessions, account links, invitations and used SSO
+// tokens, now and then every hour.
+func purgeExpired(ctx context.Context, a *app, retention, signupRetention time.Duration) {
 	t := time.NewTicker(retentionInterval)
 	defer t.Stop()
 	for {
@@ -167,6 +168,8 @@ func purgeExpired(ctx context.Context, a *app, retention time.Duration) {
 		logPurge(ctx, a.log, "expired sessions", "sessions", a.store.PurgeSessions, time.Now())
 		logPurge(ctx, a.log, "expired account links", "tokens", a.store.PurgeAccountTokens, time.Now())
 		logPurge(ctx, a.log, "used sso tokens", "", a.store.PurgeSSOTokens, time.Now())
+		logPurge(ctx, a.log, "sign-up IP addresses", "accounts", a.store.PurgeSignupIPs, time.Now().Add(-signupRetention))
+		logPurge(ctx, a.log, "expired invitations", "invitations", a.store.PurgeInvitations, time.Now())
 		select {
 		case <-ctx.Done():
 			return
