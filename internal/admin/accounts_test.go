@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/admin"
+	"github.com/parleyhq/parley/internal/api"
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/store"
@@ -453,5 +454,26 @@ func readAll(r *http.Response) string {
 		if err != nil {
 			return b.String()
 		}
+	}
+}
+
+// TestAccountFormsShareTheAPILimits: the dashboard's mail forms count
+// against the API's sign-in budgets (api.LoginBurst per network,
+// api.AccountLoginBurst per address); past them the form says how long to
+// wait, and the API refuses too.
+func TestAccountFormsShareTheAPILimits(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	forgot := req{method: "POST", path: "/dashboard/forgot", form: url.Values{"email": {"owner@example.com"}}}
+	for i := 0; i < api.AccountLoginBurst; i++ {
+		if w := e.do(forgot); w.Code != http.StatusSeeOther {
+			t.Fatalf("request %d: %d", i+1, w.Code)
+		}
+	}
+	w := e.do(forgot)
+	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "" || !strings.Contains(w.Body.String(), "Too many attempts") {
+		t.Errorf("past the budget: %d %q", w.Code, w.Header().Get("Retry-After"))
+	}
+	if w := e.doJSON("/api/v1/auth/reset", `{"email":"owner@example.com"}`); w.Code != http.StatusTooManyRequests {
+		t.Errorf("the API after the dashboard used the budget: %d, want 429", w.Code)
 	}
 }

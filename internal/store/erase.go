@@ -156,7 +156,12 @@ func personComments(userID int64, index []byte) (string, []any) {
 // commentIDs lists the ids of the comments matching where, newest first,
 // so that replies are deleted before the comments they answer.
 func (s *Store) commentIDs(ctx context.Context, tx *sql.Tx, where string, args []any) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, s.q("SELECT id FROM comments WHERE "+where+" ORDER BY id DESC"), args...)
+	return s.idsTx(ctx, tx, "SELECT id FROM comments WHERE "+where+" ORDER BY id DESC", args...)
+}
+
+// idsTx runs a query of one id column inside tx and returns the ids.
+func (s *Store) idsTx(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
 		return nil, err
 	}

@@ -113,7 +113,7 @@ func (s *Store) SitesOwnedBy(ctx context.Context, userID int64) ([]*model.Site, 
 func (s *Store) DeleteAccount(ctx context.Context, userID int64, mode EraseMode) ([]int64, error) {
 	var deleted []int64
 	err := s.eraseTx(ctx, func(tx *sql.Tx) error {
-		ids, err := s.ownedSiteIDs(ctx, tx, userID)
+		ids, err := s.idsTx(ctx, tx, "SELECT id FROM sites WHERE owner_id = ? ORDER BY id", userID)
 		if err != nil {
 			return err
 		}
@@ -129,23 +129,6 @@ func (s *Store) DeleteAccount(ctx context.Context, userID int64, mode EraseMode)
 		return nil, fmt.Errorf("store: delete account: %w", err)
 	}
 	return deleted, err
-}
-
-func (s *Store) ownedSiteIDs(ctx context.Context, tx *sql.Tx, userID int64) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, s.q("SELECT id FROM sites WHERE owner_id = ? ORDER BY id"), userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 // ownerData fills in an account's sign-up address and the invitations it
