@@ -43,6 +43,14 @@ type Deps struct {
 	// Changed drops the cached threads of a page (pageID 0: every page of
 	// the site) after a moderation action.
 	Changed func(ctx context.Context, siteID, pageID int64)
+	// Accounts is the API's account logic (*api.Handler): sign-up, reset,
+	// confirmation and email change share its rules, limits and mails.
+	Accounts Accounts
+	// WakeMail wakes the mail worker after a mail was queued (nil: none).
+	WakeMail func()
+	// Signup is PARLEY_SIGNUP: config.SignupOpen ("" too), SignupInvite or
+	// SignupClosed.
+	Signup string
 	// PublicURL is Parley's own origin; https makes the cookie Secure.
 	PublicURL string
 	// DBTimeout is each request's database deadline (0: store.DefaultTimeout).

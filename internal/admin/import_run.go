@@ -100,6 +100,9 @@ func (h *Handler) runImport(ctx context.Context, job importJob) {
 	stop := h.saveProgress(job.row.ID, prog)
 	rep, err := importer.New(h.Store, markup.New()).Run(ctx, job.file, job.opt, prog)
 	stop()
+	// Gone before the job shows as ended, so that nothing is left once a
+	// status page says so (the deferred call covers a panic).
+	removeUpload(job.file)
 	status, message := importOutcome(rep, err, job.allowEmpty)
 	var report []byte
 	final := store.ImportProgress{TotalBytes: job.row.TotalBytes}

@@ -52,7 +52,8 @@ type env struct {
 	ownerTok, modTok, strangerTok, opTok string
 }
 
-func newEnv(t *testing.T, dialect string) *env {
+// newEnv starts the environment; opts change the dashboard's Deps.
+func newEnv(t *testing.T, dialect string, opts ...func(*admin.Deps)) *env {
 	t.Helper()
 	ctx := context.Background()
 	sealer, err := privacy.NewSealer([]byte("admin-test-secret-admin-test-secret-admin"))
@@ -76,8 +77,12 @@ func newEnv(t *testing.T, dialect string) *env {
 	apiHandler := api.New(api.Deps{Store: st, Comments: comment.NewService(st, markup.New(), time.Now), Sealer: sealer,
 		Views: stats.NewViewCounter(st, time.Now, log), ClientIP: clientip.New(nil).IP, WriteRate: 1000, Burst: 1000, Log: log, Now: time.Now, PublicURL: "https://comments.example"})
 	e := &env{t: t, st: st, sessions: auth.NewSessions(st, nil)}
-	dash, err := admin.New(admin.Deps{Store: st, Sessions: e.sessions, SignIn: apiHandler.SignIn, Changed: apiHandler.Changed,
-		PublicURL: "https://comments.example", Log: log})
+	deps := admin.Deps{Store: st, Sessions: e.sessions, SignIn: apiHandler.SignIn, Changed: apiHandler.Changed,
+		Accounts: apiHandler, PublicURL: "https://comments.example", Log: log}
+	for _, opt := range opts {
+		opt(&deps)
+	}
+	dash, err := admin.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}

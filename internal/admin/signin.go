@@ -18,6 +18,8 @@ type signInData struct {
 	Remember bool
 	Error    string            // about the whole form
 	Fields   map[string]string // per field name, shown next to it
+	Notice   string            // what just happened: an address confirmed, an account deleted
+	Signup   bool              // "Create an account" is offered (PARLEY_SIGNUP=open)
 }
 
 // signInPage serves GET /dashboard/signin; a signed-in account goes home.
@@ -26,7 +28,15 @@ func (h *Handler) signInPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
 		return
 	}
-	h.render(w, r, http.StatusOK, "signin", signInData{frame: frame{Title: "Sign in"}})
+	h.render(w, r, http.StatusOK, "signin", signInData{frame: frame{Title: "Sign in"}, Signup: h.signupOpen(),
+		Notice: signInNotices[r.URL.Query().Get("notice")]})
+}
+
+// signInNotices are what the sign-in page may say on arrival (?notice=).
+var signInNotices = map[string]string{
+	"confirmed": "Your email address is confirmed. Sign in to continue.",
+	"deleted":   "Your account and its sites are deleted.",
+	"password":  "Your password is changed.",
 }
 
 // signInSubmit serves POST /dashboard/signin: the API's password check and
@@ -34,7 +44,7 @@ func (h *Handler) signInPage(w http.ResponseWriter, r *http.Request) {
 // auth.SessionLifetime or, with "Remember me", auth.RememberedSessionLifetime.
 func (h *Handler) signInSubmit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
-	d := signInData{frame: frame{Title: "Sign in"}, Fields: map[string]string{}}
+	d := signInData{frame: frame{Title: "Sign in"}, Fields: map[string]string{}, Signup: h.signupOpen()}
 	if err := r.ParseForm(); err != nil {
 		d.Error = "The form could not be read; try again."
 		h.render(w, r, http.StatusBadRequest, "signin", d)
@@ -72,6 +82,11 @@ func (h *Handler) signInSubmit(w http.ResponseWriter, r *http.Request) {
 
 // startSession sets the cookie of a new dashboard session and goes home.
 func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, u *model.User, remember bool) {
+	h.newSession(w, r, u, remember, "/dashboard")
+}
+
+// newSession sets the cookie of a new dashboard session and goes to next.
+func (h *Handler) newSession(w http.ResponseWriter, r *http.Request, u *model.User, remember bool, next string) {
 	token, expires, err := h.Sessions.CreateKind(r.Context(), u.ID, model.SessionDashboard, remember)
 	if err != nil {
 		h.fail(w, r, nil, "create session", err)
@@ -79,7 +94,7 @@ func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, u *model.
 	}
 	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: token, Path: "/dashboard", Expires: expires,
 		HttpOnly: true, Secure: h.secure(), SameSite: http.SameSiteLaxMode})
-	http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 // signOut serves POST /dashboard/signout: the session ends, the cookie goes.
@@ -89,7 +104,12 @@ func (h *Handler) signOut(w http.ResponseWriter, r *http.Request, u *model.User)
 		h.fail(w, r, u, "revoke session", err)
 		return
 	}
+	h.dropCookie(w)
+	http.Redirect(w, r, "/dashboard/signin", http.StatusSeeOther)
+}
+
+// dropCookie removes the session's cookie from the browser.
+func (h *Handler) dropCookie(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: "", Path: "/dashboard", MaxAge: -1,
 		HttpOnly: true, Secure: h.secure(), SameSite: http.SameSiteLaxMode})
-	http.Redirect(w, r, "/dashboard/signin", http.StatusSeeOther)
 }

@@ -94,6 +94,12 @@ var columnClasses = map[string]string{
 	// An import started from the dashboard: counts and the importer's report
 	// of a site; who started it is not kept.
 	"import_jobs.*": notPersonal,
+	// Owner accounts: where the sign-up came from, and invitations to sign
+	// up (to the address, and sent by the account).
+	"users.signup_ip_sealed": exported,
+	"invitations.id":         notPersonal, "invitations.token_hash": secret, "invitations.email_sealed": exported,
+	"invitations.email_index": derived, "invitations.invited_by": exported,
+	"invitations.created_at": exported, "invitations.expires_at": exported,
 }
 
 // class returns how a column is classified, "" when it is not.
@@ -166,6 +172,15 @@ func personWithEverything(t *testing.T, e *env) (*model.User, string) {
 	must(t, err)
 	_, err = e.store.EnqueueMail(ctx, m)
 	must(t, err)
+	// She signed up from adaIP, was invited to sign up again (an
+	// invitation not used yet) and, as an operator, invited someone.
+	_, err = e.raw().Exec(fmt.Sprintf("UPDATE users SET signup_ip_sealed = %s WHERE id = %d", bytesLiteral(e, string(e.sealer.Seal(adaIP))), ada.ID))
+	must(t, err)
+	other, err := notify.TestMail("someone@example.com", notify.Sender{Name: "blog.example", URL: origin})
+	must(t, err)
+	must(t, e.store.CreateInvitation(ctx, &store.Invitation{Email: adaEmail, CreatedAt: e.now, ExpiresAt: e.now.Add(time.Hour)}, []byte("invitation 1"), other))
+	must(t, e.store.CreateInvitation(ctx, &store.Invitation{Email: "invited@example.com", InvitedBy: ada.ID,
+		CreatedAt: e.now.Add(time.Minute), ExpiresAt: e.now.Add(time.Hour)}, []byte("invitation 2"), other))
 	return ada, token
 }
 
@@ -195,6 +210,7 @@ func personRows(e *env, ada *model.User) map[string]string {
 		"privacy_requests": "email_index = " + hexIndex, "verified_guests": "email_index = " + hexIndex,
 		"identities": "user_id = " + id, "account_tokens": "user_id = " + id,
 		"sso_users": "user_id = " + id, "audit_log": "actor_id = " + id,
+		"invitations": "email_index = " + hexIndex + " OR invited_by = " + id,
 	}
 }
 

@@ -129,6 +129,11 @@ func (h *Handler) verifyPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.changed(r, 0, 0, "") // the verified badge and released comments, on any site
+	if r.URL.Query().Get(verifyNextParam) == verifyNextDashboard {
+		// An owner's link (signed up on the dashboard): on to signing in there.
+		http.Redirect(w, r, "/dashboard/signin?notice=confirmed", http.StatusSeeOther)
+		return
+	}
 	renderPage(w, http.StatusOK, pageData{Title: "Your email address is confirmed",
 		Lines: []string{"Thank you. Your comments waiting for this confirmation are published (unless the site reviews comments first). You can close this page."}})
 }

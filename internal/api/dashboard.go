@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/parleyhq/parley/internal/auth"
-	"github.com/parleyhq/parley/internal/clientip"
 	"github.com/parleyhq/parley/internal/model"
 )
 
@@ -21,9 +20,8 @@ import (
 func (h *Handler) SignIn(r *http.Request, email, password string) (*model.User, error) {
 	// The per-network bucket, then the per-address one that the API's
 	// sign-ins and account mails share.
-	if ok, wait := h.logins.allow(clientip.NetworkKey(h.ClientIP(r))); !ok {
-		h.m.rateLimited.Inc()
-		return nil, &auth.RateLimitedError{Wait: wait}
+	if err := h.allowNetwork(r); err != nil {
+		return nil, err
 	}
 	if ok, wait := h.allowAccount(email); !ok {
 		return nil, &auth.RateLimitedError{Wait: wait}

@@ -11,6 +11,7 @@ import (
 	"github.com/parleyhq/parley/internal/captcha"
 	"github.com/parleyhq/parley/internal/comment"
 	"github.com/parleyhq/parley/internal/model"
+	"github.com/parleyhq/parley/internal/store"
 )
 
 // The sign-in popup of local accounts. The widget opens it like a provider
@@ -219,7 +220,8 @@ func (h *Handler) localMail(w http.ResponseWriter, r *http.Request, d localData,
 	if ok, wait := h.allowAccount(d.Email); !ok {
 		err = &auth.RateLimitedError{Wait: wait}
 	} else if d.Mode == localSignUp {
-		err = h.createAccount(r.Context(), d.Email, d.Name, password, d.site)
+		err = h.createAccount(r.Context(), newAccount{email: d.Email, name: d.Name, password: password, site: d.site,
+			from: store.SignUpOrigin{IP: h.ClientIP(r)}})
 	} else {
 		err = h.queueReset(r.Context(), d.Email, d.site)
 	}

@@ -43,6 +43,16 @@ type exportDocument struct {
 	AccountLinks    []exportLink     `json:"accountLinks"` // confirm, reset and email-change links mailed
 	// ModerationActions are what the account did on the dashboard.
 	ModerationActions []exportModeration `json:"moderationActions"`
+	// Invitations are pending invitations to sign up mailed to the address;
+	// InvitationsSent the ones the account (an operator) sent.
+	Invitations     []exportInvitation `json:"invitations"`
+	InvitationsSent []exportInvitation `json:"invitationsSent"`
+}
+
+type exportInvitation struct {
+	Email     string    `json:"email"`
+	CreatedAt time.Time `json:"createdAt"`
+	ExpiresAt time.Time `json:"expiresAt"`
 }
 
 type exportModeration struct {
@@ -81,6 +91,7 @@ type exportAccount struct {
 	HasPassword     bool       `json:"hasPassword"` // the hash itself is never exported
 	EmailVerifiedAt *time.Time `json:"emailVerifiedAt"`
 	SignedUp        bool       `json:"signedUp"` // made by sign-up (not by the operator or a provider)
+	SignupIP        string     `json:"signupIp"` // where the sign-up came from; "" once purged (PARLEY_SIGNUP_IP_RETENTION)
 }
 
 type exportSiteRole struct {
@@ -144,8 +155,9 @@ func (h *Handler) newExportDocument(d *store.PersonalData, current int64) export
 	}
 	if u := d.Account; u != nil {
 		doc.Account = &exportAccount{wireAccount: account(u), Role: string(u.Role), HasPassword: u.PasswordHash != "",
-			EmailVerifiedAt: u.EmailVerifiedAt, SignedUp: u.SignedUp}
+			EmailVerifiedAt: u.EmailVerifiedAt, SignedUp: u.SignedUp, SignupIP: d.SignupIP}
 	}
+	doc.Invitations, doc.InvitationsSent = exportInvitations(d.Invitations), exportInvitations(d.InvitationsSent)
 	for _, l := range d.Logins {
 		doc.Logins = append(doc.Logins, exportLogin(l))
 	}
@@ -177,6 +189,14 @@ func (h *Handler) newExportDocument(d *store.PersonalData, current int64) export
 		doc.PrivacyRequests = append(doc.PrivacyRequests, exportRequest{Action: r.Action, CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt})
 	}
 	return doc
+}
+
+func exportInvitations(in []store.Invitation) []exportInvitation {
+	out := []exportInvitation{}
+	for _, inv := range in {
+		out = append(out, exportInvitation{Email: inv.Email, CreatedAt: inv.CreatedAt, ExpiresAt: inv.ExpiresAt})
+	}
+	return out
 }
 
 func exportedComment(c store.PersonalComment) exportComment {

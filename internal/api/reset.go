@@ -153,8 +153,7 @@ func (h *Handler) resendVerification(w http.ResponseWriter, r *http.Request) {
 	if !h.allowAccountMail(w, u.Email) {
 		return
 	}
-	link, tok := h.newLink(store.TokenVerify, u.ID)
-	m, err := notify.VerifyEmailMail(u.Email, 0, h.mailSender(nil), link)
+	m, tok, err := h.verifyMail(u.Email, u.ID, nil, false)
 	if err == nil {
 		err = h.Store.CreateAccountToken(r.Context(), tok.AccountToken, tok.hash, m)
 	}

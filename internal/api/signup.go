@@ -54,7 +54,8 @@ func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
 	if !ok || !h.checkCaptcha(w, r, req.Altcha) || !h.allowAccountMail(w, email) {
 		return
 	}
-	if err := h.createAccount(r.Context(), email, name, req.Password, site); err != nil {
+	a := newAccount{email: email, name: name, password: req.Password, site: site, from: store.SignUpOrigin{IP: h.ClientIP(r)}}
+	if err := h.createAccount(r.Context(), a); err != nil {
 		h.internal(w, r, "sign up", err)
 		return
 	}
@@ -62,25 +63,49 @@ func (h *Handler) signup(w http.ResponseWriter, r *http.Request) {
 	writePrivateJSON(w, http.StatusAccepted, accountMailResponse{Status: "mail_sent"})
 }
 
+// newAccount is a sign-up to create: its checked fields, the site it
+// started from (nil: none), where it came from, and whether it was made on
+// the dashboard (its confirmation link then leads back there).
+type newAccount struct {
+	email, name, password string
+	site                  *model.Site
+	from                  store.SignUpOrigin
+	owner                 bool
+}
+
 // createAccount queues the sign-up of a new, unverified local account with
-// its confirmation mail, or, when email has an account already, the notice
-// to its owner: the caller cannot tell which (nor can the person signing
-// up). The caller validated the fields and wakes the mail worker.
-func (h *Handler) createAccount(ctx context.Context, email, name, password string, site *model.Site) error {
-	hash, err := h.hashPassword(ctx, password)
+// its confirmation mail, or, when the email has an account already, the
+// notice to its owner: the caller cannot tell which (nor can the person
+// signing up). An invitation that cannot be used gives store.ErrNotFound.
+// The caller validated the fields and wakes the mail worker.
+func (h *Handler) createAccount(ctx context.Context, a newAccount) error {
+	hash, err := h.hashPassword(ctx, a.password)
 	if err != nil {
 		return err
 	}
-	u := &model.User{Email: email, Name: name, Role: model.RoleCommenter, PasswordHash: hash}
-	link, tok := h.newLink(store.TokenVerify, 0)
-	m, err := notify.VerifyEmailMail(email, siteID(site), h.mailSender(site), link)
+	u := &model.User{Email: a.email, Name: a.name, Role: model.RoleCommenter, PasswordHash: hash}
+	m, tok, err := h.verifyMail(a.email, 0, a.site, a.owner)
 	if err == nil {
-		err = h.Store.SignUp(ctx, u, tok.AccountToken, tok.hash, m)
+		err = h.Store.SignUpFrom(ctx, u, a.from, tok.AccountToken, tok.hash, m)
 	}
 	if errors.Is(err, store.ErrExists) {
-		err = h.mailExistingAccount(ctx, email, site)
+		err = h.mailExistingAccount(ctx, a.email, a.site)
 	}
 	return err
+}
+
+// verifyMail is the mail with a new link confirming email for userID (0:
+// set by the sign-up). An owner's link leads to the dashboard's sign-in
+// once followed, and its mail speaks of sites rather than comments.
+func (h *Handler) verifyMail(email string, userID int64, site *model.Site, owner bool) (model.Mail, linkToken, error) {
+	link, tok := h.newLink(store.TokenVerify, userID)
+	if !owner {
+		m, err := notify.VerifyEmailMail(email, siteID(site), h.mailSender(site), link)
+		return m, tok, err
+	}
+	link.Link += "&" + verifyNextParam + "=" + verifyNextDashboard
+	m, err := notify.VerifyOwnerMail(email, h.mailSender(nil), link)
+	return m, tok, err
 }
 
 // validSignup checks a sign-up's fields and returns the normalised email

@@ -93,7 +93,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 			Store: a.store, Sessions: sessions, Avatars: avatars, Now: now},
 	})
 	dashboard, err := admin.New(admin.Deps{Store: a.store, Sessions: sessions, SignIn: apiHandler.SignIn,
-		Changed: apiHandler.Changed, PublicURL: cfg.PublicURL, DBTimeout: cfg.DBTimeout, Log: a.log, Now: now,
+		Changed: apiHandler.Changed, Accounts: apiHandler, Signup: cfg.Signup, WakeMail: mailWorker.Wake, PublicURL: cfg.PublicURL, DBTimeout: cfg.DBTimeout, Log: a.log, Now: now,
 		Imports: admin.ImportSettings{MaxUpload: int64(cfg.ImportMaxUpload), IPRetention: cfg.IPRetention}})
 	if err != nil {
 		return err
@@ -123,7 +123,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	var bg sync.WaitGroup
 	bg.Go(func() { views.Run(bgctx, viewFlushInterval) })
 	bg.Go(func() { apiHandler.Run(bgctx) })
-	bg.Go(func() { purgeExpired(bgctx, a, cfg.IPRetention) })
+	bg.Go(func() { purgeExpired(bgctx, a, cfg.IPRetention, cfg.SignupIPRetention) })
 	bg.Go(func() { mailWorker.Run(bgctx) })
 	bg.Go(func() {
 		a.store.ListenSiteChanges(bgctx, apiHandler.SiteChanged, func(err error) {
@@ -159,9 +159,10 @@ func newAvatars(st *store.Store, gravatar, allowPrivate bool) *media.Avatars {
 }
 
 // purgeExpired erases commenters' IPs once they are older than the
-// retention period (promise P5), and deletes expired sessions, account
-// links and used SSO tokens, now and then every hour.
-func purgeExpired(ctx context.Context, a *app, retention time.Duration) {
+// retention period (promise P5) and sign-up addresses older than theirs,
+// and deletes expired sessions, account links, invitations and used SSO
+// tokens, now and then every hour.
+func purgeExpired(ctx context.Context, a *app, retention, signupRetention time.Duration) {
 	t := time.NewTicker(retentionInterval)
 	defer t.Stop()
 	for {
@@ -169,6 +170,8 @@ func purgeExpired(ctx context.Context, a *app, retention time.Duration) {
 		logPurge(ctx, a.log, "expired sessions", "sessions", a.store.PurgeSessions, time.Now())
 		logPurge(ctx, a.log, "expired account links", "tokens", a.store.PurgeAccountTokens, time.Now())
 		logPurge(ctx, a.log, "used sso tokens", "", a.store.PurgeSSOTokens, time.Now())
+		logPurge(ctx, a.log, "sign-up IP addresses", "accounts", a.store.PurgeSignupIPs, time.Now().Add(-signupRetention))
+		logPurge(ctx, a.log, "expired invitations", "invitations", a.store.PurgeInvitations, time.Now())
 		select {
 		case <-ctx.Done():
 			return

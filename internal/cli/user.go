@@ -25,11 +25,16 @@ const userUsage = `Usage:
   parley user list
   parley user remove EMAIL
   parley user password EMAIL
+  parley user invite EMAIL
 
 add and password read the password from the terminal (twice, without echo) or,
 when stdin is not a terminal, from its first line. user add with an empty
 password (or an empty stdin) creates an account without one: it can sign in
 only once a password is set, or through a provider.
+
+invite mails EMAIL a link to sign up on the dashboard (needed with
+PARLEY_SIGNUP=invite): it works once, for 7 days. The mail is queued and sent
+by the running server.
 `
 
 func runUser(ctx context.Context, e env, args []string) error {
@@ -45,8 +50,10 @@ func runUser(ctx context.Context, e env, args []string) error {
 		return userRemove(ctx, e, args[1:])
 	case "password":
 		return userPassword(ctx, e, args[1:])
+	case "invite":
+		return userInvite(ctx, e, args[1:])
 	}
-	return fmt.Errorf("%w: unknown user command %q (add, list, remove, password)", ErrUsage, args[0])
+	return fmt.Errorf("%w: unknown user command %q (add, list, remove, password, invite)", ErrUsage, args[0])
 }
 
 func userAdd(ctx context.Context, e env, args []string) error {

@@ -51,7 +51,19 @@ type Config struct {
 
 	// ImportMaxUpload bounds the file of an import uploaded on the dashboard.
 	ImportMaxUpload int
+	// Signup says who may create an account on the dashboard: SignupOpen,
+	// SignupInvite or SignupClosed. SignupIPRetention is how long the
+	// address a sign-up came from is kept.
+	Signup            string
+	SignupIPRetention time.Duration
 }
+
+// The values of PARLEY_SIGNUP.
+const (
+	SignupOpen   = "open"   // anyone may sign up on the dashboard
+	SignupInvite = "invite" // only with an invitation the operator mailed
+	SignupClosed = "closed" // nobody; the operator adds accounts (parley user add)
+)
 
 // Bounds of PARLEY_DB_TIMEOUT: below the minimum an ordinary query on a
 // busy machine would fail; above the maximum a stalled database would hold
@@ -135,6 +147,12 @@ func settings() []setting {
 		{"captcha-difficulty", "PARLEY_CAPTCHA_DIFFICULTY", strconv.Itoa(captcha.DefaultDifficulty), "largest secret number of a CAPTCHA challenge: a browser tries half on average (about 1s at the default)", false,
 			parseInt(func(c *Config) *int { return &c.CaptchaDifficulty }),
 			func(c *Config) string { return strconv.Itoa(c.CaptchaDifficulty) }},
+		{"signup", "PARLEY_SIGNUP", SignupOpen, "who may create an owner account on the dashboard: open, invite (with an invitation from the operator) or closed; commenters' sign-up (the widget, POST /api/v1/auth/signup) is not affected", false,
+			func(c *Config, v string) error { c.Signup = v; return nil },
+			func(c *Config) string { return c.Signup }},
+		{"signup-ip-retention", "PARLEY_SIGNUP_IP_RETENTION", "720h", "how long the address an account signed up from is kept (sealed, for abuse handling)", false,
+			parseDuration(func(c *Config) *time.Duration { return &c.SignupIPRetention }),
+			func(c *Config) string { return c.SignupIPRetention.String() }},
 		{"demo", "PARLEY_DEMO", "true", "create a localhost demo site and serve /demo", false,
 			parseBool(func(c *Config) *bool { return &c.Demo }),
 			func(c *Config) string { return strconv.FormatBool(c.Demo) }},
@@ -255,6 +273,14 @@ func (c *Config) validate() error {
 	}
 	if c.IPRetention < time.Hour {
 		return errors.New("config: PARLEY_IP_RETENTION (--ip-retention) must be at least 1h")
+	}
+	if c.SignupIPRetention < time.Hour {
+		return errors.New("config: PARLEY_SIGNUP_IP_RETENTION (--signup-ip-retention) must be at least 1h")
+	}
+	switch c.Signup {
+	case SignupOpen, SignupInvite, SignupClosed:
+	default:
+		return fmt.Errorf("config: PARLEY_SIGNUP (--signup) %q: want open, invite or closed", c.Signup)
 	}
 	if c.DBTimeout < MinDBTimeout || c.DBTimeout > MaxDBTimeout {
 		return fmt.Errorf("config: PARLEY_DB_TIMEOUT (--db-timeout) %s: want from %s to %s", c.DBTimeout, MinDBTimeout, MaxDBTimeout)

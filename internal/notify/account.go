@@ -38,3 +38,15 @@ func EmailChangeMail(to string, siteID int64, from Sender, d LinkData) (model.Ma
 func EmailChangeNoticeMail(to string, siteID int64, from Sender, d LinkData) (model.Mail, error) {
 	return compose("email-change-notice", to, siteID, from, d)
 }
+
+// VerifyOwnerMail asks an account made on the dashboard to confirm its
+// address; its sites are not live until it does.
+func VerifyOwnerMail(to string, from Sender, d LinkData) (model.Mail, error) {
+	return compose("verify-owner", to, 0, from, d)
+}
+
+// InvitationMail invites an address to sign up on the dashboard
+// (PARLEY_SIGNUP=invite).
+func InvitationMail(to string, from Sender, d LinkData) (model.Mail, error) {
+	return compose("invitation", to, 0, from, d)
+}

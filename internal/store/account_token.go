@@ -57,27 +57,7 @@ type Released struct {
 // the account does. An email that already has an account gives ErrExists
 // and changes nothing.
 func (s *Store) SignUp(ctx context.Context, u *model.User, tok AccountToken, tokenHash []byte, m model.Mail) error {
-	u.CreatedAt = s.now().UTC().Truncate(time.Millisecond)
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, s.q(`INSERT INTO users (name, email_sealed, email_index, role, password_hash,
-			website, avatar_url, profile_url, created_at, signed_up)
-			VALUES (?, ?, ?, ?, ?, '', '', '', ?, TRUE) ON CONFLICT (email_index) DO NOTHING RETURNING id`),
-			u.Name, s.sealer.Seal(u.Email), s.sealer.EmailIndex(u.Email), string(u.Role), nullString(u.PasswordHash),
-			millis(u.CreatedAt)).Scan(&u.ID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrExists
-		}
-		u.SignedUp = true
-		if err != nil {
-			return err
-		}
-		tok.UserID = u.ID
-		return s.insertAccountToken(ctx, tx, tok, tokenHash, m)
-	})
-	if err != nil && !errors.Is(err, ErrExists) {
-		return fmt.Errorf("store: sign up: %w", err)
-	}
-	return err
+	return s.SignUpFrom(ctx, u, SignUpOrigin{}, tok, tokenHash, m)
 }
 
 // CreateAccountToken stores a token and queues its mails in one

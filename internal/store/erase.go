@@ -34,41 +34,46 @@ func (m EraseMode) Valid() bool { return m == EraseDelete || m == EraseAnonymize
 // no such account.
 func (s *Store) EraseAccount(ctx context.Context, userID int64, mode EraseMode) error {
 	err := s.eraseTx(ctx, func(tx *sql.Tx) error {
-		var index []byte
-		var verified sql.NullInt64
-		var avatar string
-		err := tx.QueryRowContext(ctx, s.q("SELECT email_index, email_verified_at, avatar_url FROM users WHERE id = ?"),
-			userID).Scan(&index, &verified, &avatar)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		// Mail queued to the account's address goes whatever its state.
-		if _, err := tx.ExecContext(ctx, s.q("DELETE FROM outbox WHERE recipient_index = ?"), index); err != nil {
-			return err
-		}
-		// An unconfirmed address proves nothing about what guests wrote
-		// with it: only a confirmed one takes their data along.
-		index = verifiedIndex(index, verified)
-		if err := s.eraseComments(ctx, tx, userID, index, mode); err != nil {
-			return err
-		}
-		if err := s.eraseEmailIndex(ctx, tx, index); err != nil {
-			return err
-		}
-		// Sessions, memberships and logins go with the account (ON DELETE
-		// CASCADE); its picture too, unless another account shows it.
-		if _, err = tx.ExecContext(ctx, s.q("DELETE FROM users WHERE id = ?"), userID); err != nil {
-			return err
-		}
-		return s.dropUnusedAvatar(ctx, tx, avatar)
+		return s.eraseAccount(ctx, tx, userID, mode)
 	})
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("store: erase account: %w", err)
 	}
 	return err
+}
+
+// eraseAccount is EraseAccount inside tx.
+func (s *Store) eraseAccount(ctx context.Context, tx *sql.Tx, userID int64, mode EraseMode) error {
+	var index []byte
+	var verified sql.NullInt64
+	var avatar string
+	err := tx.QueryRowContext(ctx, s.q("SELECT email_index, email_verified_at, avatar_url FROM users WHERE id = ?"),
+		userID).Scan(&index, &verified, &avatar)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	// Mail queued to the account's address goes whatever its state.
+	if _, err := tx.ExecContext(ctx, s.q("DELETE FROM outbox WHERE recipient_index = ?"), index); err != nil {
+		return err
+	}
+	// An unconfirmed address proves nothing about what guests wrote
+	// with it: only a confirmed one takes their data along.
+	index = verifiedIndex(index, verified)
+	if err := s.eraseComments(ctx, tx, userID, index, mode); err != nil {
+		return err
+	}
+	if err := s.eraseEmailIndex(ctx, tx, index); err != nil {
+		return err
+	}
+	// Sessions, memberships and logins go with the account (ON DELETE
+	// CASCADE); its picture too, unless another account shows it.
+	if _, err = tx.ExecContext(ctx, s.q("DELETE FROM users WHERE id = ?"), userID); err != nil {
+		return err
+	}
+	return s.dropUnusedAvatar(ctx, tx, avatar)
 }
 
 // dropUnusedAvatar deletes the picture that an account's avatar URL named
@@ -97,6 +102,7 @@ func (s *Store) eraseEmailIndex(ctx context.Context, tx *sql.Tx, index []byte) e
 		"DELETE FROM outbox WHERE recipient_index = ?",
 		"DELETE FROM privacy_requests WHERE email_index = ?",
 		"DELETE FROM verified_guests WHERE email_index = ?",
+		"DELETE FROM invitations WHERE email_index = ?",
 	} {
 		if _, err := tx.ExecContext(ctx, s.q(q), index); err != nil {
 			return err
@@ -150,7 +156,12 @@ func personComments(userID int64, index []byte) (string, []any) {
 // commentIDs lists the ids of the comments matching where, newest first,
 // so that replies are deleted before the comments they answer.
 func (s *Store) commentIDs(ctx context.Context, tx *sql.Tx, where string, args []any) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, s.q("SELECT id FROM comments WHERE "+where+" ORDER BY id DESC"), args...)
+	return s.idsTx(ctx, tx, "SELECT id FROM comments WHERE "+where+" ORDER BY id DESC", args...)
+}
+
+// idsTx runs a query of one id column inside tx and returns the ids.
+func (s *Store) idsTx(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
 		return nil, err
 	}

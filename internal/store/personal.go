@@ -28,6 +28,10 @@ type PersonalData struct {
 	Links      []AccountLink   // account links mailed (confirm, reset, email change)
 	// Moderation is what the account did on the dashboard (audit_log).
 	Moderation []ModerationRecord
+
+	SignupIP        string       // where the account signed up from; "" once purged
+	Invitations     []Invitation // pending invitations to sign up sent to the address
+	InvitationsSent []Invitation // pending invitations the account sent (an operator)
 }
 
 // ModerationRecord is one moderation action of an account, with the host
@@ -115,6 +119,9 @@ func (s *Store) AccountData(ctx context.Context, userID int64) (*PersonalData, e
 		return nil, fmt.Errorf("store: account data: %w", err)
 	}
 	if err := s.accountLogins(ctx, d, userID); err != nil {
+		return nil, fmt.Errorf("store: account data: %w", err)
+	}
+	if err := s.ownerData(ctx, d, userID); err != nil {
 		return nil, fmt.Errorf("store: account data: %w", err)
 	}
 	return d, nil
@@ -248,7 +255,10 @@ func (s *Store) emailData(ctx context.Context, d *PersonalData, userID int64, in
 	if d.Mail, err = s.personalMail(ctx, index); err != nil {
 		return err
 	}
-	d.Requests, err = s.privacyRequests(ctx, index)
+	if d.Requests, err = s.privacyRequests(ctx, index); err != nil {
+		return err
+	}
+	d.Invitations, err = s.invitationsWhere(ctx, "email_index = ?", index)
 	return err
 }
 

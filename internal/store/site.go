@@ -79,26 +79,31 @@ func (s *Store) Sites(ctx context.Context) ([]*model.Site, error) {
 // one transaction (promise P7).
 func (s *Store) DeleteSite(ctx context.Context, id int64) error {
 	return s.eraseTx(ctx, func(tx *sql.Tx) error {
-		// Children first: SQLite checks foreign keys per statement, and
-		// deleting comments root-last keeps self-references valid.
-		for _, q := range []string{
-			"DELETE FROM votes WHERE page_id IN (SELECT id FROM pages WHERE site_id = ?)",
-			"DELETE FROM page_views_daily WHERE site_id = ?",
-			"DELETE FROM comments WHERE site_id = ?",
-			"DELETE FROM pages WHERE site_id = ?",
-			"DELETE FROM site_members WHERE site_id = ?",
-			"DELETE FROM audit_log WHERE site_id = ?",
-		} {
-			if _, err := tx.ExecContext(ctx, s.q(q), id); err != nil {
-				return fmt.Errorf("store: delete site: %w", err)
-			}
-		}
-		res, err := tx.ExecContext(ctx, s.q("DELETE FROM sites WHERE id = ?"), id)
-		if err != nil {
+		return s.deleteSite(ctx, tx, id)
+	})
+}
+
+// deleteSite is DeleteSite inside tx: ErrNotFound when there is no such site.
+func (s *Store) deleteSite(ctx context.Context, tx *sql.Tx, id int64) error {
+	// Children first: SQLite checks foreign keys per statement, and
+	// deleting comments root-last keeps self-references valid.
+	for _, q := range []string{
+		"DELETE FROM votes WHERE page_id IN (SELECT id FROM pages WHERE site_id = ?)",
+		"DELETE FROM page_views_daily WHERE site_id = ?",
+		"DELETE FROM comments WHERE site_id = ?",
+		"DELETE FROM pages WHERE site_id = ?",
+		"DELETE FROM site_members WHERE site_id = ?",
+		"DELETE FROM audit_log WHERE site_id = ?",
+	} {
+		if _, err := tx.ExecContext(ctx, s.q(q), id); err != nil {
 			return fmt.Errorf("store: delete site: %w", err)
 		}
-		return mustAffect(res)
-	})
+	}
+	res, err := tx.ExecContext(ctx, s.q("DELETE FROM sites WHERE id = ?"), id)
+	if err != nil {
+		return fmt.Errorf("store: delete site: %w", err)
+	}
+	return mustAffect(res)
 }
 
 type rowScanner interface{ Scan(dest ...any) error }
