@@ -43,6 +43,14 @@ type exportDocument struct {
 	AccountLinks    []exportLink     `json:"accountLinks"` // confirm, reset and email-change links mailed
 	// ModerationActions are what the account did on the dashboard.
 	ModerationActions []exportModeration `json:"moderationActions"`
+	// Bans are the account's bans that have not expired.
+	Bans []exportBan `json:"bans"`
+}
+
+type exportBan struct {
+	Site      string     `json:"site,omitempty"` // none: every site
+	CreatedAt time.Time  `json:"createdAt"`
+	ExpiresAt *time.Time `json:"expiresAt"` // null: forever
 }
 
 type exportModeration struct {
@@ -51,6 +59,7 @@ type exportModeration struct {
 	Action    string    `json:"action"`
 	CommentID int64     `json:"commentId,omitempty"`
 	PageID    int64     `json:"pageId,omitempty"`
+	Detail    string    `json:"detail,omitempty"`
 	CreatedAt time.Time `json:"createdAt"`
 }
 
@@ -141,6 +150,7 @@ func (h *Handler) newExportDocument(d *store.PersonalData, current int64) export
 		Sessions: []wireSession{}, SiteRoles: []exportSiteRole{}, Comments: []exportComment{},
 		VerifiedGuestAt: d.VerifiedAt, QueuedMail: []exportMail{}, PrivacyRequests: []exportRequest{},
 		Logins: []exportLogin{}, SiteLogins: []exportSSO{}, AccountLinks: []exportLink{}, ModerationActions: []exportModeration{},
+		Bans: []exportBan{},
 	}
 	if u := d.Account; u != nil {
 		doc.Account = &exportAccount{wireAccount: account(u), Role: string(u.Role), HasPassword: u.PasswordHash != "",
@@ -151,6 +161,9 @@ func (h *Handler) newExportDocument(d *store.PersonalData, current int64) export
 	}
 	for _, m := range d.Moderation {
 		doc.ModerationActions = append(doc.ModerationActions, exportModeration(m))
+	}
+	for _, b := range d.Bans {
+		doc.Bans = append(doc.Bans, exportBan(b))
 	}
 	for _, l := range d.SiteLogins {
 		doc.SiteLogins = append(doc.SiteLogins, exportSSO(l))
