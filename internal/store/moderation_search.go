@@ -20,31 +20,32 @@ const MaxSearchScan = 5000
 const MaxSearchLength = 200
 
 // Search narrows a moderation tab. Text, AuthorName and Path match
-// case-insensitively anywhere in the comment's text, its author's name and
-// its page's path; AuthorEmailIndex matches the blind index of the guest's
-// or the account's email exactly. Empty fields match everything.
+// anywhere in the comment's text, its author's name and its page's path,
+// ignoring the case of ASCII letters; AuthorEmail matches the guest's or
+// the account's email exactly, through its blind index (no email is opened
+// to search). Empty fields match everything.
 type Search struct {
-	Text             string
-	AuthorName       string
-	AuthorEmailIndex []byte
-	Path             string
+	Text        string
+	AuthorName  string
+	AuthorEmail string
+	Path        string
 }
 
 // Empty reports whether the search narrows nothing.
 func (q Search) Empty() bool {
-	return q.Text == "" && q.AuthorName == "" && len(q.AuthorEmailIndex) == 0 && q.Path == ""
+	return q.Text == "" && q.AuthorName == "" && q.AuthorEmail == "" && q.Path == ""
 }
 
 // ErrSearchTooLong is returned for a search term over MaxSearchLength bytes.
 var ErrSearchTooLong = errors.New("store: search term too long")
 
-// where is the SQL condition of the search on c (comments), p (pages) and
-// u (users), with its arguments.
-func (q Search) where() (string, []any, error) {
+// searchWhere is the SQL condition of a search on c (comments), p (pages)
+// and u (users), with its arguments.
+func (s *Store) searchWhere(q Search) (string, []any, error) {
 	var cond []string
 	var args []any
 	for _, f := range []struct{ column, term string }{
-		{"c.text", q.Text}, {"COALESCE(u.name, c.guest_name)", q.AuthorName}, {"p.path", q.Path},
+		{"c.text", q.Text}, {"COALESCE(u.name, c.guest_name)", q.AuthorName}, {"p.path", q.Path}, {"", q.AuthorEmail},
 	} {
 		if f.term == "" {
 			continue
@@ -52,12 +53,14 @@ func (q Search) where() (string, []any, error) {
 		if len(f.term) > MaxSearchLength {
 			return "", nil, ErrSearchTooLong
 		}
+		if f.column == "" {
+			index := s.sealer.EmailIndex(f.term)
+			cond = append(cond, "(c.guest_email_index = ? OR u.email_index = ?)")
+			args = append(args, index, index)
+			continue
+		}
 		cond = append(cond, "LOWER("+f.column+`) LIKE ? ESCAPE '\'`)
 		args = append(args, "%"+likeEscaper.Replace(strings.ToLower(f.term))+"%")
-	}
-	if len(q.AuthorEmailIndex) > 0 {
-		cond = append(cond, "(c.guest_email_index = ? OR u.email_index = ?)")
-		args = append(args, q.AuthorEmailIndex, q.AuthorEmailIndex)
 	}
 	if len(cond) == 0 {
 		return "", nil, nil
@@ -77,7 +80,7 @@ const queueFrom = ` FROM comments c JOIN pages p ON p.id = c.page_id LEFT JOIN u
 // searchQueue is ModerationQueue with a search: among the tab's newest
 // MaxSearchScan comments, those that match, newest first.
 func (s *Store) searchQueue(ctx context.Context, q QueueQuery) (*sql.Rows, error) {
-	cond, args, err := q.Search.where()
+	cond, args, err := s.searchWhere(q.Search)
 	if err != nil {
 		return nil, err
 	}

@@ -50,7 +50,6 @@ func TestSearchModerationQueue(t *testing.T) {
 	eachDB(t, func(t *testing.T, db *testDB) {
 		ctx := context.Background()
 		site, _, c := searchFixture(t, db)
-		sealer := testSealer(t)
 		for _, tt := range []struct {
 			name   string
 			status model.Status
@@ -62,8 +61,8 @@ func TestSearchModerationQueue(t *testing.T) {
 			{"_ literal", model.StatusPending, store.Search{Text: "100_"}, []int64{c["nemo"].ID}},
 			{"author name", model.StatusPending, store.Search{AuthorName: "gus"}, []int64{c["gus1"].ID}},
 			{"account name", model.StatusPending, store.Search{AuthorName: "ada acc"}, []int64{c["ada"].ID}},
-			{"guest email by index", model.StatusApproved, store.Search{AuthorEmailIndex: sealer.EmailIndex("Gus@Example.com")}, []int64{c["gus2"].ID}},
-			{"account email by index", model.StatusPending, store.Search{AuthorEmailIndex: sealer.EmailIndex("ada@example.com")}, []int64{c["ada"].ID}},
+			{"guest email by index", model.StatusApproved, store.Search{AuthorEmail: " Gus@Example.com"}, []int64{c["gus2"].ID}},
+			{"account email by index", model.StatusPending, store.Search{AuthorEmail: "ada@example.com"}, []int64{c["ada"].ID}},
 			{"path", model.StatusPending, store.Search{Path: "/news/"}, []int64{c["nemo"].ID, c["gus1"].ID}},
 			{"combined", model.StatusPending, store.Search{Path: "/news/one", AuthorName: "nemo"}, []int64{c["nemo"].ID}},
 			{"the tab counts", model.StatusSpam, store.Search{Text: "pills"}, nil},
