@@ -139,3 +139,31 @@ func TestBlockCommentAddress(t *testing.T) {
 		}
 	})
 }
+
+// TestGuestEmailBanHoldsForItsConfirmedAccount: a ban of a guest's email
+// refuses the account whose confirmed address it is, and not an account
+// that merely claims it.
+func TestGuestEmailBanHoldsForItsConfirmedAccount(t *testing.T) {
+	eachDB(t, options{}, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		first := e.guestComment("192.0.2.1", "Bea", "bea@example.com", "as a guest")
+		if first.status != 201 {
+			t.Fatal(first.raw)
+		}
+		if _, err := e.store.BanAuthor(ctx, store.Action{SiteID: e.site.ID}, first.num("comment.id"), false, nil); err != nil {
+			t.Fatal(err)
+		}
+		bea := e.account("bea@example.com", "Bea")
+		post := func() *resp {
+			return e.do(req{method: "POST", path: "/api/v1/comments", ip: "203.0.113.8", headers: bearer(e.login("bea@example.com", false)),
+				body: newComment("as an account", nil)})
+		}
+		if r := post(); r.status != 201 {
+			t.Errorf("an account whose address is not confirmed: %d %s", r.status, r.raw)
+		}
+		if err := e.store.SetEmailVerified(ctx, bea.ID, e.now); err != nil {
+			t.Fatal(err)
+		}
+		refused(t, "the confirmed account", post(), "banned")
+	})
+}

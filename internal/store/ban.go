@@ -48,11 +48,14 @@ type Action struct {
 	Detail  string // words for the audit log, never personal data
 }
 
-// CreateBan stores b and records it in the audit log of a.SiteID, in one
-// transaction; b.ID is set.
+// CreateBan stores b (CreatedAt zero: now) and records it in the audit log
+// of a.SiteID, in one transaction; b.ID is set.
 func (s *Store) CreateBan(ctx context.Context, a Action, b *Ban) error {
 	if b.UserID == 0 && len(b.EmailIndex) == 0 && len(b.IPIndex) == 0 {
 		return ErrBanEmpty
+	}
+	if b.CreatedAt.IsZero() {
+		b.CreatedAt = s.now()
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, s.q(`INSERT INTO bans (site_id, user_id, email_index, ip_index, comment_id, created_at, expires_at)

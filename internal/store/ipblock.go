@@ -34,9 +34,12 @@ type IPBlock struct {
 // MaxIPBlocksPerSite blocks that have not expired.
 var ErrTooManyBlocks = errors.New("store: too many IP blocks")
 
-// CreateIPBlock stores b, sealed, and records it in the audit log of
+// CreateIPBlock stores b, sealed (CreatedAt zero: now), and records it in the audit log of
 // a.SiteID; ErrTooManyBlocks past MaxIPBlocksPerSite. b.ID is set.
 func (s *Store) CreateIPBlock(ctx context.Context, a Action, b *IPBlock) error {
+	if b.CreatedAt.IsZero() {
+		b.CreatedAt = s.now()
+	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM ip_blocks WHERE `+blockScope(b.SiteID)+`

@@ -244,3 +244,41 @@ func TestBansAndBlocks(t *testing.T) {
 		}
 	})
 }
+
+// TestDeleteSiteRemovesBansAndBlocks: deleting a site deletes its bans and
+// IP blocks (promise P7); a ban on every site made from one of its
+// comments stays, without the comment.
+func TestDeleteSiteRemovesBansAndBlocks(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *testDB) {
+		ctx := context.Background()
+		site, _, c := searchFixture(t, db)
+		a := store.Action{SiteID: site.ID}
+		if _, err := db.BanAuthor(ctx, a, c["gus1"].ID, false, nil); err != nil {
+			t.Fatal(err)
+		}
+		everywhere, err := db.BanAuthor(ctx, a, c["ada"].ID, true, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CreateIPBlock(ctx, a, &store.IPBlock{SiteID: site.ID, Prefix: netip.MustParsePrefix("192.0.2.0/24")}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.DeleteSite(ctx, site.ID); err != nil {
+			t.Fatal(err)
+		}
+		raw, rebind := rawDB(t, db)
+		var bans, blocks int
+		if err := raw.QueryRow(rebind("SELECT COUNT(*) FROM bans WHERE site_id = ?"), site.ID).Scan(&bans); err != nil {
+			t.Fatal(err)
+		}
+		if err := raw.QueryRow(rebind("SELECT COUNT(*) FROM ip_blocks WHERE site_id = ?"), site.ID).Scan(&blocks); err != nil {
+			t.Fatal(err)
+		}
+		if bans != 0 || blocks != 0 {
+			t.Errorf("%d bans and %d blocks of the deleted site remain", bans, blocks)
+		}
+		if b, err := db.Banned(ctx, store.BanCheck{SiteID: 999, UserID: everywhere.UserID}); err != nil || b.ID != everywhere.ID {
+			t.Errorf("the ban on every site: %+v %v", b, err)
+		}
+	})
+}
