@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"time"
 
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/store"
@@ -27,40 +28,41 @@ type banData struct {
 	BlockError  string
 }
 
-// banForm loads what ban.html shows of the comment c.
-func (h *Handler) banForm(r *http.Request, a siteAccess, u *model.User, c *model.Comment) (banData, error) {
+// banForm resolves the comment of the path and loads what ban.html shows
+// of it; on failure it has answered.
+func (h *Handler) banForm(w http.ResponseWriter, r *http.Request, u *model.User) (siteAccess, *model.Comment, banData, bool) {
+	a, c, ok := h.siteComment(w, r, u)
+	if !ok {
+		return a, nil, banData{}, false
+	}
 	d := banData{frame: frame{"Ban or block", u}, Site: a.Site, CommentID: c.ID, Author: c.GuestName, HTML: template.HTML(c.HTML),
 		Operator: u.Role == model.RoleOperator, Ban: durationForm{Scope: "site", Duration: "7"}, Block: durationForm{Scope: "site", Duration: "7"},
 		BanFields: map[string]string{}, BlockFields: map[string]string{}}
+	var err error
 	if c.AuthorID != 0 {
-		author, err := h.Store.UserByID(r.Context(), c.AuthorID)
-		if err != nil {
-			return d, err
+		var author *model.User
+		if author, err = h.Store.UserByID(r.Context(), c.AuthorID); err == nil {
+			d.Author = author.Name
 		}
-		d.Author = author.Name
 	}
-	// Opened only to say whether there is one; it is never shown.
-	ip, err := h.Store.CommentIP(r.Context(), a.Site.ID, c.ID)
-	d.HasAddress = ip != ""
-	return d, err
+	if err == nil {
+		// Opened only to say whether there is one; it is never shown.
+		var ip string
+		ip, err = h.Store.CommentIP(r.Context(), a.Site.ID, c.ID)
+		d.HasAddress = ip != ""
+	}
+	if err != nil {
+		h.fail(w, r, u, "load ban form", err)
+		return a, nil, d, false
+	}
+	return a, c, d, true
 }
 
 // banPage serves GET /dashboard/sites/{site}/comments/{comment}/ban.
 func (h *Handler) banPage(w http.ResponseWriter, r *http.Request, u *model.User) {
-	a, ok := h.site(w, r, u)
-	if !ok {
-		return
+	if _, _, d, ok := h.banForm(w, r, u); ok {
+		h.render(w, r, http.StatusOK, "ban", d)
 	}
-	c, ok := h.siteComment(w, r, a, u)
-	if !ok {
-		return
-	}
-	d, err := h.banForm(r, a, u, c)
-	if err != nil {
-		h.fail(w, r, u, "load ban form", err)
-		return
-	}
-	h.render(w, r, http.StatusOK, "ban", d)
 }
 
 // banSubmit serves POST /dashboard/sites/{site}/comments/{comment}/ban
@@ -77,58 +79,57 @@ func (h *Handler) blockSubmit(w http.ResponseWriter, r *http.Request, u *model.U
 	h.banOrBlock(w, r, u, true)
 }
 
-// banOrBlock is banSubmit (block false) and blockSubmit.
+// banOrBlock is banSubmit (block false) and blockSubmit: the form's
+// problems are shown next to its fields, the store's under its heading.
 func (h *Handler) banOrBlock(w http.ResponseWriter, r *http.Request, u *model.User, block bool) {
-	a, ok := h.site(w, r, u)
+	a, c, d, ok := h.banForm(w, r, u)
 	if !ok {
-		return
-	}
-	c, ok := h.siteComment(w, r, a, u)
-	if !ok {
-		return
-	}
-	d, err := h.banForm(r, a, u, c)
-	if err != nil {
-		h.fail(w, r, u, "load ban form", err)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
 	r.ParseForm() // a form that cannot be read has no fields, and says so below
-	fields := d.BanFields
+	fields, form, problem := d.BanFields, &d.Ban, &d.BanError
 	if block {
-		fields = d.BlockFields
+		fields, form, problem = d.BlockFields, &d.Block, &d.BlockError
 	}
-	form, expires, words, forbidden := readDuration(r.PostForm, u, h.Now(), fields)
+	var expires *time.Time
+	var words string
+	var forbidden bool
+	*form, expires, words, forbidden = readDuration(r.PostForm, u, h.Now(), fields)
 	if len(fields) == 0 {
-		act := store.Action{SiteID: a.Site.ID, ActorID: u.ID, Detail: words}
+		act, everywhere := store.Action{SiteID: a.Site.ID, ActorID: u.ID, Detail: words}, form.Scope == "everywhere"
+		var err error
+		done := "block"
 		if block {
-			err = h.Store.BlockCommentIP(r.Context(), act, c.ID, form.Scope == "everywhere", expires)
+			err = h.Store.BlockCommentIP(r.Context(), act, c.ID, everywhere, expires)
 		} else {
-			_, err = h.Store.BanAuthor(r.Context(), act, c.ID, form.Scope == "everywhere", expires)
+			_, err = h.Store.BanAuthor(r.Context(), act, c.ID, everywhere, expires)
+			done = "ban"
 		}
 		if err == nil {
-			http.Redirect(w, r, fmt.Sprintf("/dashboard/sites/%d/bans?done=%s", a.Site.ID, map[bool]string{false: "ban", true: "block"}[block]), http.StatusSeeOther)
+			http.Redirect(w, r, fmt.Sprintf("/dashboard/sites/%d/bans?done=%s", a.Site.ID, done), http.StatusSeeOther)
+			return
+		}
+		for e, msg := range banProblems {
+			if errors.Is(err, e) {
+				*problem = msg
+			}
+		}
+		switch {
+		case errors.Is(err, store.ErrNotFound): // deleted since banForm read it
+			h.notFound(w, r, u)
+			return
+		case *problem == "":
+			h.fail(w, r, u, "ban", err)
 			return
 		}
 	}
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		h.notFound(w, r, u)
-		return
-	case errors.Is(err, store.ErrBanEmpty):
-		d.BanError = "There is nothing left to ban this commenter by: no account, no email, and their address is no longer kept."
-	case errors.Is(err, store.ErrNoAddress):
-		d.BlockError = "The address of this comment is no longer kept."
-	case errors.Is(err, store.ErrTooManyBlocks):
-		d.BlockError = fmt.Sprintf("There are already %d blocks; lift some first.", store.MaxIPBlocksPerSite)
-	case err != nil:
-		h.fail(w, r, u, "ban", err)
-		return
-	}
-	if block {
-		d.Block = form
-	} else {
-		d.Ban = form
-	}
 	h.render(w, r, formStatus(forbidden), "ban", d)
+}
+
+// banProblems say why the store refused a ban or a block.
+var banProblems = map[error]string{
+	store.ErrBanEmpty:      "There is nothing left to ban this commenter by: no account, no email, and their address is no longer kept.",
+	store.ErrNoAddress:     "The address of this comment is no longer kept.",
+	store.ErrTooManyBlocks: fmt.Sprintf("There are already %d blocks; lift some first.", store.MaxIPBlocksPerSite),
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/admin"
+	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -44,6 +45,21 @@ func TestBanForm(t *testing.T) {
 		body := w.Body.String()
 		if w.Code != tt.status || !strings.Contains(body, `aria-describedby="`+tt.field+`"`) || !strings.Contains(body, `id="`+tt.field+`">`+tt.msg) {
 			t.Errorf("%s: %d %s", tt.name, w.Code, body)
+		}
+	}
+	// A guest with no email and no kept address leaves nothing to ban or block.
+	nobody := &model.Comment{SiteID: e.siteA.ID, Text: "Anonymous.", HTML: "<p>Anonymous.</p>", Status: model.StatusApproved, CreatedAt: time.Now()}
+	if err := e.st.CreateComment(ctx, nobody, store.NewComment{Path: "/post"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ action, id, msg string }{
+		{"ban", "ban-error", "There is nothing left to ban this commenter by"},
+		{"block", "block-error", "The address of this comment is no longer kept."},
+	} {
+		w := e.do(req{method: "POST", path: fmt.Sprintf("/dashboard/sites/%d/comments/%d/%s", e.siteA.ID, nobody.ID, tt.action), token: e.ownerTok,
+			form: url.Values{"duration": {"forever"}}})
+		if body := w.Body.String(); w.Code != http.StatusBadRequest || !strings.Contains(body, tt.msg) {
+			t.Errorf("%s an anonymous guest without an address: %d %s", tt.action, w.Code, body)
 		}
 	}
 	if w := e.do(req{method: "POST", path: ban, token: e.ownerTok, form: url.Values{"duration": {"custom"}, "days": {"12"}}}); w.Code != http.StatusSeeOther {

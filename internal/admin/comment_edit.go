@@ -13,24 +13,29 @@ import (
 	"github.com/parleyhq/parley/internal/store"
 )
 
-// siteComment returns the {comment} of the path if it is a comment of the
-// site a; anything else gets the 404 of a site one may not see (written here).
-func (h *Handler) siteComment(w http.ResponseWriter, r *http.Request, a siteAccess, u *model.User) (*model.Comment, bool) {
+// siteComment resolves the {site} of the path for u (as site does) and its
+// {comment}, which must be a comment of that site; anything else gets the
+// 404 of a site one may not see (written here).
+func (h *Handler) siteComment(w http.ResponseWriter, r *http.Request, u *model.User) (siteAccess, *model.Comment, bool) {
+	a, ok := h.site(w, r, u)
+	if !ok {
+		return a, nil, false
+	}
 	id, err := strconv.ParseInt(r.PathValue("comment"), 10, 64)
 	if err != nil || id <= 0 {
 		h.notFound(w, r, u)
-		return nil, false
+		return a, nil, false
 	}
 	c, err := h.Store.Comment(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && c.SiteID != a.Site.ID) {
 		h.notFound(w, r, u)
-		return nil, false
+		return a, nil, false
 	}
 	if err != nil {
 		h.fail(w, r, u, "load comment", err)
-		return nil, false
+		return a, nil, false
 	}
-	return c, true
+	return a, c, true
 }
 
 // view is a comment as the moderation pages show it; the email only to
@@ -58,11 +63,7 @@ type editData struct {
 // editPage serves GET /dashboard/sites/{site}/comments/{comment}/edit: the
 // comment's source text in a form.
 func (h *Handler) editPage(w http.ResponseWriter, r *http.Request, u *model.User) {
-	a, ok := h.site(w, r, u)
-	if !ok {
-		return
-	}
-	c, ok := h.siteComment(w, r, a, u)
+	a, c, ok := h.siteComment(w, r, u)
 	if !ok {
 		return
 	}
@@ -76,11 +77,7 @@ func (h *Handler) editPage(w http.ResponseWriter, r *http.Request, u *model.User
 // threads are dropped. A text the API would refuse is refused the same
 // way, next to the field.
 func (h *Handler) editSubmit(w http.ResponseWriter, r *http.Request, u *model.User) {
-	a, ok := h.site(w, r, u)
-	if !ok {
-		return
-	}
-	c, ok := h.siteComment(w, r, a, u)
+	a, c, ok := h.siteComment(w, r, u)
 	if !ok {
 		return
 	}
@@ -126,11 +123,7 @@ type authorData struct {
 // what the comment's author wrote on this site (by account, else by guest
 // email), newest first, with counts by status.
 func (h *Handler) authorPage(w http.ResponseWriter, r *http.Request, u *model.User) {
-	a, ok := h.site(w, r, u)
-	if !ok {
-		return
-	}
-	c, ok := h.siteComment(w, r, a, u)
+	a, c, ok := h.siteComment(w, r, u)
 	if !ok {
 		return
 	}

@@ -110,20 +110,26 @@ func (s *Store) Bans(ctx context.Context, siteID int64, offset int) ([]Ban, erro
 // of another site gives ErrNotFound; a ban on every site is lifted only
 // when everywhere is true (the operator).
 func (s *Store) LiftBan(ctx context.Context, a Action, banID int64, everywhere bool) error {
+	return s.lift(ctx, a, "bans", ActionUnban, banID, everywhere)
+}
+
+// lift deletes a row of bans or ip_blocks (table) as LiftBan says, and
+// records action.
+func (s *Store) lift(ctx context.Context, a Action, table, action string, id int64, everywhere bool) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var commentID int64
-		err := tx.QueryRowContext(ctx, s.q(`DELETE FROM bans WHERE id = ? AND (site_id = ? OR (site_id IS NULL AND ?))
-			RETURNING COALESCE(comment_id, 0)`), banID, a.SiteID, everywhere).Scan(&commentID)
+		err := tx.QueryRowContext(ctx, s.q(`DELETE FROM `+table+` WHERE id = ? AND (site_id = ? OR (site_id IS NULL AND ?))
+			RETURNING COALESCE(comment_id, 0)`), id, a.SiteID, everywhere).Scan(&commentID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, ActionUnban, commentID, 0)
+		return s.audit(ctx, tx, a, action, commentID, 0)
 	})
 	if err != nil && !errors.Is(err, ErrNotFound) {
-		return fmt.Errorf("store: lift ban: %w", err)
+		return fmt.Errorf("store: lift %s: %w", table, err)
 	}
 	return err
 }

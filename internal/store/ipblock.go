@@ -136,22 +136,7 @@ func (s *Store) BlockedIP(ctx context.Context, siteID int64, ip string) (*IPBloc
 // a.SiteID. A block of another site gives ErrNotFound; one on every site is
 // lifted only when everywhere is true (the operator).
 func (s *Store) LiftIPBlock(ctx context.Context, a Action, blockID int64, everywhere bool) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var commentID int64
-		err := tx.QueryRowContext(ctx, s.q(`DELETE FROM ip_blocks WHERE id = ? AND (site_id = ? OR (site_id IS NULL AND ?))
-			RETURNING COALESCE(comment_id, 0)`), blockID, a.SiteID, everywhere).Scan(&commentID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, a, ActionUnblock, commentID, 0)
-	})
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return fmt.Errorf("store: lift ip block: %w", err)
-	}
-	return err
+	return s.lift(ctx, a, "ip_blocks", ActionUnblock, blockID, everywhere)
 }
 
 // CommentIP opens the address a comment of a site was written from, for a
