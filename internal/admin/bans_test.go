@@ -129,8 +129,11 @@ func TestBlockForms(t *testing.T) {
 	if w := e.do(req{method: "POST", path: blocks, token: e.modTok, form: url.Values{"address": {"203.0.113.9/24"}, "duration": {"forever"}}}); w.Code != http.StatusSeeOther {
 		t.Fatalf("block a range: %d %s", w.Code, w.Body)
 	}
-	if b, err := e.st.BlockedIP(ctx, e.siteA.ID, "203.0.113.200"); err != nil || b.Prefix.String() != "203.0.113.0/24" || b.ExpiresAt != nil {
-		t.Errorf("the block: %+v %v", b, err)
+	if list, err := e.st.IPBlocks(ctx, e.siteA.ID); err != nil || len(list) != 1 || list[0].Prefix.String() != "203.0.113.0/24" || list[0].ExpiresAt != nil {
+		t.Errorf("the block: %+v %v", list, err)
+	}
+	if _, err := e.st.BlockedIP(ctx, e.siteA.ID, "203.0.113.200"); err != nil {
+		t.Errorf("an address of the range is not blocked: %v", err)
 	}
 
 	// From a comment: the address is never shown.

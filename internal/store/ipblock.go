@@ -6,14 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/internal/clientip"
 )
 
-// MaxIPBlocksPerSite bounds the IP blocks of one site, and those on every
-// site: each write opens and matches them all (they are sealed, and a range
-// cannot be looked up by a hash), so their number is what a write costs.
+// MaxIPBlocksPerSite bounds the IP blocks in force on one site, and those
+// on every site: the dashboard lists them all, each opened from its sealed
+// copy.
 const MaxIPBlocksPerSite = 200
 
 // IPBlock is an address or a range refused on one site (SiteID) or, when
@@ -49,9 +50,10 @@ func (s *Store) CreateIPBlock(ctx context.Context, a Action, b *IPBlock) error {
 		if n >= MaxIPBlocksPerSite {
 			return ErrTooManyBlocks
 		}
-		err := tx.QueryRowContext(ctx, s.q(`INSERT INTO ip_blocks (site_id, cidr_sealed, hidden, comment_id, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), nullID(b.SiteID), s.sealer.Seal(b.Prefix.String()), b.Hidden,
-			nullID(b.CommentID), millis(b.CreatedAt), nullTime(b.ExpiresAt)).Scan(&b.ID)
+		b.Prefix = b.Prefix.Masked()
+		err := tx.QueryRowContext(ctx, s.q(`INSERT INTO ip_blocks (site_id, cidr_sealed, prefix_index, bits, hidden, comment_id, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), nullID(b.SiteID), s.sealer.Seal(b.Prefix.String()), s.prefixIndex(b.Prefix),
+			b.Prefix.Bits(), b.Hidden, nullID(b.CommentID), millis(b.CreatedAt), nullTime(b.ExpiresAt)).Scan(&b.ID)
 		if err != nil {
 			return err
 		}
@@ -111,25 +113,57 @@ func (s *Store) IPBlocks(ctx context.Context, siteID int64) ([]IPBlock, error) {
 	return out, rows.Err()
 }
 
-// BlockedIP returns the block on a site (or on every site) whose range
-// holds ip, or ErrNotFound; an address that does not parse is blocked by
-// nothing.
-func (s *Store) BlockedIP(ctx context.Context, siteID int64, ip string) (*IPBlock, error) {
+// prefixIndex is the keyed hash a block of p is found by: that of its
+// masked prefix ("192.0.2.0/24"), never equal to an address's IPIndex.
+func (s *Store) prefixIndex(p netip.Prefix) []byte {
+	return s.sealer.IPIndex(p.Masked().String())
+}
+
+// BlockedIP returns the id of a block on a site (or on every site) whose
+// range holds ip, or ErrNotFound; an address that does not parse is blocked
+// by nothing. No block is opened: ip is hashed at each prefix length the
+// blocks in force use, and the hashes are looked up.
+func (s *Store) BlockedIP(ctx context.Context, siteID int64, ip string) (int64, error) {
 	addr, err := netip.ParseAddr(ip)
 	if err != nil {
-		return nil, ErrNotFound
+		return 0, ErrNotFound
 	}
 	addr = addr.Unmap().WithZone("")
-	blocks, err := s.IPBlocks(ctx, siteID)
+	now := millis(s.now())
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT bits FROM ip_blocks WHERE site_id = ? AND (expires_at IS NULL OR expires_at > ?)
+		UNION SELECT bits FROM ip_blocks WHERE site_id IS NULL AND (expires_at IS NULL OR expires_at > ?)`), siteID, now, now)
 	if err != nil {
-		return nil, err
+		return 0, fmt.Errorf("store: blocked ip: %w", err)
 	}
-	for _, b := range blocks {
-		if b.Prefix.Contains(addr) {
-			return &b, nil
+	defer rows.Close()
+	var hashes []any
+	var marks []string
+	for rows.Next() {
+		var bits int
+		if err := rows.Scan(&bits); err != nil {
+			return 0, fmt.Errorf("store: blocked ip: %w", err)
+		}
+		if p, err := addr.Prefix(bits); err == nil {
+			hashes, marks = append(hashes, s.prefixIndex(p)), append(marks, "?")
 		}
 	}
-	return nil, ErrNotFound
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("store: blocked ip: %w", err)
+	}
+	if len(hashes) == 0 {
+		return 0, ErrNotFound
+	}
+	var id int64
+	err = s.read.QueryRowContext(ctx, s.q(`SELECT id FROM ip_blocks WHERE (site_id = ? OR site_id IS NULL)
+		AND (expires_at IS NULL OR expires_at > ?) AND prefix_index IN (`+strings.Join(marks, ", ")+`) LIMIT 1`),
+		append([]any{siteID, now}, hashes...)...).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: blocked ip: %w", err)
+	}
+	return id, nil
 }
 
 // LiftIPBlock deletes a block and records it in the audit log of

@@ -23,21 +23,25 @@ CREATE INDEX bans_user ON bans (user_id) WHERE user_id IS NOT NULL;
 CREATE INDEX bans_email ON bans (email_index) WHERE email_index IS NOT NULL;
 CREATE INDEX bans_ip ON bans (ip_index) WHERE ip_index IS NOT NULL;
 
--- An IP block is an address or a CIDR range, sealed (AES-GCM): a range
--- cannot be matched through a keyed hash, so the API opens a site's few
--- blocks (at most store.MaxIPBlocksPerSite) and matches them in memory.
--- hidden marks a block made from a comment's stored address, which the
--- dashboard never shows.
+-- An IP block is an address or a CIDR range. It is matched without being
+-- read: prefix_index is the keyed hash of the range (its masked prefix, such
+-- as "192.0.2.0/24"), and a write's address is hashed at each prefix length
+-- the site's blocks use (bits) and looked up. The range itself is kept only
+-- sealed (AES-GCM), for the dashboard to show. hidden marks a block made
+-- from a comment's stored address, which the dashboard never shows.
 CREATE TABLE ip_blocks (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    site_id     INTEGER REFERENCES sites (id) ON DELETE CASCADE,
-    cidr_sealed BLOB    NOT NULL,
-    hidden      INTEGER NOT NULL DEFAULT 0,
-    comment_id  INTEGER REFERENCES comments (id) ON DELETE SET NULL,
-    created_at  INTEGER NOT NULL,
-    expires_at  INTEGER
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    site_id      INTEGER REFERENCES sites (id) ON DELETE CASCADE,
+    cidr_sealed  BLOB    NOT NULL,
+    prefix_index BLOB    NOT NULL,
+    bits         INTEGER NOT NULL,
+    hidden       INTEGER NOT NULL DEFAULT 0,
+    comment_id   INTEGER REFERENCES comments (id) ON DELETE SET NULL,
+    created_at   INTEGER NOT NULL,
+    expires_at   INTEGER
 );
-CREATE INDEX ip_blocks_site ON ip_blocks (site_id, id);
+CREATE INDEX ip_blocks_site ON ip_blocks (site_id, bits, expires_at);
+CREATE INDEX ip_blocks_prefix ON ip_blocks (prefix_index);
 
 -- What a ban or block entry of the audit log was: its scope and duration
 -- in words made by Parley ("every site, 7 days"), never an address.
