@@ -128,8 +128,7 @@ type queueData struct {
 	PrevURL, NextURL string
 	Done, Error      string
 	Search           searchForm
-	ShowsEmail       bool
-	Operator         bool // the operator may ban on every site
+	ShowsEmail       bool // the search may take an exact email
 }
 
 // queue serves GET /dashboard/sites/{site}/moderation?status=&page=: one
@@ -178,7 +177,7 @@ func (h *Handler) showQueue(w http.ResponseWriter, r *http.Request, a siteAccess
 	for _, t := range tabs {
 		d.Tabs = append(d.Tabs, tab{t.Label, queueURL(a.Site.ID, t.Status, 1, d.Search), counts[t.Status], t.Status == d.Status})
 	}
-	d.ShowsEmail, d.Operator = a.showsEmail(), d.Account.Role == model.RoleOperator
+	d.ShowsEmail = a.showsEmail()
 	d.Actions = tabActions[d.Status]
 	if len(list) > QueuePageSize {
 		list = list[:QueuePageSize]
