@@ -54,6 +54,16 @@ func (tb *tab) checkAxe(s *suite) {
 	}
 }
 
+// fitsPhone fails when the page scrolls sideways at a phone's width.
+func (tb *tab) fitsPhone(what string) {
+	tb.t.Helper()
+	tb.do(chromedp.EmulateViewport(390, 800))
+	if tb.yes(`document.documentElement.scrollWidth > window.innerWidth`) {
+		tb.t.Errorf("%s scrolls sideways at 390px (%d px wide)", what, tb.num(`document.documentElement.scrollWidth`))
+	}
+	tb.do(chromedp.EmulateViewport(1000, 800))
+}
+
 // TestSearchAndApproveHeldComment: the owner of a site that holds every
 // comment finds a guest's comment by the guest's exact email in the
 // dashboard's search, approves it from the results, and the widget on the
@@ -82,6 +92,7 @@ func TestSearchAndApproveHeldComment(t *testing.T) {
 	tb.click(`form.search button[type=submit]`)
 	tb.landOn(fmt.Sprintf("#comment-%d", id))
 	tb.checkAxe(s)
+	tb.fitsPhone("the search results")
 	if n := tb.num(`document.querySelectorAll('.comments > li').length`); n != 1 {
 		t.Errorf("the search by email shows %d comments, want the guest's alone", n)
 	}
@@ -145,6 +156,22 @@ func TestBannedAuthorIsRefusedInTheWidget(t *testing.T) {
 		t.Error("the list of bans does not show the guest")
 	}
 	tb.checkAxe(s)
+	tb.fitsPhone("the list of bans")
+	// The audit log says who banned whom, for how long; the author's page
+	// and the edit form pass axe and fit a phone too.
+	tb.click(`.crumbs a[href$="/audit"]`)
+	tb.landOn("table.list")
+	if !tb.yes(fmt.Sprintf(`[...document.querySelectorAll('table.list tr')].some(tr => tr.textContent.includes('Bo Banner') && tr.textContent.includes('banned the author of comment %d') && tr.textContent.includes('this site, 7 days'))`, id)) {
+		t.Errorf("the audit log does not record the ban: %s", tb.str(`document.querySelector('table.list').textContent`))
+	}
+	tb.checkAxe(s)
+	tb.fitsPhone("the audit log")
+	for _, page := range []string{"author", "edit"} {
+		tb.do(chromedp.Navigate(fmt.Sprintf("%s/comments/%d/%s", strings.TrimSuffix(tb.str(`location.href`), "/audit"), id, page)))
+		tb.landOn("main h1")
+		tb.checkAxe(s)
+		tb.fitsPhone(page)
+	}
 	if v := tb.str(`JSON.stringify(window.__csp)`); v != "[]" {
 		t.Errorf("CSP violations on the dashboard: %s", v)
 	}
