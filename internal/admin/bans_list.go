@@ -53,8 +53,9 @@ type bansData struct {
 	MoreBans  bool // the list stops at store.MaxBansListed
 }
 
+// doneWords say what was done, after the redirect to the list.
 var doneWords = map[string]string{"ban": "The author was banned.", "block": "The address was blocked.",
-	"unban": "The ban was lifted.", "unblock": "The block was lifted.", "blockip": "The address was blocked."}
+	"unban": "The ban was lifted.", "unblock": "The block was lifted."}
 
 // bansPage serves GET /dashboard/sites/{site}/bans: the bans and IP blocks
 // in force on the site (its own and every site's), and a form to block an
@@ -71,7 +72,7 @@ func (h *Handler) bansPage(w http.ResponseWriter, r *http.Request, u *model.User
 
 // showBans fills d with the lists and renders it with status.
 func (h *Handler) showBans(w http.ResponseWriter, r *http.Request, a siteAccess, d bansData, status int) {
-	bans, err := h.Store.Bans(r.Context(), a.Site.ID, 0)
+	bans, err := h.Store.Bans(r.Context(), a.Site.ID)
 	if err != nil {
 		h.fail(w, r, d.Account, "list bans", err)
 		return
@@ -147,7 +148,7 @@ func (h *Handler) addBlock(w http.ResponseWriter, r *http.Request, u *model.User
 		}
 		err := h.Store.CreateIPBlock(r.Context(), store.Action{SiteID: a.Site.ID, ActorID: u.ID, Detail: words}, b)
 		if err == nil {
-			http.Redirect(w, r, fmt.Sprintf("/dashboard/sites/%d/bans?done=blockip", a.Site.ID), http.StatusSeeOther)
+			http.Redirect(w, r, fmt.Sprintf("/dashboard/sites/%d/bans?done=block", a.Site.ID), http.StatusSeeOther)
 			return
 		}
 		if !errors.Is(err, store.ErrTooManyBlocks) {

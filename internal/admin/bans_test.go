@@ -65,7 +65,7 @@ func TestBanForm(t *testing.T) {
 	if w := e.do(req{method: "POST", path: ban, token: e.ownerTok, form: url.Values{"duration": {"custom"}, "days": {"12"}}}); w.Code != http.StatusSeeOther {
 		t.Fatalf("ban for 12 days: %d %s", w.Code, w.Body)
 	}
-	bans, _ := e.st.Bans(ctx, e.siteA.ID, 0)
+	bans, _ := e.st.Bans(ctx, e.siteA.ID)
 	if len(bans) != 1 || bans[0].SiteID != e.siteA.ID || bans[0].ExpiresAt == nil || time.Until(*bans[0].ExpiresAt) < 11*24*time.Hour ||
 		time.Until(*bans[0].ExpiresAt) > 12*24*time.Hour {
 		t.Fatalf("bans after the form: %+v", bans)
@@ -86,7 +86,7 @@ func TestBanForm(t *testing.T) {
 	if code != http.StatusOK || strings.Count(body, "<td>Gus (") != 2 || strings.Count(body, ">Lift<") != 1 || !strings.Contains(body, "set by the operator") {
 		t.Errorf("bans page: %d %s", code, body)
 	}
-	all, _ := e.st.Bans(ctx, e.siteA.ID, 0)
+	all, _ := e.st.Bans(ctx, e.siteA.ID)
 	lift := func(token string, id int64) int {
 		return e.do(req{method: "POST", path: fmt.Sprintf("/dashboard/sites/%d/bans/%d/lift", e.siteA.ID, id), token: token}).Code
 	}

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// MaxBansListed bounds one page of a site's list of bans.
+// MaxBansListed bounds a site's list of bans.
 const MaxBansListed = 100
 
 // The audit log's names of the actions on commenters and addresses.
@@ -81,13 +81,13 @@ func (s *Store) audit(ctx context.Context, tx *sql.Tx, a Action, action string, 
 
 // Bans lists the bans that apply on a site and have not expired, newest
 // first: the site's own and those on every site (SiteID 0); at most
-// MaxBansListed, from offset.
-func (s *Store) Bans(ctx context.Context, siteID int64, offset int) ([]Ban, error) {
+// MaxBansListed.
+func (s *Store) Bans(ctx context.Context, siteID int64) ([]Ban, error) {
 	rows, err := s.read.QueryContext(ctx, s.q(`SELECT b.id, COALESCE(b.site_id, 0), COALESCE(b.user_id, 0), b.email_index, b.ip_index,
 		COALESCE(b.comment_id, 0), b.created_at, b.expires_at, COALESCE(u.name, c.guest_name, '')
 		FROM bans b LEFT JOIN comments c ON c.id = b.comment_id LEFT JOIN users u ON u.id = c.author_id
 		WHERE (b.site_id = ? OR b.site_id IS NULL) AND (b.expires_at IS NULL OR b.expires_at > ?)
-		ORDER BY b.id DESC LIMIT ? OFFSET ?`), siteID, millis(s.now()), MaxBansListed, offset)
+		ORDER BY b.id DESC LIMIT ?`), siteID, millis(s.now()), MaxBansListed)
 	if err != nil {
 		return nil, fmt.Errorf("store: bans: %w", err)
 	}

@@ -188,7 +188,7 @@ func TestBansAndBlocks(t *testing.T) {
 		if _, err := db.Banned(ctx, store.BanCheck{SiteID: other.ID, EmailIndexes: check.EmailIndexes}); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("on another site: %v", err)
 		}
-		if list, err := db.Bans(ctx, site.ID, 0); err != nil || len(list) != 1 || list[0].AuthorName != "Gus Guest" {
+		if list, err := db.Bans(ctx, site.ID); err != nil || len(list) != 1 || list[0].AuthorName != "Gus Guest" {
 			t.Errorf("bans: %+v %v", list, err)
 		}
 		if err := db.LiftBan(ctx, store.Action{SiteID: other.ID}, ban.ID, true); !errors.Is(err, store.ErrNotFound) {
@@ -198,7 +198,7 @@ func TestBansAndBlocks(t *testing.T) {
 		if _, err := db.Banned(ctx, check); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("an expired ban: %v", err)
 		}
-		if list, _ := db.Bans(ctx, site.ID, 0); len(list) != 0 {
+		if list, _ := db.Bans(ctx, site.ID); len(list) != 0 {
 			t.Errorf("an expired ban is listed: %+v", list)
 		}
 
