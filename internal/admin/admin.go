@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/comment"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/store"
 	webadmin "github.com/parleyhq/parley/web/admin"
@@ -51,6 +52,9 @@ type Deps struct {
 	// Signup is PARLEY_SIGNUP: config.SignupOpen ("" too), SignupInvite or
 	// SignupClosed.
 	Signup string
+	// Comments is the API's comment service: a moderator's edit is
+	// validated and rendered exactly as an author's.
+	Comments *comment.Service
 	// PublicURL is Parley's own origin; https makes the cookie Secure.
 	PublicURL string
 	// DBTimeout is each request's database deadline (0: store.DefaultTimeout).

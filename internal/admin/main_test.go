@@ -74,10 +74,11 @@ func newEnv(t *testing.T, dialect string, opts ...func(*admin.Deps)) *env {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	apiHandler := api.New(api.Deps{Store: st, Comments: comment.NewService(st, markup.New(), time.Now), Sealer: sealer,
+	comments := comment.NewService(st, markup.New(), time.Now)
+	apiHandler := api.New(api.Deps{Store: st, Comments: comments, Sealer: sealer,
 		Views: stats.NewViewCounter(st, time.Now, log), ClientIP: clientip.New(nil).IP, WriteRate: 1000, Burst: 1000, Log: log, Now: time.Now, PublicURL: "https://comments.example"})
 	e := &env{t: t, st: st, sessions: auth.NewSessions(st, nil)}
-	deps := admin.Deps{Store: st, Sessions: e.sessions, SignIn: apiHandler.SignIn, Changed: apiHandler.Changed,
+	deps := admin.Deps{Store: st, Sessions: e.sessions, SignIn: apiHandler.SignIn, Changed: apiHandler.Changed, Comments: comments,
 		Accounts: apiHandler, PublicURL: "https://comments.example", Log: log}
 	for _, opt := range opts {
 		opt(&deps)

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/store"
@@ -128,6 +127,8 @@ type queueData struct {
 	PagesURL         string
 	PrevURL, NextURL string
 	Done, Error      string
+	Search           searchForm
+	ShowsEmail       bool // the search may take an exact email
 }
 
 // queue serves GET /dashboard/sites/{site}/moderation?status=&page=: one
@@ -145,19 +146,28 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request, u *model.User) {
 	d := queueData{frame: frame{a.Site.Host + " moderation", u}, Site: a.Site, Role: a.Role, Status: status, Page: page}
 	if n, err := strconv.Atoi(r.URL.Query().Get("n")); err == nil && pastTense[r.URL.Query().Get("done")] != "" {
 		d.Done = fmt.Sprintf("%d %s %s.", n, plural(n, "comment", "comments"), pastTense[r.URL.Query().Get("done")])
+	} else if r.URL.Query().Get("done") == "edit" {
+		d.Done = "The comment was edited."
 	}
-	h.showQueue(w, r, a, d, http.StatusOK)
+	var search store.Search
+	d.Search, search = searchParams(r.URL.Query(), a.showsEmail())
+	code := http.StatusOK
+	if len(d.Search.Fields) > 0 {
+		code = http.StatusBadRequest
+	}
+	h.showQueue(w, r, a, d, search, code)
 }
 
-// showQueue fills d with the tab's comments and counts and renders it.
-func (h *Handler) showQueue(w http.ResponseWriter, r *http.Request, a siteAccess, d queueData, status int) {
+// showQueue fills d with the tab's comments (those search finds) and
+// counts and renders it.
+func (h *Handler) showQueue(w http.ResponseWriter, r *http.Request, a siteAccess, d queueData, search store.Search, status int) {
 	counts, err := h.Store.StatusCounts(r.Context(), a.Site.ID)
 	if err != nil {
 		h.fail(w, r, d.Account, "count comments", err)
 		return
 	}
 	list, err := h.Store.ModerationQueue(r.Context(), store.QueueQuery{SiteID: a.Site.ID, Status: d.Status,
-		Offset: (d.Page - 1) * QueuePageSize, Limit: QueuePageSize + 1})
+		Offset: (d.Page - 1) * QueuePageSize, Limit: QueuePageSize + 1, Search: search})
 	if err != nil {
 		h.fail(w, r, d.Account, "load queue", err)
 		return
@@ -165,23 +175,19 @@ func (h *Handler) showQueue(w http.ResponseWriter, r *http.Request, a siteAccess
 	base := fmt.Sprintf("/dashboard/sites/%d", a.Site.ID)
 	d.ActionURL, d.PagesURL = base+"/moderation", base+"/pages"
 	for _, t := range tabs {
-		d.Tabs = append(d.Tabs, tab{t.Label, queueURL(a.Site.ID, t.Status, 1), counts[t.Status], t.Status == d.Status})
+		d.Tabs = append(d.Tabs, tab{t.Label, queueURL(a.Site.ID, t.Status, 1, d.Search), counts[t.Status], t.Status == d.Status})
 	}
+	d.ShowsEmail = a.showsEmail()
 	d.Actions = tabActions[d.Status]
 	if len(list) > QueuePageSize {
 		list = list[:QueuePageSize]
-		d.NextURL = queueURL(a.Site.ID, d.Status, d.Page+1)
+		d.NextURL = queueURL(a.Site.ID, d.Status, d.Page+1, d.Search)
 	}
 	if d.Page > 1 {
-		d.PrevURL = queueURL(a.Site.ID, d.Status, d.Page-1)
+		d.PrevURL = queueURL(a.Site.ID, d.Status, d.Page-1, d.Search)
 	}
 	for _, c := range list {
-		if !a.showsEmail() {
-			c.AuthorEmail = ""
-		}
-		c.HoldReason = holdReason(c.HoldReason)
-		d.Comments = append(d.Comments, queuedView{QueuedComment: c, HTML: template.HTML(c.HTML),
-			Datetime: c.CreatedAt.UTC().Format(time.RFC3339), When: c.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC")})
+		d.Comments = append(d.Comments, view(c, a.showsEmail()))
 	}
 	h.render(w, r, status, "queue", d)
 }
@@ -207,12 +213,13 @@ func queueParams(q url.Values) (model.Status, int, error) {
 	return status, page, nil
 }
 
-func queueURL(siteID int64, status model.Status, page int) string {
+// queueURL is the address of a page of a tab, with the search.
+func queueURL(siteID int64, status model.Status, page int, search searchForm) string {
 	u := fmt.Sprintf("/dashboard/sites/%d/moderation?status=%s", siteID, status)
 	if page > 1 {
 		u += "&page=" + strconv.Itoa(page)
 	}
-	return u
+	return u + search.query()
 }
 
 func plural(n int, one, many string) string {
@@ -241,9 +248,10 @@ func (h *Handler) moderate(w http.ResponseWriter, r *http.Request, u *model.User
 		return
 	}
 	act, ids, msg := moderationForm(r.PostForm)
+	sf, search := searchParams(r.PostForm, a.showsEmail())
 	if msg != "" {
-		d := queueData{frame: frame{a.Site.Host + " moderation", u}, Site: a.Site, Role: a.Role, Status: status, Page: page, Error: msg}
-		h.showQueue(w, r, a, d, http.StatusBadRequest)
+		d := queueData{frame: frame{a.Site.Host + " moderation", u}, Site: a.Site, Role: a.Role, Status: status, Page: page, Error: msg, Search: sf}
+		h.showQueue(w, r, a, d, search, http.StatusBadRequest)
 		return
 	}
 	pages, err := h.Store.ModerateComments(r.Context(), store.Moderation{SiteID: a.Site.ID, ActorID: u.ID, Action: act, CommentIDs: ids})
@@ -258,7 +266,7 @@ func (h *Handler) moderate(w http.ResponseWriter, r *http.Request, u *model.User
 	for _, p := range pages {
 		h.Changed(r.Context(), a.Site.ID, p)
 	}
-	http.Redirect(w, r, fmt.Sprintf("%s&done=%s&n=%d", queueURL(a.Site.ID, status, page), act, len(ids)), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("%s&done=%s&n=%d", queueURL(a.Site.ID, status, page, sf), act, len(ids)), http.StatusSeeOther)
 }
 
 // moderationForm reads the action and the comment ids of a moderation
@@ -324,5 +332,6 @@ func (h *Handler) lockPage(w http.ResponseWriter, r *http.Request, u *model.User
 		return
 	}
 	h.Changed(r.Context(), a.Site.ID, pageID)
-	http.Redirect(w, r, queueURL(a.Site.ID, status, page), http.StatusSeeOther)
+	sf, _ := searchParams(r.PostForm, a.showsEmail())
+	http.Redirect(w, r, queueURL(a.Site.ID, status, page, sf), http.StatusSeeOther)
 }

@@ -100,6 +100,13 @@ var columnClasses = map[string]string{
 	"invitations.id":         notPersonal, "invitations.token_hash": secret, "invitations.email_sealed": exported,
 	"invitations.email_index": derived, "invitations.invited_by": exported,
 	"invitations.created_at": exported, "invitations.expires_at": exported,
+	"audit_log.detail": exported, // a ban's scope and duration, in Parley's words
+	// A ban of the account (exported while it lasts), else of a guest email
+	// or a network, by their keyed hashes only.
+	"bans.id": notPersonal, "bans.site_id": exported, "bans.user_id": exported, "bans.email_index": derived,
+	"bans.ip_index": derived, "bans.comment_id": exported, "bans.created_at": exported, "bans.expires_at": exported,
+	// An address or range, sealed, linked to no account or email.
+	"ip_blocks.*": notPersonal,
 }
 
 // class returns how a column is classified, "" when it is not.
@@ -148,6 +155,10 @@ func personWithEverything(t *testing.T, e *env) (*model.User, string) {
 	// She moderated her site on the dashboard.
 	_, err = e.store.ModerateComments(ctx, store.Moderation{SiteID: owned.ID, ActorID: ada.ID, Action: store.ActionPin, CommentIDs: []int64{asGuest.ID}})
 	must(t, err)
+	// A ban of her account on that site, which she recorded herself.
+	until := e.now.Add(48 * time.Hour)
+	must(t, e.store.CreateBan(ctx, store.Action{SiteID: owned.ID, ActorID: ada.ID, Detail: "this site, 2 days"},
+		&store.Ban{SiteID: owned.ID, UserID: ada.ID, CreatedAt: e.now, ExpiresAt: &until}))
 	e.login(adaEmail, true)
 	token := e.login(adaEmail, false)
 	r := e.do(req{method: "POST", path: "/api/v1/comments", ip: adaIP, headers: bearer(token), body: newComment("ada's account comment", nil)})
@@ -209,7 +220,7 @@ func personRows(e *env, ada *model.User) map[string]string {
 		"outbox":           "recipient_index = " + hexIndex,
 		"privacy_requests": "email_index = " + hexIndex, "verified_guests": "email_index = " + hexIndex,
 		"identities": "user_id = " + id, "account_tokens": "user_id = " + id,
-		"sso_users": "user_id = " + id, "audit_log": "actor_id = " + id,
+		"sso_users": "user_id = " + id, "audit_log": "actor_id = " + id, "bans": "user_id = " + id,
 		"invitations": "email_index = " + hexIndex + " OR invited_by = " + id,
 	}
 }

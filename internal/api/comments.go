@@ -2,10 +2,12 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/comment"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/store"
@@ -46,7 +48,7 @@ func (h *Handler) createComment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	user, ok := h.optionalUser(w, r)
-	if !ok {
+	if !ok || h.refuseBanned(w, r, site, user, req.Author.Email) {
 		return
 	}
 	created, err := h.Comments.Create(r.Context(), comment.CreateInput{
@@ -86,15 +88,15 @@ func (h *Handler) authorOf(ctx context.Context, site *model.Site, c *model.Comme
 
 // writer returns who asks to change a comment as its author: the holder of
 // the edit token the request carries, and the account its Bearer token signs
-// in. It runs before the comment is looked up, so that a token that signs in
+// in (and that account). It runs before the comment is looked up, so that a token that signs in
 // no one gets the same 401 whatever the id. On failure it has written the answer.
-func (h *Handler) writer(w http.ResponseWriter, r *http.Request) (comment.Writer, bool) {
+func (h *Handler) writer(w http.ResponseWriter, r *http.Request) (comment.Writer, *model.User, bool) {
 	cw := comment.Writer{EditToken: r.Header.Get("X-Parley-Edit-Token")}
 	user, ok := h.optionalUser(w, r)
 	if user != nil {
 		cw.UserID = user.ID
 	}
-	return cw, ok
+	return cw, user, ok
 }
 
 // writeOwnComment answers with c, for its author.
@@ -111,7 +113,7 @@ func (h *Handler) writeOwnComment(w http.ResponseWriter, r *http.Request, site *
 // holder of its edit token or the account that wrote it, so the widget never has to keep the
 // text in the browser.
 func (h *Handler) getOwnComment(w http.ResponseWriter, r *http.Request) {
-	who, ok := h.writer(w, r)
+	who, _, ok := h.writer(w, r)
 	if !ok {
 		return
 	}
@@ -137,12 +139,20 @@ func (h *Handler) editComment(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &req) {
 		return
 	}
-	who, ok := h.writer(w, r)
+	who, user, ok := h.writer(w, r)
 	if !ok {
 		return
 	}
 	site, target, ok := h.target(w, r)
 	if !ok {
+		return
+	}
+	// Banned or not is told only to the comment's author.
+	if _, err := h.Comments.Own(site, target, who); err != nil {
+		h.writeServiceError(w, r, err)
+		return
+	}
+	if h.refuseBanned(w, r, site, user, target.GuestEmail) {
 		return
 	}
 	c, err := h.Comments.Edit(r.Context(), site, target, who, req.Text)
@@ -157,7 +167,7 @@ func (h *Handler) editComment(w http.ResponseWriter, r *http.Request) {
 
 // deleteComment serves DELETE /api/v1/comments/{id}.
 func (h *Handler) deleteComment(w http.ResponseWriter, r *http.Request) {
-	who, ok := h.writer(w, r)
+	who, _, ok := h.writer(w, r)
 	if !ok {
 		return
 	}
@@ -197,6 +207,17 @@ func (h *Handler) vote(w http.ResponseWriter, r *http.Request) {
 	}
 	site, target, ok := h.target(w, r)
 	if !ok {
+		return
+	}
+	voter, err := h.sessions.Authenticate(r.Context(), bearerToken(r))
+	if err != nil && !errors.Is(err, auth.ErrNoSession) {
+		h.internal(w, r, "authenticate", err)
+		return
+	}
+	// A guest vote needs no session: a stale token only means the account's
+	// bans are not looked up. A comment that takes no votes answers 404 to
+	// everyone, the banned too.
+	if target.Status == model.StatusApproved && h.refuseBanned(w, r, site, voter, "") {
 		return
 	}
 	t, err := h.Comments.Vote(r.Context(), site, target, h.voter(r), *req.Value)

@@ -47,6 +47,8 @@ type exportDocument struct {
 	// InvitationsSent the ones the account (an operator) sent.
 	Invitations     []exportInvitation `json:"invitations"`
 	InvitationsSent []exportInvitation `json:"invitationsSent"`
+	// Bans are the account's bans that have not expired.
+	Bans []exportBan `json:"bans"`
 }
 
 type exportInvitation struct {
@@ -55,12 +57,19 @@ type exportInvitation struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 }
 
+type exportBan struct {
+	Site      string     `json:"site,omitempty"` // none: every site
+	CreatedAt time.Time  `json:"createdAt"`
+	ExpiresAt *time.Time `json:"expiresAt"` // null: forever
+}
+
 type exportModeration struct {
 	ID        int64     `json:"id"`
 	Site      string    `json:"site"`
 	Action    string    `json:"action"`
 	CommentID int64     `json:"commentId,omitempty"`
 	PageID    int64     `json:"pageId,omitempty"`
+	Detail    string    `json:"detail,omitempty"`
 	CreatedAt time.Time `json:"createdAt"`
 }
 
@@ -152,6 +161,7 @@ func (h *Handler) newExportDocument(d *store.PersonalData, current int64) export
 		Sessions: []wireSession{}, SiteRoles: []exportSiteRole{}, Comments: []exportComment{},
 		VerifiedGuestAt: d.VerifiedAt, QueuedMail: []exportMail{}, PrivacyRequests: []exportRequest{},
 		Logins: []exportLogin{}, SiteLogins: []exportSSO{}, AccountLinks: []exportLink{}, ModerationActions: []exportModeration{},
+		Bans: []exportBan{},
 	}
 	if u := d.Account; u != nil {
 		doc.Account = &exportAccount{wireAccount: account(u), Role: string(u.Role), HasPassword: u.PasswordHash != "",
@@ -163,6 +173,9 @@ func (h *Handler) newExportDocument(d *store.PersonalData, current int64) export
 	}
 	for _, m := range d.Moderation {
 		doc.ModerationActions = append(doc.ModerationActions, exportModeration(m))
+	}
+	for _, b := range d.Bans {
+		doc.Bans = append(doc.Bans, exportBan(b))
 	}
 	for _, l := range d.SiteLogins {
 		doc.SiteLogins = append(doc.SiteLogins, exportSSO(l))

@@ -71,9 +71,10 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	sessions := auth.NewSessions(a.store, now)
+	comments := comment.NewService(a.store, markup.New(), now)
 	apiHandler := api.New(api.Deps{
 		Store:      a.store,
-		Comments:   comment.NewService(a.store, markup.New(), now),
+		Comments:   comments,
 		Sealer:     a.sealer,
 		Views:      views,
 		ClientIP:   clientip.New(cfg.TrustedProxies).IP,
@@ -93,7 +94,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 			Store: a.store, Sessions: sessions, Avatars: avatars, Now: now},
 	})
 	dashboard, err := admin.New(admin.Deps{Store: a.store, Sessions: sessions, SignIn: apiHandler.SignIn,
-		Changed: apiHandler.Changed, Accounts: apiHandler, Signup: cfg.Signup, WakeMail: mailWorker.Wake, PublicURL: cfg.PublicURL, DBTimeout: cfg.DBTimeout, Log: a.log, Now: now,
+		Changed: apiHandler.Changed, Comments: comments, Accounts: apiHandler, Signup: cfg.Signup, WakeMail: mailWorker.Wake, PublicURL: cfg.PublicURL, DBTimeout: cfg.DBTimeout, Log: a.log, Now: now,
 		Imports: admin.ImportSettings{MaxUpload: int64(cfg.ImportMaxUpload), IPRetention: cfg.IPRetention}})
 	if err != nil {
 		return err

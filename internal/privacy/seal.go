@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"net"
 	"strings"
+
+	"github.com/parleyhq/parley/internal/clientip"
 )
 
 // sealVersion prefixes every sealed value so keys can be rotated later.
@@ -109,6 +111,18 @@ func (s *Sealer) IPIndex(ip string) []byte {
 		ip = parsed.String()
 	}
 	return s.mac(s.keys.index, "ip\x00"+ip)
+}
+
+// NetworkIndex returns the keyed hash of the network ip belongs to
+// (clientip.NetworkKey: the IPv4 address, or the IPv6 /64), which bans
+// match, so that an IPv6 host cannot slip out of one by taking another
+// address of its /64. It returns nil for what is not an address.
+func (s *Sealer) NetworkIndex(ip string) []byte {
+	key := clientip.NetworkKey(ip)
+	if key == "" {
+		return nil
+	}
+	return s.IPIndex(key)
 }
 
 func (s *Sealer) mac(key []byte, msg string) []byte {

@@ -89,41 +89,36 @@ type QueueQuery struct {
 	Status model.Status
 	Offset int
 	Limit  int // 1 to MaxQueuePageSize
+	Search Search
 }
 
 // ModerationQueue returns one page of a site's comments in one status,
-// newest first.
+// newest first; with a Search, among the tab's newest MaxSearchScan
+// (ErrSearchTooLong for a term over MaxSearchLength).
 func (s *Store) ModerationQueue(ctx context.Context, q QueueQuery) ([]QueuedComment, error) {
 	if q.Limit < 1 || q.Limit > MaxQueuePageSize || q.Offset < 0 || !q.Status.Valid() {
 		return nil, fmt.Errorf("store: moderation queue: bad query %+v", q)
 	}
-	rows, err := s.read.QueryContext(ctx, s.q(`SELECT c.id, c.page_id, COALESCE(c.parent_id, 0), p.path, p.locked,
-		COALESCE(u.name, c.guest_name), COALESCE(u.email_sealed, c.guest_email_sealed), c.html, c.status,
-		COALESCE(c.hold_reason, ''), c.sticky, c.created_at
-		FROM comments c JOIN pages p ON p.id = c.page_id LEFT JOIN users u ON u.id = c.author_id
-		WHERE c.site_id = ? AND c.status = ? ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?`),
-		q.SiteID, string(q.Status), q.Limit, q.Offset)
+	var rows *sql.Rows
+	var err error
+	if q.Search.Empty() {
+		rows, err = s.read.QueryContext(ctx, s.q(`SELECT `+queueColumns+queueFrom+`
+			WHERE c.site_id = ? AND c.status = ? ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?`),
+			q.SiteID, string(q.Status), q.Limit, q.Offset)
+	} else {
+		rows, err = s.searchQueue(ctx, q)
+	}
+	if errors.Is(err, ErrSearchTooLong) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: moderation queue: %w", err)
 	}
-	defer rows.Close()
-	var out []QueuedComment
-	for rows.Next() {
-		var c QueuedComment
-		var email []byte
-		var status string
-		var created int64
-		if err := rows.Scan(&c.ID, &c.PageID, &c.ParentID, &c.PagePath, &c.PageLocked, &c.AuthorName, &email,
-			&c.HTML, &status, &c.HoldReason, &c.Sticky, &created); err != nil {
-			return nil, fmt.Errorf("store: moderation queue: %w", err)
-		}
-		if c.AuthorEmail, err = s.sealer.Open(email); err != nil {
-			return nil, fmt.Errorf("store: moderation queue: %w", err)
-		}
-		c.Status, c.CreatedAt = model.Status(status), fromMillis(created)
-		out = append(out, c)
+	out, err := s.scanQueued(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: moderation queue: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // StatusCounts returns how many of a site's comments are in each status.
@@ -193,7 +188,6 @@ func (s *Store) ModerateComments(ctx context.Context, m Moderation) (pageIDs []i
 	if len(m.CommentIDs) == 0 {
 		return nil, ErrNotFound
 	}
-	at := millis(s.now())
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		pages := map[int64]bool{}
 		pageIDs = nil
@@ -207,8 +201,7 @@ func (s *Store) ModerateComments(ctx context.Context, m Moderation) (pageIDs []i
 			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO audit_log (site_id, actor_id, action, comment_id, page_id, created_at)
-				VALUES (?, ?, ?, ?, ?, ?)`), m.SiteID, nullID(m.ActorID), m.Action, id, pageID, at); err != nil {
+			if err := s.audit(ctx, tx, Action{SiteID: m.SiteID, ActorID: m.ActorID}, m.Action, id, pageID); err != nil {
 				return err
 			}
 			if !pages[pageID] {
@@ -244,9 +237,7 @@ func (s *Store) LockPage(ctx context.Context, siteID, actorID, pageID int64, loc
 		if err := mustAffect(res); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO audit_log (site_id, actor_id, action, page_id, created_at)
-			VALUES (?, ?, ?, ?, ?)`), siteID, nullID(actorID), action, pageID, millis(s.now()))
-		return err
+		return s.audit(ctx, tx, Action{SiteID: siteID, ActorID: actorID}, action, 0, pageID)
 	})
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("store: lock page: %w", err)
@@ -258,18 +249,49 @@ func (s *Store) LockPage(ctx context.Context, siteID, actorID, pageID int64, loc
 type AuditEntry struct {
 	ID        int64
 	SiteID    int64
-	ActorID   int64 // 0 when the account was deleted since
+	SiteHost  string
+	ActorID   int64  // 0 when the account was deleted since
+	ActorName string // "" when the account was deleted since
 	Action    string
-	CommentID int64 // 0 for a page action
+	CommentID int64 // 0 for a page action, or a ban or block not made from a comment
 	PageID    int64
+	PagePath  string // "" when the page is gone
+	Detail    string // a ban's or block's scope and duration
 	CreatedAt time.Time
 }
 
+// MaxAuditPageSize bounds one page of the audit log.
+const MaxAuditPageSize = 100
+
+// AuditQuery selects one page of the audit log, newest first: of one site,
+// or of every site when SiteID is 0 (the operator's).
+type AuditQuery struct {
+	SiteID int64
+	Offset int
+	Limit  int // 1 to MaxAuditPageSize
+}
+
 // AuditLog returns a site's most recent audit entries, newest first, at
-// most limit.
+// most limit (up to MaxAuditPageSize).
 func (s *Store) AuditLog(ctx context.Context, siteID int64, limit int) ([]AuditEntry, error) {
-	rows, err := s.read.QueryContext(ctx, s.q(`SELECT id, site_id, COALESCE(actor_id, 0), action, COALESCE(comment_id, 0),
-		COALESCE(page_id, 0), created_at FROM audit_log WHERE site_id = ? ORDER BY id DESC LIMIT ?`), siteID, limit)
+	return s.AuditEntries(ctx, AuditQuery{SiteID: siteID, Limit: limit})
+}
+
+// AuditEntries returns one page of the audit log of a site, or of every
+// site, newest first, with the actor's name, the site's host and the page's
+// path.
+func (s *Store) AuditEntries(ctx context.Context, q AuditQuery) ([]AuditEntry, error) {
+	if q.Limit < 1 || q.Limit > MaxAuditPageSize || q.Offset < 0 {
+		return nil, fmt.Errorf("store: audit log: bad query %+v", q)
+	}
+	where, args := "", []any{q.Limit, q.Offset}
+	if q.SiteID != 0 {
+		where, args = "WHERE a.site_id = ?", append([]any{q.SiteID}, args...)
+	}
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT a.id, a.site_id, s.host, COALESCE(a.actor_id, 0), COALESCE(u.name, ''), a.action,
+		COALESCE(a.comment_id, 0), COALESCE(a.page_id, 0), COALESCE(p.path, ''), a.detail, a.created_at
+		FROM audit_log a JOIN sites s ON s.id = a.site_id LEFT JOIN users u ON u.id = a.actor_id LEFT JOIN pages p ON p.id = a.page_id
+		`+where+` ORDER BY a.id DESC LIMIT ? OFFSET ?`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: audit log: %w", err)
 	}
@@ -278,7 +300,8 @@ func (s *Store) AuditLog(ctx context.Context, siteID int64, limit int) ([]AuditE
 	for rows.Next() {
 		var e AuditEntry
 		var created int64
-		if err := rows.Scan(&e.ID, &e.SiteID, &e.ActorID, &e.Action, &e.CommentID, &e.PageID, &created); err != nil {
+		if err := rows.Scan(&e.ID, &e.SiteID, &e.SiteHost, &e.ActorID, &e.ActorName, &e.Action, &e.CommentID, &e.PageID,
+			&e.PagePath, &e.Detail, &created); err != nil {
 			return nil, fmt.Errorf("store: audit log: %w", err)
 		}
 		e.CreatedAt = fromMillis(created)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/netip"
 	"testing"
 	"time"
 
@@ -139,6 +140,11 @@ func ownerWithEverything(t *testing.T, db *testDB, raw *sql.DB, rebind func(stri
 		sso := mustUser(t, db, "sso-"+host+"@example.com")
 		exec("INSERT INTO sso_users (site_id, external_id, user_id, created_at) VALUES (?, ?, ?, ?)", site.ID, "ext", sso.ID, now.UnixMilli())
 		must(t, db.CreateImportJob(ctx, &store.ImportJob{SiteID: site.ID, Format: "wxr"}, now))
+		// A moderator's ban of the guest, and of Ada on the other site, and
+		// a block of the guest's address.
+		must(t, db.CreateBan(ctx, store.Action{SiteID: site.ID, ActorID: bob.ID}, &store.Ban{SiteID: site.ID, EmailIndex: []byte("guest"), CommentID: root.ID}))
+		must(t, db.CreateBan(ctx, store.Action{SiteID: other.ID, ActorID: bob.ID}, &store.Ban{SiteID: other.ID, UserID: ada.ID}))
+		must(t, db.CreateIPBlock(ctx, store.Action{SiteID: site.ID, ActorID: bob.ID}, &store.IPBlock{SiteID: site.ID, Prefix: netip.MustParsePrefix("192.0.2.0/24"), CommentID: root.ID}))
 	}
 	// Her own rows: sessions, links, logins, picture, a membership and a
 	// comment on another owner's site, an audit entry there, an invitation.

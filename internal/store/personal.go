@@ -32,6 +32,16 @@ type PersonalData struct {
 	SignupIP        string       // where the account signed up from; "" once purged
 	Invitations     []Invitation // pending invitations to sign up sent to the address
 	InvitationsSent []Invitation // pending invitations the account sent (an operator)
+	// Bans are the bans of the account that have not expired.
+	Bans []AccountBan
+}
+
+// AccountBan is a ban of an account: on the site of that host, or on
+// every site when Site is "".
+type AccountBan struct {
+	Site      string
+	CreatedAt time.Time
+	ExpiresAt *time.Time // nil: forever
 }
 
 // ModerationRecord is one moderation action of an account, with the host
@@ -42,6 +52,7 @@ type ModerationRecord struct {
 	Action    string
 	CommentID int64 // 0 for a page action
 	PageID    int64
+	Detail    string
 	CreatedAt time.Time
 }
 
@@ -153,13 +164,39 @@ func (s *Store) accountLogins(ctx context.Context, d *PersonalData, userID int64
 	if d.SiteLogins, err = s.siteLogins(ctx, userID); err != nil {
 		return err
 	}
-	d.Moderation, err = s.moderationRecords(ctx, userID)
+	if d.Moderation, err = s.moderationRecords(ctx, userID); err != nil {
+		return err
+	}
+	d.Bans, err = s.accountBans(ctx, userID)
 	return err
+}
+
+// accountBans returns the bans of an account that have not expired.
+func (s *Store) accountBans(ctx context.Context, userID int64) ([]AccountBan, error) {
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT COALESCE(sites.host, ''), b.created_at, b.expires_at
+		FROM bans b LEFT JOIN sites ON sites.id = b.site_id WHERE b.user_id = ? AND (b.expires_at IS NULL OR b.expires_at > ?) ORDER BY b.id`),
+		userID, millis(s.now()))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []AccountBan
+	for rows.Next() {
+		var b AccountBan
+		var created int64
+		var expires sql.NullInt64
+		if err := rows.Scan(&b.Site, &created, &expires); err != nil {
+			return nil, err
+		}
+		b.CreatedAt, b.ExpiresAt = fromMillis(created), nullMillis(expires)
+		out = append(out, b)
+	}
+	return out, rows.Err()
 }
 
 // moderationRecords returns the moderation actions an account took.
 func (s *Store) moderationRecords(ctx context.Context, userID int64) ([]ModerationRecord, error) {
-	rows, err := s.read.QueryContext(ctx, s.q(`SELECT a.id, sites.host, a.action, COALESCE(a.comment_id, 0), COALESCE(a.page_id, 0), a.created_at
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT a.id, sites.host, a.action, COALESCE(a.comment_id, 0), COALESCE(a.page_id, 0), a.detail, a.created_at
 		FROM audit_log a JOIN sites ON sites.id = a.site_id WHERE a.actor_id = ? ORDER BY a.id`), userID)
 	if err != nil {
 		return nil, err
@@ -169,7 +206,7 @@ func (s *Store) moderationRecords(ctx context.Context, userID int64) ([]Moderati
 	for rows.Next() {
 		var m ModerationRecord
 		var created int64
-		if err := rows.Scan(&m.ID, &m.Site, &m.Action, &m.CommentID, &m.PageID, &created); err != nil {
+		if err := rows.Scan(&m.ID, &m.Site, &m.Action, &m.CommentID, &m.PageID, &m.Detail, &created); err != nil {
 			return nil, err
 		}
 		m.CreatedAt = fromMillis(created)
