@@ -76,7 +76,7 @@ func newEnv(t *testing.T, dialect string) *env {
 		Views: stats.NewViewCounter(st, time.Now, log), ClientIP: clientip.New(nil).IP, WriteRate: 1000, Burst: 1000, Log: log, Now: time.Now, PublicURL: "https://comments.example"})
 	e := &env{t: t, st: st, sessions: auth.NewSessions(st, nil)}
 	dash, err := admin.New(admin.Deps{Store: st, Sessions: e.sessions, SignIn: apiHandler.SignIn, Changed: apiHandler.Changed,
-		PublicURL: "https://comments.example", Log: log})
+		SiteChanged: apiHandler.SiteSettingsChanged, Providers: []string{"github"}, PublicURL: "https://comments.example", Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,6 +43,17 @@ type exportDocument struct {
 	AccountLinks    []exportLink     `json:"accountLinks"` // confirm, reset and email-change links mailed
 	// ModerationActions are what the account did on the dashboard.
 	ModerationActions []exportModeration `json:"moderationActions"`
+	// SiteInvitations are the invitations to moderate a site mailed to
+	// the account's address.
+	SiteInvitations []exportInvitation `json:"siteInvitations"`
+}
+
+type exportInvitation struct {
+	Site      string     `json:"site"`
+	Role      string     `json:"role"`
+	CreatedAt time.Time  `json:"createdAt"`
+	ExpiresAt time.Time  `json:"expiresAt"`
+	UsedAt    *time.Time `json:"usedAt"`
 }
 
 type exportModeration struct {
@@ -141,6 +152,11 @@ func (h *Handler) newExportDocument(d *store.PersonalData, current int64) export
 		Sessions: []wireSession{}, SiteRoles: []exportSiteRole{}, Comments: []exportComment{},
 		VerifiedGuestAt: d.VerifiedAt, QueuedMail: []exportMail{}, PrivacyRequests: []exportRequest{},
 		Logins: []exportLogin{}, SiteLogins: []exportSSO{}, AccountLinks: []exportLink{}, ModerationActions: []exportModeration{},
+		SiteInvitations: []exportInvitation{},
+	}
+	for _, i := range d.Invitations {
+		doc.SiteInvitations = append(doc.SiteInvitations, exportInvitation{Site: i.Site, Role: string(i.Role),
+			CreatedAt: i.CreatedAt, ExpiresAt: i.ExpiresAt, UsedAt: i.UsedAt})
 	}
 	if u := d.Account; u != nil {
 		doc.Account = &exportAccount{wireAccount: account(u), Role: string(u.Role), HasPassword: u.PasswordHash != "",

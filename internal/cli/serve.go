@@ -93,7 +93,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 			Store: a.store, Sessions: sessions, Avatars: avatars, Now: now},
 	})
 	dashboard, err := admin.New(admin.Deps{Store: a.store, Sessions: sessions, SignIn: apiHandler.SignIn,
-		Changed: apiHandler.Changed, PublicURL: cfg.PublicURL, DBTimeout: cfg.DBTimeout, Log: a.log, Now: now})
+		Changed: apiHandler.Changed, SiteChanged: apiHandler.SiteSettingsChanged, Providers: providerList(cfg), WakeMail: mailWorker.Wake,
+		PublicURL: cfg.PublicURL, DBTimeout: cfg.DBTimeout, Log: a.log, Now: now})
 	if err != nil {
 		return err
 	}
@@ -167,6 +168,7 @@ func purgeExpired(ctx context.Context, a *app, retention time.Duration) {
 		logPurge(ctx, a.log, "expired sessions", "sessions", a.store.PurgeSessions, time.Now())
 		logPurge(ctx, a.log, "expired account links", "tokens", a.store.PurgeAccountTokens, time.Now())
 		logPurge(ctx, a.log, "used sso tokens", "", a.store.PurgeSSOTokens, time.Now())
+		logPurge(ctx, a.log, "expired site invitations", "invitations", a.store.PurgeInvitations, time.Now())
 		select {
 		case <-ctx.Done():
 			return
