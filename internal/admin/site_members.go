@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -132,75 +133,62 @@ func (h *Handler) postedID(w http.ResponseWriter, r *http.Request, u *model.User
 	return id, true
 }
 
-// removeMemberSubmit serves POST /dashboard/sites/{site}/members/remove
-// (user): the member loses their role on the site.
-func (h *Handler) removeMemberSubmit(w http.ResponseWriter, r *http.Request, u *model.User) {
-	a, ok := h.manage(w, r, u)
-	if !ok {
-		return
+// memberAction runs act on the site of the path and the id posted as
+// name, for the site's owner or the operator: a site or id that act does
+// not find (store.ErrNotFound) answers 404; success goes to back.
+func (h *Handler) memberAction(name, during string, act func(ctx context.Context, siteID, id int64) error, back func(siteID int64) string) func(http.ResponseWriter, *http.Request, *model.User) {
+	return func(w http.ResponseWriter, r *http.Request, u *model.User) {
+		a, ok := h.manage(w, r, u)
+		if !ok {
+			return
+		}
+		id, ok := h.postedID(w, r, u, name)
+		if !ok {
+			return
+		}
+		err := act(r.Context(), a.Site.ID, id)
+		if errors.Is(err, store.ErrNotFound) {
+			h.notFound(w, r, u)
+			return
+		}
+		if err != nil {
+			h.fail(w, r, u, during, err)
+			return
+		}
+		h.Log.InfoContext(r.Context(), "site members changed", "action", during, "site_id", a.Site.ID, "actor_id", u.ID)
+		http.Redirect(w, r, back(a.Site.ID), http.StatusSeeOther)
 	}
-	id, ok := h.postedID(w, r, u, "user")
-	if !ok {
-		return
-	}
-	err := h.Store.RemoveSiteMember(r.Context(), a.Site.ID, id)
-	if errors.Is(err, store.ErrNotFound) {
-		h.notFound(w, r, u)
-		return
-	}
-	if err != nil {
-		h.fail(w, r, u, "remove member", err)
-		return
-	}
-	h.Changed(r.Context(), a.Site.ID, 0) // the member's badge on their comments
-	http.Redirect(w, r, membersURL(a.Site.ID, "removed"), http.StatusSeeOther)
 }
 
-// cancelInvitationSubmit serves POST /dashboard/sites/{site}/members/cancel
+// removeMember serves POST /dashboard/sites/{site}/members/remove (user):
+// the member loses their role on the site.
+func (h *Handler) removeMember() func(http.ResponseWriter, *http.Request, *model.User) {
+	return h.memberAction("user", "remove member", func(ctx context.Context, siteID, id int64) error {
+		err := h.Store.RemoveSiteMember(ctx, siteID, id)
+		if err == nil {
+			h.Changed(ctx, siteID, 0) // the member's badge on their comments
+		}
+		return err
+	}, func(siteID int64) string { return membersURL(siteID, "removed") })
+}
+
+// cancelInvitation serves POST /dashboard/sites/{site}/members/cancel
 // (invitation): the invitation's link stops working.
-func (h *Handler) cancelInvitationSubmit(w http.ResponseWriter, r *http.Request, u *model.User) {
-	a, ok := h.manage(w, r, u)
-	if !ok {
-		return
-	}
-	id, ok := h.postedID(w, r, u, "invitation")
-	if !ok {
-		return
-	}
-	err := h.Store.DeleteInvitation(r.Context(), a.Site.ID, id)
-	if errors.Is(err, store.ErrNotFound) {
-		h.notFound(w, r, u)
-		return
-	}
-	if err != nil {
-		h.fail(w, r, u, "cancel invitation", err)
-		return
-	}
-	http.Redirect(w, r, membersURL(a.Site.ID, "cancelled"), http.StatusSeeOther)
+func (h *Handler) cancelInvitation() func(http.ResponseWriter, *http.Request, *model.User) {
+	return h.memberAction("invitation", "cancel invitation", h.Store.DeleteInvitation,
+		func(siteID int64) string { return membersURL(siteID, "cancelled") })
 }
 
-// transferSubmit serves POST /dashboard/sites/{site}/members/transfer
+// transferSite serves POST /dashboard/sites/{site}/members/transfer
 // (user, a member of the site): that member becomes the site's owner and
-// the previous owner one of its moderators (store.TransferSite).
-func (h *Handler) transferSubmit(w http.ResponseWriter, r *http.Request, u *model.User) {
-	a, ok := h.manage(w, r, u)
-	if !ok {
-		return
-	}
-	id, ok := h.postedID(w, r, u, "user")
-	if !ok {
-		return
-	}
-	err := h.Store.TransferSite(r.Context(), a.Site.ID, id)
-	if errors.Is(err, store.ErrNotFound) {
-		h.notFound(w, r, u)
-		return
-	}
-	if err != nil {
-		h.fail(w, r, u, "transfer site", err)
-		return
-	}
-	h.Log.InfoContext(r.Context(), "site transferred", "site_id", a.Site.ID, "actor_id", u.ID, "owner_id", id)
-	h.SiteChanged(r.Context(), a.Site.ID)
-	http.Redirect(w, r, siteURL(a.Site.ID), http.StatusSeeOther) // the previous owner may manage it no more
+// the previous owner one of its moderators (store.TransferSite). It goes
+// to the site's page: the previous owner may manage it no more.
+func (h *Handler) transferSite() func(http.ResponseWriter, *http.Request, *model.User) {
+	return h.memberAction("user", "transfer site", func(ctx context.Context, siteID, id int64) error {
+		err := h.Store.TransferSite(ctx, siteID, id)
+		if err == nil {
+			h.SiteChanged(ctx, siteID)
+		}
+		return err
+	}, siteURL)
 }

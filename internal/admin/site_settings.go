@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -103,21 +104,13 @@ func mask(secret string) string {
 func formOf(site *model.Site) settingsForm {
 	s := site.Settings
 	f := settingsForm{Logins: map[string]bool{model.LoginAnonymous: s.AllowAnonymous}, RequireEmail: s.RequireEmail, Voting: s.Voting,
-		Moderation: s.Moderation, DefaultSort: orDefault(s.DefaultSort, store.SortOldest), MaxLength: strconv.Itoa(s.MaxLength),
+		Moderation: s.Moderation, DefaultSort: cmp.Or(s.DefaultSort, store.SortOldest), MaxLength: strconv.Itoa(s.MaxLength),
 		EditMinutes: strconv.Itoa(s.EditWindowSeconds / 60), MaxDepth: strconv.Itoa(s.MaxDepth),
 		ClosedDays: strconv.Itoa(s.ClosedAfterDays), Origins: strings.Join(site.Origins, "\n")}
 	for _, m := range s.Logins() {
 		f.Logins[m] = true
 	}
 	return f
-}
-
-// orDefault is s, or def when s is empty.
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // settingsSubmit serves POST /dashboard/sites/{site}/settings: every field

@@ -123,8 +123,15 @@ func fieldError(t *testing.T, body, field, msg string) {
 	}
 }
 
+// TestAddSite runs on both databases: the site that waits for its owner's
+// confirmation goes live in the confirmation's transaction.
 func TestAddSite(t *testing.T) {
-	e := newEnv(t, "sqlite")
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		t.Run(dialect, func(t *testing.T) { testAddSite(t, newEnv(t, dialect)) })
+	}
+}
+
+func testAddSite(t *testing.T, e *env) {
 	ctx := context.Background()
 	add := func(tok string, f url.Values) *httptest.ResponseRecorder {
 		return e.do(req{method: "POST", path: "/dashboard/sites/new", token: tok, form: f})
@@ -295,5 +302,31 @@ func TestDeleteSite(t *testing.T) {
 	}
 	if home := e.do(req{method: "GET", path: "/dashboard", token: e.ownerTok}).Body.String(); strings.Contains(home, "a.example") {
 		t.Error("home still lists the site")
+	}
+}
+
+// TestAccountFormsRefuseCrossOrigin: adding a site and accepting an
+// invitation are refused from another origin with the account's cookie,
+// and change nothing (the site routes' forms are walked by
+// TestCrossOriginPostsAreRefused).
+func TestAccountFormsRefuseCrossOrigin(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	token, _ := e.invite(e.siteA, "stranger@example.com")
+	for _, h := range []map[string]string{{"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"}} {
+		for _, r := range []req{
+			{method: "POST", path: "/dashboard/sites/new", form: url.Values{"host": {"evil.example"}}},
+			{method: "POST", path: "/dashboard/join", form: url.Values{"token": {token}}},
+		} {
+			r.token, r.header = e.strangerTok, h
+			if w := e.do(r); w.Code != http.StatusForbidden {
+				t.Errorf("%s with %v: %d, want 403", r.path, h, w.Code)
+			}
+		}
+	}
+	if _, err := e.st.SiteByHost(context.Background(), "evil.example"); err == nil {
+		t.Error("a cross-origin form added a site")
+	}
+	if _, err := e.st.SiteRole(context.Background(), e.siteA.ID, e.stranger.ID); err == nil {
+		t.Error("a cross-origin form accepted the invitation")
 	}
 }
