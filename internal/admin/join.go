@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/model"
@@ -18,6 +19,8 @@ type joinData struct {
 	Site  string // the site's domain
 	Email string // the invited address
 	Other bool   // signed in with another address
+	// SignIn is the sign-in page that comes back to this link.
+	SignIn string
 }
 
 // invitation finds the invitation of the request's token (query or form)
@@ -62,7 +65,8 @@ func (h *Handler) joinPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d := joinData{frame: frame{"Moderate " + site.Host, u}, Token: token, Site: site.Host, Email: inv.Email}
+	d := joinData{frame: frame{"Moderate " + site.Host, u}, Token: token, Site: site.Host, Email: inv.Email,
+		SignIn: "/dashboard/signin?" + url.Values{"next": {"/dashboard/join?" + url.Values{"token": {token}}.Encode()}}.Encode()}
 	d.Other = u != nil && !privacy.SameEmail(u.Email, inv.Email)
 	h.render(w, r, http.StatusOK, "join", d)
 }

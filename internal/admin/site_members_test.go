@@ -62,8 +62,12 @@ func TestInviteModerator(t *testing.T) {
 	}
 	token := e.mailedToken("newmod@example.com")
 	join := "/dashboard/join?token=" + url.QueryEscape(token)
-	if body := e.do(req{method: "GET", path: join}).Body.String(); !strings.Contains(body, "sign in</a> with newmod@example.com") {
+	signInPage := "/dashboard/signin?" + url.Values{"next": {join}}.Encode()
+	if body := e.do(req{method: "GET", path: join}).Body.String(); !strings.Contains(body, `<a href="`+strings.ReplaceAll(signInPage, "&", "&amp;")+`">sign in</a> with newmod@example.com`) {
 		t.Errorf("the link signed out: %s", body)
+	}
+	if body := e.do(req{method: "GET", path: signInPage}).Body.String(); !strings.Contains(body, `name="next" value="`+join+`"`) {
+		t.Errorf("the sign-in page does not carry the way back: %s", body)
 	}
 	if body := e.do(req{method: "GET", path: join, token: e.strangerTok}).Body.String(); !strings.Contains(body, "You are signed in as stranger@example.com") {
 		t.Errorf("the link for another account: %s", body)
@@ -76,6 +80,11 @@ func TestInviteModerator(t *testing.T) {
 		t.Errorf("another account accepts: %d, want 403", r.code)
 	}
 	newMod := e.user("NewMod@Example.com", model.RoleCommenter)
+	in := signIn("newmod@example.com", password, false)
+	in.form.Set("next", join)
+	if w := e.do(in); w.Code != http.StatusSeeOther || w.Header().Get("Location") != join {
+		t.Errorf("signing in from the invitation goes to %q, want back to the link", w.Header().Get("Location"))
+	}
 	newTok := e.token(newMod)
 	if body := e.do(req{method: "GET", path: join, token: newTok}).Body.String(); !strings.Contains(body, "Accept: moderate a.example") {
 		t.Errorf("the link for the invited account: %s", body)
@@ -163,5 +172,26 @@ func TestRemoveAndTransfer(t *testing.T) {
 	}
 	if w := e.do(req{method: "GET", path: fmt.Sprintf("/dashboard/sites/%d", e.siteA.ID), token: e.ownerTok}); w.Code != http.StatusNotFound {
 		t.Errorf("a removed member sees the site: %d", w.Code)
+	}
+}
+
+// TestSignInGoesBackOnlyWithinTheDashboard: the sign-in form returns to
+// the dashboard path it was given, and home for anything else.
+func TestSignInGoesBackOnlyWithinTheDashboard(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	for next, want := range map[string]string{
+		"/dashboard/join?token=abc":        "/dashboard/join?token=abc",
+		"https://evil.example/dashboard/x": "/dashboard",
+		"//evil.example/dashboard/x":       "/dashboard",
+		"/\\evil.example/dashboard/x":      "/dashboard",
+		"/dashboard/../account":            "/dashboard",
+		"/privacy":                         "/dashboard",
+		"":                                 "/dashboard",
+	} {
+		in := signIn("owner@example.com", password, false)
+		in.form.Set("next", next)
+		if w := e.do(in); w.Header().Get("Location") != want {
+			t.Errorf("next %q: to %q, want %q", next, w.Header().Get("Location"), want)
+		}
 	}
 }
