@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -24,17 +25,24 @@ func TestOwnerAddsSiteAndEmbedsIt(t *testing.T) {
 	if s.axe == "" {
 		t.Skip("axe-core missing: run npm ci in e2e/")
 	}
-	// The new site's pages: a server of their own, on a port no site has,
-	// whose article holds whatever snippet the owner pastes.
-	var snippet string
+	// The new sites' pages: a server of their own, on a port no site has
+	// (as 127.0.0.1:PORT and localhost:PORT), whose article holds whatever
+	// snippet the owner pasted for that host.
+	var mu sync.Mutex
+	snippets := map[string]string{}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	snippetOf := func(host string) string {
+		mu.Lock()
+		defer mu.Unlock()
+		return snippets[host]
+	}
 	blog := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		io.WriteString(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>My first post</title></head>
-<body><main><h1>My first post</h1><p>Some words.</p>`+snippet+`</main></body></html>`)
+<body><main><h1>My first post</h1><p>Some words.</p>`+snippetOf(r.Host)+`</main></body></html>`)
 	}))
 	blog.Listener.Close()
 	blog.Listener = ln
@@ -72,7 +80,10 @@ func TestOwnerAddsSiteAndEmbedsIt(t *testing.T) {
 	if tb.yes(`!!document.querySelector('.waiting')`) {
 		t.Error("the site of a confirmed owner waits")
 	}
-	snippet = tb.str(`document.querySelector('pre.snippet code').textContent`)
+	snippet := tb.str(`document.querySelector('pre.snippet code').textContent`)
+	mu.Lock()
+	snippets[domain] = snippet
+	mu.Unlock()
 	if !strings.Contains(snippet, `<script src="`+s.parley+`/js/parley.js" data-site="`+domain+`" defer></script>`) {
 		t.Fatalf("the snippet: %s", snippet)
 	}
@@ -94,5 +105,57 @@ func TestOwnerAddsSiteAndEmbedsIt(t *testing.T) {
 	other.commentID("Welcome to the new site!")
 	if got := other.str(`document.querySelector('.parley .p-name').textContent`); got != "Rita Reader" {
 		t.Errorf("the comment's author: %q", got)
+	}
+}
+
+// TestWaitingSiteShowsWhy: the site of an owner who has not confirmed their
+// email address is not live; the widget on its pages says so politely
+// instead of showing comments, and the dashboard says what it waits for.
+func TestWaitingSiteShowsWhy(t *testing.T) {
+	s := need(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	domain := ln.Addr().String()
+	var snippet string
+	page := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Soon</title></head><body><main>`+snippet+`</main></body></html>`)
+	}))
+	page.Listener.Close()
+	page.Listener = ln
+	page.Start()
+	t.Cleanup(page.Close)
+
+	email := "unconfirmed-owner@example.com"
+	const password = "a long owner password"
+	getenv := func(k string) string { return map[string]string{"PARLEY_LOG_LEVEL": "warn"}[k] }
+	if err := cli.RunWithInput(context.Background(), []string{"user", "add", email, "--name", "Una", "--data-dir", s.dataDir},
+		getenv, strings.NewReader(password+"\n"), io.Discard, os.Stderr); err != nil {
+		t.Fatalf("parley user add: %v", err)
+	}
+	tb := newTab(t)
+	tb.do(chromedp.Navigate(s.parley + "/dashboard/signin"))
+	tb.landOn("#email")
+	tb.setValue("#email", email)
+	tb.setValue("#password", password)
+	tb.click(`button[type=submit].primary`)
+	tb.landOn(`a[href="/dashboard/sites/new"]`)
+	tb.click(`a[href="/dashboard/sites/new"]`)
+	tb.landOn("#host")
+	tb.setValue("#host", domain)
+	tb.click(`button[type=submit].primary`)
+	tb.landOn("pre.snippet code")
+	if got := tb.str(`document.querySelector('.waiting')?.textContent || ''`); !strings.Contains(got, "waiting for you to confirm your email address") {
+		t.Errorf("the site's page: %q", got)
+	}
+	snippet = tb.str(`document.querySelector('pre.snippet code').textContent`)
+
+	reader := newTab(t)
+	reader.do(chromedp.Navigate(page.URL + "/"))
+	reader.wait(`document.querySelector('.parley [role=alert]')?.textContent.includes('Comments are not open on this site yet: its owner has not confirmed their email address.')`)
+	if reader.yes(`!!document.querySelector('.parley .p-main-form')`) {
+		t.Error("the widget of a waiting site offers to comment")
 	}
 }
