@@ -13,9 +13,6 @@ import (
 	"github.com/parleyhq/parley/internal/cli"
 )
 
-// ownerPassword is the password of the accounts these tests create.
-const ownerPassword = "a long owner password"
-
 // parley runs the command line on the suite's data, as an operator would
 // while the server runs; the password, when asked, is ownerPassword.
 func parley(t *testing.T, s *suite, args ...string) {

@@ -55,6 +55,13 @@ type Deps struct {
 	// Comments is the API's comment service: a moderator's edit is
 	// validated and rendered exactly as an author's.
 	Comments *comment.Service
+	// SiteChanged tells the API that a site itself changed: added, its
+	// settings, origins or owner, or removed (api.Handler.SiteSettingsChanged).
+	// Optional.
+	SiteChanged func(ctx context.Context, siteID int64)
+	// Providers are the names of the operator's OAuth2/OpenID Connect
+	// providers, which a site may offer as login methods.
+	Providers []string
 	// PublicURL is Parley's own origin; https makes the cookie Secure.
 	PublicURL string
 	// DBTimeout is each request's database deadline (0: store.DefaultTimeout).
@@ -79,6 +86,12 @@ type Handler struct {
 func New(d Deps) (*Handler, error) {
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.SiteChanged == nil {
+		d.SiteChanged = func(context.Context, int64) {}
+	}
+	if d.WakeMail == nil {
+		d.WakeMail = func() {}
 	}
 	h := &Handler{Deps: d, pages: map[string]*template.Template{}, imports: newImportRunner()}
 	// Every template but the layout is a page, named after its file.

@@ -43,7 +43,7 @@ func init() {
 	}
 	siteRoutes = append(siteRoutes, routes...)
 	for _, r := range routes {
-		ownerOnly[r.pattern] = true
+		ownerOnlyRoutes[r.pattern] = true
 	}
 }
 

@@ -79,6 +79,7 @@ func newEnv(t *testing.T, dialect string, opts ...func(*admin.Deps)) *env {
 		Views: stats.NewViewCounter(st, time.Now, log), ClientIP: clientip.New(nil).IP, WriteRate: 1000, Burst: 1000, Log: log, Now: time.Now, PublicURL: "https://comments.example"})
 	e := &env{t: t, st: st, sessions: auth.NewSessions(st, nil)}
 	deps := admin.Deps{Store: st, Sessions: e.sessions, SignIn: apiHandler.SignIn, Changed: apiHandler.Changed, Comments: comments,
+		SiteChanged: apiHandler.SiteSettingsChanged, Providers: []string{"github"},
 		Accounts: apiHandler, PublicURL: "https://comments.example", Log: log}
 	for _, opt := range opts {
 		opt(&deps)

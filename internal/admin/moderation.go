@@ -301,7 +301,8 @@ func moderationForm(f url.Values) (act string, ids []int64, problem string) {
 }
 
 // lockPage serves POST /dashboard/sites/{site}/pages/{page}/lock with
-// locked=1 (lock) or 0 (unlock), then goes back to the tab.
+// locked=1 (lock) or 0 (unlock), then goes back to the tab, or with
+// from=pages to the site's pages list.
 func (h *Handler) lockPage(w http.ResponseWriter, r *http.Request, u *model.User) {
 	a, ok := h.site(w, r, u)
 	if !ok {
@@ -333,5 +334,9 @@ func (h *Handler) lockPage(w http.ResponseWriter, r *http.Request, u *model.User
 	}
 	h.Changed(r.Context(), a.Site.ID, pageID)
 	sf, _ := searchParams(r.PostForm, a.showsEmail())
-	http.Redirect(w, r, queueURL(a.Site.ID, status, page, sf), http.StatusSeeOther)
+	back := queueURL(a.Site.ID, status, page, sf)
+	if r.PostForm.Get("from") == "pages" {
+		back = sitePagesURL(a.Site.ID, page)
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
 }

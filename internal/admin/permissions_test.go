@@ -40,10 +40,10 @@ type otherRoute struct {
 // 404 to every account but the operator's; public routes need no session.
 var accountRoutes, operatorRoutes, publicRoutes []otherRoute
 
-// ownerOnly names the site routes that a moderator of the site may not
+// ownerOnlyRoutes names the site routes that a moderator of the site may not
 // use either: they answer 404, as to a stranger, and change nothing. Each
 // area's test file adds its own in an init function.
-var ownerOnly = map[string]bool{}
+var ownerOnlyRoutes = map[string]bool{}
 
 // allowedStatus is what a request of an allowed visitor gets.
 func allowedStatus(method string, want int) int {
@@ -116,7 +116,7 @@ func TestEveryRouteChecksPermissions(t *testing.T) {
 				w := e.do(r)
 				// A moderator on an owner-only route is refused as a stranger.
 				as := v.name
-				if as == "moderator" && ownerOnly[route.pattern] {
+				if as == "moderator" && ownerOnlyRoutes[route.pattern] {
 					as = "member of another site"
 				}
 				switch as {

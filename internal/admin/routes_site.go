@@ -1,6 +1,24 @@
 package admin
 
+import "net/http"
+
 // siteRoutes are the routes of adding a site, its settings, members and deletion.
 func (h *Handler) siteRoutes() []route {
-	return nil
+	return []route{
+		{"GET /dashboard/sites/new", h.signedIn(h.newSitePage)},
+		{"POST /dashboard/sites/new", h.signedIn(h.newSiteSubmit)},
+		{"GET /dashboard/sites/{site}", h.signedIn(h.sitePage)},
+		{"GET /dashboard/sites/{site}/settings", h.signedIn(h.settingsPage)},
+		{"POST /dashboard/sites/{site}/settings", h.signedIn(h.settingsSubmit)},
+		{"POST /dashboard/sites/{site}/settings/sso", h.signedIn(h.ssoSubmit)},
+		{"GET /dashboard/sites/{site}/members", h.signedIn(h.membersPage)},
+		{"POST /dashboard/sites/{site}/members/invite", h.signedIn(h.inviteSubmit)},
+		{"POST /dashboard/sites/{site}/members/remove", h.signedIn(h.removeMember())},
+		{"POST /dashboard/sites/{site}/members/cancel", h.signedIn(h.cancelInvitation())},
+		{"POST /dashboard/sites/{site}/members/transfer", h.signedIn(h.transferSite())},
+		{"GET /dashboard/join", http.HandlerFunc(h.joinPage)},
+		{"POST /dashboard/join", h.signedIn(h.joinSubmit)},
+		{"GET /dashboard/sites/{site}/delete", h.signedIn(h.deleteSitePage)},
+		{"POST /dashboard/sites/{site}/delete", h.signedIn(h.deleteSiteSubmit)},
+	}
 }

@@ -1,9 +1,11 @@
 package admin
 
 import (
+	"cmp"
 	"errors"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -16,6 +18,7 @@ type signInData struct {
 	frame
 	Email    string
 	Remember bool
+	Next     string            // where to go after signing in (safeNext), "" for home
 	Error    string            // about the whole form
 	Fields   map[string]string // per field name, shown next to it
 	Notice   string            // what just happened: an address confirmed, an account deleted
@@ -24,11 +27,12 @@ type signInData struct {
 
 // signInPage serves GET /dashboard/signin; a signed-in account goes home.
 func (h *Handler) signInPage(w http.ResponseWriter, r *http.Request) {
+	next := safeNext(r.URL.Query().Get("next"))
 	if u, err := h.account(r); err == nil && u != nil {
-		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+		http.Redirect(w, r, cmp.Or(next, "/dashboard"), http.StatusSeeOther)
 		return
 	}
-	h.render(w, r, http.StatusOK, "signin", signInData{frame: frame{Title: "Sign in"}, Signup: h.signupOpen(),
+	h.render(w, r, http.StatusOK, "signin", signInData{frame: frame{Title: "Sign in"}, Signup: h.signupOpen(), Next: next,
 		Notice: signInNotices[r.URL.Query().Get("notice")]})
 }
 
@@ -51,6 +55,7 @@ func (h *Handler) signInSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Email, d.Remember = strings.TrimSpace(r.PostForm.Get("email")), r.PostForm.Get("remember") != ""
+	d.Next = safeNext(r.PostForm.Get("next"))
 	password := r.PostForm.Get("password")
 	if d.Email == "" {
 		d.Fields["email"] = "Enter your email address."
@@ -76,13 +81,8 @@ func (h *Handler) signInSubmit(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		h.fail(w, r, nil, "sign in", err)
 	default:
-		h.startSession(w, r, u, d.Remember)
+		h.newSession(w, r, u, d.Remember, cmp.Or(d.Next, "/dashboard"))
 	}
-}
-
-// startSession sets the cookie of a new dashboard session and goes home.
-func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, u *model.User, remember bool) {
-	h.newSession(w, r, u, remember, "/dashboard")
 }
 
 // newSession sets the cookie of a new dashboard session and goes to next.
@@ -112,4 +112,17 @@ func (h *Handler) signOut(w http.ResponseWriter, r *http.Request, u *model.User)
 func (h *Handler) dropCookie(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: "", Path: "/dashboard", MaxAge: -1,
 		HttpOnly: true, Secure: h.secure(), SameSite: http.SameSiteLaxMode})
+}
+
+// safeNext returns next when it is a path of the dashboard (such as an
+// invitation's /dashboard/join?token=…) to go to after signing in, and ""
+// for anything else, so that the sign-in form sends nobody off the
+// dashboard.
+func safeNext(next string) string {
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/dashboard/") ||
+		strings.ContainsAny(next, "\\\r\n") || strings.HasPrefix(next, "//") || strings.Contains(u.Path, "..") {
+		return ""
+	}
+	return next
 }

@@ -45,7 +45,7 @@ var columnClasses = map[string]string{
 	"users.email_verified_at": exported, "users.website": exported, "users.avatar_url": exported, "users.profile_url": exported,
 
 	"sites.id": notPersonal, "sites.host": notPersonal, "sites.origins": notPersonal, "sites.settings": notPersonal,
-	"sites.created_at": notPersonal, "sites.owner_id": exported,
+	"sites.created_at": notPersonal, "sites.owner_id": exported, "sites.live": notPersonal, "sites.akismet_key_sealed": notPersonal,
 	"site_members.site_id": exported, "site_members.user_id": exported, "site_members.role": exported, "site_members.created_at": exported,
 
 	"sessions.id": exported, "sessions.token_hash": secret, "sessions.user_id": exported, "sessions.kind": exported,
@@ -88,6 +88,11 @@ var columnClasses = map[string]string{
 	"sso_used_tokens.*": secret,      // hashes of SSO tokens, until they expire
 	"sso_users.site_id": exported, "sso_users.external_id": exported, "sso_users.user_id": exported,
 	"sso_users.avatar_source": exported, "sso_users.created_at": exported,
+	// An invitation to a site, mailed to an address (the person's when it is hers).
+	"site_invitations.id": notPersonal, "site_invitations.site_id": exported, "site_invitations.token_hash": secret,
+	"site_invitations.email_sealed": exported, "site_invitations.email_index": derived, "site_invitations.role": exported,
+	"site_invitations.invited_by": notPersonal, // the inviting owner's id, not the invitee's data
+	"site_invitations.created_at": exported, "site_invitations.expires_at": exported, "site_invitations.used_at": exported,
 	// What the account did on the dashboard.
 	"audit_log.id": exported, "audit_log.site_id": exported, "audit_log.actor_id": exported, "audit_log.action": exported,
 	"audit_log.comment_id": exported, "audit_log.page_id": exported, "audit_log.created_at": exported,
@@ -179,6 +184,12 @@ func personWithEverything(t *testing.T, e *env) (*model.User, string) {
 	if r := e.do(req{method: "POST", path: "/api/v1/privacy/request", body: map[string]any{"email": adaEmail, "action": "export"}}); r.status != 202 {
 		t.Fatalf("request: %s", r.raw)
 	}
+	// She was invited to moderate another site.
+	invitation, err := notify.SiteInvitationMail(adaEmail, e.site.ID, notify.Sender{Name: "blog.example", URL: origin},
+		notify.InvitationData{Site: "blog.example", Link: origin + "/dashboard/join?token=x", Valid: "7 days"})
+	must(t, err)
+	must(t, e.store.CreateSiteInvitation(ctx, &store.SiteInvitation{SiteID: e.site.ID, Email: adaEmail, Role: model.RoleModerator,
+		CreatedAt: e.now, ExpiresAt: e.now.Add(time.Hour)}, []byte("hash of an invitation token"), invitation))
 	m, err := notify.TestMail(adaEmail, notify.Sender{Name: "blog.example", URL: origin})
 	must(t, err)
 	_, err = e.store.EnqueueMail(ctx, m)
@@ -221,7 +232,7 @@ func personRows(e *env, ada *model.User) map[string]string {
 		"privacy_requests": "email_index = " + hexIndex, "verified_guests": "email_index = " + hexIndex,
 		"identities": "user_id = " + id, "account_tokens": "user_id = " + id,
 		"sso_users": "user_id = " + id, "audit_log": "actor_id = " + id, "bans": "user_id = " + id,
-		"invitations": "email_index = " + hexIndex + " OR invited_by = " + id,
+		"invitations": "email_index = " + hexIndex + " OR invited_by = " + id, "site_invitations": "email_index = " + hexIndex,
 	}
 }
 
@@ -234,7 +245,8 @@ func TestAccountExportHasEveryPersonalField(t *testing.T) {
 		}
 		export := string(r.raw)
 		if r.str("account.email") != adaEmail || len(r.get("comments").([]any)) != 2 || len(r.get("sessions").([]any)) != 2 ||
-			len(r.get("siteRoles").([]any)) != 2 || len(r.get("queuedMail").([]any)) != 2 || len(r.get("privacyRequests").([]any)) != 1 ||
+			len(r.get("siteRoles").([]any)) != 2 || len(r.get("queuedMail").([]any)) != 3 || len(r.get("privacyRequests").([]any)) != 1 ||
+			len(r.get("siteInvitations").([]any)) != 1 ||
 			r.get("verifiedGuestAt") == nil || strings.Contains(export, "argon2") || strings.Contains(export, "Ray answers") {
 			t.Errorf("export document:\n%s", export)
 		}

@@ -128,7 +128,7 @@ func (h *Handler) verifyPage(w http.ResponseWriter, r *http.Request) {
 		h.linkRefused(w, r, "Sign in and ask for a new confirmation mail.", err)
 		return
 	}
-	h.changed(r, 0, 0, "") // the verified badge and released comments, on any site
+	h.SiteSettingsChanged(r.Context(), 0) // the verified badge, released comments and sites gone live, on any site
 	if r.URL.Query().Get(verifyNextParam) == verifyNextDashboard {
 		// An owner's link (signed up on the dashboard): on to signing in there.
 		http.Redirect(w, r, "/dashboard/signin?notice=confirmed", http.StatusSeeOther)
@@ -190,7 +190,7 @@ func (h *Handler) resetSubmit(w http.ResponseWriter, r *http.Request) {
 		h.linkRefused(w, r, resetAgain, err)
 		return
 	}
-	h.changed(r, 0, 0, "") // confirming the address may have published held comments
+	h.SiteSettingsChanged(r.Context(), 0) // confirming the address may have published held comments and made sites live
 	renderPage(w, http.StatusOK, pageData{Title: "Your password is changed",
 		Lines: []string{"You were signed out everywhere. Sign in again with the new password where you comment."}})
 }
@@ -222,7 +222,7 @@ func (h *Handler) emailPage(w http.ResponseWriter, r *http.Request) {
 		h.linkRefused(w, r, "Your account keeps its current address; ask for the change again.", err)
 		return
 	}
-	h.changed(r, 0, 0, "")
+	h.SiteSettingsChanged(r.Context(), 0) // the confirmed address may make sites live
 	renderPage(w, http.StatusOK, pageData{Title: "Your email address is changed",
 		Lines: []string{"Your account now uses this address, confirmed. You can close this page."}})
 }

@@ -263,5 +263,9 @@ func (h *Handler) target(w http.ResponseWriter, r *http.Request) (*model.Site, *
 		h.writeServiceError(w, r, comment.ErrNotFound)
 		return nil, nil, false
 	}
+	if site.Waiting {
+		writeSiteNotLive(w)
+		return nil, nil, false
+	}
 	return site, c, true
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/model"
+	"github.com/parleyhq/parley/internal/store"
 )
 
 // The hooks another surface of the same process (the dashboard,
@@ -35,4 +36,17 @@ func (h *Handler) SignIn(r *http.Request, email, password string) (*model.User, 
 // it through a notification.
 func (h *Handler) Changed(ctx context.Context, siteID, pageID int64) {
 	h.changedPage(ctx, siteID, pageID, "")
+}
+
+// SiteSettingsChanged records a change of a site itself, made elsewhere:
+// its settings, origins or owner, or the site added, made live or removed
+// (siteID 0: any site, as after an email confirmation). This process
+// forgets its cached sites and the site's threads at once, and other
+// servers on the same PostgreSQL hear of it through a notification.
+func (h *Handler) SiteSettingsChanged(ctx context.Context, siteID int64) {
+	ch := store.SiteChange{SiteID: siteID, Settings: true}
+	h.SiteChanged(ch)
+	if err := h.Store.NotifySiteChanged(ctx, ch); err != nil {
+		h.Log.WarnContext(ctx, "notify site changed", "err", err)
+	}
 }

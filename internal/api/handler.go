@@ -123,7 +123,18 @@ func (h *Handler) site(w http.ResponseWriter, r *http.Request, host string) (*mo
 		h.internal(w, r, "resolve site", err)
 		return nil, false
 	}
+	if site.Waiting {
+		writeSiteNotLive(w)
+		return nil, false
+	}
 	return site, true
+}
+
+// writeSiteNotLive answers a request for a site that is not live yet
+// (model.Site.Waiting): 403 site_not_live, whose message the widget shows.
+func writeSiteNotLive(w http.ResponseWriter) {
+	writeError(w, http.StatusForbidden, "site_not_live",
+		"Comments are not open on this site yet: its owner has not confirmed their email address.", "site")
 }
 
 // RetryAfter is what a 503 unavailable tells clients to wait before trying

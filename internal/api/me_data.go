@@ -49,6 +49,17 @@ type exportDocument struct {
 	InvitationsSent []exportInvitation `json:"invitationsSent"`
 	// Bans are the account's bans that have not expired.
 	Bans []exportBan `json:"bans"`
+	// SiteInvitations are the invitations to moderate a site mailed to
+	// the account's address.
+	SiteInvitations []exportSiteInvitation `json:"siteInvitations"`
+}
+
+type exportSiteInvitation struct {
+	Site      string     `json:"site"`
+	Role      string     `json:"role"`
+	CreatedAt time.Time  `json:"createdAt"`
+	ExpiresAt time.Time  `json:"expiresAt"`
+	UsedAt    *time.Time `json:"usedAt"`
 }
 
 type exportInvitation struct {
@@ -161,7 +172,11 @@ func (h *Handler) newExportDocument(d *store.PersonalData, current int64) export
 		Sessions: []wireSession{}, SiteRoles: []exportSiteRole{}, Comments: []exportComment{},
 		VerifiedGuestAt: d.VerifiedAt, QueuedMail: []exportMail{}, PrivacyRequests: []exportRequest{},
 		Logins: []exportLogin{}, SiteLogins: []exportSSO{}, AccountLinks: []exportLink{}, ModerationActions: []exportModeration{},
-		Bans: []exportBan{},
+		Bans: []exportBan{}, SiteInvitations: []exportSiteInvitation{},
+	}
+	for _, i := range d.SiteInvitations {
+		doc.SiteInvitations = append(doc.SiteInvitations, exportSiteInvitation{Site: i.Site, Role: string(i.Role),
+			CreatedAt: i.CreatedAt, ExpiresAt: i.ExpiresAt, UsedAt: i.UsedAt})
 	}
 	if u := d.Account; u != nil {
 		doc.Account = &exportAccount{wireAccount: account(u), Role: string(u.Role), HasPassword: u.PasswordHash != "",

@@ -94,6 +94,8 @@ func (h *Handler) writeServiceError(w http.ResponseWriter, r *http.Request, err 
 		writeError(w, http.StatusForbidden, "login_required", "this site takes comments from logged-in people only: log in first", "")
 	case errors.Is(err, comment.ErrPageLocked):
 		writeError(w, http.StatusForbidden, "page_locked", "this page is closed for new comments", "")
+	case errors.Is(err, comment.ErrVotingOff):
+		writeError(w, http.StatusForbidden, "voting_off", "this site does not take votes", "")
 	case errors.Is(err, comment.ErrVoteLimit):
 		writeError(w, http.StatusConflict, "vote_limit", "this comment already has as many votes from your network as it accepts", "")
 	default:

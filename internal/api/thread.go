@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -124,8 +125,8 @@ func (h *Handler) parseThread(w http.ResponseWriter, r *http.Request) (*model.Si
 		return nil, tr, false
 	}
 	switch tr.sort {
-	case "":
-		tr.sort = store.SortOldest
+	case "": // the site's default; the cache key holds the sort so resolved
+		tr.sort = cmp.Or(site.Settings.DefaultSort, store.SortOldest)
 	case store.SortOldest, store.SortNewest, store.SortTop:
 	default:
 		writeError(w, http.StatusBadRequest, "invalid_field", "sort must be oldest, newest or top", "sort")
@@ -211,7 +212,9 @@ func (h *Handler) loadThread(ctx context.Context, site *model.Site, tr threadReq
 	}
 	if info != nil {
 		page := info.Page
-		resp.Page = wirePage{Path: page.Path, Title: page.Title, Locked: page.Locked, CommentCount: info.CommentCount}
+		// A page closed by the site's ClosedAfterDays shows as locked.
+		closed := info.OpenedAt.Before(site.Settings.ClosedBefore(h.Now()))
+		resp.Page = wirePage{Path: page.Path, Title: page.Title, Locked: page.Locked || closed, CommentCount: info.CommentCount}
 		tp, err := h.Store.Thread(ctx, store.ThreadQuery{PageID: page.ID, Sort: tr.sort, Cursor: tr.cursor, Limit: tr.limit,
 			Replies: repliesPerRoot, MaxComments: maxThreadComments})
 		if err != nil {

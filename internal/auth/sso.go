@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -10,6 +11,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/parleyhq/parley/internal/store"
 )
 
 // Site SSO: a site signs its own users in with a token it makes on its
@@ -114,3 +117,15 @@ func ParseSSOToken(secret, token string, now time.Time) (*SSOPayload, error) {
 
 // SSOTokenHash is what the replay guard remembers of a used token.
 func SSOTokenHash(token string) []byte { return hashToken(token) }
+
+// SiteSSOSecret returns a site's SSO secret, creating one the first time
+// and a new one with rotate (tokens signed with the old one stop working):
+// what `parley site sso` prints and the dashboard shows.
+func SiteSSOSecret(ctx context.Context, st *store.Store, siteID int64, rotate bool) (string, error) {
+	secret, err := st.SSOSecret(ctx, siteID)
+	if rotate || errors.Is(err, store.ErrNotFound) {
+		secret = NewSSOSecret()
+		err = st.SetSSOSecret(ctx, siteID, secret)
+	}
+	return secret, err
+}

@@ -94,7 +94,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 			Store: a.store, Sessions: sessions, Avatars: avatars, Now: now},
 	})
 	dashboard, err := admin.New(admin.Deps{Store: a.store, Sessions: sessions, SignIn: apiHandler.SignIn,
-		Changed: apiHandler.Changed, Comments: comments, Accounts: apiHandler, Signup: cfg.Signup, WakeMail: mailWorker.Wake, PublicURL: cfg.PublicURL, DBTimeout: cfg.DBTimeout, Log: a.log, Now: now,
+		Changed: apiHandler.Changed, SiteChanged: apiHandler.SiteSettingsChanged, Providers: providerList(cfg), Comments: comments,
+		Accounts: apiHandler, Signup: cfg.Signup, WakeMail: mailWorker.Wake, PublicURL: cfg.PublicURL, DBTimeout: cfg.DBTimeout, Log: a.log, Now: now,
 		Imports: admin.ImportSettings{MaxUpload: int64(cfg.ImportMaxUpload), IPRetention: cfg.IPRetention}})
 	if err != nil {
 		return err
@@ -173,6 +174,7 @@ func purgeExpired(ctx context.Context, a *app, retention, signupRetention time.D
 		logPurge(ctx, a.log, "used sso tokens", "", a.store.PurgeSSOTokens, time.Now())
 		logPurge(ctx, a.log, "sign-up IP addresses", "accounts", a.store.PurgeSignupIPs, time.Now().Add(-signupRetention))
 		logPurge(ctx, a.log, "expired invitations", "invitations", a.store.PurgeInvitations, time.Now())
+		logPurge(ctx, a.log, "expired site invitations", "invitations", a.store.PurgeSiteInvitations, time.Now())
 		select {
 		case <-ctx.Done():
 			return

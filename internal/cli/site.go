@@ -5,8 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net"
-	"net/url"
 	"strings"
 	"text/tabwriter"
 
@@ -156,28 +154,22 @@ func siteRemove(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
-// validHost accepts a host name or IP with an optional port, lower-cased.
+// validHost is model.ParseHost as a usage error.
 func validHost(h string) (string, error) {
-	h = strings.ToLower(strings.TrimSpace(h))
-	u, err := url.Parse("http://" + h)
-	if err != nil || u.Host != h || u.Hostname() == "" || strings.ContainsAny(h, "/?#@ ") {
-		return "", fmt.Errorf("%w: %q is not a host such as example.com or localhost:3000", ErrUsage, h)
+	host, err := model.ParseHost(h)
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", ErrUsage, err)
 	}
-	if p := u.Port(); p != "" {
-		if _, err := net.LookupPort("tcp", p); err != nil {
-			return "", fmt.Errorf("%w: %q has a bad port", ErrUsage, h)
-		}
-	}
-	return h, nil
+	return host, nil
 }
 
-// validOrigin accepts scheme://host[:port] with http or https.
+// validOrigin is model.ParseOrigin as a usage error about --origin.
 func validOrigin(o string) (string, error) {
-	u, err := url.Parse(strings.TrimRight(strings.TrimSpace(o), "/"))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "" || u.User != nil {
-		return "", fmt.Errorf("%w: --origin %q must be an origin such as https://www.example.com", ErrUsage, o)
+	origin, err := model.ParseOrigin(o)
+	if err != nil {
+		return "", fmt.Errorf("%w: --origin %v", ErrUsage, err)
 	}
-	return strings.ToLower(u.Scheme + "://" + u.Host), nil
+	return origin, nil
 }
 
 func runSiteMember(ctx context.Context, e env, args []string) error {

@@ -2,9 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/parleyhq/parley/internal/config"
@@ -22,39 +22,31 @@ func applyLogins(s *model.SiteSettings, cfg *config.Config, value string) error 
 	if value == "" {
 		return nil
 	}
-	var methods []string
-	anonymous := false
-	for _, m := range strings.Split(value, ",") {
-		m = strings.ToLower(strings.TrimSpace(m))
-		switch {
-		case m == "":
-		case m == model.LoginAnonymous:
-			anonymous = true
-		case m == model.LoginGuest || m == model.LoginLocal || slices.ContainsFunc(cfg.Providers, func(p config.Provider) bool { return p.Name == m }):
-			if !slices.Contains(methods, m) {
-				methods = append(methods, m)
-			}
-		default:
-			return fmt.Errorf("%w: --login %q: not anonymous, guest, local or a provider of PARLEY_AUTH_PROVIDERS (%s)",
-				ErrUsage, m, providerNames(cfg))
-		}
+	methods, anonymous, err := model.ParseLogins(strings.Split(value, ","), providerList(cfg))
+	if errors.Is(err, model.ErrLoginsEmpty) {
+		return fmt.Errorf("%w: --login: %v", ErrUsage, err)
 	}
-	if len(methods) == 0 || (anonymous && !slices.Contains(methods, model.LoginGuest)) {
-		return fmt.Errorf("%w: --login must name guest, local or a provider, and anonymous only with guest (an anonymous comment is a guest's without a name)", ErrUsage)
+	if err != nil {
+		return fmt.Errorf("%w: --login %v (PARLEY_AUTH_PROVIDERS: %s)", ErrUsage, err, providerNames(cfg))
 	}
 	s.LoginMethods, s.AllowAnonymous = methods, anonymous
 	return nil
+}
+
+// providerList is the names of the configured providers.
+func providerList(cfg *config.Config) []string {
+	names := make([]string, len(cfg.Providers))
+	for i, p := range cfg.Providers {
+		names[i] = p.Name
+	}
+	return names
 }
 
 func providerNames(cfg *config.Config) string {
 	if len(cfg.Providers) == 0 {
 		return "none configured"
 	}
-	names := make([]string, len(cfg.Providers))
-	for i, p := range cfg.Providers {
-		names[i] = p.Name
-	}
-	return strings.Join(names, ", ")
+	return strings.Join(providerList(cfg), ", ")
 }
 
 // siteSet changes settings of a registered site: for now its login methods.

@@ -2,12 +2,10 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 
 	"github.com/parleyhq/parley/internal/auth"
-	"github.com/parleyhq/parley/internal/store"
 )
 
 // siteSSO runs parley site sso HOST [--rotate | --disable]: it prints the
@@ -41,11 +39,7 @@ func siteSSO(ctx context.Context, e env, args []string) error {
 		fmt.Fprintf(e.stdout, "site SSO is off for %s: its tokens are refused\n", site.Host)
 		return nil
 	}
-	secret, err := a.store.SSOSecret(ctx, site.ID)
-	if rotate || errors.Is(err, store.ErrNotFound) {
-		secret = auth.NewSSOSecret()
-		err = a.store.SetSSOSecret(ctx, site.ID, secret)
-	}
+	secret, err := auth.SiteSSOSecret(ctx, a.store, site.ID, rotate)
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,8 @@ var (
 	ErrEditWindow = errors.New("the edit window has closed")
 	ErrPageLocked = errors.New("the page is locked")
 	ErrVoteLimit  = errors.New("too many votes from one network on this comment")
+	// ErrVotingOff: the site has turned voting off (SiteSettings.Voting).
+	ErrVotingOff = errors.New("the site takes no votes")
 	// ErrLoginRequired: the site does not take guest comments (its login
 	// methods do not include guest), and the comment came without a session.
 	ErrLoginRequired = errors.New("the site takes comments from logged-in people only")

@@ -123,7 +123,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Created, error) 
 		token = privacy.NewToken()
 		c.EditTokenHash = privacy.HashToken(token)
 	}
-	err = s.store.CreateComment(ctx, c, store.NewComment{Path: in.Path, Title: cleanTitle(in.Title)})
+	err = s.store.CreateComment(ctx, c, store.NewComment{Path: in.Path, Title: cleanTitle(in.Title), ClosedBefore: set.ClosedBefore(c.CreatedAt)})
 	switch {
 	case errors.Is(err, store.ErrPageLocked):
 		return nil, ErrPageLocked
@@ -244,11 +244,15 @@ func (s *Service) Delete(ctx context.Context, site *model.Site, c *model.Comment
 
 // Vote records a vote of 1, -1 or 0 (withdraw) by voter on c, a comment of
 // site from Lookup; ErrVoteLimit when the voter's network has voted too
-// often on it. Only approved comments take votes: any other gives
-// ErrNotFound, as a missing id does, before the value is even looked at.
+// often on it, ErrVotingOff when the site takes no votes. Only approved
+// comments take votes: any other gives ErrNotFound, as a missing id does,
+// before the value is even looked at.
 func (s *Service) Vote(ctx context.Context, site *model.Site, c *model.Comment, voter store.Voter, value int) (store.VoteTally, error) {
 	if c.SiteID != site.ID || c.Status != model.StatusApproved {
 		return store.VoteTally{}, ErrNotFound
+	}
+	if !site.Settings.Voting {
+		return store.VoteTally{}, ErrVotingOff
 	}
 	if value < -1 || value > 1 {
 		return store.VoteTally{}, fieldErr("value", "value must be 1, -1 or 0")

@@ -108,6 +108,25 @@ type SiteSettings struct {
 	// providers. Empty means guest only. A provider that the operator has
 	// not configured is ignored.
 	LoginMethods []string `json:"loginMethods,omitempty"`
+	// Voting lets readers vote on comments; when false the API refuses
+	// votes and the widget shows no vote buttons.
+	Voting bool `json:"voting"`
+	// DefaultSort is the thread's sort when a request names none:
+	// "oldest", "newest" or "top" (store.SortOldest…); "" means oldest.
+	DefaultSort string `json:"defaultSort,omitempty"`
+	// ClosedAfterDays closes a page to new comments once it is that many
+	// days old (its creation or first comment, whichever is older), as if
+	// locked; 0 never closes one.
+	ClosedAfterDays int `json:"closedAfterDays,omitempty"`
+}
+
+// ClosedBefore returns the time before which a page, opened then, takes no
+// new comments at now (ClosedAfterDays); the zero time when pages never close.
+func (s SiteSettings) ClosedBefore(now time.Time) time.Time {
+	if s.ClosedAfterDays <= 0 {
+		return time.Time{}
+	}
+	return now.AddDate(0, 0, -s.ClosedAfterDays)
 }
 
 // The login methods that are not providers.
@@ -143,15 +162,20 @@ func DefaultSiteSettings() SiteSettings {
 		EditWindowSeconds: 15 * 60,
 		MaxDepth:          5,
 		Moderation:        ModerationNone,
+		Voting:            true,
 	}
 }
 
 // Site is one domain whose pages carry comments.
 type Site struct {
-	ID        int64
-	Host      string   // e.g. "example.com" or "localhost:3000"
-	Origins   []string // extra allowed origins besides https://Host and http://Host
-	OwnerID   int64    // 0 when the site has no owner account yet
+	ID      int64
+	Host    string   // e.g. "example.com" or "localhost:3000"
+	Origins []string // extra allowed origins besides https://Host and http://Host
+	OwnerID int64    // 0 when the site has no owner account yet
+	// Waiting marks a site that is not live: added in the dashboard by an
+	// account whose email is not confirmed, it serves no widget until the
+	// owner confirms the address. Every other site is live (false).
+	Waiting   bool
 	Settings  SiteSettings
 	CreatedAt time.Time
 }

@@ -50,3 +50,17 @@ func VerifyOwnerMail(to string, from Sender, d LinkData) (model.Mail, error) {
 func InvitationMail(to string, from Sender, d LinkData) (model.Mail, error) {
 	return compose("invitation", to, 0, from, d)
 }
+
+// InvitationData is what an invitation to a site says: the site's name
+// (its domain), the link to accept and how long it works. Like the account
+// mails, it carries nothing the inviting owner typed but the address.
+type InvitationData struct {
+	Site  string
+	Link  string
+	Valid string
+}
+
+// SiteInvitationMail invites an address to moderate a site.
+func SiteInvitationMail(to string, siteID int64, from Sender, d InvitationData) (model.Mail, error) {
+	return compose("site-invitation", to, siteID, from, d)
+}

@@ -160,3 +160,9 @@ func (s *Sealer) IdenticonSeed(subject string) []byte {
 // captcha): derived from the instance secret under its own label, so it says
 // nothing of the other keys, and the same on every server sharing the secret.
 func (s *Sealer) CaptchaKey() []byte { return s.keys.captcha }
+
+// SameEmail reports whether a and b are one address once normalized
+// (NormalizeEmail); an empty address is nobody's.
+func SameEmail(a, b string) bool {
+	return NormalizeEmail(a) != "" && NormalizeEmail(a) == NormalizeEmail(b)
+}

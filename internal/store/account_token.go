@@ -198,10 +198,14 @@ func (s *Store) VerifyEmail(ctx context.Context, tokenHash []byte, now time.Time
 }
 
 // confirmEmail marks a user's email confirmed at now (keeping an earlier
-// confirmation) and publishes the comments held until then.
+// confirmation), makes the sites the user owns live and publishes the
+// comments held until then.
 func (s *Store) confirmEmail(ctx context.Context, tx *sql.Tx, userID int64, now time.Time) ([]Released, error) {
 	if _, err := tx.ExecContext(ctx, s.q("UPDATE users SET email_verified_at = ? WHERE id = ? AND email_verified_at IS NULL"),
 		millis(now), userID); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, s.q("UPDATE sites SET live = TRUE WHERE owner_id = ? AND NOT live"), userID); err != nil {
 		return nil, err
 	}
 	rows, err := tx.QueryContext(ctx, s.q(`UPDATE comments SET status = 'approved', hold_reason = NULL

@@ -20,11 +20,15 @@ const commentColumns = `id, site_id, page_id, COALESCE(parent_id, 0), COALESCE(a
 type NewComment struct {
 	Path  string // page path; the page is created on its first comment
 	Title string // page title, kept if the page has none yet
+	// ClosedBefore, when set, closes the page as if locked when its
+	// thread began before it (ThreadPageInfo.OpenedAt).
+	ClosedBefore time.Time
 }
 
 // CreateComment stores c on the page at in.Path, creating the page if
 // needed. It fills c.ID, c.PageID and c.CreatedAt (when zero). It refuses
-// with ErrPageLocked on a locked page and ErrParentPage when c.ParentID is
+// with ErrPageLocked on a locked page (or one closed by in.ClosedBefore)
+// and ErrParentPage when c.ParentID is
 // not a comment of the same page.
 func (s *Store) CreateComment(ctx context.Context, c *model.Comment, in NewComment) error {
 	if c.CreatedAt.IsZero() {
@@ -38,6 +42,16 @@ func (s *Store) CreateComment(ctx context.Context, c *model.Comment, in NewComme
 		}
 		if page.Locked {
 			return ErrPageLocked
+		}
+		if !in.ClosedBefore.IsZero() {
+			var first sql.NullInt64
+			err := tx.QueryRowContext(ctx, s.q("SELECT "+firstCommentAt+" FROM pages WHERE id = ?"), page.ID).Scan(&first)
+			if err != nil {
+				return err
+			}
+			if openedAt(page, first).Before(in.ClosedBefore) {
+				return ErrPageLocked
+			}
 		}
 		c.PageID = page.ID
 		var rootID int64

@@ -28,7 +28,8 @@ func (m EraseMode) Valid() bool { return m == EraseDelete || m == EraseAnonymize
 
 // EraseAccount erases an account in one transaction: its comments (as mode
 // says), its sessions, site memberships and the mail queued to its address,
-// then the account itself; when its email was confirmed, also the comments
+// then the account itself, and the invitations to its address; when its
+// email was confirmed, also the comments
 // written with that email as a guest, and the email's privacy requests and
 // verified-guest mark. Sites it owned have no owner any more. ErrNotFound when there is
 // no such account.
@@ -55,9 +56,12 @@ func (s *Store) eraseAccount(ctx context.Context, tx *sql.Tx, userID int64, mode
 	if err != nil {
 		return err
 	}
-	// Mail queued to the account's address goes whatever its state.
-	if _, err := tx.ExecContext(ctx, s.q("DELETE FROM outbox WHERE recipient_index = ?"), index); err != nil {
-		return err
+	// Mail queued to the account's address, and invitations to sites sent
+	// to it, go whatever its state.
+	for _, q := range []string{"DELETE FROM outbox WHERE recipient_index = ?", "DELETE FROM site_invitations WHERE email_index = ?"} {
+		if _, err := tx.ExecContext(ctx, s.q(q), index); err != nil {
+			return err
+		}
 	}
 	// An unconfirmed address proves nothing about what guests wrote
 	// with it: only a confirmed one takes their data along.
@@ -103,6 +107,7 @@ func (s *Store) eraseEmailIndex(ctx context.Context, tx *sql.Tx, index []byte) e
 		"DELETE FROM privacy_requests WHERE email_index = ?",
 		"DELETE FROM verified_guests WHERE email_index = ?",
 		"DELETE FROM invitations WHERE email_index = ?",
+		"DELETE FROM site_invitations WHERE email_index = ?",
 	} {
 		if _, err := tx.ExecContext(ctx, s.q(q), index); err != nil {
 			return err

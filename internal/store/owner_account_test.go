@@ -140,6 +140,9 @@ func ownerWithEverything(t *testing.T, db *testDB, raw *sql.DB, rebind func(stri
 		sso := mustUser(t, db, "sso-"+host+"@example.com")
 		exec("INSERT INTO sso_users (site_id, external_id, user_id, created_at) VALUES (?, ?, ?, ?)", site.ID, "ext", sso.ID, now.UnixMilli())
 		must(t, db.CreateImportJob(ctx, &store.ImportJob{SiteID: site.ID, Format: "wxr"}, now))
+		must(t, db.CreateSiteInvitation(ctx, &store.SiteInvitation{SiteID: site.ID, Email: "invited@example.com", Role: model.RoleModerator,
+			InvitedBy: ada.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}, []byte("site invitation of "+host),
+			model.Mail{Kind: "test", SiteID: site.ID, To: "invited@example.com", Subject: "s", Text: "t", HTML: "<p>t</p>"}))
 		// A moderator's ban of the guest, and of Ada on the other site, and
 		// a block of the guest's address.
 		must(t, db.CreateBan(ctx, store.Action{SiteID: site.ID, ActorID: bob.ID}, &store.Ban{SiteID: site.ID, EmailIndex: []byte("guest"), CommentID: root.ID}))

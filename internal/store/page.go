@@ -66,3 +66,31 @@ func scanPage(row rowScanner, extra ...any) (*model.Page, int, error) {
 	p.CreatedAt = fromMillis(created)
 	return &p, count, nil
 }
+
+// PageSummary is a page of a site with its count of approved comments.
+type PageSummary struct {
+	Page         *model.Page
+	CommentCount int
+}
+
+// SitePages lists a site's pages that have comments or were locked, by
+// path, limit of them from offset. Pages only read (counted by a view)
+// and never commented on are left out: they have nothing to moderate.
+func (s *Store) SitePages(ctx context.Context, siteID int64, offset, limit int) ([]PageSummary, error) {
+	rows, err := s.read.QueryContext(ctx, s.q("SELECT "+pageColumns+` FROM pages
+		WHERE site_id = ? AND (locked OR EXISTS (SELECT 1 FROM comments c WHERE c.page_id = pages.id))
+		ORDER BY path LIMIT ? OFFSET ?`), siteID, limit, offset)
+	if err != nil {
+		return nil, fmt.Errorf("store: site pages: %w", err)
+	}
+	defer rows.Close()
+	var out []PageSummary
+	for rows.Next() {
+		p, n, err := scanPage(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: site pages: %w", err)
+		}
+		out = append(out, PageSummary{Page: p, CommentCount: n})
+	}
+	return out, rows.Err()
+}

@@ -34,6 +34,18 @@ type PersonalData struct {
 	InvitationsSent []Invitation // pending invitations the account sent (an operator)
 	// Bans are the bans of the account that have not expired.
 	Bans []AccountBan
+	// SiteInvitations are the invitations to sites sent to the account's
+	// confirmed address and not purged yet.
+	SiteInvitations []InvitationRecord
+}
+
+// InvitationRecord is an invitation to a site mailed to the person.
+type InvitationRecord struct {
+	Site      string
+	Role      model.Role
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
 }
 
 // AccountBan is a ban of an account: on the site of that host, or on
@@ -133,6 +145,9 @@ func (s *Store) AccountData(ctx context.Context, userID int64) (*PersonalData, e
 		return nil, fmt.Errorf("store: account data: %w", err)
 	}
 	if err := s.ownerData(ctx, d, userID); err != nil {
+		return nil, fmt.Errorf("store: account data: %w", err)
+	}
+	if d.SiteInvitations, err = s.invitationsTo(ctx, verifiedIndex(index, verified)); err != nil {
 		return nil, fmt.Errorf("store: account data: %w", err)
 	}
 	return d, nil
@@ -394,6 +409,33 @@ func (s *Store) privacyRequests(ctx context.Context, index []byte) ([]PrivacyReq
 			return nil, err
 		}
 		out = append(out, *req)
+	}
+	return out, rows.Err()
+}
+
+// invitationsTo returns the invitations sent to the address of a blind
+// index; none for a nil index.
+func (s *Store) invitationsTo(ctx context.Context, index []byte) ([]InvitationRecord, error) {
+	if index == nil {
+		return nil, nil
+	}
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT sites.host, i.role, i.created_at, i.expires_at, i.used_at
+		FROM site_invitations i JOIN sites ON sites.id = i.site_id WHERE i.email_index = ? ORDER BY i.id`), index)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []InvitationRecord
+	for rows.Next() {
+		var r InvitationRecord
+		var role string
+		var created, expires int64
+		var used sql.NullInt64
+		if err := rows.Scan(&r.Site, &role, &created, &expires, &used); err != nil {
+			return nil, err
+		}
+		r.Role, r.CreatedAt, r.ExpiresAt, r.UsedAt = model.Role(role), fromMillis(created), fromMillis(expires), nullMillis(used)
+		out = append(out, r)
 	}
 	return out, rows.Err()
 }

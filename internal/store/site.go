@@ -11,19 +11,19 @@ import (
 	"github.com/parleyhq/parley/internal/model"
 )
 
-const siteColumns = "id, host, origins, COALESCE(owner_id, 0), settings, created_at"
+const siteColumns = "id, host, origins, COALESCE(owner_id, 0), live, settings, created_at"
 
-// CreateSite registers a site. site.ID and site.CreatedAt are filled in.
-// A site with the same host gives ErrExists.
+// CreateSite registers a site, live unless site.Waiting. site.ID and
+// site.CreatedAt are filled in. A site with the same host gives ErrExists.
 func (s *Store) CreateSite(ctx context.Context, site *model.Site) error {
 	settings, err := json.Marshal(site.Settings)
 	if err != nil {
 		return fmt.Errorf("store: create site: %w", err)
 	}
 	site.CreatedAt = s.now().UTC().Truncate(1e6)
-	err = s.write.QueryRowContext(ctx, s.q(`INSERT INTO sites (host, origins, owner_id, settings, created_at)
-		VALUES (?, ?, ?, ?, ?) ON CONFLICT (host) DO NOTHING RETURNING id`),
-		site.Host, strings.Join(site.Origins, "\n"), nullID(site.OwnerID), string(settings), millis(site.CreatedAt)).Scan(&site.ID)
+	err = s.write.QueryRowContext(ctx, s.q(`INSERT INTO sites (host, origins, owner_id, live, settings, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (host) DO NOTHING RETURNING id`),
+		site.Host, strings.Join(site.Origins, "\n"), nullID(site.OwnerID), !site.Waiting, string(settings), millis(site.CreatedAt)).Scan(&site.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrExists
 	}
@@ -33,7 +33,8 @@ func (s *Store) CreateSite(ctx context.Context, site *model.Site) error {
 	return nil
 }
 
-// UpdateSite saves a site's origins, owner and settings.
+// UpdateSite saves a site's origins, owner and settings (not whether it
+// is live: only confirming the owner's email makes a site live).
 func (s *Store) UpdateSite(ctx context.Context, site *model.Site) error {
 	settings, err := json.Marshal(site.Settings)
 	if err != nil {
@@ -75,8 +76,11 @@ func (s *Store) Sites(ctx context.Context) ([]*model.Site, error) {
 	return out, rows.Err()
 }
 
-// DeleteSite removes a site with its pages, comments, votes and views, in
-// one transaction (promise P7).
+// DeleteSite removes a site with everything that refers to it, in one
+// transaction (promise P7): its pages, comments, votes and views, members
+// and invitations, SSO secret and the links of its SSO accounts (the
+// accounts stay), logins in progress, privacy requests, mail queued about
+// it, and its audit log.
 func (s *Store) DeleteSite(ctx context.Context, id int64) error {
 	return s.eraseTx(ctx, func(tx *sql.Tx) error {
 		return s.deleteSite(ctx, tx, id)
@@ -93,6 +97,12 @@ func (s *Store) deleteSite(ctx context.Context, tx *sql.Tx, id int64) error {
 		"DELETE FROM comments WHERE site_id = ?",
 		"DELETE FROM pages WHERE site_id = ?",
 		"DELETE FROM site_members WHERE site_id = ?",
+		"DELETE FROM site_invitations WHERE site_id = ?",
+		"DELETE FROM site_sso WHERE site_id = ?",
+		"DELETE FROM sso_users WHERE site_id = ?",
+		"DELETE FROM login_states WHERE site_id = ?",
+		"DELETE FROM privacy_requests WHERE site_id = ?",
+		"DELETE FROM outbox WHERE site_id = ?",
 		"DELETE FROM audit_log WHERE site_id = ?",
 	} {
 		if _, err := tx.ExecContext(ctx, s.q(q), id); err != nil {
@@ -112,7 +122,8 @@ func scanSite(row rowScanner) (*model.Site, error) {
 	var site model.Site
 	var origins, settings string
 	var created int64
-	if err := row.Scan(&site.ID, &site.Host, &origins, &site.OwnerID, &settings, &created); err != nil {
+	var live bool
+	if err := row.Scan(&site.ID, &site.Host, &origins, &site.OwnerID, &live, &settings, &created); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, ErrNotFound
 		}
@@ -125,7 +136,7 @@ func scanSite(row rowScanner) (*model.Site, error) {
 	if err := json.Unmarshal([]byte(settings), &site.Settings); err != nil {
 		return nil, fmt.Errorf("site %d settings: %w", site.ID, err)
 	}
-	site.CreatedAt = fromMillis(created)
+	site.CreatedAt, site.Waiting = fromMillis(created), !live
 	return &site, nil
 }
 
@@ -138,4 +149,40 @@ func mustAffect(res sql.Result) error {
 		return ErrNotFound
 	}
 	return nil
+}
+
+// SetAkismetKey stores a site's Akismet API key, sealed; "" removes it.
+// ErrNotFound when the site does not exist.
+func (s *Store) SetAkismetKey(ctx context.Context, siteID int64, key string) error {
+	var sealed any
+	if key != "" {
+		sealed = s.sealer.Seal(key)
+	}
+	res, err := s.write.ExecContext(ctx, s.q("UPDATE sites SET akismet_key_sealed = ? WHERE id = ?"), sealed, siteID)
+	if err != nil {
+		return fmt.Errorf("store: set akismet key: %w", err)
+	}
+	return mustAffect(res)
+}
+
+// AkismetKey returns a site's Akismet API key, "" when it has none.
+func (s *Store) AkismetKey(ctx context.Context, siteID int64) (string, error) {
+	var sealed []byte
+	err := s.read.QueryRowContext(ctx, s.q("SELECT akismet_key_sealed FROM sites WHERE id = ?"), siteID).Scan(&sealed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	if err != nil || len(sealed) == 0 {
+		return "", wrapErr("akismet key", err)
+	}
+	key, err := s.sealer.Open(sealed)
+	return key, wrapErr("akismet key", err)
+}
+
+// wrapErr wraps a non-nil error once with the store's context.
+func wrapErr(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("store: %s: %w", op, err)
 }

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/parleyhq/parley/internal/model"
 )
@@ -402,14 +403,18 @@ type ThreadPageInfo struct {
 	Page         *model.Page
 	CommentCount int
 	HasVotes     bool // some comment of the page has a vote
+	// OpenedAt is when the page's thread began: its creation or its
+	// oldest comment (an imported one may be older), whichever is older.
+	// model.SiteSettings.ClosedBefore compares with it.
+	OpenedAt time.Time
 }
 
 // PageForThread returns a page of a site with its comment count and
 // whether it has votes, in one prepared query (it runs on every thread
 // cache miss), or ErrNotFound.
 func (s *Store) PageForThread(ctx context.Context, siteID int64, path string) (*ThreadPageInfo, error) {
-	rows, err := s.queryPrepared(ctx, "SELECT "+pageColumns+`, EXISTS (SELECT 1 FROM votes WHERE votes.page_id = pages.id)
-		FROM pages WHERE site_id = ? AND path = ?`, siteID, path)
+	rows, err := s.queryPrepared(ctx, "SELECT "+pageColumns+`, EXISTS (SELECT 1 FROM votes WHERE votes.page_id = pages.id),
+		`+firstCommentAt+` FROM pages WHERE site_id = ? AND path = ?`, siteID, path)
 	if err != nil {
 		return nil, fmt.Errorf("store: page for thread: %w", err)
 	}
@@ -421,8 +426,24 @@ func (s *Store) PageForThread(ctx context.Context, siteID int64, path string) (*
 		return nil, ErrNotFound
 	}
 	var info ThreadPageInfo
-	if info.Page, info.CommentCount, err = scanPage(rows, &info.HasVotes); err != nil {
+	var first sql.NullInt64
+	if info.Page, info.CommentCount, err = scanPage(rows, &info.HasVotes, &first); err != nil {
 		return nil, fmt.Errorf("store: page for thread: %w", err)
 	}
+	info.OpenedAt = openedAt(info.Page, first)
 	return &info, nil
+}
+
+// firstCommentAt selects, after the columns of a page row (pages), when its
+// oldest root comment was written, NULL when it has none: one step down
+// the index comments_page_roots.
+const firstCommentAt = "(SELECT MIN(c.created_at) FROM comments c WHERE c.page_id = pages.id AND c.parent_id IS NULL)"
+
+// openedAt is when a page's thread began: its creation, or its first
+// comment when that is older.
+func openedAt(p *model.Page, first sql.NullInt64) time.Time {
+	if first.Valid && fromMillis(first.Int64).Before(p.CreatedAt) {
+		return fromMillis(first.Int64)
+	}
+	return p.CreatedAt
 }

@@ -28,7 +28,7 @@ const DS = S.dataset;
 const cfg = {site: DS.site || location.host, theme: DS.theme || 'auto', target: DS.target || 'parley'};
 let M = EN, LOC = 'en', PR = new Intl.PluralRules('en');
 let root, main, live, list, moreBtn, countEl;
-let data, comments, kids, myVotes, moreReps, sort = 'oldest', gen = 0, uidN = 0, author = {}, styled = false;
+let data, comments, kids, myVotes, moreReps, sort = '', gen = 0, uidN = 0, author = {}, styled = false;
 
 // ---------- small helpers ----------
 
@@ -262,7 +262,7 @@ const bodyEl = (c, depth) => {
 
 const actions = (c, depth) => {
   const bar = h('div', {cls: 'p-acts'});
-  if (c.status !== 'pending') bar.append(voteBox(c));
+  if (c.status !== 'pending' && data.settings.voting) bar.append(voteBox(c));
   if (!locked() && c.status !== 'pending' && canWrite()) {
     bar.append(h('button', {type: 'button', cls: 'p-btn p-link', text: t('reply'), onclick: (e) => openReply(c, depth, e.currentTarget)}));
   }
@@ -486,7 +486,7 @@ const load = (opts = {}) => {
   root = h('section', {cls: 'parley'}, main, live);
   applyTheme();
   target.replaceChildren(root);
-  sort = 'oldest';
+  sort = ''; // the site's default sort; the thread says which it is
   reload();
 };
 
