@@ -268,8 +268,14 @@ type AuditEntry struct {
 // AuditLog returns a site's most recent audit entries, newest first, at
 // most limit.
 func (s *Store) AuditLog(ctx context.Context, siteID int64, limit int) ([]AuditEntry, error) {
+	return s.auditLog(ctx, "WHERE site_id = ?", []any{siteID, limit, 0})
+}
+
+// auditLog reads entries matching where, newest first, args ending with
+// the LIMIT and OFFSET.
+func (s *Store) auditLog(ctx context.Context, where string, args []any) ([]AuditEntry, error) {
 	rows, err := s.read.QueryContext(ctx, s.q(`SELECT id, site_id, COALESCE(actor_id, 0), action, COALESCE(comment_id, 0),
-		COALESCE(page_id, 0), created_at FROM audit_log WHERE site_id = ? ORDER BY id DESC LIMIT ?`), siteID, limit)
+		COALESCE(page_id, 0), created_at FROM audit_log `+where+` ORDER BY id DESC LIMIT ? OFFSET ?`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: audit log: %w", err)
 	}
