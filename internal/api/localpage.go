@@ -11,6 +11,7 @@ import (
 	"github.com/parleyhq/parley/internal/captcha"
 	"github.com/parleyhq/parley/internal/comment"
 	"github.com/parleyhq/parley/internal/model"
+	"github.com/parleyhq/parley/internal/store"
 )
 
 // The sign-in popup of local accounts. The widget opens it like a provider
@@ -179,6 +180,9 @@ func (h *Handler) localRefused(w http.ResponseWriter, r *http.Request, d localDa
 		h.writeLocal(w, http.StatusTooManyRequests, d)
 	case errors.Is(err, auth.ErrBadCredentials):
 		return false
+	case errors.Is(err, store.ErrSuspended):
+		d.Error = "This account is suspended: it cannot sign in."
+		h.writeLocal(w, http.StatusForbidden, d)
 	default:
 		h.loginFailed(w, r, "", err)
 	}
