@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/captcha"
+	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/store"
 	webadmin "github.com/parleyhq/parley/web/admin"
@@ -47,6 +49,17 @@ type Deps struct {
 	PublicURL string
 	// DBTimeout is each request's database deadline (0: store.DefaultTimeout).
 	DBTimeout time.Duration
+	// Settings is the effective configuration the operator area shows,
+	// secrets hidden (config.Config.Shown).
+	Settings []config.Setting
+	// Captcha verifies the contact form's proof of work (nil: off).
+	Captcha *captcha.Service
+	// AllowContact takes one contact form message from the request's
+	// network, or says how long to wait (api.Handler.AllowContact).
+	AllowContact func(r *http.Request) (bool, time.Duration)
+	// WakeMail tells the mail worker that mail was queued (nil: it finds
+	// it on its next round).
+	WakeMail func()
 	Log       *slog.Logger
 	Now       func() time.Time
 }

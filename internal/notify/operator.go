@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -89,4 +90,14 @@ type contactData struct {
 // operator area's list of messages.
 func ContactMail(to string, from Sender, name, email, message, link string) (model.Mail, error) {
 	return compose("contact", to, 0, from, contactData{Name: name, Email: email, Message: message, Link: link})
+}
+
+// InstanceSender is the sender of mail about the instance itself: its
+// host, and Parley's own address.
+func InstanceSender(publicURL string) Sender {
+	name := publicURL
+	if u, err := url.Parse(publicURL); err == nil && u.Host != "" {
+		name = u.Host
+	}
+	return Sender{Name: name, URL: publicURL}
 }
