@@ -93,7 +93,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 			Store: a.store, Sessions: sessions, Avatars: avatars, Now: now},
 	})
 	dashboard, err := admin.New(admin.Deps{Store: a.store, Sessions: sessions, SignIn: apiHandler.SignIn,
-		Changed: apiHandler.Changed, PublicURL: cfg.PublicURL, DBTimeout: cfg.DBTimeout, Log: a.log, Now: now})
+		Changed: apiHandler.Changed, PublicURL: cfg.PublicURL, DBTimeout: cfg.DBTimeout, Log: a.log, Now: now,
+		Settings: cfg.Shown(), Captcha: captchas, AllowContact: apiHandler.AllowContact, WakeMail: mailWorker.Wake})
 	if err != nil {
 		return err
 	}
@@ -122,7 +123,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 	var bg sync.WaitGroup
 	bg.Go(func() { views.Run(bgctx, viewFlushInterval) })
 	bg.Go(func() { apiHandler.Run(bgctx) })
-	bg.Go(func() { purgeExpired(bgctx, a, cfg.IPRetention) })
+	bg.Go(func() { purgeExpired(bgctx, a, cfg.IPRetention, cfg.ContactRetention) })
+	bg.Go(func() { sendUsageNotices(bgctx, a, instanceSender(cfg), mailWorker.Wake) })
 	bg.Go(func() { mailWorker.Run(bgctx) })
 	bg.Go(func() {
 		a.store.ListenSiteChanges(bgctx, apiHandler.SiteChanged, func(err error) {
@@ -158,8 +160,9 @@ func newAvatars(st *store.Store, gravatar, allowPrivate bool) *media.Avatars {
 
 // purgeExpired erases commenters' IPs once they are older than the
 // retention period (promise P5), and deletes expired sessions, account
-// links and used SSO tokens, now and then every hour.
-func purgeExpired(ctx context.Context, a *app, retention time.Duration) {
+// links, used SSO tokens and contact messages older than their retention,
+// now and then every hour.
+func purgeExpired(ctx context.Context, a *app, retention, contactRetention time.Duration) {
 	t := time.NewTicker(retentionInterval)
 	defer t.Stop()
 	for {
@@ -167,6 +170,29 @@ func purgeExpired(ctx context.Context, a *app, retention time.Duration) {
 		logPurge(ctx, a.log, "expired sessions", "sessions", a.store.PurgeSessions, time.Now())
 		logPurge(ctx, a.log, "expired account links", "tokens", a.store.PurgeAccountTokens, time.Now())
 		logPurge(ctx, a.log, "used sso tokens", "", a.store.PurgeSSOTokens, time.Now())
+		logPurge(ctx, a.log, "contact messages", "messages", a.store.PurgeContactMessages, time.Now().Add(-contactRetention))
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// sendUsageNotices queues the mails of owners who crossed 80% or 100% of a
+// limit of their plan, now and then every notify.UsageCheckInterval.
+func sendUsageNotices(ctx context.Context, a *app, from notify.Sender, wake func()) {
+	t := time.NewTicker(notify.UsageCheckInterval)
+	defer t.Stop()
+	for {
+		n, err := notify.SendUsageNotices(ctx, a.store, from, time.Now())
+		if err != nil && ctx.Err() == nil {
+			a.log.Error("send usage notices", "err", err)
+		}
+		if n > 0 {
+			a.log.Info("queued usage notices", "mails", n)
+			wake()
+		}
 		select {
 		case <-ctx.Done():
 			return
