@@ -60,8 +60,8 @@ type Deps struct {
 	// WakeMail tells the mail worker that mail was queued (nil: it finds
 	// it on its next round).
 	WakeMail func()
-	Log       *slog.Logger
-	Now       func() time.Time
+	Log      *slog.Logger
+	Now      func() time.Time
 }
 
 // Handler serves the dashboard.

@@ -76,7 +76,7 @@ func (h *Handler) sendBroadcast(w http.ResponseWriter, r *http.Request, u *model
 		}
 		mails = append(mails, store.BroadcastMail{UserID: o.ID, Mail: m})
 	}
-	b := store.Broadcast{SenderID: u.ID, Subject: d.Subject, Body: d.Body}
+	b := store.Broadcast{Subject: d.Subject, Body: d.Body}
 	if err := h.Store.CreateBroadcast(r.Context(), &b, mails); err != nil {
 		h.fail(w, r, u, "send broadcast", err)
 		return

@@ -19,7 +19,6 @@ const (
 // Broadcast is a mail the operator sent to every owner.
 type Broadcast struct {
 	ID         int64
-	SenderID   int64 // 0 when the operator's account was deleted since
 	Subject    string
 	Body       string
 	CreatedAt  time.Time
@@ -39,8 +38,8 @@ type BroadcastMail struct {
 func (s *Store) CreateBroadcast(ctx context.Context, b *Broadcast, mails []BroadcastMail) error {
 	b.CreatedAt = s.now().UTC().Truncate(time.Millisecond)
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, s.q(`INSERT INTO broadcasts (sender_id, subject, body, created_at) VALUES (?, ?, ?, ?) RETURNING id`),
-			nullID(b.SenderID), b.Subject, b.Body, millis(b.CreatedAt)).Scan(&b.ID)
+		err := tx.QueryRowContext(ctx, s.q(`INSERT INTO broadcasts (subject, body, created_at) VALUES (?, ?, ?) RETURNING id`),
+			b.Subject, b.Body, millis(b.CreatedAt)).Scan(&b.ID)
 		if err != nil {
 			return err
 		}
@@ -63,13 +62,13 @@ func (s *Store) CreateBroadcast(ctx context.Context, b *Broadcast, mails []Broad
 	return nil
 }
 
-const broadcastColumns = `b.id, COALESCE(b.sender_id, 0), b.subject, b.body, b.created_at,
+const broadcastColumns = `b.id, b.subject, b.body, b.created_at,
 	(SELECT COUNT(*) FROM broadcast_recipients r WHERE r.broadcast_id = b.id)`
 
 func scanBroadcast(row rowScanner) (Broadcast, error) {
 	var b Broadcast
 	var created int64
-	err := row.Scan(&b.ID, &b.SenderID, &b.Subject, &b.Body, &created, &b.Recipients)
+	err := row.Scan(&b.ID, &b.Subject, &b.Body, &created, &b.Recipients)
 	if errors.Is(err, sql.ErrNoRows) {
 		return b, ErrNotFound
 	}
@@ -133,4 +132,3 @@ func (s *Store) BroadcastRecipients(ctx context.Context, id int64) ([]BroadcastR
 	}
 	return out, rows.Err()
 }
-

@@ -35,8 +35,8 @@ type ContactMessage struct {
 func (s *Store) CreateContactMessage(ctx context.Context, m *ContactMessage, mails []model.Mail) error {
 	m.CreatedAt = s.now().UTC().Truncate(time.Millisecond)
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, s.q(`INSERT INTO contact_messages (name, email_sealed, message, created_at) VALUES (?, ?, ?, ?) RETURNING id`),
-			m.Name, s.sealer.Seal(m.Email), m.Message, millis(m.CreatedAt)).Scan(&m.ID)
+		err := tx.QueryRowContext(ctx, s.q(`INSERT INTO contact_messages (name, email_sealed, email_index, message, created_at)
+			VALUES (?, ?, ?, ?, ?) RETURNING id`), m.Name, s.sealer.Seal(m.Email), s.sealer.EmailIndex(m.Email), m.Message, millis(m.CreatedAt)).Scan(&m.ID)
 		if err != nil {
 			return err
 		}
@@ -56,13 +56,18 @@ func (s *Store) CreateContactMessage(ctx context.Context, m *ContactMessage, mai
 // ContactMessages lists the messages, unhandled first, then newest first,
 // at most OperatorPageSize.
 func (s *Store) ContactMessages(ctx context.Context) ([]ContactMessage, error) {
-	rows, err := s.read.QueryContext(ctx, s.q(`SELECT id, name, email_sealed, message, handled_at, created_at FROM contact_messages
-		ORDER BY handled_at IS NOT NULL, id DESC LIMIT ?`), OperatorPageSize)
+	return s.contactMessages(ctx, "", "ORDER BY handled_at IS NOT NULL, id DESC LIMIT ?", OperatorPageSize)
+}
+
+// contactMessages reads the messages matching where, in order.
+func (s *Store) contactMessages(ctx context.Context, where, order string, args ...any) ([]ContactMessage, error) {
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT id, name, email_sealed, message, handled_at, created_at FROM contact_messages `+
+		where+" "+order), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: contact messages: %w", err)
 	}
 	defer rows.Close()
-	var out []ContactMessage
+	out := []ContactMessage{}
 	for rows.Next() {
 		var m ContactMessage
 		var sealed []byte

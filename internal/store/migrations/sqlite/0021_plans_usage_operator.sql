@@ -41,9 +41,9 @@ CREATE TABLE usage_notices (
     PRIMARY KEY (user_id, month, metric, level)
 );
 
+-- What the operator sent to every owner (the instance's words, no one's data).
 CREATE TABLE broadcasts (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
-    sender_id  INTEGER REFERENCES users (id) ON DELETE SET NULL,
     subject    TEXT    NOT NULL,
     body       TEXT    NOT NULL,
     created_at INTEGER NOT NULL
@@ -58,17 +58,20 @@ CREATE TABLE broadcast_recipients (
 );
 CREATE INDEX broadcast_recipients_user ON broadcast_recipients (user_id);
 
--- The sender's email is sealed; the whole message is purged after the
+-- The sender's email is sealed, with its blind index so that the person's
+-- export and erasure find it; the whole message is purged after the
 -- contact retention (PARLEY_CONTACT_RETENTION).
 CREATE TABLE contact_messages (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
     name         TEXT    NOT NULL,
     email_sealed BLOB    NOT NULL,
+    email_index  BLOB    NOT NULL,
     message      TEXT    NOT NULL,
     handled_at   INTEGER,
     created_at   INTEGER NOT NULL
 );
 CREATE INDEX contact_messages_created ON contact_messages (created_at);
+CREATE INDEX contact_messages_email ON contact_messages (email_index);
 
 -- Counting an owner's sites (the max-sites limit, usage) reads by owner.
 CREATE INDEX sites_by_owner ON sites (owner_id);
