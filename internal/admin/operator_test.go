@@ -362,3 +362,49 @@ func TestOperatorPostsRefuseCrossOrigin(t *testing.T) {
 		t.Error("a refused post suspended the owner")
 	}
 }
+
+// TestOperatorListsAndBounds: the account search finds an exact email
+// (through the blind index) or part of a name, not part of an email; the
+// sites list shows owners and the month's counts; every bound of the
+// operator's forms is pushed past.
+func TestOperatorListsAndBounds(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	search := func(q string) string {
+		return e.do(req{method: "GET", path: "/dashboard/operator?q=" + url.QueryEscape(q), token: e.opTok}).Body.String()
+	}
+	if b := search("OWNER@example.com"); !strings.Contains(b, "owner@example.com") || strings.Contains(b, "stranger@example.com") {
+		t.Errorf("exact email: %s", b)
+	}
+	if b := search("strang"); !strings.Contains(b, "stranger@example.com") || strings.Contains(b, "owner@example.com") {
+		t.Errorf("part of a name: %s", b)
+	}
+	if b := search("@example.com"); strings.Contains(b, "owner@example.com") {
+		t.Error("part of an email matched: emails are sealed, only the exact one can be looked up")
+	}
+	sites := e.do(req{method: "GET", path: "/dashboard/operator/sites", token: e.opTok}).Body.String()
+	if !strings.Contains(sites, "a.example") || !strings.Contains(sites, "owner@example.com") || !strings.Contains(sites, "<td>2</td>") {
+		t.Errorf("sites list: %s", sites)
+	}
+
+	tooLong := []struct {
+		path string
+		form url.Values
+		want string
+	}{
+		{"/dashboard/operator/plans", url.Values{"name": {"x"}, "max_sites": {fmt.Sprint(admin.MaxPlanLimit + 1)}}, `id="max_sites-error"`},
+		{"/dashboard/operator/plans", url.Values{"name": {strings.Repeat("n", store.MaxPlanNameLen+1)}}, `id="name-error"`},
+		{"/dashboard/operator/broadcasts", url.Values{"subject": {strings.Repeat("s", store.MaxBroadcastSubject+1)}, "body": {"b"}}, `id="subject-error"`},
+		{"/dashboard/operator/broadcasts", url.Values{"subject": {"s"}, "body": {strings.Repeat("b", store.MaxBroadcastBody+1)}}, `id="body-error"`},
+		{"/dashboard/contact", url.Values{"name": {strings.Repeat("é", store.MaxContactName+1)}, "email": {"a@example.org"}, "message": {"m"}}, `id="name-error"`},
+		{"/dashboard/contact", url.Values{"name": {"n"}, "email": {"a@example.org"}, "message": {strings.Repeat("m", admin.MaxTextFormBytes)}}, `could not be read`},
+	}
+	for _, tt := range tooLong {
+		w := e.do(req{method: "POST", path: tt.path, token: e.opTok, form: tt.form})
+		if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), tt.want) {
+			t.Errorf("%s past a bound: %d, want 400 with %s", tt.path, w.Code, tt.want)
+		}
+	}
+	if list, _ := e.st.Broadcasts(context.Background()); len(list) != 0 {
+		t.Errorf("a refused broadcast was sent: %+v", list)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -349,6 +350,42 @@ func TestBroadcastRecipients(t *testing.T) {
 		must(t, db.EraseAccount(ctx, bob.ID, store.EraseDelete))
 		if got, _ := db.BroadcastRecipients(ctx, first.ID); len(got) != 1 {
 			t.Errorf("recipients after erasure: %+v", got)
+		}
+	})
+}
+
+// TestContactMessagesArePurged: a contact message is stored with its email
+// sealed, deleted with it after the retention, and found and erased by the
+// email's blind index with the account whose confirmed email it is.
+func TestContactMessagesArePurged(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *testDB) {
+		ctx := context.Background()
+		clk := newClock(db)
+		old := store.ContactMessage{Name: "Old", Email: "old@example.org", Message: "written long ago"}
+		must(t, db.CreateContactMessage(ctx, &old, []model.Mail{{Kind: "contact", To: "op@example.com", Subject: "s", Text: "t", HTML: "h"}}))
+		clk.advance(store.DefaultContactRetention)
+		ann := &model.User{Name: "Ann", Email: "ann@example.com", Role: model.RoleCommenter}
+		must(t, db.CreateUser(ctx, ann))
+		must(t, db.SetEmailVerified(ctx, ann.ID, clk.now()))
+		recent := store.ContactMessage{Name: "Ann", Email: "ann@example.com", Message: "written today"}
+		must(t, db.CreateContactMessage(ctx, &recent, nil))
+		if b := storedBytes(t, db, "contact_messages"); strings.Contains(string(b), "old@example.org") {
+			t.Error("the email is stored in the clear")
+		}
+		n, err := db.PurgeContactMessages(ctx, clk.now().Add(-store.DefaultContactRetention+time.Millisecond))
+		must(t, err)
+		list, _ := db.ContactMessages(ctx)
+		if n != 1 || len(list) != 1 || list[0].Email != "ann@example.com" {
+			t.Fatalf("purged %d, left %+v", n, list)
+		}
+		data, err := db.AccountData(ctx, ann.ID)
+		must(t, err)
+		if len(data.ContactMessages) != 1 || data.ContactMessages[0].Message != "written today" {
+			t.Errorf("account data: %+v", data.ContactMessages)
+		}
+		must(t, db.EraseAccount(ctx, ann.ID, store.EraseDelete))
+		if list, _ := db.ContactMessages(ctx); len(list) != 0 {
+			t.Errorf("erasure left %+v", list)
 		}
 	})
 }
