@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/parleyhq/parley/internal/model"
-	"github.com/parleyhq/parley/internal/privacy"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -54,18 +53,7 @@ func TestPlanLimitReachedWidgetStillShows(t *testing.T) {
 func limitedSite(t *testing.T, s *suite, host string, comments int64) {
 	t.Helper()
 	ctx := context.Background()
-	secret, _, err := privacy.LoadSecret("", s.dataDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sealer, err := privacy.NewSealer(secret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(ctx, "", s.dataDir, sealer, store.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := s.openStore(t)
 	defer st.Close()
 	owner := &model.User{Name: "Lim Owner", Email: "lim-owner@example.com", Role: model.RoleCommenter}
 	plan := store.Plan{Name: "two a month", MaxSites: store.Unlimited, MaxViews: store.Unlimited, MaxComments: comments, MaxUploadBytes: store.Unlimited}

@@ -139,11 +139,6 @@ func (e *env) withOperatorDeps(cfg *config.Config) *captcha.Service {
 	return cap
 }
 
-func body(w interface{ Result() *http.Response }) string {
-	b, _ := io.ReadAll(w.Result().Body)
-	return string(b)
-}
-
 // TestPlanFormErrorsNextToFields: each wrong limit is named next to its
 // field, the typed values stay, nothing is saved; a correct form adds the
 // plan and an edit changes it.

@@ -87,20 +87,29 @@ func (h *Handler) createPlan(w http.ResponseWriter, r *http.Request, u *model.Us
 		return
 	}
 	form, p, errs := readPlan(r)
-	if len(errs) == 0 {
-		err := h.Store.CreatePlan(r.Context(), &p)
-		switch {
-		case errors.Is(err, store.ErrExists):
-			errs["name"] = "A plan has this name already."
-		case err != nil:
-			h.fail(w, r, u, "create plan", err)
-			return
-		default:
-			http.Redirect(w, r, "/dashboard/operator/plans", http.StatusSeeOther)
-			return
-		}
+	if h.savePlan(w, r, u, errs, func() error { return h.Store.CreatePlan(r.Context(), &p) }) {
+		h.renderPlans(w, r, u, http.StatusBadRequest, form, errs)
 	}
-	h.renderPlans(w, r, u, http.StatusBadRequest, form, errs)
+}
+
+// savePlan runs save when the form had no errors and answers: the list of
+// plans, or a failure. It reports whether the form must be shown again
+// with errs (a name taken is added to them).
+func (h *Handler) savePlan(w http.ResponseWriter, r *http.Request, u *model.User, errs map[string]string, save func() error) bool {
+	if len(errs) > 0 {
+		return true
+	}
+	err := save()
+	switch {
+	case errors.Is(err, store.ErrExists):
+		errs["name"] = "A plan has this name already."
+		return true
+	case err != nil:
+		h.fail(w, r, u, "save plan", err)
+	default:
+		http.Redirect(w, r, "/dashboard/operator/plans", http.StatusSeeOther)
+	}
+	return false
 }
 
 // loadPlan resolves {plan}; on failure it has answered (404 for none).
@@ -138,18 +147,8 @@ func (h *Handler) updatePlan(w http.ResponseWriter, r *http.Request, u *model.Us
 	}
 	form, p, errs := readPlan(r)
 	form.ID, p.ID = old.ID, old.ID
-	if len(errs) == 0 {
-		err := h.Store.UpdatePlan(r.Context(), &p)
-		switch {
-		case errors.Is(err, store.ErrExists):
-			errs["name"] = "A plan has this name already."
-		case err != nil:
-			h.fail(w, r, u, "update plan", err)
-			return
-		default:
-			http.Redirect(w, r, "/dashboard/operator/plans", http.StatusSeeOther)
-			return
-		}
+	if !h.savePlan(w, r, u, errs, func() error { return h.Store.UpdatePlan(r.Context(), &p) }) {
+		return
 	}
 	h.render(w, r, http.StatusBadRequest, "operator-plans", plansData{frame: frame{"Plan " + old.Name, u}, Form: form, Fields: errs})
 }

@@ -15,15 +15,7 @@ import (
 // such account.
 func (s *Store) SuspendUser(ctx context.Context, userID int64, at time.Time) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q("UPDATE users SET suspended_at = COALESCE(suspended_at, ?) WHERE id = ?"), millis(at), userID)
-		if err != nil {
-			return err
-		}
-		if err := mustAffect(res); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, s.q("DELETE FROM sessions WHERE user_id = ?"), userID)
-		return err
+		return s.updateUserEndingSessions(ctx, tx, "suspended_at = COALESCE(suspended_at, ?)", millis(at), userID)
 	})
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("store: suspend user: %w", err)
