@@ -191,7 +191,7 @@ func (h *Handler) loadAccount(w http.ResponseWriter, r *http.Request, u *model.U
 	return d, true
 }
 
-// account serves GET /dashboard/operator/accounts/{account}.
+// accountPage serves GET /dashboard/operator/accounts/{account}.
 func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, u *model.User) {
 	d, ok := h.loadAccount(w, r, u)
 	if !ok {

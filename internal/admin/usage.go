@@ -48,7 +48,7 @@ func (h *Handler) usageOf(r *http.Request, userID int64) (*usageView, error) {
 		return nil, err
 	}
 	v := &usageView{Plan: plan.Name, Month: now.Format("January 2006")}
-	for _, m := range store.Metrics {
+	for _, m := range store.Metrics() {
 		row := usageRow{Label: usageLabels[m], Used: use.Used(m), Limit: plan.Limit(m)}
 		used := strconv.FormatInt(row.Used, 10)
 		switch {

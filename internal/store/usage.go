@@ -182,8 +182,8 @@ func (p Plan) Limit(metric string) int64 {
 	return p.MaxUploadBytes
 }
 
-// Metrics are the limits of a plan, in the order pages show them.
-var Metrics = []string{MetricSites, MetricViews, MetricComments, MetricUploads}
+// Metrics returns the limits of a plan, in the order pages show them.
+func Metrics() []string { return []string{MetricSites, MetricViews, MetricComments, MetricUploads} }
 
 // UsageOf returns what userID's sites used in month (YYYYMM).
 func (s *Store) UsageOf(ctx context.Context, userID int64, month int) (Usage, error) {
@@ -228,7 +228,11 @@ type UsageCrossing struct {
 // of: per owner and limit the highest level only. Upload storage is left
 // out while it is always 0.
 func (s *Store) UsageCrossings(ctx context.Context, month int) ([]UsageCrossing, error) {
-	told := map[[2]any]int{}
+	type ownerMetric struct {
+		owner  int64
+		metric string
+	}
+	told := map[ownerMetric]int{}
 	rows, err := s.read.QueryContext(ctx, s.q("SELECT user_id, metric, MAX(level) FROM usage_notices WHERE month = ? GROUP BY user_id, metric"), month)
 	if err != nil {
 		return nil, fmt.Errorf("store: usage crossings: %w", err)
@@ -241,7 +245,7 @@ func (s *Store) UsageCrossings(ctx context.Context, month int) ([]UsageCrossing,
 			rows.Close()
 			return nil, fmt.Errorf("store: usage crossings: %w", err)
 		}
-		told[[2]any{id, metric}] = level
+		told[ownerMetric{id, metric}] = level
 	}
 	rows.Close()
 	rows, err = s.read.QueryContext(ctx, s.q(`SELECT `+userColumns+`, p.max_sites, p.max_views, p.max_comments,
@@ -264,7 +268,7 @@ func (s *Store) UsageCrossings(ctx context.Context, month int) ([]UsageCrossing,
 		plan := Plan{MaxSites: limitOf(maxSites), MaxViews: limitOf(maxViews), MaxComments: limitOf(maxComments)}
 		for _, metric := range []string{MetricSites, MetricViews, MetricComments} {
 			used, limit := use.Used(metric), plan.Limit(metric)
-			if level := noticeLevel(used, limit); level > told[[2]any{u.ID, metric}] {
+			if level := noticeLevel(used, limit); level > told[ownerMetric{u.ID, metric}] {
 				out = append(out, UsageCrossing{Owner: u, Month: month, Metric: metric, Level: level, Used: used, Limit: limit})
 			}
 		}
