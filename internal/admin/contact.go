@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -61,18 +62,7 @@ func (h *Handler) contactSubmit(w http.ResponseWriter, r *http.Request) {
 		h.renderContact(w, r, http.StatusBadRequest, d)
 		return
 	}
-	f := r.PostForm
-	d.Name, d.Email, d.Message = strings.TrimSpace(f.Get("name")), strings.TrimSpace(f.Get("email")), strings.TrimSpace(f.Get("message"))
-	if d.Name == "" || utf8.RuneCountInString(d.Name) > store.MaxContactName || strings.ContainsAny(d.Name, "\r\n") {
-		d.Fields["name"] = "Enter your name, at most " + strconv.Itoa(store.MaxContactName) + " characters."
-	}
-	if !comment.ValidEmail(d.Email) {
-		d.Fields["email"] = "Enter a valid email address, so that we can answer."
-	}
-	if d.Message == "" || utf8.RuneCountInString(d.Message) > store.MaxContactMessage || !utf8.ValidString(d.Message) {
-		d.Fields["message"] = "Enter your message, at most " + strconv.Itoa(store.MaxContactMessage) + " characters."
-	}
-	if len(d.Fields) > 0 {
+	if d = readContact(r.PostForm); len(d.Fields) > 0 {
 		h.renderContact(w, r, http.StatusBadRequest, d)
 		return
 	}
@@ -84,8 +74,11 @@ func (h *Handler) contactSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if h.Captcha != nil {
-		err := h.Captcha.Verify(r.Context(), f.Get("altcha"))
-		if f.Get("altcha") == "" || captcha.Refused(err) {
+		err := captcha.ErrInvalid // no solution at all
+		if solution := r.PostForm.Get("altcha"); solution != "" {
+			err = h.Captcha.Verify(r.Context(), solution)
+		}
+		if captcha.Refused(err) {
 			d.Fields["altcha"] = "The check that you are a person did not finish. Wait for it, then send the form again."
 			h.renderContact(w, r, http.StatusBadRequest, d)
 			return
@@ -98,6 +91,24 @@ func (h *Handler) contactSubmit(w http.ResponseWriter, r *http.Request) {
 	h.storeContact(w, r, d)
 }
 
+// readContact reads and checks the contact form's fields: what was typed,
+// with the errors by field.
+func readContact(f url.Values) contactData {
+	d := contactData{Fields: map[string]string{}}
+	d.Name, d.Email, d.Message = strings.TrimSpace(f.Get("name")), strings.TrimSpace(f.Get("email")), strings.TrimSpace(f.Get("message"))
+	if d.Name == "" || utf8.RuneCountInString(d.Name) > store.MaxContactName || strings.ContainsAny(d.Name, "\r\n") {
+		d.Fields["name"] = "Enter your name, at most " + strconv.Itoa(store.MaxContactName) + " characters."
+	}
+	if !comment.ValidEmail(d.Email) {
+		d.Fields["email"] = "Enter a valid email address, so that we can answer."
+	}
+	if d.Message == "" || utf8.RuneCountInString(d.Message) > store.MaxContactMessage || !utf8.ValidString(d.Message) {
+		d.Fields["message"] = "Enter your message, at most " + strconv.Itoa(store.MaxContactMessage) + " characters."
+	}
+	return d
+}
+
+// allowContact applies Deps.AllowContact (no limit without it).
 func (h *Handler) allowContact(r *http.Request) (bool, time.Duration) {
 	if h.AllowContact == nil {
 		return true, 0
