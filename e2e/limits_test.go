@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"context"
+	"net/http"
 	"testing"
+	"time"
 
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/store"
@@ -16,6 +18,22 @@ func TestPlanLimitReachedWidgetStillShows(t *testing.T) {
 	s := need(t)
 	const host = "limited.example"
 	limitedSite(t, s, host, 2)
+	// The server learns of a site made by another process on its next
+	// reload of sites (at most once a second after a miss).
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get(s.parley + "/api/v1/thread?site=" + host + "&path=/")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server does not know %s: %v", host, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 	p := path(t)
 	for _, text := range []string{"First of the month.", "Second of the month."} {
 		s.call(t, "POST", "/api/v1/comments", s.host, "", map[string]any{"site": host, "path": p, "text": text,
