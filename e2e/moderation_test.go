@@ -65,18 +65,7 @@ func TestLockedPage(t *testing.T) {
 func lockPage(t *testing.T, s *suite, host, path string) {
 	t.Helper()
 	ctx := context.Background()
-	secret, _, err := privacy.LoadSecret("", s.dataDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sealer, err := privacy.NewSealer(secret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(ctx, "", s.dataDir, sealer, store.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := s.openStore(t)
 	defer st.Close()
 	site, err := st.SiteByHost(ctx, host)
 	if err != nil {
@@ -89,6 +78,25 @@ func lockPage(t *testing.T, s *suite, host, path string) {
 	if err := st.SetPageLocked(ctx, page.ID, true); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// openStore opens the running server's database, as a second process
+// (the command line) would, with its key.
+func (s *suite) openStore(t *testing.T) *store.Store {
+	t.Helper()
+	secret, _, err := privacy.LoadSecret("", s.dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealer, err := privacy.NewSealer(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), "", s.dataDir, sealer, store.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

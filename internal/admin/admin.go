@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/captcha"
 	"github.com/parleyhq/parley/internal/comment"
+	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/store"
 	webadmin "github.com/parleyhq/parley/web/admin"
@@ -66,11 +68,20 @@ type Deps struct {
 	PublicURL string
 	// DBTimeout is each request's database deadline (0: store.DefaultTimeout).
 	DBTimeout time.Duration
-	Log       *slog.Logger
-	Now       func() time.Time
 
 	// Imports configures the imports uploaded on the dashboard.
 	Imports ImportSettings
+
+	// Settings is the effective configuration the operator area shows,
+	// secrets hidden (config.Config.Shown).
+	Settings []config.Setting
+	// Captcha verifies the contact form's proof of work (nil: off).
+	Captcha *captcha.Service
+	// AllowContact takes one contact form message from the request's
+	// network, or says how long to wait (api.Handler.AllowContact).
+	AllowContact func(r *http.Request) (bool, time.Duration)
+	Log          *slog.Logger
+	Now          func() time.Time
 }
 
 // Handler serves the dashboard.

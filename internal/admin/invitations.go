@@ -23,18 +23,6 @@ type invitationsData struct {
 	Notice    string
 }
 
-// operator wraps a handler of the operator only: every other account gets
-// 404, as for a page that does not exist.
-func (h *Handler) operator(next func(http.ResponseWriter, *http.Request, *model.User)) http.HandlerFunc {
-	return h.signedIn(func(w http.ResponseWriter, r *http.Request, u *model.User) {
-		if u.Role != model.RoleOperator {
-			h.notFound(w, r, u)
-			return
-		}
-		next(w, r, u)
-	})
-}
-
 func (h *Handler) newInvitationsData(r *http.Request, u *model.User) (invitationsData, error) {
 	pending, err := h.Store.PendingInvitations(r.Context(), h.Now())
 	return invitationsData{frame: frame{"Invitations", u}, form: form{Fields: map[string]string{}}, Pending: pending,

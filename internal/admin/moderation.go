@@ -61,6 +61,7 @@ func holdReason(code string) string {
 type homeData struct {
 	frame
 	Sites []store.SiteOfUser
+	Usage *usageView // the account's plan and usage, when it owns a site
 }
 
 // home serves GET /dashboard: the sites the account owns or moderates; an
@@ -79,7 +80,12 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, u *model.User) {
 		}
 		sites = withOperatorSites(sites, all)
 	}
-	h.render(w, r, http.StatusOK, "home", homeData{frame{"Your sites", u}, sites})
+	d := homeData{frame: frame{"Your sites", u}, Sites: sites}
+	if d.Usage, err = h.ownerUsage(r, u, sites); err != nil {
+		h.fail(w, r, u, "load usage", err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "home", d)
 }
 
 // withOperatorSites returns every site of all, with the role of mine where

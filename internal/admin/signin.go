@@ -11,6 +11,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/model"
+	"github.com/parleyhq/parley/internal/store"
 )
 
 // signInData is what signin.html shows.
@@ -88,6 +89,10 @@ func (h *Handler) signInSubmit(w http.ResponseWriter, r *http.Request) {
 // newSession sets the cookie of a new dashboard session and goes to next.
 func (h *Handler) newSession(w http.ResponseWriter, r *http.Request, u *model.User, remember bool, next string) {
 	token, expires, err := h.Sessions.CreateKind(r.Context(), u.ID, model.SessionDashboard, remember)
+	if errors.Is(err, store.ErrSuspended) {
+		h.render(w, r, http.StatusForbidden, "signin", signInData{frame: frame{Title: "Sign in"}, Error: "This account is suspended."})
+		return
+	}
 	if err != nil {
 		h.fail(w, r, nil, "create session", err)
 		return

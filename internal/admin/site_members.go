@@ -79,7 +79,7 @@ func (h *Handler) inviteSubmit(w http.ResponseWriter, r *http.Request, u *model.
 		return
 	}
 	d := membersData{frame: frame{a.Site.Host + " members", u}, Site: a.Site, Fields: map[string]string{}}
-	if !h.parseForm(w, r) {
+	if !h.limitForm(w, r) {
 		d.Fields["email"] = "The form could not be read; try again."
 	} else if d.Email = strings.TrimSpace(r.PostForm.Get("email")); !comment.ValidEmail(d.Email) {
 		d.Fields["email"] = "Enter an email address such as mod@example.com."
@@ -121,7 +121,7 @@ func (h *Handler) inviteToSite(r *http.Request, site *model.Site, u *model.User,
 // postedID reads the posted id named name; false after answering a form
 // that names none.
 func (h *Handler) postedID(w http.ResponseWriter, r *http.Request, u *model.User, name string) (int64, bool) {
-	if !h.parseForm(w, r) {
+	if !h.limitForm(w, r) {
 		h.render(w, r, http.StatusBadRequest, "message", messageData{frame{"Bad request", u}, "The form could not be read."})
 		return 0, false
 	}

@@ -121,7 +121,7 @@ func (h *Handler) settingsSubmit(w http.ResponseWriter, r *http.Request, u *mode
 	if !ok {
 		return
 	}
-	if !h.parseForm(w, r) {
+	if !h.limitForm(w, r) {
 		h.render(w, r, http.StatusBadRequest, "message", messageData{frame{"Bad request", u}, "The form could not be read."})
 		return
 	}
@@ -222,7 +222,7 @@ func (h *Handler) ssoSubmit(w http.ResponseWriter, r *http.Request, u *model.Use
 		return
 	}
 	back := siteURL(a.Site.ID) + "/settings"
-	if !h.parseForm(w, r) {
+	if !h.limitForm(w, r) {
 		h.render(w, r, http.StatusBadRequest, "message", messageData{frame{"Bad request", u}, "The form could not be read."})
 		return
 	}

@@ -42,7 +42,7 @@ func (h *Handler) newSitePage(w http.ResponseWriter, r *http.Request, u *model.U
 // confirmation (model.Site.Waiting). It goes to the site's page.
 func (h *Handler) newSiteSubmit(w http.ResponseWriter, r *http.Request, u *model.User) {
 	d := newSiteData{frame: frame{"Add a site", u}, Fields: map[string]string{}}
-	if !h.parseForm(w, r) {
+	if !h.limitForm(w, r) {
 		d.Fields["host"] = "The form could not be read; try again."
 		h.render(w, r, http.StatusBadRequest, "site_new", d)
 		return
@@ -185,9 +185,9 @@ func (h *Handler) manage(w http.ResponseWriter, r *http.Request, u *model.User) 
 	return a, ok
 }
 
-// parseForm reads a posted form of at most MaxFormBytes; false when it
+// limitForm reads a posted form of at most MaxFormBytes; false when it
 // could not be read.
-func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request) bool {
+func (h *Handler) limitForm(w http.ResponseWriter, r *http.Request) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
 	return r.ParseForm() == nil
 }
@@ -218,7 +218,7 @@ func (h *Handler) deleteSiteSubmit(w http.ResponseWriter, r *http.Request, u *mo
 		return
 	}
 	d := deleteSiteData{frame: frame{"Delete " + a.Site.Host, u}, Site: a.Site, Fields: map[string]string{}}
-	if !h.parseForm(w, r) {
+	if !h.limitForm(w, r) {
 		d.Fields["confirm"] = "The form could not be read; try again."
 	} else if d.Confirm = r.PostForm.Get("confirm"); strings.ToLower(strings.TrimSpace(d.Confirm)) != a.Site.Host {
 		d.Fields["confirm"] = "Type " + a.Site.Host + " to confirm."

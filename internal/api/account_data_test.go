@@ -112,6 +112,20 @@ var columnClasses = map[string]string{
 	"bans.ip_index": derived, "bans.comment_id": exported, "bans.created_at": exported, "bans.expires_at": exported,
 	// An address or range, sealed, linked to no account or email.
 	"ip_blocks.*": notPersonal,
+	// Usage limits and the operator area: plans are the instance's; an
+	// account's plan, suspension, usage, notices and broadcasts received
+	// are its own ("plan" in the export); a broadcast's words are the
+	// operator's to all owners; a contact message is its sender's, found
+	// by the email's blind index ("contactMessages").
+	"plans.*": notPersonal, "broadcasts.*": notPersonal,
+	"users.plan_id": exported, "users.suspended_at": exported,
+	"usage_monthly.user_id": exported, "usage_monthly.month": exported, "usage_monthly.comments": exported, "usage_monthly.views": exported,
+	"usage_notices.user_id": exported, "usage_notices.month": exported, "usage_notices.metric": exported,
+	"usage_notices.level": exported, "usage_notices.created_at": exported,
+	"broadcast_recipients.broadcast_id": exported, "broadcast_recipients.user_id": exported, "broadcast_recipients.outbox_id": derived,
+	"contact_messages.id": exported, "contact_messages.name": exported, "contact_messages.email_sealed": exported,
+	"contact_messages.email_index": derived, "contact_messages.message": exported, "contact_messages.handled_at": exported,
+	"contact_messages.created_at": exported,
 }
 
 // class returns how a column is classified, "" when it is not.
@@ -203,7 +217,28 @@ func personWithEverything(t *testing.T, e *env) (*model.User, string) {
 	must(t, e.store.CreateInvitation(ctx, &store.Invitation{Email: adaEmail, CreatedAt: e.now, ExpiresAt: e.now.Add(time.Hour)}, []byte("invitation 1"), other))
 	must(t, e.store.CreateInvitation(ctx, &store.Invitation{Email: "invited@example.com", InvitedBy: ada.ID,
 		CreatedAt: e.now.Add(time.Minute), ExpiresAt: e.now.Add(time.Hour)}, []byte("invitation 2"), other))
+	operatorData(t, e, ada)
 	return ada, token
+}
+
+// operatorData gives Ada what the operator's tools keep: a plan, a usage
+// notice, a broadcast received (two more queued mails) and a contact
+// message sent with her email.
+func operatorData(t *testing.T, e *env, ada *model.User) {
+	ctx := context.Background()
+	from := notify.InstanceSender(origin)
+	plan := store.Plan{Name: "ada's plan", MaxSites: 2, MaxViews: store.Unlimited, MaxComments: 100, MaxUploadBytes: store.Unlimited}
+	must(t, e.store.CreatePlan(ctx, &plan))
+	must(t, e.store.SetUserPlan(ctx, ada.ID, plan.ID))
+	crossing := store.UsageCrossing{Owner: ada, Month: store.Month(time.Now()), Metric: store.MetricSites, Level: store.NoticeNear, Used: 1, Limit: 2}
+	notice, err := notify.UsageMail(crossing, from)
+	must(t, err)
+	_, err = e.store.RecordUsageNotice(ctx, crossing, notice)
+	must(t, err)
+	bm, err := notify.BroadcastMail(adaEmail, from, "Our policy changed", "Read it.")
+	must(t, err)
+	must(t, e.store.CreateBroadcast(ctx, &store.Broadcast{Subject: "Our policy changed", Body: "Read it."}, []store.BroadcastMail{{UserID: ada.ID, Mail: bm}}))
+	must(t, e.store.CreateContactMessage(ctx, &store.ContactMessage{Name: "Ada at the contact form", Email: adaEmail, Message: "Ada asks the operator"}, nil))
 }
 
 func must(t *testing.T, err error) {
@@ -233,6 +268,8 @@ func personRows(e *env, ada *model.User) map[string]string {
 		"identities": "user_id = " + id, "account_tokens": "user_id = " + id,
 		"sso_users": "user_id = " + id, "audit_log": "actor_id = " + id, "bans": "user_id = " + id,
 		"invitations": "email_index = " + hexIndex + " OR invited_by = " + id, "site_invitations": "email_index = " + hexIndex,
+		"usage_monthly": "user_id = " + id, "usage_notices": "user_id = " + id, "broadcast_recipients": "user_id = " + id,
+		"contact_messages": "email_index = " + hexIndex,
 	}
 }
 
@@ -245,7 +282,7 @@ func TestAccountExportHasEveryPersonalField(t *testing.T) {
 		}
 		export := string(r.raw)
 		if r.str("account.email") != adaEmail || len(r.get("comments").([]any)) != 2 || len(r.get("sessions").([]any)) != 2 ||
-			len(r.get("siteRoles").([]any)) != 2 || len(r.get("queuedMail").([]any)) != 3 || len(r.get("privacyRequests").([]any)) != 1 ||
+			len(r.get("siteRoles").([]any)) != 2 || len(r.get("queuedMail").([]any)) != 5 || len(r.get("privacyRequests").([]any)) != 1 ||
 			len(r.get("siteInvitations").([]any)) != 1 ||
 			r.get("verifiedGuestAt") == nil || strings.Contains(export, "argon2") || strings.Contains(export, "Ray answers") {
 			t.Errorf("export document:\n%s", export)

@@ -83,6 +83,10 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 // session of u, with its token, its end and the account.
 func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, u *model.User, remember bool) {
 	token, expires, err := h.sessions.Create(r.Context(), u.ID, remember)
+	if errors.Is(err, store.ErrSuspended) {
+		writeError(w, http.StatusForbidden, "account_suspended", "this account is suspended: it cannot sign in", "")
+		return
+	}
 	if err != nil {
 		h.internal(w, r, "create session", err)
 		return

@@ -80,6 +80,7 @@ type Handler struct {
 	accountLogins *limiter      // sign-ins per email address
 	hashing       chan struct{} // one slot per password check running (MaxConcurrentPasswordChecks)
 	captchas      *limiter      // challenges issued per network
+	contacts      *limiter      // contact form messages per network (AllowContact)
 
 	privacy *privacyDesk // guests' export, erase and verify requests
 }
@@ -103,6 +104,7 @@ func New(d Deps) *Handler {
 		accountLogins: newLimiter(AccountLoginsPerMinute, AccountLoginBurst, d.Now),
 		hashing:       make(chan struct{}, MaxConcurrentPasswordChecks),
 		captchas:      newLimiter(CaptchaChallengesPerMinute, CaptchaChallengeBurst, d.Now),
+		contacts:      newLimiter(ContactsPerHour/60.0, ContactBurst, d.Now),
 
 		privacy: newPrivacyDesk(d.Now),
 	}

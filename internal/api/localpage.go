@@ -180,6 +180,9 @@ func (h *Handler) localRefused(w http.ResponseWriter, r *http.Request, d localDa
 		h.writeLocal(w, http.StatusTooManyRequests, d)
 	case errors.Is(err, auth.ErrBadCredentials):
 		return false
+	case errors.Is(err, store.ErrSuspended):
+		d.Error = "This account is suspended: it cannot sign in."
+		h.writeLocal(w, http.StatusForbidden, d)
 	default:
 		h.loginFailed(w, r, "", err)
 	}

@@ -43,6 +43,10 @@ type exportDocument struct {
 	AccountLinks    []exportLink     `json:"accountLinks"` // confirm, reset and email-change links mailed
 	// ModerationActions are what the account did on the dashboard.
 	ModerationActions []exportModeration `json:"moderationActions"`
+	// Plan is the account's plan, suspension and usage (null for a guest);
+	// ContactMessages are the contact form's messages sent with the email.
+	Plan            *exportPlan     `json:"plan"`
+	ContactMessages []exportContact `json:"contactMessages"`
 	// Invitations are pending invitations to sign up mailed to the address;
 	// InvitationsSent the ones the account (an operator) sent.
 	Invitations     []exportInvitation `json:"invitations"`
@@ -216,6 +220,7 @@ func (h *Handler) newExportDocument(d *store.PersonalData, current int64) export
 	for _, r := range d.Requests {
 		doc.PrivacyRequests = append(doc.PrivacyRequests, exportRequest{Action: r.Action, CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt})
 	}
+	doc.Plan, doc.ContactMessages = exportedPlan(d.Plan), exportedContacts(d.ContactMessages)
 	return doc
 }
 

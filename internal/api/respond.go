@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/parleyhq/parley/internal/comment"
+	"github.com/parleyhq/parley/internal/store"
 )
 
 type errorBody struct {
@@ -83,9 +84,14 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 // writeServiceError maps the comment service's errors to responses.
 func (h *Handler) writeServiceError(w http.ResponseWriter, r *http.Request, err error) {
 	var fe *comment.FieldError
+	var limit *comment.LimitError
 	switch {
 	case errors.As(err, &fe):
 		writeError(w, http.StatusBadRequest, "invalid_field", fe.Message, fe.Field)
+	case errors.As(err, &limit):
+		writeError(w, http.StatusForbidden, "limit_reached", limitMessage(limit.Metric), "")
+	case errors.Is(err, comment.ErrSiteSuspended):
+		writeError(w, http.StatusForbidden, "site_suspended", "This site is not taking new comments at the moment. The comments here stay readable.", "")
 	case errors.Is(err, comment.ErrNotFound):
 		writeError(w, http.StatusNotFound, "comment_not_found", "no such comment", "")
 	case errors.Is(err, comment.ErrEditWindow):
@@ -101,4 +107,15 @@ func (h *Handler) writeServiceError(w http.ResponseWriter, r *http.Request, err 
 	default:
 		h.internal(w, r, "comment service", err)
 	}
+}
+
+// limitMessage is what the widget shows (it shows the server's message for
+// codes it does not know) when the site's plan reached a monthly limit.
+func limitMessage(metric string) string {
+	what := "comments"
+	if metric == store.MetricViews {
+		what = "page views"
+	}
+	return "This site has reached its monthly limit of " + what + ", so it is not taking new comments until next month. " +
+		"The comments here stay readable. Thank you for your patience."
 }

@@ -158,3 +158,9 @@ func Encode(p Payload) string {
 	b, _ := json.Marshal(p) // a struct of strings and a number always marshals
 	return base64.StdEncoding.EncodeToString(b)
 }
+
+// Refused reports whether err is Verify's refusal of a solution (the form
+// must be solved again), rather than a failure of the server.
+func Refused(err error) bool {
+	return errors.Is(err, ErrInvalid) || errors.Is(err, ErrExpired) || errors.Is(err, ErrReplayed) || errors.Is(err, ErrTooLarge)
+}

@@ -38,6 +38,7 @@ func commands() []command {
 		{"migrate", "apply database migrations and exit", runMigrate},
 		{"site", "manage sites: site add HOST [--origin URL]… [--owner EMAIL] [--login METHODS], site set HOST --login METHODS, site list, site remove HOST, site member add|remove|list", runSite},
 		{"user", "manage accounts: user add EMAIL [--name N] [--operator], user list, user remove EMAIL, user password EMAIL", runUser},
+		{"plan", "usage limits of owner accounts: plan list, plan add NAME [--sites N] [--views N] [--comments N] [--upload-bytes N], plan set EMAIL PLAN|default, plan default PLAN|unlimited", runPlan},
 		{"import", "import comments: import [FORMAT] FILE --site HOST (Disqus, WordPress, Commento, Comentario, Remark42, Isso, Parley)", runImport},
 		{"export", "export a site's comments: export --site HOST [--format parley|wxr] [-o FILE]", runExport},
 		{"mail", "check mail delivery: mail test ADDRESS queues a test mail", runMail},

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/mail"
-	"net/url"
 
 	"github.com/parleyhq/parley/internal/config"
 	"github.com/parleyhq/parley/internal/notify"
@@ -63,13 +62,7 @@ func mailTest(ctx context.Context, e env, args []string) error {
 }
 
 // instanceSender is the sender named in mail about the instance itself.
-func instanceSender(cfg *config.Config) notify.Sender {
-	name := cfg.PublicURL
-	if u, err := url.Parse(cfg.PublicURL); err == nil {
-		name = u.Host
-	}
-	return notify.Sender{Name: name, URL: cfg.PublicURL}
-}
+func instanceSender(cfg *config.Config) notify.Sender { return notify.InstanceSender(cfg.PublicURL) }
 
 // newMailer is SMTP when PARLEY_SMTP_URL is set, otherwise the development
 // mailer, which prints mails (addresses included) to the log: serve says so.

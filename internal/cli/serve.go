@@ -96,7 +96,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 	dashboard, err := admin.New(admin.Deps{Store: a.store, Sessions: sessions, SignIn: apiHandler.SignIn,
 		Changed: apiHandler.Changed, SiteChanged: apiHandler.SiteSettingsChanged, Providers: providerList(cfg), Comments: comments,
 		Accounts: apiHandler, Signup: cfg.Signup, WakeMail: mailWorker.Wake, PublicURL: cfg.PublicURL, DBTimeout: cfg.DBTimeout, Log: a.log, Now: now,
-		Imports: admin.ImportSettings{MaxUpload: int64(cfg.ImportMaxUpload), IPRetention: cfg.IPRetention}})
+		Imports:  admin.ImportSettings{MaxUpload: int64(cfg.ImportMaxUpload), IPRetention: cfg.IPRetention},
+		Settings: cfg.Shown(), Captcha: captchas, AllowContact: apiHandler.AllowContact})
 	if err != nil {
 		return err
 	}
@@ -125,7 +126,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 	var bg sync.WaitGroup
 	bg.Go(func() { views.Run(bgctx, viewFlushInterval) })
 	bg.Go(func() { apiHandler.Run(bgctx) })
-	bg.Go(func() { purgeExpired(bgctx, a, cfg.IPRetention, cfg.SignupIPRetention) })
+	bg.Go(func() { purgeExpired(bgctx, a, cfg.IPRetention, cfg.SignupIPRetention, cfg.ContactRetention) })
+	bg.Go(func() { sendUsageNotices(bgctx, a, instanceSender(cfg), mailWorker.Wake) })
 	bg.Go(func() { mailWorker.Run(bgctx) })
 	bg.Go(func() {
 		a.store.ListenSiteChanges(bgctx, apiHandler.SiteChanged, func(err error) {
@@ -161,10 +163,10 @@ func newAvatars(st *store.Store, gravatar, allowPrivate bool) *media.Avatars {
 }
 
 // purgeExpired erases commenters' IPs once they are older than the
-// retention period (promise P5) and sign-up addresses older than theirs,
-// and deletes expired sessions, account links, invitations and used SSO
-// tokens, now and then every hour.
-func purgeExpired(ctx context.Context, a *app, retention, signupRetention time.Duration) {
+// retention period (promise P5), sign-up addresses and contact messages
+// older than theirs, and deletes expired sessions, account links,
+// invitations and used SSO tokens, now and then every hour.
+func purgeExpired(ctx context.Context, a *app, retention, signupRetention, contactRetention time.Duration) {
 	t := time.NewTicker(retentionInterval)
 	defer t.Stop()
 	for {
@@ -175,6 +177,29 @@ func purgeExpired(ctx context.Context, a *app, retention, signupRetention time.D
 		logPurge(ctx, a.log, "sign-up IP addresses", "accounts", a.store.PurgeSignupIPs, time.Now().Add(-signupRetention))
 		logPurge(ctx, a.log, "expired invitations", "invitations", a.store.PurgeInvitations, time.Now())
 		logPurge(ctx, a.log, "expired site invitations", "invitations", a.store.PurgeSiteInvitations, time.Now())
+		logPurge(ctx, a.log, "contact messages", "messages", a.store.PurgeContactMessages, time.Now().Add(-contactRetention))
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// sendUsageNotices queues the mails of owners who crossed 80% or 100% of a
+// limit of their plan, now and then every notify.UsageCheckInterval.
+func sendUsageNotices(ctx context.Context, a *app, from notify.Sender, wake func()) {
+	t := time.NewTicker(notify.UsageCheckInterval)
+	defer t.Stop()
+	for {
+		n, err := notify.SendUsageNotices(ctx, a.store, from, time.Now())
+		if err != nil && ctx.Err() == nil {
+			a.log.Error("send usage notices", "err", err)
+		}
+		if n > 0 {
+			a.log.Info("queued usage notices", "mails", n)
+			wake()
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -110,6 +110,10 @@ func siteAdd(ctx context.Context, e env, args []string) error {
 		if errors.Is(err, store.ErrExists) {
 			return fmt.Errorf("site %s is already registered", host)
 		}
+		var limit *store.PlanLimitError
+		if errors.As(err, &limit) {
+			return fmt.Errorf("the owner's plan allows %d sites, and they own as many: give them another plan (parley plan set)", limit.Limit)
+		}
 		return err
 	}
 	a.store.NotifySiteChanged(ctx, store.SiteChange{SiteID: site.ID, Settings: true})

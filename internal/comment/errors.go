@@ -26,4 +26,16 @@ var (
 	// ErrLoginRequired: the site does not take guest comments (its login
 	// methods do not include guest), and the comment came without a session.
 	ErrLoginRequired = errors.New("the site takes comments from logged-in people only")
+	// ErrSiteSuspended: the site's owner is suspended by the operator; the
+	// site shows its comments but takes no new ones.
+	ErrSiteSuspended = errors.New("the site takes no comments while its owner is suspended")
 )
+
+// LimitError refuses a comment on a site whose owner's plan reached its
+// monthly limit of comments or of page views: the site shows its
+// comments, and takes new ones again next month or on a bigger plan.
+type LimitError struct {
+	Metric string // store.MetricComments or store.MetricViews
+}
+
+func (e *LimitError) Error() string { return "the site reached its monthly " + e.Metric + " limit" }

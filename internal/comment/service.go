@@ -124,7 +124,12 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Created, error) 
 		c.EditTokenHash = privacy.HashToken(token)
 	}
 	err = s.store.CreateComment(ctx, c, store.NewComment{Path: in.Path, Title: cleanTitle(in.Title), ClosedBefore: set.ClosedBefore(c.CreatedAt)})
+	var limit *store.PlanLimitError
 	switch {
+	case errors.As(err, &limit):
+		return nil, &LimitError{Metric: limit.Metric}
+	case errors.Is(err, store.ErrSuspended):
+		return nil, ErrSiteSuspended
 	case errors.Is(err, store.ErrPageLocked):
 		return nil, ErrPageLocked
 	case errors.Is(err, store.ErrParentPage):

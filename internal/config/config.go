@@ -31,8 +31,11 @@ type Config struct {
 	NewPagesPerDay int // pages thread reads may create per site per day
 	TrustedProxies []netip.Prefix
 	IPRetention    time.Duration
-	DBTimeout      time.Duration
-	Providers      []Provider // PARLEY_AUTH_PROVIDERS; see providers.go
+	// ContactRetention is how long contact form messages, with the
+	// sender's sealed email, are kept.
+	ContactRetention time.Duration
+	DBTimeout        time.Duration
+	Providers        []Provider // PARLEY_AUTH_PROVIDERS; see providers.go
 	// AvatarPrivate allows fetching provider pictures from private addresses.
 	AvatarPrivate bool
 	CacheSize     int    // bytes of thread responses kept in memory
@@ -117,6 +120,9 @@ func settings() []setting {
 		{"ip-retention", "PARLEY_IP_RETENTION", "720h", "how long commenters' IP addresses are kept (promise P5)", false,
 			parseDuration(func(c *Config) *time.Duration { return &c.IPRetention }),
 			func(c *Config) string { return c.IPRetention.String() }},
+		{"contact-retention", "PARLEY_CONTACT_RETENTION", "2160h", "how long messages of the contact form, with the sender's email, are kept (at least 1h)", false,
+			parseDuration(func(c *Config) *time.Duration { return &c.ContactRetention }),
+			func(c *Config) string { return c.ContactRetention.String() }},
 		{"db-timeout", "PARLEY_DB_TIMEOUT", "5s", "deadline of a request's database work and of connecting; past it the API answers 503 with Retry-After", false,
 			parseDuration(func(c *Config) *time.Duration { return &c.DBTimeout }),
 			func(c *Config) string { return c.DBTimeout.String() }},
@@ -274,6 +280,9 @@ func (c *Config) validate() error {
 	if c.IPRetention < time.Hour {
 		return errors.New("config: PARLEY_IP_RETENTION (--ip-retention) must be at least 1h")
 	}
+	if c.ContactRetention < time.Hour {
+		return errors.New("config: PARLEY_CONTACT_RETENTION (--contact-retention) must be at least 1h")
+	}
 	if c.SignupIPRetention < time.Hour {
 		return errors.New("config: PARLEY_SIGNUP_IP_RETENTION (--signup-ip-retention) must be at least 1h")
 	}
@@ -324,6 +333,27 @@ func (c *Config) validateMail() error {
 		}
 	}
 	return nil
+}
+
+// Setting is one line of the effective configuration, as Shown lists it.
+type Setting struct {
+	Name  string // PARLEY_NAME
+	Value string
+}
+
+// Shown is the effective configuration for a page: every setting by its
+// variable, a secret only as "(set)" or "", never its value, not even in
+// part.
+func (c *Config) Shown() []Setting {
+	var out []Setting
+	for _, s := range settings() {
+		v := s.current(c)
+		if s.secret && v != "" {
+			v = "(set)"
+		}
+		out = append(out, Setting{s.env, v})
+	}
+	return out
 }
 
 // Dump writes the effective configuration, one PARLEY_NAME=value per line,

@@ -28,8 +28,9 @@ type NewComment struct {
 // CreateComment stores c on the page at in.Path, creating the page if
 // needed. It fills c.ID, c.PageID and c.CreatedAt (when zero). It refuses
 // with ErrPageLocked on a locked page (or one closed by in.ClosedBefore)
-// and ErrParentPage when c.ParentID is
-// not a comment of the same page.
+// and ErrParentPage when c.ParentID is not a comment of the same page. The
+// comment counts against the site owner's plan (countComment): ErrSuspended
+// and a *PlanLimitError refuse it.
 func (s *Store) CreateComment(ctx context.Context, c *model.Comment, in NewComment) error {
 	if c.CreatedAt.IsZero() {
 		c.CreatedAt = s.now()
@@ -54,6 +55,9 @@ func (s *Store) CreateComment(ctx context.Context, c *model.Comment, in NewComme
 			}
 		}
 		c.PageID = page.ID
+		if err := s.countComment(ctx, tx, c.SiteID, c.CreatedAt); err != nil {
+			return err
+		}
 		var rootID int64
 		if c.ParentID != 0 {
 			if rootID, err = s.parentRoot(ctx, tx, c.ParentID, page.ID); err != nil {
@@ -76,7 +80,8 @@ func (s *Store) CreateComment(ctx context.Context, c *model.Comment, in NewComme
 		}
 		return nil
 	})
-	if err != nil && !errors.Is(err, ErrPageLocked) && !errors.Is(err, ErrParentPage) {
+	if err != nil && !errors.Is(err, ErrPageLocked) && !errors.Is(err, ErrParentPage) &&
+		!errors.Is(err, ErrPlanLimit) && !errors.Is(err, ErrSuspended) {
 		return fmt.Errorf("store: create comment: %w", err)
 	}
 	return err

@@ -96,7 +96,8 @@ func (s *Store) dropUnusedAvatar(ctx context.Context, tx *sql.Tx, avatarURL stri
 }
 
 // eraseEmailIndex deletes what is kept under an email's blind index besides
-// comments: mail queued to it, privacy requests and the verified-guest mark.
+// comments: mail queued to it, privacy requests, the verified-guest mark and
+// contact form messages.
 // A nil index erases nothing.
 func (s *Store) eraseEmailIndex(ctx context.Context, tx *sql.Tx, index []byte) error {
 	if index == nil {
@@ -108,6 +109,7 @@ func (s *Store) eraseEmailIndex(ctx context.Context, tx *sql.Tx, index []byte) e
 		"DELETE FROM verified_guests WHERE email_index = ?",
 		"DELETE FROM invitations WHERE email_index = ?",
 		"DELETE FROM site_invitations WHERE email_index = ?",
+		"DELETE FROM contact_messages WHERE email_index = ?",
 	} {
 		if _, err := tx.ExecContext(ctx, s.q(q), index); err != nil {
 			return err

@@ -162,6 +162,12 @@ func ownerWithEverything(t *testing.T, db *testDB, raw *sql.DB, rebind func(stri
 	must(t, err)
 	must(t, db.CreateInvitation(ctx, &store.Invitation{Email: "friend@example.com", InvitedBy: ada.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)},
 		[]byte("invitation"), model.Mail{Kind: "invitation", To: "friend@example.com", Subject: "s", Text: "t", HTML: "<p>t</p>"}))
+	// A usage notice and a broadcast she received.
+	crossing := store.UsageCrossing{Owner: ada, Month: store.Month(now), Metric: store.MetricSites, Level: store.NoticeNear, Used: 1, Limit: 2}
+	_, err = db.RecordUsageNotice(ctx, crossing, model.Mail{Kind: "usage", To: ada.Email, Subject: "usage", Text: "t", HTML: "h"})
+	must(t, err)
+	must(t, db.CreateBroadcast(ctx, &store.Broadcast{Subject: "Policy", Body: "We changed it."},
+		[]store.BroadcastMail{{UserID: ada.ID, Mail: model.Mail{Kind: "broadcast", To: ada.Email, Subject: "Policy", Text: "t", HTML: "h"}}}))
 	return sites
 }
 

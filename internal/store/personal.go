@@ -28,6 +28,12 @@ type PersonalData struct {
 	Links      []AccountLink   // account links mailed (confirm, reset, email change)
 	// Moderation is what the account did on the dashboard (audit_log).
 	Moderation []ModerationRecord
+	// Plan is the account's plan, suspension, usage, usage notices and the
+	// broadcasts it received (nil for a guest).
+	Plan *AccountPlan
+	// ContactMessages are the messages sent through the contact form with
+	// the email, kept until PARLEY_CONTACT_RETENTION.
+	ContactMessages []ContactMessage
 
 	SignupIP        string       // where the account signed up from; "" once purged
 	Invitations     []Invitation // pending invitations to sign up sent to the address
@@ -148,6 +154,9 @@ func (s *Store) AccountData(ctx context.Context, userID int64) (*PersonalData, e
 		return nil, fmt.Errorf("store: account data: %w", err)
 	}
 	if d.SiteInvitations, err = s.invitationsTo(ctx, verifiedIndex(index, verified)); err != nil {
+		return nil, fmt.Errorf("store: account data: %w", err)
+	}
+	if d.Plan, err = s.accountPlan(ctx, userID); err != nil {
 		return nil, fmt.Errorf("store: account data: %w", err)
 	}
 	return d, nil
@@ -305,6 +314,9 @@ func (s *Store) emailData(ctx context.Context, d *PersonalData, userID int64, in
 	}
 	d.VerifiedAt = nullMillis(at)
 	if d.Mail, err = s.personalMail(ctx, index); err != nil {
+		return err
+	}
+	if d.ContactMessages, err = s.contactMessages(ctx, "WHERE email_index = ?", "ORDER BY id", index); err != nil {
 		return err
 	}
 	if d.Requests, err = s.privacyRequests(ctx, index); err != nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -15,11 +16,16 @@ import (
 const sessionColumns = "s.id, s.user_id, s.kind, s.remember, s.created_at, s.last_used_at, s.expires_at"
 
 // CreateSession stores a new session; sess.ID is filled in. CreatedAt,
-// LastUsedAt and ExpiresAt are the caller's.
+// LastUsedAt and ExpiresAt are the caller's. A suspended account gets no
+// session: ErrSuspended, whatever way it signed in.
 func (s *Store) CreateSession(ctx context.Context, sess *model.Session, tokenHash []byte) error {
 	err := s.write.QueryRowContext(ctx, s.q(`INSERT INTO sessions (token_hash, user_id, kind, remember, created_at, last_used_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		tokenHash, sess.UserID, string(sess.Kind), sess.Remember, millis(sess.CreatedAt), millis(sess.LastUsedAt), millis(sess.ExpiresAt)).Scan(&sess.ID)
+		SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = ? AND suspended_at IS NOT NULL) RETURNING id`),
+		tokenHash, sess.UserID, string(sess.Kind), sess.Remember, millis(sess.CreatedAt), millis(sess.LastUsedAt), millis(sess.ExpiresAt),
+		sess.UserID).Scan(&sess.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrSuspended
+	}
 	if err != nil {
 		return fmt.Errorf("store: create session: %w", err)
 	}

@@ -15,22 +15,53 @@ const siteColumns = "id, host, origins, COALESCE(owner_id, 0), live, settings, c
 
 // CreateSite registers a site, live unless site.Waiting. site.ID and
 // site.CreatedAt are filled in. A site with the same host gives ErrExists.
+// A site with an owner is refused with a *PlanLimitError (ErrPlanLimit)
+// when the owner already has as many sites as their plan allows.
 func (s *Store) CreateSite(ctx context.Context, site *model.Site) error {
 	settings, err := json.Marshal(site.Settings)
 	if err != nil {
 		return fmt.Errorf("store: create site: %w", err)
 	}
 	site.CreatedAt = s.now().UTC().Truncate(1e6)
-	err = s.write.QueryRowContext(ctx, s.q(`INSERT INTO sites (host, origins, owner_id, live, settings, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (host) DO NOTHING RETURNING id`),
-		site.Host, strings.Join(site.Origins, "\n"), nullID(site.OwnerID), !site.Waiting, string(settings), millis(site.CreatedAt)).Scan(&site.ID)
-	if errors.Is(err, sql.ErrNoRows) {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if site.OwnerID != 0 {
+			if err := s.checkSiteLimit(ctx, tx, site.OwnerID); err != nil {
+				return err
+			}
+		}
+		return tx.QueryRowContext(ctx, s.q(`INSERT INTO sites (host, origins, owner_id, live, settings, created_at)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (host) DO NOTHING RETURNING id`),
+			site.Host, strings.Join(site.Origins, "\n"), nullID(site.OwnerID), !site.Waiting, string(settings), millis(site.CreatedAt)).Scan(&site.ID)
+	})
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
 		return ErrExists
-	}
-	if err != nil {
+	case errors.Is(err, ErrPlanLimit):
+		return err
+	case err != nil:
 		return fmt.Errorf("store: create site: %w", err)
 	}
 	return nil
+}
+
+// checkSiteLimit refuses another site of owner past their plan's max
+// sites. It first takes the owner's row lock, so that two servers adding
+// sites at once cannot pass the limit together.
+func (s *Store) checkSiteLimit(ctx context.Context, tx *sql.Tx, owner int64) error {
+	if _, err := tx.ExecContext(ctx, s.q("UPDATE users SET plan_id = plan_id WHERE id = ?"), owner); err != nil {
+		return err
+	}
+	var max sql.NullInt64
+	var sites int64
+	err := tx.QueryRowContext(ctx, s.q(`SELECT p.max_sites, (SELECT COUNT(*) FROM sites s WHERE s.owner_id = u.id)
+		FROM users u `+effectivePlanJoin+` WHERE u.id = ?`), owner).Scan(&max, &sites)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // no such account: the insert's foreign key refuses it
+	}
+	if err == nil && max.Valid && sites >= max.Int64 {
+		return &PlanLimitError{Metric: MetricSites, Limit: max.Int64}
+	}
+	return err
 }
 
 // UpdateSite saves a site's origins, owner and settings (not whether it

@@ -88,7 +88,14 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, hash string) erro
 
 // setPassword is SetPassword inside tx.
 func (s *Store) setPassword(ctx context.Context, tx *sql.Tx, userID int64, hash string) error {
-	res, err := tx.ExecContext(ctx, s.q("UPDATE users SET password_hash = ? WHERE id = ?"), nullString(hash), userID)
+	return s.updateUserEndingSessions(ctx, tx, "password_hash = ?", nullString(hash), userID)
+}
+
+// updateUserEndingSessions sets one column of user userID (set is "column
+// = ?", to value) and ends every session of the user, inside tx.
+// ErrNotFound when there is no such user.
+func (s *Store) updateUserEndingSessions(ctx context.Context, tx *sql.Tx, set string, value any, userID int64) error {
+	res, err := tx.ExecContext(ctx, s.q("UPDATE users SET "+set+" WHERE id = ?"), value, userID)
 	if err != nil {
 		return err
 	}

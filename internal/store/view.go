@@ -66,8 +66,9 @@ func (s *Store) AddViews(ctx context.Context, views map[PageView]int) (ViewsAdde
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var missing []PageView
+		used := map[siteMonth]int{}
 		for v, n := range views {
-			counted, err := s.addView(ctx, tx, v, n)
+			counted, err := s.addView(ctx, tx, v, n, used)
 			if err != nil {
 				return err
 			}
@@ -76,8 +77,10 @@ func (s *Store) AddViews(ctx context.Context, views map[PageView]int) (ViewsAdde
 			}
 		}
 		var err error
-		added, err = s.addViewsOfNewPages(ctx, tx, missing, views)
-		return err
+		if added, err = s.addViewsOfNewPages(ctx, tx, missing, views, used); err != nil {
+			return err
+		}
+		return s.addUsageViews(ctx, tx, used)
 	})
 	if err != nil {
 		return ViewsAdded{}, fmt.Errorf("store: add views: %w", err)
@@ -88,7 +91,7 @@ func (s *Store) AddViews(ctx context.Context, views map[PageView]int) (ViewsAdde
 // addViewsOfNewPages creates the pages of missing paths within their sites'
 // bounds and counts their views. Sites are taken in the order of their ids,
 // so that concurrent flushes lock them in one order and never deadlock.
-func (s *Store) addViewsOfNewPages(ctx context.Context, tx *sql.Tx, missing []PageView, views map[PageView]int) (ViewsAdded, error) {
+func (s *Store) addViewsOfNewPages(ctx context.Context, tx *sql.Tx, missing []PageView, views map[PageView]int, used map[siteMonth]int) (ViewsAdded, error) {
 	var added ViewsAdded
 	slices.SortFunc(missing, func(a, b PageView) int {
 		return cmp.Or(cmp.Compare(a.SiteID, b.SiteID), strings.Compare(a.Path, b.Path), strings.Compare(a.Day, b.Day), compareBool(a.LoggedIn, b.LoggedIn))
@@ -98,7 +101,7 @@ func (s *Store) addViewsOfNewPages(ctx context.Context, tx *sql.Tx, missing []Pa
 		// The views of a path on another day, or by signed-in visitors, may
 		// have just created its page: count these without spending a bound.
 		if i > 0 && missing[i-1].SiteID == v.SiteID && missing[i-1].Path == v.Path {
-			if counted, err := s.addView(ctx, tx, v, views[v]); err != nil || counted {
+			if counted, err := s.addView(ctx, tx, v, views[v], used); err != nil || counted {
 				if err != nil {
 					return added, err
 				}
@@ -135,7 +138,7 @@ func (s *Store) addViewsOfNewPages(ctx context.Context, tx *sql.Tx, missing []Pa
 			b.total++
 			added.PagesCreated++
 		}
-		if _, err := s.addView(ctx, tx, v, views[v]); err != nil {
+		if _, err := s.addView(ctx, tx, v, views[v], used); err != nil {
 			return added, err
 		}
 	}
@@ -163,8 +166,9 @@ func (s *Store) DailyViews(ctx context.Context, siteID int64, path string) (map[
 }
 
 // addView adds n views to the path's counter of the day, reporting false
-// when the path has no page.
-func (s *Store) addView(ctx context.Context, tx *sql.Tx, v PageView, n int) (bool, error) {
+// when the path has no page; counted views are added to used, for the
+// owner's monthly usage.
+func (s *Store) addView(ctx context.Context, tx *sql.Tx, v PageView, n int, used map[siteMonth]int) (bool, error) {
 	loggedIn := 0
 	if v.LoggedIn {
 		loggedIn = n
@@ -178,6 +182,9 @@ func (s *Store) addView(ctx context.Context, tx *sql.Tx, v PageView, n int) (boo
 		return false, err
 	}
 	added, err := res.RowsAffected()
+	if added > 0 {
+		used[siteMonth{v.SiteID, dayMonth(v.Day)}] += n
+	}
 	return added > 0, err
 }
 
