@@ -480,6 +480,18 @@ func (tb *tab) click(css string) {
 	tb.do(chromedp.Click(chromedp.CSS(css)))
 }
 
+// submit clicks a button or link that loads a new page (a form's post and
+// its redirect) and waits until that page has loaded, so that what the test
+// looks for next cannot be found on the page before.
+func (tb *tab) submit(css string) {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, 10*time.Second)
+	defer cancel()
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(css))); err != nil {
+		tb.t.Fatalf("submit %s: %v", css, err)
+	}
+}
+
 // clickAction clicks the action button with the given label on a comment.
 func (tb *tab) clickAction(id int64, label string) {
 	tb.t.Helper()

@@ -86,7 +86,7 @@ func TestSearchAndApproveHeldComment(t *testing.T) {
 	tb.click(`.sites a[href$="/moderation"]`)
 	tb.landOn("#search-author")
 	tb.setValue("#search-author", strings.ToUpper(guest))
-	tb.click(`form.search button[type=submit]`)
+	tb.submit(`form.search button[type=submit]`) // the comment is on the pending tab already
 	tb.landOn(fmt.Sprintf("#comment-%d", id))
 	tb.checkAxe(s)
 	tb.fitsPhone("the search results")

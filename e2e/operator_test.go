@@ -57,7 +57,7 @@ func TestContactFormReachesTheOperator(t *testing.T) {
 		t.Fatal("the message is not in the operator area")
 	}
 	op.axe(s, "body")
-	op.click(`.comments li form[action$="/handled"] button`)
+	op.submit(`.comments li form[action$="/handled"] button`)
 	op.landOn(".tabs")
 	if !op.yes(`[...document.querySelectorAll('.comments li .tag')].some(t => t.textContent === 'handled')`) {
 		t.Error("the message is not marked handled")
