@@ -100,13 +100,14 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Created, error) 
 	if err != nil {
 		return nil, err
 	}
-	status, err := s.moderate(ctx, in.Site, author, verified, in.User)
+	decision, err := s.moderate(ctx, in.Site, author, verified, in.User, text, html)
 	if err != nil {
 		return nil, err
 	}
+	status := decision.Status
+	hold := holdReason(status, decision)
 	// An account that signed itself up and has not confirmed its email yet
 	// is held even where the site would publish it; confirming publishes it.
-	var hold string
 	if status == model.StatusApproved && in.User != nil && in.User.SignedUp && !in.User.Verified() {
 		status, hold = model.StatusPending, store.HoldEmailUnverified
 	}
@@ -133,36 +134,6 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Created, error) 
 		return nil, err
 	}
 	return &Created{Comment: c, EditToken: token, EditableUntil: s.editableUntil(in.Site, c)}, nil
-}
-
-// moderate decides whether a new comment is published at once. Under
-// ModerationFirst only a commenter whose identity was proven skips the
-// queue (promise P12): an account, or a guest whose email is verified
-// (verifiedGuest). An email a guest merely types proves nothing, so it
-// neither skips the queue nor, through the status answered, tells whether
-// that email has written before.
-func (s *Service) moderate(ctx context.Context, site *model.Site, a Author, verifiedGuest bool, u *model.User) (model.Status, error) {
-	switch site.Settings.Moderation {
-	case model.ModerationAll:
-		return model.StatusPending, nil
-	case model.ModerationFirst:
-		var ok bool
-		var err error
-		switch {
-		case u != nil:
-			ok, err = s.store.UserHasApprovedComment(ctx, site.ID, u.ID)
-		case verifiedGuest:
-			ok, err = s.store.HasApprovedComment(ctx, site.ID, a.Email)
-		}
-		if err != nil {
-			return "", err
-		}
-		if ok {
-			return model.StatusApproved, nil
-		}
-		return model.StatusPending, nil
-	}
-	return model.StatusApproved, nil
 }
 
 func (s *Service) editableUntil(site *model.Site, c *model.Comment) time.Time {
@@ -212,7 +183,8 @@ func (s *Service) Own(site *model.Site, c *model.Comment, w Writer) (*model.Comm
 
 // Edit replaces the text of c, a comment from Lookup, for its author (w)
 // within the edit window; errors as authorize, then as ValidateText and
-// rendering.
+// rendering. An approved comment's new text goes through the site's policy
+// again, which may hold it or mark it spam (recheck).
 func (s *Service) Edit(ctx context.Context, site *model.Site, c *model.Comment, w Writer, text string) (*model.Comment, error) {
 	if err := s.authorize(site, c, w); err != nil {
 		return nil, err
@@ -225,11 +197,21 @@ func (s *Service) Edit(ctx context.Context, site *model.Site, c *model.Comment, 
 	if err != nil {
 		return nil, err
 	}
-	at := s.now().UTC().Truncate(time.Millisecond)
-	if err := s.store.UpdateCommentText(ctx, c.ID, text, html, at); err != nil {
+	d, err := s.recheck(ctx, site, c, text, html)
+	if err != nil {
+		return nil, err
+	}
+	at, hold := s.editedAt(), holdReason(d.Status, d)
+	if d.Status == c.Status {
+		err = s.store.UpdateCommentText(ctx, c.ID, text, html, at)
+	} else {
+		err = s.store.RecheckComment(ctx, c.ID, store.Recheck{Text: text, HTML: html, EditedAt: at, Status: d.Status, HoldReason: hold})
+	}
+	if err != nil {
 		return nil, fmt.Errorf("edit comment: %w", err)
 	}
 	c.Text, c.HTML, c.EditedAt = text, html, &at
+	c.Status, c.HoldReason = d.Status, hold
 	return c, nil
 }
 

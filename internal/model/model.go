@@ -89,9 +89,10 @@ type Session struct {
 
 // Moderation modes for new comments.
 const (
-	ModerationNone  = "none"  // publish at once
-	ModerationFirst = "first" // hold a commenter's first comment; previously approved commenters skip (P12)
-	ModerationAll   = "all"   // hold every comment
+	ModerationNone   = "none"   // publish at once
+	ModerationFirst  = "first"  // hold a commenter's first comment; previously approved commenters skip (P12)
+	ModerationGuests = "guests" // hold guests' and anonymous comments; accounts and previously approved commenters skip
+	ModerationAll    = "all"    // hold every comment
 )
 
 // SiteSettings are the per-site knobs the widget and the comment service read.
@@ -108,6 +109,17 @@ type SiteSettings struct {
 	// providers. Empty means guest only. A provider that the operator has
 	// not configured is ignored.
 	LoginMethods []string `json:"loginMethods,omitempty"`
+
+	// The spam policy (internal/policy, docs/spam.md), checked by
+	// policy.Check. Never sent to the widget: the lists would tell a
+	// spammer what to avoid. LinkLimit holds a comment with that many
+	// links or more (0: no limit); HoldImages holds one with an image;
+	// HeldWords hold a comment, BlockedWords mark it spam (whole words or
+	// phrases, any case).
+	LinkLimit    int      `json:"linkLimit"`
+	HoldImages   bool     `json:"holdImages,omitempty"`
+	HeldWords    []string `json:"heldWords,omitempty"`
+	BlockedWords []string `json:"blockedWords,omitempty"`
 }
 
 // The login methods that are not providers.
@@ -136,6 +148,10 @@ func (s SiteSettings) AllowsLogin(method string) bool {
 	return false
 }
 
+// DefaultLinkLimit is the links that hold a comment on a new site: 2, as
+// WordPress's default.
+const DefaultLinkLimit = 2
+
 // DefaultSiteSettings returns the settings a new site starts with.
 func DefaultSiteSettings() SiteSettings {
 	return SiteSettings{
@@ -143,6 +159,7 @@ func DefaultSiteSettings() SiteSettings {
 		EditWindowSeconds: 15 * 60,
 		MaxDepth:          5,
 		Moderation:        ModerationNone,
+		LinkLimit:         DefaultLinkLimit,
 	}
 }
 
@@ -201,9 +218,10 @@ type Comment struct {
 	HTML string // sanitized rendering of Text
 
 	Status Status
-	// HoldReason says why a pending comment waits although the site's
-	// moderation would have published it ("email_unverified": its account
-	// has not confirmed its email yet); "" otherwise. Written on creation.
+	// HoldReason says why a comment is pending or spam: a reason code of
+	// internal/policy, or "email_unverified" (its account has not
+	// confirmed its email yet); "" otherwise. Written on creation and when
+	// an edit of an approved comment is held (policy.Decide).
 	HoldReason string
 	CreatedAt  time.Time
 	EditedAt   *time.Time
