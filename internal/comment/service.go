@@ -26,6 +26,9 @@ type Service struct {
 	store  *store.Store
 	render Renderer
 	now    func() time.Time
+	// Checking is the spam checker asked about new comments; set it once,
+	// before the first Create.
+	Checking Checking
 }
 
 // NewService returns a Service writing through st and rendering with r.
@@ -47,6 +50,7 @@ type CreateInput struct {
 	User      *model.User
 	IP        string
 	UserAgent string
+	Referrer  string // the request's Referer, for a spam checker
 }
 
 // Writer is who asks to read, edit or delete a comment as its author: a
@@ -104,18 +108,17 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Created, error) 
 	if err != nil {
 		return nil, err
 	}
-	status := decision.Status
-	hold := holdReason(status, decision)
-	// An account that signed itself up and has not confirmed its email yet
-	// is held even where the site would publish it; confirming publishes it.
-	if status == model.StatusApproved && in.User != nil && in.User.SignedUp && !in.User.Verified() {
-		status, hold = model.StatusPending, store.HoldEmailUnverified
-	}
 	c := &model.Comment{
 		SiteID: in.Site.ID, ParentID: in.ParentID, AuthorID: userID(in.User),
 		GuestName: author.Name, GuestEmail: author.Email, GuestWebsite: author.Website, GuestVerified: verified,
-		Text: text, HTML: html, Status: status, HoldReason: hold, CreatedAt: s.now(),
-		IP: in.IP, UserAgent: in.UserAgent,
+		Text: text, HTML: html, CreatedAt: s.now(), IP: in.IP, UserAgent: in.UserAgent,
+	}
+	decision = s.check(ctx, in.Site, in, author, c, decision)
+	c.Status, c.HoldReason = decision.Status, holdReason(decision.Status, decision)
+	// An account that signed itself up and has not confirmed its email yet
+	// is held even where the site would publish it; confirming publishes it.
+	if c.Status == model.StatusApproved && in.User != nil && in.User.SignedUp && !in.User.Verified() {
+		c.Status, c.HoldReason = model.StatusPending, store.HoldEmailUnverified
 	}
 	// A guest proves authorship with an edit token, returned once; an
 	// account proves it by signing in, so its comments have none.

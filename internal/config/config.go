@@ -51,7 +51,19 @@ type Config struct {
 
 	// ImportMaxUpload bounds the file of an import uploaded on the dashboard.
 	ImportMaxUpload int
+
+	// AkismetKey, when set, has every new comment checked by Akismet
+	// (docs/spam.md); AkismetOnError is what happens to a comment when
+	// Akismet cannot answer: AkismetHold or AkismetPublish.
+	AkismetKey     string
+	AkismetOnError string
 }
+
+// The values of PARLEY_AKISMET_ON_ERROR.
+const (
+	AkismetHold    = "hold"    // hold the comment for a moderator
+	AkismetPublish = "publish" // let the site's policy decide alone
+)
 
 // Bounds of PARLEY_DB_TIMEOUT: below the minimum an ordinary query on a
 // busy machine would fail; above the maximum a stalled database would hold
@@ -114,6 +126,12 @@ func settings() []setting {
 		{"import-max-upload", "PARLEY_IMPORT_MAX_UPLOAD", "256MB", "largest export file the dashboard accepts for an import (KB, MB or GB; at least 1MB); parley import reads files of any size", false,
 			parseSize(func(c *Config) *int { return &c.ImportMaxUpload }),
 			func(c *Config) string { return formatSize(c.ImportMaxUpload) }},
+		{"akismet-key", "PARLEY_AKISMET_KEY", "", "Akismet API key: check every new comment with Akismet (sends the comment, the commenter's email and IP to Akismet; see docs/spam.md)", true,
+			func(c *Config, v string) error { c.AkismetKey = v; return nil },
+			func(c *Config) string { return c.AkismetKey }},
+		{"akismet-on-error", "PARLEY_AKISMET_ON_ERROR", AkismetHold, "when Akismet cannot answer (timeout, bad key): hold the comment, or publish it if the site's policy would", false,
+			func(c *Config, v string) error { c.AkismetOnError = v; return nil },
+			func(c *Config) string { return c.AkismetOnError }},
 		{"smtp-url", "PARLEY_SMTP_URL", "", "smtp://user:pass@host:587 (STARTTLS) or smtps://…:465 (TLS) to send mail; empty: mails are printed to the log", true,
 			func(c *Config, v string) error { c.SMTPURL = v; return nil },
 			func(c *Config) string { return c.SMTPURL }},
@@ -270,6 +288,9 @@ func (c *Config) validate() error {
 	}
 	if err := c.validateMail(); err != nil {
 		return err
+	}
+	if c.AkismetOnError != AkismetHold && c.AkismetOnError != AkismetPublish {
+		return fmt.Errorf("config: PARLEY_AKISMET_ON_ERROR (--akismet-on-error) %q: want hold or publish", c.AkismetOnError)
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

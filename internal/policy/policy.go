@@ -58,18 +58,30 @@ const (
 	ReasonPublished    Reason = "published"           // published: no rule held it
 )
 
+// The reasons of a spam checker (internal/spam) that the comment service
+// asks after the policy: the policy does not give them, but they are
+// stored and shown as the policy's are.
+const (
+	ReasonCheckerSpam    Reason = "checker_spam"    // spam: the checker said so
+	ReasonCheckerDiscard Reason = "checker_discard" // spam: the checker said it is blatant
+	ReasonCheckerFailed  Reason = "checker_failed"  // held: the checker did not answer, and the operator holds such comments
+)
+
 // sentences are the reasons in words, for moderators.
 var sentences = map[Reason]string{
-	ReasonTrustedRole:  "its author is an owner or moderator of the site",
-	ReasonBlockedWord:  "it contains a word or phrase of the site's blocked list",
-	ReasonHoldAll:      "the site holds every comment for review",
-	ReasonLinks:        "it has as many links as the site's limit, or more",
-	ReasonImage:        "it contains an image",
-	ReasonHeldWord:     "it contains a word or phrase of the site's held list",
-	ReasonFirstComment: "it is the first comment of its author, or its author's identity is not proven",
-	ReasonGuest:        "the site holds comments of guests and anonymous commenters",
-	ReasonKnown:        "its author has an approved comment on the site",
-	ReasonPublished:    "no rule of the site holds it",
+	ReasonTrustedRole:    "its author is an owner or moderator of the site",
+	ReasonBlockedWord:    "it contains a word or phrase of the site's blocked list",
+	ReasonHoldAll:        "the site holds every comment for review",
+	ReasonLinks:          "it has as many links as the site's limit, or more",
+	ReasonImage:          "it contains an image",
+	ReasonHeldWord:       "it contains a word or phrase of the site's held list",
+	ReasonFirstComment:   "it is the first comment of its author, or its author's identity is not proven",
+	ReasonGuest:          "the site holds comments of guests and anonymous commenters",
+	ReasonKnown:          "its author has an approved comment on the site",
+	ReasonPublished:      "no rule of the site holds it",
+	ReasonCheckerSpam:    "Akismet said it is spam",
+	ReasonCheckerDiscard: "Akismet said it is blatant spam",
+	ReasonCheckerFailed:  "Akismet could not be asked; it waits for a person to look",
 }
 
 // Sentence returns the reason in words, "" for an unknown code.
