@@ -37,7 +37,7 @@ func runSite(ctx context.Context, e env, args []string) error {
 }
 
 const siteUsage = `Usage:
-  parley site add HOST [--origin URL]… [--moderation none|first|all] [--require-email] [--anonymous] [--owner EMAIL] [--login METHODS]
+  parley site add HOST [--origin URL]… [--moderation none|first|guests|all] [--require-email] [--anonymous] [--owner EMAIL] [--login METHODS]
   parley site set HOST --login METHODS
   parley site list
   parley site remove HOST
@@ -61,7 +61,7 @@ func siteAdd(ctx context.Context, e env, args []string) error {
 		fs.StringVar(&owner, "owner", "", "the EMAIL of the account that owns the site")
 		fs.StringVar(&logins, "login", "", loginFlagUsage)
 		fs.Var(&origins, "origin", "an extra origin allowed to write, such as https://www.example.com (repeatable)")
-		fs.StringVar(&moderation, "moderation", model.ModerationNone, "none, first (hold first comments) or all")
+		fs.StringVar(&moderation, "moderation", model.ModerationNone, "none, first (hold first comments), guests (hold guests' and anonymous comments) or all")
 		fs.BoolVar(&requireEmail, "require-email", false, "guests must give an email address")
 		fs.BoolVar(&anonymous, "anonymous", false, "allow comments without a name")
 	})
@@ -86,10 +86,10 @@ func siteAdd(ctx context.Context, e env, args []string) error {
 		}
 	}
 	switch moderation {
-	case model.ModerationNone, model.ModerationFirst, model.ModerationAll:
+	case model.ModerationNone, model.ModerationFirst, model.ModerationGuests, model.ModerationAll:
 		site.Settings.Moderation = moderation
 	default:
-		return fmt.Errorf("%w: --moderation must be none, first or all", ErrUsage)
+		return fmt.Errorf("%w: --moderation must be none, first, guests or all", ErrUsage)
 	}
 	site.Settings.RequireEmail, site.Settings.AllowAnonymous = requireEmail, anonymous
 	if err := applyLogins(&site.Settings, cfg, logins); err != nil {
