@@ -32,8 +32,10 @@ func runSite(ctx context.Context, e env, args []string) error {
 		return runSiteMember(ctx, e, args[1:])
 	case "sso":
 		return siteSSO(ctx, e, args[1:])
+	case "spam":
+		return siteSpam(ctx, e, args[1:])
 	}
-	return fmt.Errorf("%w: unknown site command %q (add, set, list, remove, member, sso)", ErrUsage, args[0])
+	return fmt.Errorf("%w: unknown site command %q (add, set, list, remove, member, sso, spam)", ErrUsage, args[0])
 }
 
 const siteUsage = `Usage:
@@ -45,11 +47,14 @@ const siteUsage = `Usage:
   parley site member remove HOST EMAIL
   parley site member list HOST
   parley site sso HOST [--rotate | --disable]
+  parley site spam HOST [--moderation M] [--link-limit N] [--hold-images true|false] [--held-words FILE] [--blocked-words FILE]
 
 HOST may carry a port (localhost:3000). A site accepts writes from https://HOST, http://HOST and every --origin.
 --owner and member take the EMAIL of an account (parley user add creates one).
 site sso prints the secret the site's server signs SSO tokens with, creating it the first time
 (see docs/authentication.md, "Site SSO"); --rotate replaces it, --disable forgets it.
+site spam shows the site's spam policy and changes what is given (see docs/spam.md); word files
+have one word or phrase a line, # comments and blank lines skipped.
 `
 
 func siteAdd(ctx context.Context, e env, args []string) error {
