@@ -46,16 +46,16 @@ type Reason string
 
 // The reasons, in the order the rules are tried (Decide).
 const (
-	ReasonTrustedRole  Reason = "trusted_role"        // published: an owner, moderator or operator wrote it
-	ReasonBlockedWord  Reason = "blocked_word"        // spam: a blocked word or phrase
-	ReasonHoldAll      Reason = "moderation_all"      // held: the site holds every comment
-	ReasonLinks        Reason = "links"               // held: LinkLimit links or more
-	ReasonImage        Reason = "image"               // held: an image, where HoldImages
-	ReasonHeldWord     Reason = "held_word"           // held: a held word or phrase
-	ReasonFirstComment Reason = "first_comment"       // held: not a proven commenter with an approved comment
-	ReasonGuest        Reason = "guest"               // held: a guest or anonymous comment, where the site holds those
-	ReasonKnown        Reason = "previously_approved" // published: a proven author with an approved comment, where the site holds first or guest comments
-	ReasonPublished    Reason = "published"           // published: no rule held it
+	ReasonTrustedRole        Reason = "trusted_role"        // published: an owner, moderator or operator wrote it
+	ReasonBlockedWord        Reason = "blocked_word"        // spam: a blocked word or phrase
+	ReasonHoldAll            Reason = "moderation_all"      // held: the site holds every comment
+	ReasonLinks              Reason = "links"               // held: LinkLimit links or more
+	ReasonImage              Reason = "image"               // held: an image, where HoldImages
+	ReasonHeldWord           Reason = "held_word"           // held: a held word or phrase
+	ReasonFirstComment       Reason = "first_comment"       // held: not a proven commenter with an approved comment
+	ReasonGuest              Reason = "guest"               // held: a guest or anonymous comment, where the site holds those
+	ReasonPreviouslyApproved Reason = "previously_approved" // published: a proven author with an approved comment, where the site holds first or guest comments
+	ReasonPublished          Reason = "published"           // published: no rule held it
 )
 
 // The reasons of a spam checker (internal/spam) that the comment service
@@ -69,19 +69,19 @@ const (
 
 // sentences are the reasons in words, for moderators.
 var sentences = map[Reason]string{
-	ReasonTrustedRole:    "its author is an owner or moderator of the site",
-	ReasonBlockedWord:    "it contains a word or phrase of the site's blocked list",
-	ReasonHoldAll:        "the site holds every comment for review",
-	ReasonLinks:          "it has as many links as the site's limit, or more",
-	ReasonImage:          "it contains an image",
-	ReasonHeldWord:       "it contains a word or phrase of the site's held list",
-	ReasonFirstComment:   "it is the first comment of its author, or its author's identity is not proven",
-	ReasonGuest:          "the site holds comments of guests and anonymous commenters",
-	ReasonKnown:          "its author has an approved comment on the site",
-	ReasonPublished:      "no rule of the site holds it",
-	ReasonCheckerSpam:    "Akismet said it is spam",
-	ReasonCheckerDiscard: "Akismet said it is blatant spam",
-	ReasonCheckerFailed:  "Akismet could not be asked; it waits for a person to look",
+	ReasonTrustedRole:        "its author is an owner or moderator of the site",
+	ReasonBlockedWord:        "it contains a word or phrase of the site's blocked list",
+	ReasonHoldAll:            "the site holds every comment for review",
+	ReasonLinks:              "it has as many links as the site's limit, or more",
+	ReasonImage:              "it contains an image",
+	ReasonHeldWord:           "it contains a word or phrase of the site's held list",
+	ReasonFirstComment:       "it is the first comment of its author, or its author's identity is not proven",
+	ReasonGuest:              "the site holds comments of guests and anonymous commenters",
+	ReasonPreviouslyApproved: "its author has an approved comment on the site",
+	ReasonPublished:          "no rule of the site holds it",
+	ReasonCheckerSpam:        "Akismet said it is spam",
+	ReasonCheckerDiscard:     "Akismet said it is blatant spam",
+	ReasonCheckerFailed:      "Akismet could not be asked; it waits for a person to look",
 }
 
 // Sentence returns the reason in words, "" for an unknown code.
@@ -125,7 +125,7 @@ func Decide(set model.SiteSettings, f Facts) Decision {
 	case set.Moderation == model.ModerationGuests && f.Author != Account && !proven:
 		return held(ReasonGuest)
 	case proven && set.Moderation != model.ModerationNone:
-		return Decision{model.StatusApproved, ReasonKnown}
+		return Decision{model.StatusApproved, ReasonPreviouslyApproved}
 	}
 	return Decision{model.StatusApproved, ReasonPublished}
 }

@@ -61,13 +61,13 @@ func TestDecide(t *testing.T) {
 		{"all skips a moderator", mode(model.ModerationAll), mod, model.StatusApproved, ReasonTrustedRole},
 		{"all skips the operator", mode(model.ModerationAll), op, model.StatusApproved, ReasonTrustedRole},
 		{"first holds a new guest", mode(model.ModerationFirst), guest, model.StatusPending, ReasonFirstComment},
-		{"first publishes a previously approved guest", mode(model.ModerationFirst), known, model.StatusApproved, ReasonKnown},
+		{"first publishes a previously approved guest", mode(model.ModerationFirst), known, model.StatusApproved, ReasonPreviouslyApproved},
 		{"first holds a new account", mode(model.ModerationFirst), account, model.StatusPending, ReasonFirstComment},
 		{"first holds anonymous", mode(model.ModerationFirst), anon, model.StatusPending, ReasonFirstComment},
 		{"guests holds a guest", mode(model.ModerationGuests), guest, model.StatusPending, ReasonGuest},
 		{"guests holds anonymous", mode(model.ModerationGuests), anon, model.StatusPending, ReasonGuest},
 		{"guests publishes an account", mode(model.ModerationGuests), account, model.StatusApproved, ReasonPublished},
-		{"guests publishes a previously approved guest", mode(model.ModerationGuests), known, model.StatusApproved, ReasonKnown},
+		{"guests publishes a previously approved guest", mode(model.ModerationGuests), known, model.StatusApproved, ReasonPreviouslyApproved},
 		// links
 		{"one link passes", nil, text(guest, "see https://a.example"), model.StatusApproved, ReasonPublished},
 		{"two bare URLs hold", nil, text(guest, twoLinks), model.StatusPending, ReasonLinks},
@@ -109,12 +109,12 @@ func TestDecide(t *testing.T) {
 		{"Unicode case folding", withWords(nil, []string{"straße"}), text(guest, "STRASSE"), model.StatusSpam, ReasonBlockedWord},
 		{"Cyrillic words", withWords(nil, []string{"казино"}), text(guest, "Лучшее КАЗИНО"), model.StatusSpam, ReasonBlockedWord},
 		// edits after approval
-		{"an edit of an approved comment stays published", mode(model.ModerationFirst), edit, model.StatusApproved, ReasonKnown},
+		{"an edit of an approved comment stays published", mode(model.ModerationFirst), edit, model.StatusApproved, ReasonPreviouslyApproved},
 		{"an edit adding links is held", nil, links(edit), model.StatusPending, ReasonLinks},
 		{"an edit adding a held word is held", spammy, text(edit, "casino"), model.StatusPending, ReasonHeldWord},
 		{"an edit adding a blocked word is spam", spammy, text(edit, "viagra"), model.StatusSpam, ReasonBlockedWord},
 		{"an edit under moderation all is held", mode(model.ModerationAll), edit, model.StatusPending, ReasonHoldAll},
-		{"an edit by a guest under guests stays published", mode(model.ModerationGuests), edit, model.StatusApproved, ReasonKnown},
+		{"an edit by a guest under guests stays published", mode(model.ModerationGuests), edit, model.StatusApproved, ReasonPreviouslyApproved},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
