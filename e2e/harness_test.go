@@ -155,6 +155,9 @@ func start(ctx context.Context, chrome string) (*suite, func(), error) {
 	s.dataDir = data
 	for _, args := range [][]string{
 		{"site", "add", s.site, "--data-dir", data},
+		// The reader tests post hostile text full of links, which the
+		// default link limit would hold (internal/policy tests the limit).
+		{"site", "spam", s.site, "--link-limit", "0", "--data-dir", data},
 		{"site", "add", s.strictSite, "--moderation", "all", "--require-email", "--data-dir", data},
 	} {
 		if err := cli.Run(ctx, args, getenv, io.Discard, os.Stderr); err != nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/parleyhq/parley/internal/model"
+	"github.com/parleyhq/parley/internal/policy"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -53,6 +54,9 @@ var holdReasons = map[string]string{
 // holdReason is the words for a hold reason; an unknown code shows as is.
 func holdReason(code string) string {
 	if words, ok := holdReasons[code]; ok {
+		return words
+	}
+	if words := policy.Sentence(code); words != "" {
 		return words
 	}
 	return code

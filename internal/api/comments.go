@@ -54,7 +54,7 @@ func (h *Handler) createComment(w http.ResponseWriter, r *http.Request) {
 	created, err := h.Comments.Create(r.Context(), comment.CreateInput{
 		Site: site, Path: req.Path, Title: req.Title, ParentID: req.ParentID, Text: req.Text,
 		Author: comment.Author{Name: req.Author.Name, Email: req.Author.Email, Website: req.Author.Website},
-		User:   user, IP: h.ClientIP(r), UserAgent: r.UserAgent(),
+		User:   user, IP: h.ClientIP(r), UserAgent: r.UserAgent(), Referrer: r.Referer(),
 	})
 	if err != nil {
 		h.writeServiceError(w, r, err)

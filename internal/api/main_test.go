@@ -65,6 +65,8 @@ type options struct {
 	providers []config.Provider // login providers (Deps.Logins)
 	publicURL string            // Deps.PublicURL, where account mails link to
 
+	checking comment.Checking // the comment service's spam checker; zero: none
+
 	fetcher  *media.Fetcher // how account pictures are fetched; nil: the server's
 	gravatar string         // media.Avatars.Gravatar, with fetcher
 }
@@ -114,8 +116,10 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 	if opts.fetcher != nil {
 		avatars = &media.Avatars{Store: st, Fetcher: opts.fetcher, Gravatar: opts.gravatar}
 	}
+	comments := comment.NewService(st, markup.New(), now)
+	comments.Checking = opts.checking
 	h := api.New(api.Deps{
-		Store: st, Comments: comment.NewService(st, markup.New(), now), Sealer: sealer, Views: e.views,
+		Store: st, Comments: comments, Sealer: sealer, Views: e.views,
 		ClientIP: clientip.New(nil).IP, WriteRate: opts.writeRate, Burst: opts.burst, Log: log, Now: now, DBTimeout: opts.dbTimeout,
 		CacheBytes: opts.cache, Metrics: opts.metrics, PublicURL: cmp.Or(opts.publicURL, publicURL), Avatars: avatars,
 		Captcha: testCaptcha(t, opts, sealer, st, now),

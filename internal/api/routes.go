@@ -18,6 +18,7 @@ func (h *Handler) Register(outer *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/thread/replies", h.replies)
 	mux.HandleFunc("GET /api/v1/counts", h.counts)
 	mux.HandleFunc("GET /api/v1/messages", h.messages)
+	mux.HandleFunc("GET /api/v1/feed", h.feed)
 	mux.HandleFunc("POST /api/v1/comments", h.limited(h.writes, h.createComment))
 	mux.HandleFunc("GET /api/v1/comments/{id}", h.getOwnComment)
 	mux.HandleFunc("PATCH /api/v1/comments/{id}", h.limited(h.writes, h.editComment))

@@ -55,6 +55,14 @@ type wireSettings struct {
 	model.SiteSettings
 	LoginMethods []string       `json:"loginMethods"` // guest and local, when enabled
 	Providers    []wireProvider `json:"providers"`    // enabled and configured
+
+	// The spam policy is not the widget's business: these always-nil
+	// fields shadow the embedded ones of the same JSON names, so that the
+	// lists never tell a spammer what to avoid (docs/spam.md).
+	LinkLimit    *struct{} `json:"linkLimit,omitempty"`
+	HoldImages   *struct{} `json:"holdImages,omitempty"`
+	HeldWords    *struct{} `json:"heldWords,omitempty"`
+	BlockedWords *struct{} `json:"blockedWords,omitempty"`
 }
 
 type wireMessages struct {

@@ -95,10 +95,19 @@ func publicComment(c *model.Comment, author *store.Author) wireComment {
 	return w
 }
 
-// ownComment converts a comment for its author, who also gets the source text.
+// ownComment converts a comment for its author, who also gets the source
+// text. The author hears only the hold reason they can act on (confirming
+// their email), and sees spam as pending: the reasons of the site's spam
+// policy would tell a spammer which words and links to avoid (docs/spam.md).
 func ownComment(c *model.Comment, author *store.Author) wireComment {
 	w := publicComment(c, author)
-	w.Text, w.HoldReason = c.Text, c.HoldReason
+	w.Text = c.Text
+	if c.HoldReason == store.HoldEmailUnverified {
+		w.HoldReason = c.HoldReason
+	}
+	if c.Status == model.StatusSpam {
+		w.Status = string(model.StatusPending)
+	}
 	return w
 }
 

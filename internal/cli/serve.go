@@ -22,6 +22,7 @@ import (
 	"github.com/parleyhq/parley/internal/media"
 	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/server"
+	"github.com/parleyhq/parley/internal/spam"
 	"github.com/parleyhq/parley/internal/stats"
 	"github.com/parleyhq/parley/internal/store"
 	"github.com/parleyhq/parley/web/widget"
@@ -71,7 +72,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	sessions := auth.NewSessions(a.store, now)
-	comments := comment.NewService(a.store, markup.New(), now)
+	comments := newComments(ctx, cfg, a, now)
 	apiHandler := api.New(api.Deps{
 		Store:      a.store,
 		Comments:   comments,
@@ -149,6 +150,25 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	a.log.Info("stopped")
 	return nil
+}
+
+// newComments returns the comment service, asking Akismet about new
+// comments when the operator set PARLEY_AKISMET_KEY. The key is verified
+// in the background: a wrong one is logged, and the comments it cannot
+// check follow PARLEY_AKISMET_ON_ERROR.
+func newComments(ctx context.Context, cfg *config.Config, a *app, now func() time.Time) *comment.Service {
+	svc := comment.NewService(a.store, markup.New(), now)
+	if cfg.AkismetKey == "" {
+		return svc
+	}
+	akismet := spam.NewAkismet(spam.AkismetOptions{Key: cfg.AkismetKey, Version: version()})
+	svc.Checking = comment.Checking{Checker: akismet, HoldOnError: cfg.AkismetOnError == config.AkismetHold, Log: a.log}
+	go func() {
+		if err := akismet.VerifyKey(ctx, cfg.PublicURL); err != nil {
+			a.log.Error("akismet key not verified", "err", err)
+		}
+	}()
+	return svc
 }
 
 // newAvatars returns the avatar importer of the server, for provider

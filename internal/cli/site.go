@@ -30,12 +30,14 @@ func runSite(ctx context.Context, e env, args []string) error {
 		return runSiteMember(ctx, e, args[1:])
 	case "sso":
 		return siteSSO(ctx, e, args[1:])
+	case "spam":
+		return siteSpam(ctx, e, args[1:])
 	}
-	return fmt.Errorf("%w: unknown site command %q (add, set, list, remove, member, sso)", ErrUsage, args[0])
+	return fmt.Errorf("%w: unknown site command %q (add, set, list, remove, member, sso, spam)", ErrUsage, args[0])
 }
 
 const siteUsage = `Usage:
-  parley site add HOST [--origin URL]… [--moderation none|first|all] [--require-email] [--anonymous] [--owner EMAIL] [--login METHODS]
+  parley site add HOST [--origin URL]… [--moderation none|first|guests|all] [--require-email] [--anonymous] [--owner EMAIL] [--login METHODS]
   parley site set HOST --login METHODS
   parley site list
   parley site remove HOST
@@ -43,11 +45,14 @@ const siteUsage = `Usage:
   parley site member remove HOST EMAIL
   parley site member list HOST
   parley site sso HOST [--rotate | --disable]
+  parley site spam HOST [--moderation M] [--link-limit N] [--hold-images true|false] [--held-words FILE] [--blocked-words FILE]
 
 HOST may carry a port (localhost:3000). A site accepts writes from https://HOST, http://HOST and every --origin.
 --owner and member take the EMAIL of an account (parley user add creates one).
 site sso prints the secret the site's server signs SSO tokens with, creating it the first time
 (see docs/authentication.md, "Site SSO"); --rotate replaces it, --disable forgets it.
+site spam shows the site's spam policy and changes what is given (see docs/spam.md); word files
+have one word or phrase a line, # comments and blank lines skipped.
 `
 
 func siteAdd(ctx context.Context, e env, args []string) error {
@@ -59,7 +64,7 @@ func siteAdd(ctx context.Context, e env, args []string) error {
 		fs.StringVar(&owner, "owner", "", "the EMAIL of the account that owns the site")
 		fs.StringVar(&logins, "login", "", loginFlagUsage)
 		fs.Var(&origins, "origin", "an extra origin allowed to write, such as https://www.example.com (repeatable)")
-		fs.StringVar(&moderation, "moderation", model.ModerationNone, "none, first (hold first comments) or all")
+		fs.StringVar(&moderation, "moderation", model.ModerationNone, "none, first (hold first comments), guests (hold guests' and anonymous comments) or all")
 		fs.BoolVar(&requireEmail, "require-email", false, "guests must give an email address")
 		fs.BoolVar(&anonymous, "anonymous", false, "allow comments without a name")
 	})
@@ -84,10 +89,10 @@ func siteAdd(ctx context.Context, e env, args []string) error {
 		}
 	}
 	switch moderation {
-	case model.ModerationNone, model.ModerationFirst, model.ModerationAll:
+	case model.ModerationNone, model.ModerationFirst, model.ModerationGuests, model.ModerationAll:
 		site.Settings.Moderation = moderation
 	default:
-		return fmt.Errorf("%w: --moderation must be none, first or all", ErrUsage)
+		return fmt.Errorf("%w: --moderation must be none, first, guests or all", ErrUsage)
 	}
 	site.Settings.RequireEmail, site.Settings.AllowAnonymous = requireEmail, anonymous
 	if err := applyLogins(&site.Settings, cfg, logins); err != nil {

@@ -26,6 +26,9 @@ type Service struct {
 	store  *store.Store
 	render Renderer
 	now    func() time.Time
+	// Checking is the spam checker asked about new comments; set it once,
+	// before the first Create.
+	Checking Checking
 }
 
 // NewService returns a Service writing through st and rendering with r.
@@ -47,6 +50,7 @@ type CreateInput struct {
 	User      *model.User
 	IP        string
 	UserAgent string
+	Referrer  string // the request's Referer, for a spam checker
 }
 
 // Writer is who asks to read, edit or delete a comment as its author: a
@@ -100,21 +104,21 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Created, error) 
 	if err != nil {
 		return nil, err
 	}
-	status, err := s.moderate(ctx, in.Site, author, verified, in.User)
+	decision, err := s.moderate(ctx, in.Site, author, verified, in.User, text, html)
 	if err != nil {
 		return nil, err
-	}
-	// An account that signed itself up and has not confirmed its email yet
-	// is held even where the site would publish it; confirming publishes it.
-	var hold string
-	if status == model.StatusApproved && in.User != nil && in.User.SignedUp && !in.User.Verified() {
-		status, hold = model.StatusPending, store.HoldEmailUnverified
 	}
 	c := &model.Comment{
 		SiteID: in.Site.ID, ParentID: in.ParentID, AuthorID: userID(in.User),
 		GuestName: author.Name, GuestEmail: author.Email, GuestWebsite: author.Website, GuestVerified: verified,
-		Text: text, HTML: html, Status: status, HoldReason: hold, CreatedAt: s.now(),
-		IP: in.IP, UserAgent: in.UserAgent,
+		Text: text, HTML: html, CreatedAt: s.now(), IP: in.IP, UserAgent: in.UserAgent,
+	}
+	decision = s.check(ctx, in.Site, in, author, c, decision)
+	c.Status, c.HoldReason = decision.Status, holdReason(decision.Status, decision)
+	// An account that signed itself up and has not confirmed its email yet
+	// is held even where the site would publish it; confirming publishes it.
+	if c.Status == model.StatusApproved && in.User != nil && in.User.SignedUp && !in.User.Verified() {
+		c.Status, c.HoldReason = model.StatusPending, store.HoldEmailUnverified
 	}
 	// A guest proves authorship with an edit token, returned once; an
 	// account proves it by signing in, so its comments have none.
@@ -138,36 +142,6 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Created, error) 
 		return nil, err
 	}
 	return &Created{Comment: c, EditToken: token, EditableUntil: s.editableUntil(in.Site, c)}, nil
-}
-
-// moderate decides whether a new comment is published at once. Under
-// ModerationFirst only a commenter whose identity was proven skips the
-// queue (promise P12): an account, or a guest whose email is verified
-// (verifiedGuest). An email a guest merely types proves nothing, so it
-// neither skips the queue nor, through the status answered, tells whether
-// that email has written before.
-func (s *Service) moderate(ctx context.Context, site *model.Site, a Author, verifiedGuest bool, u *model.User) (model.Status, error) {
-	switch site.Settings.Moderation {
-	case model.ModerationAll:
-		return model.StatusPending, nil
-	case model.ModerationFirst:
-		var ok bool
-		var err error
-		switch {
-		case u != nil:
-			ok, err = s.store.UserHasApprovedComment(ctx, site.ID, u.ID)
-		case verifiedGuest:
-			ok, err = s.store.HasApprovedComment(ctx, site.ID, a.Email)
-		}
-		if err != nil {
-			return "", err
-		}
-		if ok {
-			return model.StatusApproved, nil
-		}
-		return model.StatusPending, nil
-	}
-	return model.StatusApproved, nil
 }
 
 func (s *Service) editableUntil(site *model.Site, c *model.Comment) time.Time {
@@ -217,7 +191,8 @@ func (s *Service) Own(site *model.Site, c *model.Comment, w Writer) (*model.Comm
 
 // Edit replaces the text of c, a comment from Lookup, for its author (w)
 // within the edit window; errors as authorize, then as ValidateText and
-// rendering.
+// rendering. An approved comment's new text goes through the site's policy
+// again, which may hold it or mark it spam (recheck).
 func (s *Service) Edit(ctx context.Context, site *model.Site, c *model.Comment, w Writer, text string) (*model.Comment, error) {
 	if err := s.authorize(site, c, w); err != nil {
 		return nil, err
@@ -230,11 +205,21 @@ func (s *Service) Edit(ctx context.Context, site *model.Site, c *model.Comment, 
 	if err != nil {
 		return nil, err
 	}
-	at := s.now().UTC().Truncate(time.Millisecond)
-	if err := s.store.UpdateCommentText(ctx, c.ID, text, html, at); err != nil {
+	d, err := s.recheck(ctx, site, c, text, html)
+	if err != nil {
+		return nil, err
+	}
+	at, hold := s.editedAt(), holdReason(d.Status, d)
+	if d.Status == c.Status {
+		err = s.store.UpdateCommentText(ctx, c.ID, text, html, at)
+	} else {
+		err = s.store.RecheckComment(ctx, c.ID, store.Recheck{Text: text, HTML: html, EditedAt: at, Status: d.Status, HoldReason: hold})
+	}
+	if err != nil {
 		return nil, fmt.Errorf("edit comment: %w", err)
 	}
 	c.Text, c.HTML, c.EditedAt = text, html, &at
+	c.Status, c.HoldReason = d.Status, hold
 	return c, nil
 }
 

@@ -59,6 +59,12 @@ type Config struct {
 	// address a sign-up came from is kept.
 	Signup            string
 	SignupIPRetention time.Duration
+
+	// AkismetKey, when set, has every new comment checked by Akismet
+	// (docs/spam.md); AkismetOnError is what happens to a comment when
+	// Akismet cannot answer: AkismetHold or AkismetPublish.
+	AkismetKey     string
+	AkismetOnError string
 }
 
 // The values of PARLEY_SIGNUP.
@@ -66,6 +72,12 @@ const (
 	SignupOpen   = "open"   // anyone may sign up on the dashboard
 	SignupInvite = "invite" // only with an invitation the operator mailed
 	SignupClosed = "closed" // nobody; the operator adds accounts (parley user add)
+)
+
+// The values of PARLEY_AKISMET_ON_ERROR.
+const (
+	AkismetHold    = "hold"    // hold the comment for a moderator
+	AkismetPublish = "publish" // let the site's policy decide alone
 )
 
 // Bounds of PARLEY_DB_TIMEOUT: below the minimum an ordinary query on a
@@ -132,6 +144,12 @@ func settings() []setting {
 		{"import-max-upload", "PARLEY_IMPORT_MAX_UPLOAD", "256MB", "largest export file the dashboard accepts for an import (KB, MB or GB; at least 1MB); parley import reads files of any size", false,
 			parseSize(func(c *Config) *int { return &c.ImportMaxUpload }),
 			func(c *Config) string { return formatSize(c.ImportMaxUpload) }},
+		{"akismet-key", "PARLEY_AKISMET_KEY", "", "Akismet API key: check every new comment with Akismet (sends the comment, the commenter's email and IP to Akismet; see docs/spam.md)", true,
+			func(c *Config, v string) error { c.AkismetKey = v; return nil },
+			func(c *Config) string { return c.AkismetKey }},
+		{"akismet-on-error", "PARLEY_AKISMET_ON_ERROR", AkismetHold, "when Akismet cannot answer (timeout, bad key): hold the comment, or publish it if the site's policy would", false,
+			func(c *Config, v string) error { c.AkismetOnError = v; return nil },
+			func(c *Config) string { return c.AkismetOnError }},
 		{"smtp-url", "PARLEY_SMTP_URL", "", "smtp://user:pass@host:587 (STARTTLS) or smtps://…:465 (TLS) to send mail; empty: mails are printed to the log", true,
 			func(c *Config, v string) error { c.SMTPURL = v; return nil },
 			func(c *Config) string { return c.SMTPURL }},
@@ -305,6 +323,9 @@ func (c *Config) validate() error {
 	}
 	if err := c.validateMail(); err != nil {
 		return err
+	}
+	if c.AkismetOnError != AkismetHold && c.AkismetOnError != AkismetPublish {
+		return fmt.Errorf("config: PARLEY_AKISMET_ON_ERROR (--akismet-on-error) %q: want hold or publish", c.AkismetOnError)
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -203,3 +203,21 @@ func TestImportMaxUpload(t *testing.T) {
 		}
 	}
 }
+
+func TestAkismetSettings(t *testing.T) {
+	c, err := load(t, map[string]string{"PARLEY_AKISMET_KEY": "k3y-secret"})
+	if err != nil || c.AkismetKey != "k3y-secret" || c.AkismetOnError != AkismetHold {
+		t.Fatalf("PARLEY_AKISMET_KEY: %+v, %v; want the key and on-error hold", c, err)
+	}
+	var b strings.Builder
+	c.Dump(&b)
+	if strings.Contains(b.String(), "k3y-secret") || !strings.Contains(b.String(), "PARLEY_AKISMET_ON_ERROR=hold") {
+		t.Errorf("parley config shows the key or not the failure policy:\n%s", b.String())
+	}
+	if c, err := load(t, map[string]string{"PARLEY_AKISMET_ON_ERROR": "publish"}); err != nil || c.AkismetOnError != AkismetPublish {
+		t.Errorf("PARLEY_AKISMET_ON_ERROR=publish: %v", err)
+	}
+	if _, err := load(t, map[string]string{"PARLEY_AKISMET_ON_ERROR": "drop"}); err == nil || !strings.Contains(err.Error(), "PARLEY_AKISMET_ON_ERROR") {
+		t.Errorf("PARLEY_AKISMET_ON_ERROR=drop: %v, want an error naming the setting", err)
+	}
+}

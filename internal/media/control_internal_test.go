@@ -31,7 +31,7 @@ func TestAllowPrivateWidensOnlyToPrivateAddresses(t *testing.T) {
 			f     *Fetcher
 			allow bool
 		}{{"strict", strict, tt.strict}, {"allow-private", private, tt.privy}} {
-			err := f.f.control("tcp", tt.addr, nil)
+			err := control(f.f.opts)("tcp", tt.addr, nil)
 			var blocked *BlockedAddressError
 			if allowed := err == nil; allowed != f.allow || (err != nil && !errors.As(err, &blocked)) {
 				t.Errorf("%s dialling %s: %v, want allowed=%v", f.name, tt.addr, err, f.allow)

@@ -82,12 +82,23 @@ type Fetcher struct {
 // connect on its behalf, past the address check.
 func NewFetcher(opts FetcherOptions) *Fetcher {
 	f := &Fetcher{opts: opts, slots: make(chan struct{}, MaxConcurrentFetches)}
-	dialer := &net.Dialer{Timeout: FetchTimeout, Control: f.control}
+	f.client = &http.Client{Transport: PublicTransport(opts, FetchTimeout), Timeout: FetchTimeout, CheckRedirect: f.checkRedirect}
+	return f
+}
+
+// PublicTransport returns an HTTP transport that connects only to public
+// addresses (and loopback or private ones as opts allow), checked at dial
+// time by Control after the name is resolved (BlockedAddressError), with no
+// proxy, and timeout for connecting, the TLS handshake and the response
+// headers. Every outbound client of the server uses it, so that no one can
+// point the server at its own network.
+func PublicTransport(opts FetcherOptions, timeout time.Duration) *http.Transport {
+	dialer := &net.Dialer{Timeout: timeout, Control: control(opts)}
 	transport := &http.Transport{
 		Proxy:                 nil,
 		DialContext:           dialer.DialContext,
-		TLSHandshakeTimeout:   FetchTimeout,
-		ResponseHeaderTimeout: FetchTimeout,
+		TLSHandshakeTimeout:   timeout,
+		ResponseHeaderTimeout: timeout,
 		MaxIdleConns:          4,
 		IdleConnTimeout:       30 * time.Second,
 		ForceAttemptHTTP2:     true,
@@ -95,27 +106,29 @@ func NewFetcher(opts FetcherOptions) *Fetcher {
 	if opts.TLS != nil {
 		transport.TLSClientConfig = opts.TLS.Clone()
 	}
-	f.client = &http.Client{Transport: transport, Timeout: FetchTimeout, CheckRedirect: f.checkRedirect}
-	return f
+	return transport
 }
 
-// control refuses, before connecting, every address that is not public.
-func (f *Fetcher) control(network, address string, _ syscall.RawConn) error {
-	ap, err := netip.ParseAddrPort(address)
-	if err != nil {
-		return fmt.Errorf("media: unexpected dial address %q: %w", address, err)
-	}
-	addr := ap.Addr().Unmap()
-	if (f.opts.AllowLoopback || f.opts.AllowPrivate) && addr.IsLoopback() {
+// control returns a dialer's Control that refuses, before connecting,
+// every address that is not public (as opts loosen it).
+func control(opts FetcherOptions) func(network, address string, _ syscall.RawConn) error {
+	return func(network, address string, _ syscall.RawConn) error {
+		ap, err := netip.ParseAddrPort(address)
+		if err != nil {
+			return fmt.Errorf("media: unexpected dial address %q: %w", address, err)
+		}
+		addr := ap.Addr().Unmap()
+		if (opts.AllowLoopback || opts.AllowPrivate) && addr.IsLoopback() {
+			return nil
+		}
+		if opts.AllowPrivate && addr.IsPrivate() {
+			return nil
+		}
+		if !Public(addr) {
+			return &BlockedAddressError{Addr: addr}
+		}
 		return nil
 	}
-	if f.opts.AllowPrivate && addr.IsPrivate() {
-		return nil
-	}
-	if !Public(addr) {
-		return &BlockedAddressError{Addr: addr}
-	}
-	return nil
 }
 
 // nonPublic are ranges that IsGlobalUnicast accepts but that are not

@@ -89,9 +89,10 @@ type Session struct {
 
 // Moderation modes for new comments.
 const (
-	ModerationNone  = "none"  // publish at once
-	ModerationFirst = "first" // hold a commenter's first comment; previously approved commenters skip (P12)
-	ModerationAll   = "all"   // hold every comment
+	ModerationNone   = "none"   // publish at once
+	ModerationFirst  = "first"  // hold a commenter's first comment; previously approved commenters skip (P12)
+	ModerationGuests = "guests" // hold guests' and anonymous comments; accounts and previously approved commenters skip
+	ModerationAll    = "all"    // hold every comment
 )
 
 // SiteSettings are the per-site knobs the widget and the comment service read.
@@ -118,6 +119,17 @@ type SiteSettings struct {
 	// days old (its creation or first comment, whichever is older), as if
 	// locked; 0 never closes one.
 	ClosedAfterDays int `json:"closedAfterDays,omitempty"`
+
+	// The spam policy (internal/policy, docs/spam.md), checked by
+	// policy.Check. Never sent to the widget: the lists would tell a
+	// spammer what to avoid. LinkLimit holds a comment with that many
+	// links or more (0: no limit); HoldImages holds one with an image;
+	// HeldWords hold a comment, BlockedWords mark it spam (whole words or
+	// phrases, any case).
+	LinkLimit    int      `json:"linkLimit"`
+	HoldImages   bool     `json:"holdImages,omitempty"`
+	HeldWords    []string `json:"heldWords,omitempty"`
+	BlockedWords []string `json:"blockedWords,omitempty"`
 }
 
 // ClosedBefore returns the time before which a page, opened then, takes no
@@ -155,6 +167,10 @@ func (s SiteSettings) AllowsLogin(method string) bool {
 	return false
 }
 
+// DefaultLinkLimit is the links that hold a comment on a new site: 2, as
+// WordPress's default.
+const DefaultLinkLimit = 2
+
 // DefaultSiteSettings returns the settings a new site starts with.
 func DefaultSiteSettings() SiteSettings {
 	return SiteSettings{
@@ -163,6 +179,7 @@ func DefaultSiteSettings() SiteSettings {
 		MaxDepth:          5,
 		Moderation:        ModerationNone,
 		Voting:            true,
+		LinkLimit:         DefaultLinkLimit,
 	}
 }
 
@@ -225,9 +242,10 @@ type Comment struct {
 	HTML string // sanitized rendering of Text
 
 	Status Status
-	// HoldReason says why a pending comment waits although the site's
-	// moderation would have published it ("email_unverified": its account
-	// has not confirmed its email yet); "" otherwise. Written on creation.
+	// HoldReason says why a comment is pending or spam: a reason code of
+	// internal/policy, or "email_unverified" (its account has not
+	// confirmed its email yet); "" otherwise. Written on creation and when
+	// an edit of an approved comment is held (policy.Decide).
 	HoldReason string
 	CreatedAt  time.Time
 	EditedAt   *time.Time
