@@ -267,9 +267,9 @@ func (h *Handler) accountSuspend(w http.ResponseWriter, r *http.Request, u *mode
 
 // accountDelete serves POST /dashboard/operator/accounts/{account}/delete:
 // with confirm set to the account's email, its sites go with everything
-// under them (store.DeleteSite, promise P7), then the account is erased
-// with its comments (store.EraseAccount). The operator's own account is
-// not deleted here.
+// under them (promise P7) and the account with its comments, in one
+// transaction (store.DeleteAccount). The operator's own account is not
+// deleted here.
 func (h *Handler) accountDelete(w http.ResponseWriter, r *http.Request, u *model.User) {
 	d, ok := h.loadAccount(w, r, u)
 	if !ok || !h.parseForm(w, r, u) {
@@ -285,20 +285,11 @@ func (h *Handler) accountDelete(w http.ResponseWriter, r *http.Request, u *model
 		h.render(w, r, http.StatusBadRequest, "operator-account", d)
 		return
 	}
-	ctx := r.Context()
-	for _, s := range d.Sites {
-		if s.Role != model.RoleOwner {
-			continue
-		}
-		if err := h.Store.DeleteSite(ctx, s.Site.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
-			h.fail(w, r, u, "delete site", err)
-			return
-		}
-		h.Changed(ctx, s.Site.ID, 0)
-	}
-	if err := h.Store.EraseAccount(ctx, d.Target.User.ID, store.EraseDelete); err != nil && !errors.Is(err, store.ErrNotFound) {
-		h.fail(w, r, u, "erase account", err)
+	// One transaction, as when owners delete their own account.
+	if _, err := h.Store.DeleteAccount(r.Context(), d.Target.User.ID, store.EraseDelete); err != nil && !errors.Is(err, store.ErrNotFound) {
+		h.fail(w, r, u, "delete account", err)
 		return
 	}
+	h.Accounts.SitesRemoved(r.Context()) // its sites, and its comments on any site
 	http.Redirect(w, r, "/dashboard/operator?deleted=1", http.StatusSeeOther)
 }
