@@ -20,29 +20,9 @@ type reference struct{ table, column, target string }
 // table, and each table's own id. A table added later is walked too.
 func references(t *testing.T, raw *sql.DB, dialect string) []reference {
 	t.Helper()
-	q := `SELECT m.name, f."from", f."table" FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table'`
-	if dialect == "postgres" {
-		q = `SELECT kcu.table_name, kcu.column_name, ccu.table_name
-			FROM information_schema.table_constraints tc
-			JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = tc.constraint_name AND kcu.table_schema = tc.table_schema
-			JOIN information_schema.constraint_column_usage ccu ON ccu.constraint_name = tc.constraint_name AND ccu.table_schema = tc.table_schema
-			WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema()`
-	}
-	rows, err := raw.Query(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
 	out := []reference{{"users", "id", "users"}, {"sites", "id", "sites"}, {"pages", "id", "pages"}, {"comments", "id", "comments"}}
-	for rows.Next() {
-		var r reference
-		if err := rows.Scan(&r.table, &r.column, &r.target); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
+	for _, fk := range foreignKeys(t, raw, dialect) {
+		out = append(out, reference{fk.table, fk.column, fk.parent})
 	}
 	return out
 }

@@ -39,6 +39,9 @@ func foreignKeys(t *testing.T, raw *sql.DB, dialect string) []foreignKey {
 		}
 		out = append(out, fk)
 	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
 	return out
 }
 
