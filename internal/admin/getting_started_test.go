@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/parleyhq/parley/internal/admin"
 )
 
 // TestNewcomerFindsTheWay checks the links and words a new owner following
@@ -41,6 +43,29 @@ func TestNewcomerFindsTheWay(t *testing.T) {
 		for _, s := range tt.not {
 			if strings.Contains(body, s) {
 				t.Errorf("%s shows %s", tt.name, s)
+			}
+		}
+	}
+}
+
+// TestMailboxPagesSayWhereTheMailIs: without PARLEY_SMTP_URL the pages
+// that promise a mail point to the log, where the mail is printed; with a
+// mail server they do not.
+func TestMailboxPagesSayWhereTheMailIs(t *testing.T) {
+	const hint = "mail printed instead of sent"
+	for _, logged := range []bool{false, true} {
+		e := newEnv(t, "sqlite", func(d *admin.Deps) { d.MailLogged = logged })
+		for _, r := range []req{
+			{method: "GET", path: "/dashboard/signup/sent"},
+			{method: "GET", path: "/dashboard/forgot/sent"},
+			{method: "GET", path: "/dashboard/verify/sent", token: e.ownerTok},
+		} {
+			w := e.do(r)
+			if w.Code != 200 {
+				t.Errorf("%s: status %d", r.path, w.Code)
+			}
+			if got := strings.Contains(w.Body.String(), hint); got != logged {
+				t.Errorf("mails logged %v: %s mentions the log: %v", logged, r.path, got)
 			}
 		}
 	}
