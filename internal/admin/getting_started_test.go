@@ -31,10 +31,9 @@ func TestNewcomerFindsTheWay(t *testing.T) {
 			[]string{"None in this range."}}, // the empty chart says so already
 		{"settings", site + "/settings", e.ownerTok, []string{"PARLEY_AKISMET_KEY"}, []string{"later version"}},
 	} {
-		w := e.do(req{method: "GET", path: tt.path, token: tt.token})
-		body := w.Body.String()
-		if w.Code != 200 {
-			t.Errorf("%s: status %d", tt.name, w.Code)
+		code, body := e.page(tt.token, tt.path)
+		if code != 200 {
+			t.Errorf("%s: status %d", tt.name, code)
 		}
 		for _, s := range tt.want {
 			if !strings.Contains(body, s) {
