@@ -27,13 +27,20 @@ import (
 // that sends its mail to an in-test SMTP server, and returns its origin.
 func serveWithMail(t *testing.T, box *smtptest.Server) string {
 	t.Helper()
+	return serveWithMailIn(t, box, filepath.Join(t.TempDir(), "data"))
+}
+
+// serveWithMailIn is serveWithMail on the data directory dir, which the
+// test may prepare (and change) with parley's other commands.
+func serveWithMailIn(t *testing.T, box *smtptest.Server, dir string) string {
+	t.Helper()
 	port, err := freePort()
 	if err != nil {
 		t.Fatal(err)
 	}
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	vars := map[string]string{"PARLEY_SMTP_URL": box.URL(), "PARLEY_MAIL_FROM": "parley@example.com",
-		"PARLEY_LOG_LEVEL": "warn", "PARLEY_DEMO": "false", "PARLEY_DATA_DIR": filepath.Join(t.TempDir(), "data")}
+		"PARLEY_LOG_LEVEL": "warn", "PARLEY_DEMO": "false", "PARLEY_DATA_DIR": dir}
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() {

@@ -223,5 +223,5 @@ func (h *Handler) signupSubmit(w http.ResponseWriter, r *http.Request) {
 // signupSent serves GET /dashboard/signup/sent, where a sign-up leads.
 func (h *Handler) signupSent(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "message", messageData{frame{"Check your mailbox", nil},
-		"We sent a message to the address you gave. Open its link to confirm the address, then sign in. No message? Look in the spam folder, or sign up again in a few minutes."})
+		h.mailbox("We sent a message to the address you gave. Open its link to confirm the address, then sign in. No message? Look in the spam folder, or sign up again in a few minutes.")})
 }

@@ -51,6 +51,9 @@ type Deps struct {
 	Accounts Accounts
 	// WakeMail wakes the mail worker after a mail was queued (nil: none).
 	WakeMail func()
+	// MailLogged: mails are printed to the log, not sent (PARLEY_SMTP_URL
+	// is empty); the pages that promise a mail say where it is.
+	MailLogged bool
 	// Signup is PARLEY_SIGNUP: config.SignupOpen ("" too), SignupInvite or
 	// SignupClosed.
 	Signup string

@@ -46,7 +46,7 @@ func (h *Handler) forgotSubmit(w http.ResponseWriter, r *http.Request) {
 // forgotSent serves GET /dashboard/forgot/sent, where a request leads.
 func (h *Handler) forgotSent(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "message", messageData{frame{"Check your mailbox", nil},
-		"If this address has an account, we sent it a link to choose a new password. Then sign in with the new password."})
+		h.mailbox("If this address has an account, we sent it a link to choose a new password. Then sign in with the new password.")})
 }
 
 // resendVerification serves POST /dashboard/verify: a new link confirming
@@ -72,5 +72,5 @@ func (h *Handler) resendVerification(w http.ResponseWriter, r *http.Request, u *
 // verifySent serves GET /dashboard/verify/sent, where a new link leads.
 func (h *Handler) verifySent(w http.ResponseWriter, r *http.Request, u *model.User) {
 	h.render(w, r, http.StatusOK, "message", messageData{frame{"Check your mailbox", u},
-		"We sent a new confirmation link to " + u.Email + ". Open it to confirm your address."})
+		h.mailbox("We sent a new confirmation link to " + u.Email + ". Open it to confirm your address.")})
 }

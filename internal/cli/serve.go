@@ -96,7 +96,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	})
 	dashboard, err := admin.New(admin.Deps{Store: a.store, Sessions: sessions, SignIn: apiHandler.SignIn,
 		Changed: apiHandler.Changed, SiteChanged: apiHandler.SiteSettingsChanged, Providers: providerList(cfg), Comments: comments,
-		Accounts: apiHandler, Signup: cfg.Signup, WakeMail: mailWorker.Wake, PublicURL: cfg.PublicURL, DBTimeout: cfg.DBTimeout, Log: a.log, Now: now,
+		Accounts: apiHandler, Signup: cfg.Signup, WakeMail: mailWorker.Wake, MailLogged: cfg.SMTPURL == "", PublicURL: cfg.PublicURL, DBTimeout: cfg.DBTimeout, Log: a.log, Now: now,
 		Imports:  admin.ImportSettings{MaxUpload: int64(cfg.ImportMaxUpload), IPRetention: cfg.IPRetention},
 		Settings: cfg.Shown(), Captcha: captchas, AllowContact: apiHandler.AllowContact})
 	if err != nil {

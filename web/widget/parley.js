@@ -330,11 +330,12 @@ const render = () => {
   countEl = h('h2', {cls: 'p-count', text: t('comments', {n: data.page.commentCount || 0})});
   list = h('div', {cls: 'p-thread'});
   moreBtn = h('button', {type: 'button', cls: 'p-btn p-more', text: t('loadMore'), onclick: more});
-  main.replaceChildren(
+  // replaceChildren would show a null or false as text: the login bar and the form may be absent.
+  main.replaceChildren(...[
     h('div', {cls: 'p-head'}, countEl, h('label', {cls: 'p-sort'}, t('sortBy') + ' ', sel)),
     !locked() && loginBar((data.settings || {}).providers || []),
     locked() ? h('p', {cls: 'p-notice', role: 'note', text: t('locked')}) : canWrite() && editor({}),
-    list, moreBtn);
+    list, moreBtn].filter((c) => c));
   renderList();
   highlight();
 };
