@@ -179,11 +179,14 @@ func (s *Store) pruneDeleted(ctx context.Context, tx *sql.Tx, id int64) error {
 	return nil
 }
 
-// SetCommentStatus moves a comment to another moderation state.
+// SetCommentStatus moves a comment to another moderation state. Approving
+// it clears its hold reason: a published comment waits for nothing.
 func (s *Store) SetCommentStatus(ctx context.Context, id int64, status model.Status) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var pageID int64
-		err := tx.QueryRowContext(ctx, s.q("UPDATE comments SET status = ? WHERE id = ? RETURNING page_id"), string(status), id).Scan(&pageID)
+		err := tx.QueryRowContext(ctx, s.q(`UPDATE comments SET status = ?,
+			hold_reason = CASE WHEN ? = 'approved' THEN NULL ELSE hold_reason END WHERE id = ? RETURNING page_id`),
+			string(status), string(status), id).Scan(&pageID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
