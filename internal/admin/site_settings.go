@@ -141,12 +141,8 @@ func (h *Handler) settingsSubmit(w http.ResponseWriter, r *http.Request, u *mode
 	}
 	site.Origins = origins
 	key := strings.TrimSpace(f.Get("akismet"))
-	if len(key) > MaxAkismetKeyLength || strings.ContainsFunc(key, func(c rune) bool { return !isAlnum(c) }) {
-		d.Fields["akismet"] = fmt.Sprintf("An Akismet key is letters and digits, at most %d.", MaxAkismetKeyLength)
-	} else if key != "" {
-		if msg := h.verifyAkismet(r.Context(), a.Site, key); msg != "" {
-			d.Fields["akismet"] = msg
-		}
+	if msg := h.akismetProblem(r.Context(), a.Site, key); msg != "" {
+		d.Fields["akismet"] = msg
 	}
 	if len(d.Fields) > 0 {
 		h.showSettings(w, r, d, false, http.StatusBadRequest)

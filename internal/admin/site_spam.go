@@ -94,9 +94,15 @@ func wordLines(text string) []string {
 	return out
 }
 
-// verifyAkismet asks Akismet whether key is valid for site, and returns
-// what to show next to the field when it is not ("" when it is).
-func (h *Handler) verifyAkismet(ctx context.Context, site *model.Site, key string) string {
+// akismetProblem returns what to show next to the Akismet key field: ""
+// for no key or a key Akismet accepts for site (verify-key), else why not.
+func (h *Handler) akismetProblem(ctx context.Context, site *model.Site, key string) string {
+	switch {
+	case len(key) > MaxAkismetKeyLength || strings.ContainsFunc(key, func(c rune) bool { return !isAlnum(c) }):
+		return fmt.Sprintf("An Akismet key is letters and digits, at most %d.", MaxAkismetKeyLength)
+	case key == "":
+		return ""
+	}
 	err := h.Comments.VerifyAkismetKey(ctx, site, key)
 	var refused *spam.KeyError
 	switch {
