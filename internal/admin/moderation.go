@@ -276,6 +276,7 @@ func (h *Handler) moderate(w http.ResponseWriter, r *http.Request, u *model.User
 	for _, p := range pages {
 		h.Changed(r.Context(), a.Site.ID, p)
 	}
+	h.reportOverrides(a.Site, act, ids)
 	http.Redirect(w, r, fmt.Sprintf("%s&done=%s&n=%d", queueURL(a.Site.ID, status, page, sf), act, len(ids)), http.StatusSeeOther)
 }
 

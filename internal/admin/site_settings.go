@@ -12,6 +12,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/model"
+	"github.com/parleyhq/parley/internal/policy"
 	"github.com/parleyhq/parley/internal/store"
 )
 
@@ -24,7 +25,8 @@ type option struct{ Value, Label string }
 
 var (
 	moderationOptions = []option{{model.ModerationNone, "Publish at once"},
-		{model.ModerationFirst, "Hold each commenter's first comment"}, {model.ModerationAll, "Hold every comment"}}
+		{model.ModerationFirst, "Hold each commenter's first comment"},
+		{model.ModerationGuests, "Hold comments of guests and anonymous commenters"}, {model.ModerationAll, "Hold every comment"}}
 	sortOptions = []option{{store.SortOldest, "Oldest first"}, {store.SortNewest, "Newest first"}, {store.SortTop, "Top rated first"}}
 )
 
@@ -35,6 +37,7 @@ type settingsForm struct {
 	Moderation, DefaultSort                      string
 	MaxLength, EditMinutes, MaxDepth, ClosedDays string
 	Origins                                      string
+	Spam                                         spamForm
 }
 
 // settingsData is what site_settings.html shows.
@@ -47,6 +50,7 @@ type settingsData struct {
 	Providers   []string
 	Moderations []option
 	Sorts       []option
+	OnErrors    []option // Akismet's failure policies
 	Limits      map[string]int
 	Akismet     string // the stored key masked, "" when none
 	SSO         bool   // the site has an SSO secret
@@ -67,9 +71,10 @@ func (h *Handler) settingsPage(w http.ResponseWriter, r *http.Request, u *model.
 
 func (h *Handler) newSettingsData(u *model.User, site *model.Site, f settingsForm) settingsData {
 	return settingsData{frame: frame{site.Host + " settings", u}, Site: site, Form: f, Fields: map[string]string{},
-		Providers: h.Providers, Moderations: moderationOptions, Sorts: sortOptions, Limits: map[string]int{
+		Providers: h.Providers, Moderations: moderationOptions, Sorts: sortOptions, OnErrors: akismetOnErrorOptions, Limits: map[string]int{
 			"MaxLength": model.MaxCommentLengthLimit, "EditMinutes": model.MaxEditWindowSeconds / 60,
-			"MaxDepth": model.MaxNestingDepth, "ClosedDays": model.MaxClosedAfterDays}}
+			"MaxDepth": model.MaxNestingDepth, "ClosedDays": model.MaxClosedAfterDays,
+			"LinkLimit": policy.MaxLinkLimit, "Entries": policy.MaxListEntries, "EntryLength": policy.MaxEntryLength}}
 }
 
 // showSettings adds the stored secrets' state to d and renders it.
@@ -106,7 +111,7 @@ func formOf(site *model.Site) settingsForm {
 	f := settingsForm{Logins: map[string]bool{model.LoginAnonymous: s.AllowAnonymous}, RequireEmail: s.RequireEmail, Voting: s.Voting,
 		Moderation: s.Moderation, DefaultSort: cmp.Or(s.DefaultSort, store.SortOldest), MaxLength: strconv.Itoa(s.MaxLength),
 		EditMinutes: strconv.Itoa(s.EditWindowSeconds / 60), MaxDepth: strconv.Itoa(s.MaxDepth),
-		ClosedDays: strconv.Itoa(s.ClosedAfterDays), Origins: strings.Join(site.Origins, "\n")}
+		ClosedDays: strconv.Itoa(s.ClosedAfterDays), Origins: strings.Join(site.Origins, "\n"), Spam: spamFormOf(s)}
 	for _, m := range s.Logins() {
 		f.Logins[m] = true
 	}
@@ -121,7 +126,8 @@ func (h *Handler) settingsSubmit(w http.ResponseWriter, r *http.Request, u *mode
 	if !ok {
 		return
 	}
-	if !h.limitForm(w, r) {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxSettingsFormBytes)
+	if r.ParseForm() != nil {
 		h.render(w, r, http.StatusBadRequest, "message", messageData{frame{"Bad request", u}, "The form could not be read."})
 		return
 	}
@@ -135,8 +141,8 @@ func (h *Handler) settingsSubmit(w http.ResponseWriter, r *http.Request, u *mode
 	}
 	site.Origins = origins
 	key := strings.TrimSpace(f.Get("akismet"))
-	if len(key) > MaxAkismetKeyLength || strings.ContainsFunc(key, func(c rune) bool { return !isAlnum(c) }) {
-		d.Fields["akismet"] = fmt.Sprintf("An Akismet key is letters and digits, at most %d.", MaxAkismetKeyLength)
+	if msg := h.akismetProblem(r.Context(), a.Site, key); msg != "" {
+		d.Fields["akismet"] = msg
 	}
 	if len(d.Fields) > 0 {
 		h.showSettings(w, r, d, false, http.StatusBadRequest)
@@ -170,7 +176,8 @@ func isAlnum(c rune) bool {
 func typedForm(f url.Values) settingsForm {
 	tf := settingsForm{Logins: map[string]bool{}, RequireEmail: f.Get("require_email") != "", Voting: f.Get("voting") != "",
 		Moderation: f.Get("moderation"), DefaultSort: f.Get("default_sort"), MaxLength: f.Get("max_length"),
-		EditMinutes: f.Get("edit_minutes"), MaxDepth: f.Get("max_depth"), ClosedDays: f.Get("closed_days"), Origins: f.Get("origins")}
+		EditMinutes: f.Get("edit_minutes"), MaxDepth: f.Get("max_depth"), ClosedDays: f.Get("closed_days"), Origins: f.Get("origins"),
+		Spam: typedSpamForm(f)}
 	for _, m := range f["login"] {
 		tf.Logins[m] = true
 	}
@@ -189,9 +196,7 @@ func (h *Handler) readSettings(f url.Values, s model.SiteSettings, problems map[
 	}
 	s.LoginMethods, s.AllowAnonymous = methods, anonymous
 	s.RequireEmail, s.Voting = f.Get("require_email") != "", f.Get("voting") != ""
-	if s.Moderation = f.Get("moderation"); !slices.ContainsFunc(moderationOptions, func(o option) bool { return o.Value == s.Moderation }) {
-		problems["moderation"] = "Choose one of the moderation policies."
-	}
+	s.Moderation = f.Get("moderation") // checked with the spam policy (readSpamSettings)
 	if s.DefaultSort = f.Get("default_sort"); !slices.ContainsFunc(sortOptions, func(o option) bool { return o.Value == s.DefaultSort }) {
 		problems["default_sort"] = "Choose one of the sort orders."
 	}
@@ -199,7 +204,7 @@ func (h *Handler) readSettings(f url.Values, s model.SiteSettings, problems map[
 	s.EditWindowSeconds = 60 * intField(f, "edit_minutes", 0, model.MaxEditWindowSeconds/60, problems)
 	s.MaxDepth = intField(f, "max_depth", 1, model.MaxNestingDepth, problems)
 	s.ClosedAfterDays = intField(f, "closed_days", 0, model.MaxClosedAfterDays, problems)
-	return s
+	return readSpamSettings(f, s, problems)
 }
 
 // intField reads a whole number from min to max, or notes the mistake.

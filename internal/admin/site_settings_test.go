@@ -18,7 +18,7 @@ import (
 // on), with the values of change replacing its own.
 func settingsForm(change url.Values) url.Values {
 	f := url.Values{"login": {"guest", "local"}, "moderation": {"none"}, "default_sort": {"oldest"}, "voting": {"1"},
-		"max_length": {"10000"}, "edit_minutes": {"15"}, "max_depth": {"5"}, "closed_days": {"0"}}
+		"max_length": {"10000"}, "edit_minutes": {"15"}, "max_depth": {"5"}, "closed_days": {"0"}, "link_limit": {"2"}}
 	for k, v := range change {
 		f[k] = v
 	}
@@ -157,7 +157,7 @@ func TestSettingsAreEnforced(t *testing.T) {
 }
 
 func TestSettingsSecrets(t *testing.T) {
-	e := newEnv(t, "sqlite")
+	e, _ := akismetEnv(t, "sqlite", "abc123def456")
 	ctx := context.Background()
 	path := fmt.Sprintf("/dashboard/sites/%d/settings", e.siteA.ID)
 	if w := e.do(req{method: "POST", path: path, token: e.ownerTok, form: settingsForm(url.Values{"akismet": {"abc123def456"}})}); w.Code != http.StatusSeeOther {

@@ -72,7 +72,7 @@ var columnClasses = map[string]string{
 	"privacy_requests.created_at": exported, "privacy_requests.expires_at": exported,
 	"verified_guests.email_index": derived, "verified_guests.verified_at": exported,
 
-	"users.signed_up": exported, "comments.hold_reason": exported,
+	"users.signed_up": exported, "comments.hold_reason": exported, "comments.spam_verdict": exported,
 	// A provider login: the subject only as a keyed hash.
 	"identities.subject_index": derived, "identities.provider": exported, "identities.user_id": exported,
 	"identities.created_at": exported, "identities.last_login_at": exported,

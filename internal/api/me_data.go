@@ -150,6 +150,9 @@ type exportComment struct {
 	// HoldReason says why a pending comment waits other than for a
 	// moderator ("email_unverified"); absent otherwise.
 	HoldReason string `json:"holdReason,omitempty"`
+	// SpamVerdict is what the site's spam checker (Akismet) believes of
+	// the comment, "ham" or "spam"; absent when none was asked.
+	SpamVerdict string `json:"spamVerdict,omitempty"`
 }
 
 type exportMail struct {
@@ -238,7 +241,7 @@ func exportedComment(c store.PersonalComment) exportComment {
 		Name: c.GuestName, Email: c.GuestEmail, Website: c.GuestWebsite, Verified: c.GuestVerified,
 		Text: c.Text, HTML: c.HTML, Status: string(c.Status), CreatedAt: c.CreatedAt, EditedAt: c.EditedAt, DeletedAt: c.DeletedAt,
 		Score: c.Score, Upvotes: c.Upvotes, Downvotes: c.Downvotes, Sticky: c.Sticky, IP: c.IP, UserAgent: c.UserAgent,
-		HoldReason: c.HoldReason,
+		HoldReason: c.HoldReason, SpamVerdict: c.SpamVerdict,
 	}
 	if c.ParentID != 0 {
 		out.ParentID = &c.ParentID

@@ -58,11 +58,13 @@ type wireSettings struct {
 
 	// The spam policy is not the widget's business: these always-nil
 	// fields shadow the embedded ones of the same JSON names, so that the
-	// lists never tell a spammer what to avoid (docs/spam.md).
+	// lists never tell a spammer what to avoid (docs/moderation.md).
 	LinkLimit    *struct{} `json:"linkLimit,omitempty"`
 	HoldImages   *struct{} `json:"holdImages,omitempty"`
 	HeldWords    *struct{} `json:"heldWords,omitempty"`
 	BlockedWords *struct{} `json:"blockedWords,omitempty"`
+	// Nor is the Akismet failure policy.
+	AkismetOnError *struct{} `json:"akismetOnError,omitempty"`
 }
 
 type wireMessages struct {

@@ -98,7 +98,7 @@ func publicComment(c *model.Comment, author *store.Author) wireComment {
 // ownComment converts a comment for its author, who also gets the source
 // text. The author hears only the hold reason they can act on (confirming
 // their email), and sees spam as pending: the reasons of the site's spam
-// policy would tell a spammer which words and links to avoid (docs/spam.md).
+// policy would tell a spammer which words and links to avoid (docs/moderation.md).
 func ownComment(c *model.Comment, author *store.Author) wireComment {
 	w := publicComment(c, author)
 	w.Text = c.Text

@@ -130,6 +130,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	bg.Go(func() { purgeExpired(bgctx, a, cfg.IPRetention, cfg.SignupIPRetention, cfg.ContactRetention) })
 	bg.Go(func() { sendUsageNotices(bgctx, a, instanceSender(cfg), mailWorker.Wake) })
 	bg.Go(func() { mailWorker.Run(bgctx) })
+	bg.Go(func() { comments.RunReports(bgctx) })
 	bg.Go(func() {
 		a.store.ListenSiteChanges(bgctx, apiHandler.SiteChanged, func(err error) {
 			a.log.Warn("listen for changes by other servers", "err", err)
@@ -153,16 +154,18 @@ func runServe(ctx context.Context, e env, args []string) error {
 }
 
 // newComments returns the comment service, asking Akismet about new
-// comments when the operator set PARLEY_AKISMET_KEY. The key is verified
-// in the background: a wrong one is logged, and the comments it cannot
-// check follow PARLEY_AKISMET_ON_ERROR.
+// comments with a site's own key (set in the dashboard), else with the
+// operator's PARLEY_AKISMET_KEY. The operator's key is verified in the
+// background: a wrong one is logged, and the comments it cannot check
+// follow their site's failure policy (PARLEY_AKISMET_ON_ERROR by default).
 func newComments(ctx context.Context, cfg *config.Config, a *app, now func() time.Time) *comment.Service {
 	svc := comment.NewService(a.store, markup.New(), now)
+	akismet := spam.NewAkismet(spam.AkismetOptions{Key: cfg.AkismetKey, Version: version()})
+	svc.Checking = comment.Checking{Akismet: akismet, HoldOnError: cfg.AkismetOnError == config.AkismetHold, Log: a.log}
 	if cfg.AkismetKey == "" {
 		return svc
 	}
-	akismet := spam.NewAkismet(spam.AkismetOptions{Key: cfg.AkismetKey, Version: version()})
-	svc.Checking = comment.Checking{Checker: akismet, HoldOnError: cfg.AkismetOnError == config.AkismetHold, Log: a.log}
+	svc.Checking.Checker = akismet
 	go func() {
 		if err := akismet.VerifyKey(ctx, cfg.PublicURL); err != nil {
 			a.log.Error("akismet key not verified", "err", err)

@@ -51,7 +51,7 @@ HOST may carry a port (localhost:3000). A site accepts writes from https://HOST,
 --owner and member take the EMAIL of an account (parley user add creates one).
 site sso prints the secret the site's server signs SSO tokens with, creating it the first time
 (see docs/authentication.md, "Site SSO"); --rotate replaces it, --disable forgets it.
-site spam shows the site's spam policy and changes what is given (see docs/spam.md); word files
+site spam shows the site's spam policy and changes what is given (see docs/moderation.md); word files
 have one word or phrase a line, # comments and blank lines skipped.
 `
 

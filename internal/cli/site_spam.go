@@ -16,7 +16,7 @@ import (
 )
 
 // siteSpam serves parley site spam HOST: shows the site's spam policy
-// (docs/spam.md) and changes the parts given as flags.
+// (docs/moderation.md) and changes the parts given as flags.
 func siteSpam(ctx context.Context, e env, args []string) error {
 	var moderation, linkLimit, holdImages, held, blocked string
 	cfg, pos, err := loadConfig("site spam", " HOST [flags]", e, args, func(fs *flag.FlagSet) {

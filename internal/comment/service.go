@@ -29,11 +29,12 @@ type Service struct {
 	// Checking is the spam checker asked about new comments; set it once,
 	// before the first Create.
 	Checking Checking
+	reports  chan report // moderators' overrides waiting for RunReports
 }
 
 // NewService returns a Service writing through st and rendering with r.
 func NewService(st *store.Store, r Renderer, now func() time.Time) *Service {
-	return &Service{store: st, render: r, now: now}
+	return &Service{store: st, render: r, now: now, reports: make(chan report, MaxPendingReports)}
 }
 
 // CreateInput is a new comment or reply, from a guest (Author) or from a
@@ -113,7 +114,9 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Created, error) 
 		GuestName: author.Name, GuestEmail: author.Email, GuestWebsite: author.Website, GuestVerified: verified,
 		Text: text, HTML: html, CreatedAt: s.now(), IP: in.IP, UserAgent: in.UserAgent,
 	}
-	decision = s.check(ctx, in.Site, in, author, c, decision)
+	if decision, err = s.check(ctx, in.Site, in, author, c, decision); err != nil {
+		return nil, err
+	}
 	c.Status, c.HoldReason = decision.Status, holdReason(decision.Status, decision)
 	// An account that signed itself up and has not confirmed its email yet
 	// is held even where the site would publish it; confirming publishes it.

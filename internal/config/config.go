@@ -61,7 +61,7 @@ type Config struct {
 	SignupIPRetention time.Duration
 
 	// AkismetKey, when set, has every new comment checked by Akismet
-	// (docs/spam.md); AkismetOnError is what happens to a comment when
+	// (docs/moderation.md); AkismetOnError is what happens to a comment when
 	// Akismet cannot answer: AkismetHold or AkismetPublish.
 	AkismetKey     string
 	AkismetOnError string
@@ -144,7 +144,7 @@ func settings() []setting {
 		{"import-max-upload", "PARLEY_IMPORT_MAX_UPLOAD", "256MB", "largest export file the dashboard accepts for an import (KB, MB or GB; at least 1MB); parley import reads files of any size", false,
 			parseSize(func(c *Config) *int { return &c.ImportMaxUpload }),
 			func(c *Config) string { return formatSize(c.ImportMaxUpload) }},
-		{"akismet-key", "PARLEY_AKISMET_KEY", "", "Akismet API key: check every new comment with Akismet (sends the comment, the commenter's email and IP to Akismet; see docs/spam.md)", true,
+		{"akismet-key", "PARLEY_AKISMET_KEY", "", "Akismet API key: check every new comment with Akismet (sends the comment, the commenter's email and IP to Akismet; see docs/moderation.md)", true,
 			func(c *Config, v string) error { c.AkismetKey = v; return nil },
 			func(c *Config) string { return c.AkismetKey }},
 		{"akismet-on-error", "PARLEY_AKISMET_ON_ERROR", AkismetHold, "when Akismet cannot answer (timeout, bad key): hold the comment, or publish it if the site's policy would", false,

@@ -120,7 +120,7 @@ type SiteSettings struct {
 	// locked; 0 never closes one.
 	ClosedAfterDays int `json:"closedAfterDays,omitempty"`
 
-	// The spam policy (internal/policy, docs/spam.md), checked by
+	// The spam policy (internal/policy, docs/moderation.md), checked by
 	// policy.Check. Never sent to the widget: the lists would tell a
 	// spammer what to avoid. LinkLimit holds a comment with that many
 	// links or more (0: no limit); HoldImages holds one with an image;
@@ -130,7 +130,17 @@ type SiteSettings struct {
 	HoldImages   bool     `json:"holdImages,omitempty"`
 	HeldWords    []string `json:"heldWords,omitempty"`
 	BlockedWords []string `json:"blockedWords,omitempty"`
+	// AkismetOnError is what happens to a comment Akismet could not
+	// decide (docs/moderation.md): AkismetHold, AkismetPublish, or "" for
+	// the operator's PARLEY_AKISMET_ON_ERROR. Never sent to the widget.
+	AkismetOnError string `json:"akismetOnError,omitempty"`
 }
+
+// The failure policies of SiteSettings.AkismetOnError.
+const (
+	AkismetHold    = "hold"    // hold the comment for a moderator
+	AkismetPublish = "publish" // let the site's policy decide alone
+)
 
 // ClosedBefore returns the time before which a page, opened then, takes no
 // new comments at now (ClosedAfterDays); the zero time when pages never close.
@@ -247,9 +257,13 @@ type Comment struct {
 	// confirmed its email yet); "" otherwise. Written on creation and when
 	// an edit of an approved comment is held (policy.Decide).
 	HoldReason string
-	CreatedAt  time.Time
-	EditedAt   *time.Time
-	DeletedAt  *time.Time
+	// SpamVerdict is what a spam checker said of the comment when it was
+	// written ("ham" or "spam"; "" when none was asked or it did not
+	// answer), then what a moderator reported to it since.
+	SpamVerdict string
+	CreatedAt   time.Time
+	EditedAt    *time.Time
+	DeletedAt   *time.Time
 
 	Score     int
 	Upvotes   int

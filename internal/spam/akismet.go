@@ -75,6 +75,17 @@ func NewAkismet(o AkismetOptions) *Akismet {
 	}
 }
 
+// WithKey returns a client like a that sends key instead of its own: a
+// site's own Akismet key. Both share one connection pool.
+func (a *Akismet) WithKey(key string) *Akismet {
+	b := *a
+	b.key = key
+	return &b
+}
+
+// HasKey reports whether a has a key to send.
+func (a *Akismet) HasKey() bool { return a.key != "" }
+
 // Check calls comment-check: Spam on "true" (Discard with the pro-tip
 // header "discard"), Ham on "false", and Unknown with an error otherwise.
 func (a *Akismet) Check(ctx context.Context, c Comment) (Verdict, error) {
@@ -190,12 +201,20 @@ func (a *Akismet) call(ctx context.Context, op string, form url.Values) (string,
 	return strings.TrimSpace(string(b)), resp.Header, nil
 }
 
+// KeyError is Akismet's "invalid" answer to Op, with its
+// X-akismet-debug-help (Help), what a person can be shown. It is
+// ErrInvalidKey for errors.Is.
+type KeyError struct{ Op, Help string }
+
+func (e *KeyError) Error() string        { return fmt.Sprintf("%v (%s: %s)", ErrInvalidKey, e.Op, e.Help) }
+func (e *KeyError) Is(target error) bool { return target == ErrInvalidKey }
+
 // answerError is the error of an answer that is not the expected one:
 // ErrInvalidKey for "invalid", with Akismet's debug help; ErrAnswer else.
 func answerError(op, body string, h http.Header) error {
 	help := h.Get("X-akismet-debug-help")
 	if body == "invalid" {
-		return fmt.Errorf("%w (%s: %s)", ErrInvalidKey, op, cmp.Or(help, "no debug help"))
+		return &KeyError{Op: op, Help: cmp.Or(help, "no debug help")}
 	}
 	if len(body) > 64 {
 		body = body[:64]

@@ -14,7 +14,7 @@ import (
 const commentColumns = `id, site_id, page_id, COALESCE(parent_id, 0), COALESCE(author_id, 0),
 	guest_name, guest_email_sealed, guest_website, text, html, status,
 	created_at, edited_at, deleted_at, score, upvotes, downvotes, sticky,
-	ip_sealed, ua_sealed, edit_token_hash, guest_verified, COALESCE(hold_reason, '')`
+	ip_sealed, ua_sealed, edit_token_hash, guest_verified, COALESCE(hold_reason, ''), COALESCE(spam_verdict, '')`
 
 // NewComment is what CreateComment needs beyond the comment itself.
 type NewComment struct {
@@ -66,12 +66,12 @@ func (s *Store) CreateComment(ctx context.Context, c *model.Comment, in NewComme
 		}
 		err = tx.QueryRowContext(ctx, s.q(`INSERT INTO comments (site_id, page_id, parent_id, root_id, author_id,
 			guest_name, guest_email_sealed, guest_email_index, guest_website, text, html, status, created_at,
-			sticky, ip_sealed, ua_sealed, edit_token_hash, hold_reason, guest_verified)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			sticky, ip_sealed, ua_sealed, edit_token_hash, hold_reason, guest_verified, spam_verdict)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 			c.SiteID, c.PageID, nullID(c.ParentID), nullID(rootID), nullID(c.AuthorID),
 			c.GuestName, s.sealer.Seal(c.GuestEmail), s.sealer.EmailIndex(c.GuestEmail), c.GuestWebsite,
 			c.Text, c.HTML, string(c.Status), millis(c.CreatedAt),
-			c.Sticky, s.sealer.Seal(c.IP), s.sealer.Seal(c.UserAgent), c.EditTokenHash, nullString(c.HoldReason), c.GuestVerified).Scan(&c.ID)
+			c.Sticky, s.sealer.Seal(c.IP), s.sealer.Seal(c.UserAgent), c.EditTokenHash, nullString(c.HoldReason), c.GuestVerified, nullString(c.SpamVerdict)).Scan(&c.ID)
 		if err != nil {
 			return err
 		}
@@ -179,11 +179,14 @@ func (s *Store) pruneDeleted(ctx context.Context, tx *sql.Tx, id int64) error {
 	return nil
 }
 
-// SetCommentStatus moves a comment to another moderation state.
+// SetCommentStatus moves a comment to another moderation state. Approving
+// it clears its hold reason: a published comment waits for nothing.
 func (s *Store) SetCommentStatus(ctx context.Context, id int64, status model.Status) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var pageID int64
-		err := tx.QueryRowContext(ctx, s.q("UPDATE comments SET status = ? WHERE id = ? RETURNING page_id"), string(status), id).Scan(&pageID)
+		err := tx.QueryRowContext(ctx, s.q(`UPDATE comments SET status = ?,
+			hold_reason = CASE WHEN ? = 'approved' THEN NULL ELSE hold_reason END WHERE id = ? RETURNING page_id`),
+			string(status), string(status), id).Scan(&pageID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -219,7 +222,7 @@ func (s *Store) scanComment(row rowScanner) (*model.Comment, error) {
 	err := row.Scan(&c.ID, &c.SiteID, &c.PageID, &c.ParentID, &c.AuthorID,
 		&c.GuestName, &email, &c.GuestWebsite, &c.Text, &c.HTML, &status,
 		&created, &edited, &deleted, &c.Score, &c.Upvotes, &c.Downvotes, &c.Sticky,
-		&ip, &ua, &c.EditTokenHash, &c.GuestVerified, &c.HoldReason)
+		&ip, &ua, &c.EditTokenHash, &c.GuestVerified, &c.HoldReason, &c.SpamVerdict)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

@@ -155,9 +155,10 @@ const (
 // CommentActions are the actions ModerateComments takes.
 var CommentActions = []string{ActionApprove, ActionReject, ActionSpam, ActionDelete, ActionPin, ActionUnpin}
 
-// commentUpdates is the change each comment action makes.
+// commentUpdates is the change each comment action makes. Approving
+// clears the hold reason: a published comment waits for nothing.
 var commentUpdates = map[string]string{
-	ActionApprove: "status = 'approved'",
+	ActionApprove: "status = 'approved', hold_reason = NULL",
 	ActionReject:  "status = 'deleted'",
 	ActionSpam:    "status = 'spam'",
 	ActionDelete:  "status = 'deleted'",
