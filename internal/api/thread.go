@@ -63,6 +63,9 @@ type wireSettings struct {
 	HoldImages   *struct{} `json:"holdImages,omitempty"`
 	HeldWords    *struct{} `json:"heldWords,omitempty"`
 	BlockedWords *struct{} `json:"blockedWords,omitempty"`
+	// The widget solves a proof of work before posting as a guest when
+	// ProofOfWork is true; the difficulty comes with the challenge.
+	ProofOfWorkDifficulty *struct{} `json:"proofOfWorkDifficulty,omitempty"`
 }
 
 type wireMessages struct {
@@ -251,6 +254,7 @@ func (h *Handler) loadThread(ctx context.Context, site *model.Site, tr threadReq
 
 func (h *Handler) wireSettings(site *model.Site) wireSettings {
 	ws := wireSettings{SiteSettings: site.Settings, LoginMethods: []string{}, Providers: h.loginProviders(site)}
+	ws.ProofOfWork = h.Captcha != nil && site.Settings.ProofOfWork
 	for _, m := range []string{model.LoginGuest, model.LoginLocal} {
 		if site.Settings.AllowsLogin(m) {
 			ws.LoginMethods = append(ws.LoginMethods, m)

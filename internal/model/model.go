@@ -130,6 +130,13 @@ type SiteSettings struct {
 	HoldImages   bool     `json:"holdImages,omitempty"`
 	HeldWords    []string `json:"heldWords,omitempty"`
 	BlockedWords []string `json:"blockedWords,omitempty"`
+
+	// ProofOfWork requires a proof-of-work solution (package captcha) with
+	// every guest and anonymous comment; ProofOfWorkDifficulty is its
+	// difficulty, 0 for the instance's (PARLEY_CAPTCHA_DIFFICULTY).
+	// docs/moderation.md, "Flood and abuse limits".
+	ProofOfWork           bool `json:"proofOfWork,omitempty"`
+	ProofOfWorkDifficulty int  `json:"proofOfWorkDifficulty,omitempty"`
 }
 
 // ClosedBefore returns the time before which a page, opened then, takes no
