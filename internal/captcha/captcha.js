@@ -7,7 +7,6 @@
 (function () {
   "use strict";
   var enc = new TextEncoder(), batch = 500;
-  var base = document.currentScript ? new URL(document.currentScript.src).origin : ""; // Parley's origin
   function same(buf, want) { // the digest equals the challenge's bytes
     var a = new Uint8Array(buf);
     for (var i = 0; i < a.length; i++) if (a[i] !== want[i]) return false;
@@ -63,10 +62,11 @@
       });
     });
   }
-  // The widget (parley.js) loads this script from Parley only when a guest
-  // posts on a site that asks for a proof of work, and calls parleyPow with
-  // the site's host: it resolves to the comment's altcha value.
-  window.parleyPow = function (site) {
+  // The widget (parley.js) imports this script from Parley only when the
+  // server asks a guest's comment for a proof of work, and calls parleyPow
+  // with Parley's address and the site's host: it resolves to the
+  // comment's altcha value.
+  window.parleyPow = function (base, site) {
     return fill(base + "/api/v1/captcha/challenge?site=" + encodeURIComponent(site)).then(function (r) { return r.value; });
   };
   document.querySelectorAll("form[data-captcha]").forEach(setup);
