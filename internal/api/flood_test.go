@@ -86,13 +86,7 @@ func TestDuplicateComment(t *testing.T) {
 // sent after it, or a client that sends no elapsed time, passes.
 func TestHoneypotAndFillTime(t *testing.T) {
 	eachDB(t, options{flood: api.FloodLimits{MinFillTime: 3 * time.Second}}, func(t *testing.T, e *env) {
-		send := func(text string, extra map[string]any) *resp {
-			body := newComment(text, map[string]any{"name": "Ann"})
-			for k, v := range extra {
-				body[k] = v
-			}
-			return e.do(req{method: "POST", path: "/api/v1/comments", body: body})
-		}
+		send := e.guestWith
 		for name, extra := range map[string]map[string]any{
 			"honeypot filled": {"honeypot": "http://spam.example", "elapsed": 60000},
 			"sent in 1 s":     {"elapsed": 1000},
@@ -115,15 +109,20 @@ func TestHoneypotAndFillTime(t *testing.T) {
 }
 
 // siteChallenge fetches a challenge for a comment on the test site, as the
-// widget's solver does from the site's page.
+// widget's solver does from the site's page (whose origin may read it).
 func (e *env) siteChallenge() captcha.Challenge {
 	e.t.Helper()
-	r := e.do(req{method: "GET", path: "/api/v1/captcha/challenge?site=blog.example"})
-	if r.status != http.StatusOK || r.header.Get("Access-Control-Allow-Origin") != origin {
-		e.t.Fatalf("site challenge: %d CORS %q %s", r.status, r.header.Get("Access-Control-Allow-Origin"), r.raw)
+	return e.challengeFrom(req{method: "GET", path: "/api/v1/captcha/challenge?site=blog.example"})
+}
+
+// guestWith posts a guest's comment on /post with extra fields in the body.
+func (e *env) guestWith(text string, extra map[string]any) *resp {
+	e.t.Helper()
+	body := newComment(text, map[string]any{"name": "Ann"})
+	for k, v := range extra {
+		body[k] = v
 	}
-	return captcha.Challenge{Algorithm: r.str("algorithm"), Challenge: r.str("challenge"),
-		MaxNumber: int64(r.num("maxNumber")), Salt: r.str("salt"), Signature: r.str("signature")}
+	return e.do(req{method: "POST", path: "/api/v1/comments", body: body})
 }
 
 func solve(t *testing.T, ch captcha.Challenge) string {
@@ -145,11 +144,7 @@ func TestProofOfWorkForGuests(t *testing.T) {
 		if th := e.thread("path=/post"); th.get("settings.proofOfWork") != true || th.get("settings.proofOfWorkDifficulty") != nil {
 			t.Errorf("thread settings: %s", th.raw)
 		}
-		send := func(text, altcha string) *resp {
-			body := newComment(text, map[string]any{"name": "Ann"})
-			body["altcha"] = altcha
-			return e.do(req{method: "POST", path: "/api/v1/comments", body: body})
-		}
+		send := func(text, altcha string) *resp { return e.guestWith(text, map[string]any{"altcha": altcha}) }
 		if r := send("no solution", ""); r.status != 400 || r.str("error.code") != "captcha_required" || r.str("error.field") != "altcha" {
 			t.Errorf("without a solution: %d %s", r.status, r.raw)
 		}
@@ -181,13 +176,7 @@ func TestProofOfWorkForGuests(t *testing.T) {
 // site is not affected.
 func TestProofOfWorkRaisedByBurst(t *testing.T) {
 	eachDB(t, options{flood: api.FloodLimits{MinFillTime: 3 * time.Second}}, func(t *testing.T, e *env) {
-		guest := func(text string, extra map[string]any) *resp {
-			body := newComment(text, map[string]any{"name": "Ann"})
-			for k, v := range extra {
-				body[k] = v
-			}
-			return e.do(req{method: "POST", path: "/api/v1/comments", body: body})
-		}
+		guest := e.guestWith
 		for i := range api.BurstComments - 1 {
 			guest(fmt.Sprint("bot ", i), map[string]any{"honeypot": "x"})
 		}
