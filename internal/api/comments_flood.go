@@ -46,8 +46,9 @@ func (h *Handler) commentIdentity(ctx context.Context, user *model.User, email, 
 }
 
 // checkFlood runs the flood limits on a new comment before it is stored,
-// cheapest first: the honeypot and fill time (400 comment_refused, the
-// same neutral answer for both), a duplicate (409 duplicate_comment on
+// cheapest first: the honeypot and fill time of a guest's form (400
+// comment_refused, the same neutral answer for both; an account signed in
+// through a sign-up that had its own proof of work), a duplicate (409 duplicate_comment on
 // text), the interval (429 with Retry-After), then the proof-of-work of a
 // guest where required (400 captcha_required or captcha_invalid on altcha).
 // A refusal before the proof-of-work counts towards the site's burst. On refusal it has written the
@@ -61,7 +62,7 @@ func (h *Handler) checkFlood(w http.ResponseWriter, r *http.Request, site *model
 	}
 	fc := &floodCheck{site: site.ID, identity: identity, text: textKey(site.ID, req.Path, identity, req.Text), at: now}
 	switch {
-	case req.Honeypot != "" || (req.Elapsed != nil && *req.Elapsed < h.Flood.MinFillTime.Milliseconds()):
+	case user == nil && (req.Honeypot != "" || (req.Elapsed != nil && *req.Elapsed < h.Flood.MinFillTime.Milliseconds())):
 		writeError(w, http.StatusBadRequest, "comment_refused", "this comment was not accepted; wait a few seconds and send it again", "")
 	case h.flood.duplicate(fc.text, now, h.Flood.DuplicateWindow):
 		writeError(w, http.StatusConflict, "duplicate_comment", "you already posted this text here", "text")

@@ -81,9 +81,10 @@ func TestDuplicateComment(t *testing.T) {
 	})
 }
 
-// TestHoneypotAndFillTime: a filled honeypot and a form sent faster than
-// the minimum fill time get the same neutral 400 and store nothing; a form
-// sent after it, or a client that sends no elapsed time, passes.
+// TestHoneypotAndFillTime: a guest's filled honeypot and form sent faster
+// than the minimum fill time get the same neutral 400 and store nothing; a
+// form sent after it, a client that sends no elapsed time, or a signed-in
+// account, passes.
 func TestHoneypotAndFillTime(t *testing.T) {
 	eachDB(t, options{flood: api.FloodLimits{MinFillTime: 3 * time.Second}}, func(t *testing.T, e *env) {
 		send := e.guestWith
@@ -102,8 +103,14 @@ func TestHoneypotAndFillTime(t *testing.T) {
 		if r := send("no elapsed time", nil); r.status != 201 {
 			t.Errorf("without elapsed: %d %s", r.status, r.raw)
 		}
-		if n := e.thread("path=/post").num("page.commentCount"); n != 2 {
-			t.Errorf("comments stored: %d, want 2", n)
+		e.account("cy@example.com", "Cy")
+		r := e.do(req{method: "POST", path: "/api/v1/comments", headers: bearer(e.login("cy@example.com", false)),
+			body: map[string]any{"site": "blog.example", "path": "/post", "text": "quick account", "elapsed": 500}})
+		if r.status != 201 {
+			t.Errorf("an account's quick comment: %d %s", r.status, r.raw)
+		}
+		if n := e.thread("path=/post").num("page.commentCount"); n != 3 {
+			t.Errorf("comments stored: %d, want 3", n)
 		}
 	})
 }
