@@ -149,7 +149,9 @@ func start(ctx context.Context, chrome string) (*suite, func(), error) {
 	hostPort := hostLn.Addr().(*net.TCPAddr).Port
 	s.strictSite = fmt.Sprintf("localhost:%d", hostPort)
 	s.strict = "http://" + s.strictSite
-	vars := map[string]string{"PARLEY_WRITE_RATE": "0", "PARLEY_LOG_LEVEL": "warn"}
+	// The browser tests post one comment after another and type faster than
+	// people: the flood limits (tested through the API) would refuse them.
+	vars := map[string]string{"PARLEY_WRITE_RATE": "0", "PARLEY_LOG_LEVEL": "warn", "PARLEY_COMMENT_INTERVAL": "0", "PARLEY_MIN_FILL_TIME": "0"}
 	getenv := func(k string) string { return vars[k] }
 	data := filepath.Join(dir, "data")
 	s.dataDir = data

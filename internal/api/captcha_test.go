@@ -40,9 +40,18 @@ func (e *env) solvedCaptcha() string {
 
 func (e *env) captchaChallenge() captcha.Challenge {
 	e.t.Helper()
-	r := e.do(req{method: "GET", path: "/api/v1/captcha/challenge", origin: "-"})
+	return e.challengeFrom(req{method: "GET", path: "/api/v1/captcha/challenge", origin: "-"})
+}
+
+// challengeFrom fetches a challenge with rq and decodes it.
+func (e *env) challengeFrom(rq req) captcha.Challenge {
+	e.t.Helper()
+	r := e.do(rq)
 	if r.status != http.StatusOK || r.header.Get("Cache-Control") != "no-store" {
 		e.t.Fatalf("challenge: %d %q %s", r.status, r.header.Get("Cache-Control"), r.raw)
+	}
+	if o := rq.origin; o == "" && r.header.Get("Access-Control-Allow-Origin") != origin {
+		e.t.Fatalf("challenge for the site's page: Access-Control-Allow-Origin %q", r.header.Get("Access-Control-Allow-Origin"))
 	}
 	return captcha.Challenge{Algorithm: r.str("algorithm"), Challenge: r.str("challenge"),
 		MaxNumber: int64(r.num("maxNumber")), Salt: r.str("salt"), Signature: r.str("signature")}

@@ -24,6 +24,7 @@ type createRequest struct {
 		Email   string `json:"email"`
 		Website string `json:"website"`
 	} `json:"author"`
+	floodFields
 }
 
 type createResponse struct {
@@ -51,15 +52,21 @@ func (h *Handler) createComment(w http.ResponseWriter, r *http.Request) {
 	if !ok || h.refuseBanned(w, r, site, user, req.Author.Email) {
 		return
 	}
+	fc, ok := h.checkFlood(w, r, site, &req, user)
+	if !ok {
+		return
+	}
 	created, err := h.Comments.Create(r.Context(), comment.CreateInput{
 		Site: site, Path: req.Path, Title: req.Title, ParentID: req.ParentID, Text: req.Text,
 		Author: comment.Author{Name: req.Author.Name, Email: req.Author.Email, Website: req.Author.Website},
 		User:   user, IP: h.ClientIP(r), UserAgent: r.UserAgent(), Referrer: r.Referer(),
 	})
 	if err != nil {
+		h.commentStored(fc, nil)
 		h.writeServiceError(w, r, err)
 		return
 	}
+	h.commentStored(fc, created.Comment)
 	h.changed(r, site.ID, created.Comment.PageID, req.Path)
 	if created.Comment.Status == model.StatusApproved {
 		h.m.commentsApproved.Inc()

@@ -43,6 +43,9 @@ type Deps struct {
 	Logins    *auth.Logins
 	WriteRate float64 // per minute per IP; 0 disables
 	Burst     int
+	// Flood are the flood limits of comments (flood.go); the zero value
+	// turns them off, as tests of other things want.
+	Flood FloodLimits
 	// CacheBytes bounds the thread cache; 0 means DefaultThreadCacheBytes.
 	CacheBytes int
 	Metrics    *metrics.Set // optional: where the API's counters are exported
@@ -83,6 +86,7 @@ type Handler struct {
 	contacts      *limiter      // contact form messages per network (AllowContact)
 
 	privacy *privacyDesk // guests' export, erase and verify requests
+	flood   *flood       // the flood limits of comments (flood.go)
 }
 
 // New returns the API handler.
@@ -107,6 +111,7 @@ func New(d Deps) *Handler {
 		contacts:      newLimiter(ContactsPerHour/60.0, ContactBurst, d.Now),
 
 		privacy: newPrivacyDesk(d.Now),
+		flood:   newFlood(),
 	}
 }
 

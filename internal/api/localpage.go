@@ -209,7 +209,7 @@ func (h *Handler) localMail(w http.ResponseWriter, r *http.Request, d localData,
 	if d.Mode == localSignUp {
 		// Checked after the fields (a typo does not spend a solution) and
 		// before the address's mail budget (bots without one cannot use it up).
-		code, err := h.captchaProblem(r, r.PostForm.Get("altcha"))
+		code, err := h.captchaProblem(r, r.PostForm.Get("altcha"), 0)
 		if err != nil {
 			h.loginFailed(w, r, "", err)
 			return

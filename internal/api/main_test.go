@@ -66,6 +66,7 @@ type options struct {
 	publicURL string            // Deps.PublicURL, where account mails link to
 
 	checking comment.Checking // the comment service's spam checker; zero: none
+	flood    api.FloodLimits  // Deps.Flood; zero: off
 
 	fetcher  *media.Fetcher // how account pictures are fetched; nil: the server's
 	gravatar string         // media.Avatars.Gravatar, with fetcher
@@ -120,7 +121,7 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 	comments.Checking = opts.checking
 	h := api.New(api.Deps{
 		Store: st, Comments: comments, Sealer: sealer, Views: e.views,
-		ClientIP: clientip.New(nil).IP, WriteRate: opts.writeRate, Burst: opts.burst, Log: log, Now: now, DBTimeout: opts.dbTimeout,
+		ClientIP: clientip.New(nil).IP, WriteRate: opts.writeRate, Burst: opts.burst, Log: log, Now: now, DBTimeout: opts.dbTimeout, Flood: opts.flood,
 		CacheBytes: opts.cache, Metrics: opts.metrics, PublicURL: cmp.Or(opts.publicURL, publicURL), Avatars: avatars,
 		Captcha: testCaptcha(t, opts, sealer, st, now),
 		Messages: func(lang string) (string, json.RawMessage, bool) {

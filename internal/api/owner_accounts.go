@@ -71,7 +71,7 @@ func (h *Handler) SignUpOwner(r *http.Request, f OwnerSignUp) error {
 			return err
 		}
 	}
-	if code, err := h.captchaProblem(r, f.Altcha); err != nil {
+	if code, err := h.captchaProblem(r, f.Altcha, 0); err != nil {
 		return err
 	} else if code != "" {
 		return &comment.FieldError{Field: "altcha", Message: "The check that you are a person did not succeed. Wait for it to finish and send the form again."}

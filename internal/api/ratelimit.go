@@ -1,6 +1,7 @@
 package api
 
 import (
+	"crypto/sha256"
 	"math"
 	"net/http"
 	"strconv"
@@ -12,11 +13,19 @@ import (
 	"github.com/parleyhq/parley/internal/clientip"
 )
 
-// maxLimiterKeys bounds the memory spent on rate limiting.
+// maxLimiterKeys bounds the memory spent by each limiter: past it, buckets
+// that have refilled are dropped, then the least recently seen half.
 const maxLimiterKeys = 50_000
 
-// limiter is a token bucket per client network (clientip.NetworkKey: the
-// IPv4 address or the IPv6 /64) with bounded eviction.
+// PrefixShare is how many clients' worth of writes one wide prefix
+// (clientip.PrefixKey: an IPv4 /24, an IPv6 /48) may make through limited:
+// enough for a few households or an office behind one provider's range,
+// not for a bot that rotates through a range's addresses.
+const PrefixShare = 8
+
+// limiter is a token bucket per key (a client network, clientip.NetworkKey:
+// the IPv4 address or the IPv6 /64; a wide prefix; an account session) with
+// bounded eviction.
 type limiter struct {
 	perSecond rate.Limit
 	burst     int
@@ -38,7 +47,11 @@ func newLimiter(perMinute float64, burst int, now func() time.Time) *limiter {
 }
 
 // allow takes one token for key, or returns how long to wait for one.
-func (l *limiter) allow(key string) (bool, time.Duration) {
+func (l *limiter) allow(key string) (bool, time.Duration) { return l.allowShare(key, 1) }
+
+// allowShare is allow for a key that stands for share clients: its bucket
+// fills share times faster and holds share times more.
+func (l *limiter) allowShare(key string, share int) (bool, time.Duration) {
 	if l.perSecond == 0 {
 		return true, 0
 	}
@@ -50,7 +63,7 @@ func (l *limiter) allow(key string) (bool, time.Duration) {
 		if len(l.keys) >= maxLimiterKeys {
 			l.evict(now)
 		}
-		b = &bucket{lim: rate.NewLimiter(l.perSecond, l.burst)}
+		b = &bucket{lim: rate.NewLimiter(l.perSecond*rate.Limit(share), l.burst*share)}
 		l.keys[key] = b
 	}
 	b.seen = now
@@ -86,12 +99,24 @@ func (l *limiter) evict(now time.Time) {
 	}
 }
 
-// limited wraps a write handler with the per-client limit, answering 429
-// with Retry-After in whole seconds. A client is its network: every address
-// of one IPv6 /64 shares one bucket.
+// limited wraps a write handler with the per-client limits of l, answering
+// 429 with Retry-After in whole seconds. A request takes a token from
+// three buckets, and waits for the emptiest: its client's network (every
+// address of one IPv6 /64 shares one bucket), its wide prefix (an IPv4 /24
+// or IPv6 /48, PrefixShare times the allowance) and, when it carries a
+// session (Authorization), that session's, wherever its requests come
+// from.
 func (h *Handler) limited(l *limiter, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		ok, wait := l.allow(clientip.NetworkKey(h.ClientIP(r)))
+		ip := h.ClientIP(r)
+		ok, wait := l.allow(clientip.NetworkKey(ip))
+		if ok {
+			ok, wait = l.allowShare("prefix "+clientip.PrefixKey(ip), PrefixShare)
+		}
+		if token := r.Header.Get("Authorization"); ok && token != "" {
+			sum := sha256.Sum256([]byte(token))
+			ok, wait = l.allow("session " + string(sum[:16]))
+		}
 		if !ok {
 			h.m.rateLimited.Inc()
 			if origin := r.Header.Get("Origin"); origin != "" && h.sites.byOrigin(r.Context(), origin) != nil {

@@ -65,6 +65,9 @@ type wireSettings struct {
 	BlockedWords *struct{} `json:"blockedWords,omitempty"`
 	// Nor is the Akismet failure policy.
 	AkismetOnError *struct{} `json:"akismetOnError,omitempty"`
+	// The widget solves a proof of work before posting as a guest when
+	// ProofOfWork is true; the difficulty comes with the challenge.
+	ProofOfWorkDifficulty *struct{} `json:"proofOfWorkDifficulty,omitempty"`
 }
 
 type wireMessages struct {
@@ -253,6 +256,7 @@ func (h *Handler) loadThread(ctx context.Context, site *model.Site, tr threadReq
 
 func (h *Handler) wireSettings(site *model.Site) wireSettings {
 	ws := wireSettings{SiteSettings: site.Settings, LoginMethods: []string{}, Providers: h.loginProviders(site)}
+	ws.ProofOfWork = h.Captcha != nil && site.Settings.ProofOfWork
 	for _, m := range []string{model.LoginGuest, model.LoginLocal} {
 		if site.Settings.AllowsLogin(m) {
 			ws.LoginMethods = append(ws.LoginMethods, m)

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -75,11 +76,24 @@ func New(key []byte, difficulty int, spent Spender, now func() time.Time) (*Serv
 // challenge, maxnumber, salt, signature).
 type Challenge = altcha.Challenge
 
-// Challenge issues a new challenge, expiring after Lifetime.
-func (s *Service) Challenge() (Challenge, error) {
+// Challenge issues a new challenge of the instance's difficulty, expiring
+// after Lifetime.
+func (s *Service) Challenge() (Challenge, error) { return s.ChallengeOf(int(s.difficulty)) }
+
+// Difficulty is the instance's difficulty (PARLEY_CAPTCHA_DIFFICULTY).
+func (s *Service) Difficulty() int { return int(s.difficulty) }
+
+// ChallengeOf issues a new challenge of the given difficulty, clamped to
+// MinDifficulty…MaxDifficulty, expiring after Lifetime. The difficulty is
+// written in the salt ("d="), which the signature covers, so that
+// VerifyAtLeast can tell how hard the challenge was: the secret number
+// alone does not say (it may be small in a hard challenge).
+func (s *Service) ChallengeOf(difficulty int) (Challenge, error) {
+	difficulty = min(max(difficulty, MinDifficulty), MaxDifficulty)
 	expires := s.now().Add(Lifetime)
 	ch, err := altcha.CreateChallenge(altcha.ChallengeOptions{
-		Algorithm: altcha.SHA256, MaxNumber: s.difficulty, HMACKey: s.key, Expires: &expires,
+		Algorithm: altcha.SHA256, MaxNumber: int64(difficulty), HMACKey: s.key, Expires: &expires,
+		Params: url.Values{"d": {strconv.Itoa(difficulty)}},
 	})
 	if err != nil {
 		return Challenge{}, fmt.Errorf("captcha: issue challenge: %w", err)
@@ -93,6 +107,18 @@ func (s *Service) Challenge() (Challenge, error) {
 // ErrReplayed for a solution to refuse, and any other error when the spent
 // challenges could not be recorded. Comparisons are constant-time.
 func (s *Service) Verify(ctx context.Context, solution string) error {
+	return s.VerifyAtLeast(ctx, solution, 0)
+}
+
+// ErrTooEasy: the solution is right, but its challenge was issued at a
+// lower difficulty than the form now requires (a site raised it, by hand
+// or automatically): the form must solve a new challenge.
+var ErrTooEasy = errors.New("captcha: challenge easier than required")
+
+// VerifyAtLeast is Verify for a form that requires a challenge of at least
+// the given difficulty (the "d=" ChallengeOf wrote in its salt), refusing
+// an easier one with ErrTooEasy before spending it.
+func (s *Service) VerifyAtLeast(ctx context.Context, solution string, difficulty int) error {
 	if len(solution) > MaxPayloadBytes {
 		return ErrTooLarge
 	}
@@ -111,6 +137,9 @@ func (s *Service) Verify(ctx context.Context, solution string) error {
 	expires := time.Unix(unix, 0)
 	if s.now().After(expires) {
 		return ErrExpired
+	}
+	if d, _ := strconv.Atoi(altcha.ExtractParams(p).Get("d")); d < difficulty {
+		return ErrTooEasy
 	}
 	id := sha256.Sum256([]byte(p.Signature))
 	fresh, err := s.spent.SpendCaptcha(ctx, id[:], expires)
@@ -162,5 +191,5 @@ func Encode(p Payload) string {
 // Refused reports whether err is Verify's refusal of a solution (the form
 // must be solved again), rather than a failure of the server.
 func Refused(err error) bool {
-	return errors.Is(err, ErrInvalid) || errors.Is(err, ErrExpired) || errors.Is(err, ErrReplayed) || errors.Is(err, ErrTooLarge)
+	return errors.Is(err, ErrInvalid) || errors.Is(err, ErrExpired) || errors.Is(err, ErrReplayed) || errors.Is(err, ErrTooLarge) || errors.Is(err, ErrTooEasy)
 }

@@ -3,6 +3,7 @@
 // element [data-captcha-status] (role="status"): the solver fetches a
 // challenge from Parley, finds its number with WebCrypto, fills the field,
 // and holds a submit until then. No inline script, no third party.
+// It also gives the widget window.parleyPow (below).
 (function () {
   "use strict";
   var enc = new TextEncoder(), batch = 500;
@@ -21,9 +22,9 @@
     }
     throw new Error("no solution");
   }
-  // fill fetches a challenge and solves it: the field's value and when it expires.
-  async function fill(form) {
-    var res = await fetch(form.getAttribute("data-captcha-challenge") || "/api/v1/captcha/challenge", { cache: "no-store", credentials: "same-origin" });
+  // fill fetches a challenge from url and solves it: the field's value and when it expires.
+  async function fill(url) {
+    var res = await fetch(url, { cache: "no-store", credentials: "same-origin" });
     if (!res.ok) throw new Error("challenge " + res.status);
     var c = await res.json(), n = await solve(c);
     return {
@@ -39,7 +40,7 @@
     function start() {
       field.value = "";
       say("Verifying you are human…");
-      pending = fill(form).then(function (r) {
+      pending = fill(form.getAttribute("data-captcha-challenge") || "/api/v1/captcha/challenge").then(function (r) {
         field.value = r.value;
         expires = r.expires;
         say("Verified: you can send the form.");
@@ -61,5 +62,12 @@
       });
     });
   }
+  // The widget (parley.js) imports this script from Parley only when the
+  // server asks a guest's comment for a proof of work, and calls parleyPow
+  // with Parley's address and the site's host: it resolves to the
+  // comment's altcha value.
+  window.parleyPow = function (base, site) {
+    return fill(base + "/api/v1/captcha/challenge?site=" + encodeURIComponent(site)).then(function (r) { return r.value; });
+  };
   document.querySelectorAll("form[data-captcha]").forEach(setup);
 })();

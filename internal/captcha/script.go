@@ -34,6 +34,9 @@ func ServeScript(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", "text/javascript; charset=utf-8")
 	h.Set("X-Content-Type-Options", "nosniff")
+	// The widget imports the solver as a module from the sites' pages,
+	// which needs CORS; the script is public and the same for everyone.
+	h.Set("Access-Control-Allow-Origin", "*")
 	h.Set("ETag", etag)
 	if r.URL.Query().Get("v") == scriptVersion() {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")

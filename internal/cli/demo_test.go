@@ -28,7 +28,8 @@ func TestDemoWorksAtEveryAnnouncedAddress(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, port, _ := net.SplitHostPort(freePort(t))
-			vars := map[string]string{"PARLEY_DATA_DIR": t.TempDir(), "PARLEY_PUBLIC_URL": c.publicURL}
+			// One client posts once from each origin: the comment interval would refuse all but the first.
+			vars := map[string]string{"PARLEY_DATA_DIR": t.TempDir(), "PARLEY_PUBLIC_URL": c.publicURL, "PARLEY_COMMENT_INTERVAL": "0"}
 			base, stop := serveAt(t, vars, net.JoinHostPort(c.host, port))
 			defer stop()
 			for _, o := range c.origins {

@@ -83,6 +83,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Avatars:    avatars,
 		WriteRate:  cfg.WriteRate,
 		Burst:      cfg.WriteBurst,
+		Flood:      api.FloodLimits{Interval: cfg.CommentInterval, MinFillTime: cfg.MinFillTime, DuplicateWindow: api.DuplicateWindow},
 		CacheBytes: cfg.CacheSize,
 		Metrics:    metrics.Set(),
 		DBTimeout:  cfg.DBTimeout,

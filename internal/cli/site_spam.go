@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/parleyhq/parley/internal/captcha"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/policy"
 	"github.com/parleyhq/parley/internal/store"
@@ -18,13 +19,14 @@ import (
 // siteSpam serves parley site spam HOST: shows the site's spam policy
 // (docs/moderation.md) and changes the parts given as flags.
 func siteSpam(ctx context.Context, e env, args []string) error {
-	var moderation, linkLimit, holdImages, held, blocked string
+	var moderation, linkLimit, holdImages, held, blocked, pow string
 	cfg, pos, err := loadConfig("site spam", " HOST [flags]", e, args, func(fs *flag.FlagSet) {
 		fs.StringVar(&moderation, "moderation", "", "none, first, guests or all")
 		fs.StringVar(&linkLimit, "link-limit", "", "hold comments with this many links or more (0: no limit)")
 		fs.StringVar(&holdImages, "hold-images", "", "true or false: hold comments with an image")
 		fs.StringVar(&held, "held-words", "", "FILE of words and phrases that hold a comment, one a line (an empty file clears the list)")
 		fs.StringVar(&blocked, "blocked-words", "", "FILE of words and phrases that mark a comment spam, one a line")
+		fs.StringVar(&pow, "proof-of-work", "", fmt.Sprintf("off, on (the instance's difficulty) or a difficulty from %d to %d: guests and anonymous commenters solve a proof of work", captcha.MinDifficulty, captcha.MaxDifficulty))
 	})
 	if err != nil {
 		return err
@@ -42,8 +44,11 @@ func siteSpam(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	set := &site.Settings
-	changed := moderation+linkLimit+holdImages+held+blocked != ""
+	changed := moderation+linkLimit+holdImages+held+blocked+pow != ""
 	if err := applySpamFlags(set, moderation, linkLimit, holdImages, held, blocked); err != nil {
+		return err
+	}
+	if err := applyProofOfWork(set, pow); err != nil {
 		return err
 	}
 	if changed {
@@ -52,8 +57,8 @@ func siteSpam(ctx context.Context, e env, args []string) error {
 		}
 		a.store.NotifySiteChanged(ctx, store.SiteChange{SiteID: site.ID, Settings: true})
 	}
-	fmt.Fprintf(e.stdout, "site %s: moderation %s, link limit %d, hold images %t, %d held words, %d blocked words\n",
-		site.Host, set.Moderation, set.LinkLimit, set.HoldImages, len(set.HeldWords), len(set.BlockedWords))
+	fmt.Fprintf(e.stdout, "site %s: moderation %s, link limit %d, hold images %t, %d held words, %d blocked words, proof of work %s\n",
+		site.Host, set.Moderation, set.LinkLimit, set.HoldImages, len(set.HeldWords), len(set.BlockedWords), proofOfWork(*set))
 	return nil
 }
 
@@ -92,6 +97,38 @@ func applySpamFlags(set *model.SiteSettings, moderation, linkLimit, holdImages, 
 		return fmt.Errorf("%w: %s", ErrUsage, strings.Join(msgs, "; "))
 	}
 	return nil
+}
+
+// applyProofOfWork sets the site's proof-of-work from --proof-of-work
+// (docs/moderation.md, "Flood and abuse limits"): "" leaves it, off, on
+// (at the instance's difficulty) or a difficulty within the CAPTCHA's
+// bounds.
+func applyProofOfWork(set *model.SiteSettings, v string) error {
+	switch v {
+	case "":
+	case "off":
+		set.ProofOfWork, set.ProofOfWorkDifficulty = false, 0
+	case "on":
+		set.ProofOfWork, set.ProofOfWorkDifficulty = true, 0
+	default:
+		d, err := strconv.Atoi(v)
+		if err != nil || d < captcha.MinDifficulty || d > captcha.MaxDifficulty {
+			return fmt.Errorf("%w: --proof-of-work must be off, on or a difficulty from %d to %d", ErrUsage, captcha.MinDifficulty, captcha.MaxDifficulty)
+		}
+		set.ProofOfWork, set.ProofOfWorkDifficulty = true, d
+	}
+	return nil
+}
+
+// proofOfWork describes the site's proof-of-work setting.
+func proofOfWork(set model.SiteSettings) string {
+	switch {
+	case !set.ProofOfWork:
+		return "off"
+	case set.ProofOfWorkDifficulty == 0:
+		return "on"
+	}
+	return "on at " + strconv.Itoa(set.ProofOfWorkDifficulty)
 }
 
 // readWordList reads a file of words and phrases, one a line; blank lines

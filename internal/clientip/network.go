@@ -41,3 +41,28 @@ func NetworkKey(ip string) string {
 	}
 	return p.String()
 }
+
+// The wide prefixes of PrefixKey: a provider's block of neighbours, which
+// one abuser can rotate through (an IPv4 /24; an IPv6 /48, a site's usual
+// allocation, RFC 6177).
+const (
+	IPv4PrefixBits = 24
+	IPv6PrefixBits = 48
+)
+
+// PrefixKey returns the wide prefix of ip (as Resolver.IP returns it) as a
+// string to key limits on: "192.0.2.0/24", "2001:db8::/48". It returns ""
+// when ip is not an address.
+func PrefixKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ""
+	}
+	a = a.Unmap().WithZone("")
+	bits := IPv6PrefixBits
+	if a.Is4() {
+		bits = IPv4PrefixBits
+	}
+	p, _ := a.Prefix(bits) // cannot fail: bits fits the address family
+	return p.String()
+}

@@ -21,13 +21,19 @@ import (
 
 // Config is the whole configuration of one Parley process.
 type Config struct {
-	Listen         string
-	DataDir        string
-	DatabaseURL    string
-	SecretKey      string
-	PublicURL      string
-	WriteRate      float64 // writes per minute per client network (IPv4 address, IPv6 /64)
-	WriteBurst     int
+	Listen      string
+	DataDir     string
+	DatabaseURL string
+	SecretKey   string
+	PublicURL   string
+	WriteRate   float64 // writes per minute per client network (IPv4 address, IPv6 /64)
+	WriteBurst  int
+	// CommentInterval is the least time between two comments of one
+	// identity on one site (0 disables; docs/moderation.md).
+	CommentInterval time.Duration
+	// MinFillTime is the least time between the widget showing a comment
+	// form and sending it (0 disables).
+	MinFillTime    time.Duration
 	NewPagesPerDay int // pages thread reads may create per site per day
 	TrustedProxies []netip.Prefix
 	IPRetention    time.Duration
@@ -88,6 +94,14 @@ const (
 	MaxDBTimeout = 5 * time.Minute
 )
 
+// MaxCommentInterval bounds PARLEY_COMMENT_INTERVAL: longer would stop a
+// person answering a reply in a lively thread.
+const MaxCommentInterval = time.Hour
+
+// MaxMinFillTime bounds PARLEY_MIN_FILL_TIME: a person may write a short
+// reply in well under a minute.
+const MaxMinFillTime = time.Minute
+
 // setting describes one configuration value: its flag, its environment
 // variable, its default, and how to parse it into Config.
 type setting struct {
@@ -123,6 +137,12 @@ func settings() []setting {
 		{"write-burst", "PARLEY_WRITE_BURST", "10", "writes allowed at once before the rate applies", false,
 			parseInt(func(c *Config) *int { return &c.WriteBurst }),
 			func(c *Config) string { return strconv.Itoa(c.WriteBurst) }},
+		{"comment-interval", "PARLEY_COMMENT_INTERVAL", "15s", "least time between two comments of one account, verified guest or client network on one site (0 disables; at most 1h)", false,
+			parseDuration(func(c *Config) *time.Duration { return &c.CommentInterval }),
+			func(c *Config) string { return c.CommentInterval.String() }},
+		{"min-fill-time", "PARLEY_MIN_FILL_TIME", "3s", "least time between the widget showing a comment form and sending it; faster is refused as a script (0 disables; at most 1m)", false,
+			parseDuration(func(c *Config) *time.Duration { return &c.MinFillTime }),
+			func(c *Config) string { return c.MinFillTime.String() }},
 		{"new-pages-per-day", "PARLEY_NEW_PAGES_PER_DAY", "1000", "pages that thread reads may create per site per UTC day (0: only comments create pages)", false,
 			parseInt(func(c *Config) *int { return &c.NewPagesPerDay }),
 			func(c *Config) string { return strconv.Itoa(c.NewPagesPerDay) }},
@@ -291,6 +311,12 @@ func (c *Config) validate() error {
 	}
 	if c.WriteBurst < 1 {
 		return errors.New("config: PARLEY_WRITE_BURST (--write-burst) must be at least 1")
+	}
+	if c.CommentInterval < 0 || c.CommentInterval > MaxCommentInterval {
+		return fmt.Errorf("config: PARLEY_COMMENT_INTERVAL (--comment-interval) %s: want from 0 (off) to %s", c.CommentInterval, MaxCommentInterval)
+	}
+	if c.MinFillTime < 0 || c.MinFillTime > MaxMinFillTime {
+		return fmt.Errorf("config: PARLEY_MIN_FILL_TIME (--min-fill-time) %s: want from 0 (off) to %s", c.MinFillTime, MaxMinFillTime)
 	}
 	if c.NewPagesPerDay < 0 {
 		return errors.New("config: PARLEY_NEW_PAGES_PER_DAY (--new-pages-per-day) must be 0 (only comments create pages) or more")

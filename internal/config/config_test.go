@@ -105,6 +105,35 @@ func TestDBTimeout(t *testing.T) {
 	}
 }
 
+// TestCommentInterval: 15s by default, 0 turns it off; negative or over an
+// hour is refused naming the setting.
+func TestCommentInterval(t *testing.T) {
+	if c, err := load(t, nil); err != nil || c.CommentInterval != 15*time.Second {
+		t.Errorf("default: %v %v, want 15s", c.CommentInterval, err)
+	}
+	if c, err := load(t, map[string]string{"PARLEY_COMMENT_INTERVAL": "0s"}); err != nil || c.CommentInterval != 0 {
+		t.Errorf("0s: %v %v", c, err)
+	}
+	for _, bad := range []string{"-1s", "61m", "often"} {
+		if _, err := load(t, map[string]string{"PARLEY_COMMENT_INTERVAL": bad}); err == nil || !strings.Contains(err.Error(), "PARLEY_COMMENT_INTERVAL") {
+			t.Errorf("PARLEY_COMMENT_INTERVAL=%s: %v, want an error naming the setting", bad, err)
+		}
+	}
+}
+
+// TestMinFillTime: 3s by default, 0 turns it off; negative or over a
+// minute is refused naming the setting.
+func TestMinFillTime(t *testing.T) {
+	if c, err := load(t, nil); err != nil || c.MinFillTime != 3*time.Second {
+		t.Errorf("default: %v %v, want 3s", c.MinFillTime, err)
+	}
+	for _, bad := range []string{"-1s", "2m"} {
+		if _, err := load(t, map[string]string{"PARLEY_MIN_FILL_TIME": bad}); err == nil || !strings.Contains(err.Error(), "PARLEY_MIN_FILL_TIME") {
+			t.Errorf("PARLEY_MIN_FILL_TIME=%s: %v, want an error naming the setting", bad, err)
+		}
+	}
+}
+
 func TestCacheSize(t *testing.T) {
 	for value, want := range map[string]int{"": 64 << 20, "64MB": 64 << 20, "1536kb": 1536 << 10, "1GB": 1 << 30, "2 MB": 2 << 20, "1048576B": 1 << 20} {
 		c, err := load(t, map[string]string{"PARLEY_CACHE_SIZE": value})

@@ -134,6 +134,13 @@ type SiteSettings struct {
 	// decide (docs/moderation.md): AkismetHold, AkismetPublish, or "" for
 	// the operator's PARLEY_AKISMET_ON_ERROR. Never sent to the widget.
 	AkismetOnError string `json:"akismetOnError,omitempty"`
+
+	// ProofOfWork requires a proof-of-work solution (package captcha) with
+	// every guest and anonymous comment; ProofOfWorkDifficulty is its
+	// difficulty, 0 for the instance's (PARLEY_CAPTCHA_DIFFICULTY).
+	// docs/moderation.md, "Flood and abuse limits".
+	ProofOfWork           bool `json:"proofOfWork,omitempty"`
+	ProofOfWorkDifficulty int  `json:"proofOfWorkDifficulty,omitempty"`
 }
 
 // The failure policies of SiteSettings.AkismetOnError.
