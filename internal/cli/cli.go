@@ -42,6 +42,7 @@ func commands() []command {
 		{"import", "import comments: import [FORMAT] FILE --site HOST (Disqus, WordPress, Commento, Comentario, Remark42, Isso, Parley)", runImport},
 		{"export", "export a site's comments: export --site HOST [--format parley|wxr] [-o FILE]", runExport},
 		{"mail", "check mail delivery: mail test ADDRESS queues a test mail", runMail},
+		{"keys", "rotate the keys that seal personal data: keys rotate", runKeys},
 		{"config", "print the effective configuration, secrets masked", runConfig},
 		{"version", "print the version (also: parley --version, parley -v)", runVersion},
 	}

@@ -126,6 +126,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 	bgctx, cancelBg := context.WithCancel(context.WithoutCancel(ctx))
 	var bg sync.WaitGroup
 	bg.Go(func() { views.Run(bgctx, viewFlushInterval) })
+	bg.Go(func() { reloadKeys(bgctx, a) })
+	bg.Go(func() { resumeRotation(bgctx, a) })
 	bg.Go(func() { apiHandler.Run(bgctx) })
 	bg.Go(func() { purgeExpired(bgctx, a, cfg.IPRetention, cfg.SignupIPRetention, cfg.ContactRetention) })
 	bg.Go(func() { sendUsageNotices(bgctx, a, instanceSender(cfg), mailWorker.Wake) })

@@ -21,10 +21,13 @@ import (
 
 // Config is the whole configuration of one Parley process.
 type Config struct {
-	Listen         string
-	DataDir        string
-	DatabaseURL    string
-	SecretKey      string
+	Listen      string
+	DataDir     string
+	DatabaseURL string
+	SecretKey   string
+	// SecretKeyFile is the file holding the keyring (a secret manager's
+	// mounted file), instead of DataDir/secret.key.
+	SecretKeyFile  string
 	PublicURL      string
 	WriteRate      float64 // writes per minute per client network (IPv4 address, IPv6 /64)
 	WriteBurst     int
@@ -114,6 +117,9 @@ func settings() []setting {
 		{"secret-key", "PARLEY_SECRET_KEY", "", "secret for sealing personal data (64 hex chars); default: DATA_DIR/secret.key, generated", true,
 			func(c *Config, v string) error { c.SecretKey = v; return nil },
 			func(c *Config) string { return c.SecretKey }},
+		{"secret-key-file", "PARLEY_SECRET_KEY_FILE", "", "file holding the secret key (as a secret manager mounts it); must exist; default: DATA_DIR/secret.key", false,
+			func(c *Config, v string) error { c.SecretKeyFile = v; return nil },
+			func(c *Config) string { return c.SecretKeyFile }},
 		{"public-url", "PARLEY_PUBLIC_URL", "", "URL where browsers reach Parley; default: derived from --listen", false,
 			func(c *Config, v string) error { c.PublicURL = strings.TrimRight(v, "/"); return nil },
 			func(c *Config) string { return c.PublicURL }},
