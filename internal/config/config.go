@@ -37,6 +37,7 @@ type Config struct {
 	// ContactRetention is how long contact form messages, with the
 	// sender's sealed email, are kept.
 	ContactRetention time.Duration
+	Privacy          // backups and retention: see privacy.go
 	DBTimeout        time.Duration
 	Providers        []Provider // PARLEY_AUTH_PROVIDERS; see providers.go
 	// AvatarPrivate allows fetching provider pictures from private addresses.
@@ -103,7 +104,9 @@ type setting struct {
 	current func(c *Config) string
 }
 
-func settings() []setting {
+func settings() []setting { return append(coreSettings(), privacySettings()...) }
+
+func coreSettings() []setting {
 	return []setting{
 		{"listen", "PARLEY_LISTEN", "localhost:8080", "address to listen on (host:port)", false,
 			func(c *Config, v string) error { c.Listen = v; return nil },
@@ -328,6 +331,9 @@ func (c *Config) validate() error {
 		return fmt.Errorf("config: PARLEY_CAPTCHA_DIFFICULTY (--captcha-difficulty) %d: want from %d to %d", c.CaptchaDifficulty, captcha.MinDifficulty, captcha.MaxDifficulty)
 	}
 	if err := c.validateMail(); err != nil {
+		return err
+	}
+	if err := c.validatePrivacy(); err != nil {
 		return err
 	}
 	if c.AkismetOnError != AkismetHold && c.AkismetOnError != AkismetPublish {
