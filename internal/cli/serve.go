@@ -64,7 +64,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	mailWorker := notify.NewWorker(a.store, mailer, notify.WorkerOptions{Log: a.log})
+	mailWorker := notify.NewWorker(a.store, mailer, notify.WorkerOptions{Log: a.log, Retention: cfg.MailRetention})
 	mailWorker.ExportMetrics(metrics.Set())
 	views.ExportMetrics(metrics.Set())
 	avatars := newAvatars(a.store, cfg.Gravatar, cfg.AvatarPrivate)
@@ -136,6 +136,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	bg.Go(func() { apiHandler.Run(bgctx) })
 	bg.Go(func() { purgeExpired(bgctx, a, cfg.IPRetention, cfg.SignupIPRetention, cfg.ContactRetention) })
+	bg.Go(func() { purgeUnverified(bgctx, a, cfg.UnverifiedRetention, apiHandler.SitesRemoved) })
 	bg.Go(func() { sendUsageNotices(bgctx, a, instanceSender(cfg), mailWorker.Wake) })
 	bg.Go(func() { mailWorker.Run(bgctx) })
 	bg.Go(func() {

@@ -10,6 +10,11 @@ import (
 // (issue 12, the seed's promise).
 const MaxBackupRetention = 14 * 24 * time.Hour
 
+// MaxMailRetention is the longest PARLEY_MAIL_RETENTION allowed: a dead
+// letter still holds its sealed recipient and body, kept 30 days at most
+// for the operator to see why it failed (issue 12).
+const MaxMailRetention = 30 * 24 * time.Hour
+
 // MinBackupInterval is the shortest PARLEY_BACKUP_INTERVAL but 0 (off).
 const MinBackupInterval = time.Hour
 
@@ -28,9 +33,10 @@ type Privacy struct {
 	// UnverifiedRetention is how long an account whose email was never
 	// confirmed is kept.
 	UnverifiedRetention time.Duration
-	// DeadMailRetention is how long a mail that could not be delivered
-	// (dead letter) stays in the outbox.
-	DeadMailRetention time.Duration
+	// MailRetention is how long a sent mail, or one that could not be
+	// delivered (a dead letter), stays in the outbox; at most
+	// MaxMailRetention.
+	MailRetention time.Duration
 }
 
 func privacySettings() []setting {
@@ -47,9 +53,9 @@ func privacySettings() []setting {
 		{"unverified-retention", "PARLEY_UNVERIFIED_RETENTION", "168h", "accounts whose email was never confirmed are deleted after this (at least 1h)", false,
 			parseDuration(func(c *Config) *time.Duration { return &c.UnverifiedRetention }),
 			func(c *Config) string { return c.UnverifiedRetention.String() }},
-		{"dead-mail-retention", "PARLEY_DEAD_MAIL_RETENTION", "720h", "mails that could not be delivered are deleted from the outbox after this (at least 1h)", false,
-			parseDuration(func(c *Config) *time.Duration { return &c.DeadMailRetention }),
-			func(c *Config) string { return c.DeadMailRetention.String() }},
+		{"mail-retention", "PARLEY_MAIL_RETENTION", "168h", "sent mails and mails that could not be delivered (dead letters) are deleted from the outbox after this (1h to 720h)", false,
+			parseDuration(func(c *Config) *time.Duration { return &c.MailRetention }),
+			func(c *Config) string { return c.MailRetention.String() }},
 	}
 }
 
@@ -63,8 +69,8 @@ func (c *Config) validatePrivacy() error {
 	if c.UnverifiedRetention < time.Hour {
 		return fmt.Errorf("config: PARLEY_UNVERIFIED_RETENTION (--unverified-retention) %s: want at least 1h", c.UnverifiedRetention)
 	}
-	if c.DeadMailRetention < time.Hour {
-		return fmt.Errorf("config: PARLEY_DEAD_MAIL_RETENTION (--dead-mail-retention) %s: want at least 1h", c.DeadMailRetention)
+	if c.MailRetention < time.Hour || c.MailRetention > MaxMailRetention {
+		return fmt.Errorf("config: PARLEY_MAIL_RETENTION (--mail-retention) %s: want from 1h to %s", c.MailRetention, MaxMailRetention)
 	}
 	return nil
 }
