@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/parleyhq/parley/internal/store"
@@ -77,7 +78,8 @@ func runKeys(ctx context.Context, e env, args []string) error {
 }
 
 // finishRotation re-seals every value with the newest key until a pass
-// finds none left, waits settle for running servers to have read that key,
+// finds none left, waits until settle has passed since the key file was
+// written, for running servers to have read the new key,
 // passes once more, records the new key check and retires the older keys
 // from the key file. Every step may be interrupted and run again.
 func finishRotation(ctx context.Context, a *app, settle time.Duration, out io.Writer) error {
@@ -91,12 +93,12 @@ func finishRotation(ctx context.Context, a *app, settle time.Duration, out io.Wr
 		if n > 0 {
 			continue
 		}
-		if !waited && settle > 0 {
-			fmt.Fprintf(out, "waiting %s for running servers to read the new key\n", settle)
+		if wait := settleLeft(a, settle); !waited && wait > 0 {
+			fmt.Fprintf(out, "waiting %s for running servers to read the new key\n", wait.Round(time.Second))
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
-			case <-time.After(settle):
+			case <-time.After(wait):
 			}
 			waited = true
 			continue
@@ -120,6 +122,17 @@ func finishRotation(ctx context.Context, a *app, settle time.Duration, out io.Wr
 	}
 	fmt.Fprintf(out, "rotation done: every value is sealed with key %s; the older keys are retired\n", a.sealer.KeyID())
 	return nil
+}
+
+// settleLeft is what remains of settle since the key file was last
+// written, when the new key appeared to the servers reading it: a rotation
+// resumed long after it was interrupted need not wait again.
+func settleLeft(a *app, settle time.Duration) time.Duration {
+	info, err := os.Stat(a.key.File)
+	if err != nil {
+		return settle
+	}
+	return settle - time.Since(info.ModTime())
 }
 
 // resumeRotation finishes, in the background of serve, a rotation that a
