@@ -35,22 +35,36 @@ func Take(ctx context.Context, st *store.Store, dir string, now time.Time) (stri
 		suffix = SQLiteSuffix
 	}
 	path := filepath.Join(dir, namePrefix+now.UTC().Format(timeLayout)+suffix)
-	tmp, err := os.CreateTemp(dir, ".partial-*")
+	err := writeAtomically(path, ".partial-*", func(w io.Writer) error {
+		zw := gzip.NewWriter(w)
+		var err error
+		if st.Dialect() == "sqlite" {
+			err = snapshotSQLite(ctx, st, dir, zw)
+		} else {
+			err = st.ExportTables(ctx, zw)
+		}
+		if err != nil {
+			return err
+		}
+		return zw.Close()
+	})
 	if err != nil {
 		return "", fmt.Errorf("backup: %w", err)
 	}
+	return path, nil
+}
+
+// writeAtomically writes path through fill: into a temporary file (0600,
+// named after pattern) beside it, synced, then renamed over path, so that
+// path is complete or absent, never torn.
+func writeAtomically(path, pattern string, fill func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), pattern)
+	if err != nil {
+		return err
+	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	zw := gzip.NewWriter(tmp)
-	if st.Dialect() == "sqlite" {
-		err = snapshotSQLite(ctx, st, dir, zw)
-	} else {
-		err = st.ExportTables(ctx, zw)
-	}
-	if err == nil {
-		err = zw.Close()
-	}
-	if err == nil {
+	if err = fill(tmp); err == nil {
 		err = tmp.Sync()
 	}
 	if err == nil {
@@ -59,10 +73,7 @@ func Take(ctx context.Context, st *store.Store, dir string, now time.Time) (stri
 	if err == nil {
 		err = os.Rename(tmp.Name(), path)
 	}
-	if err != nil {
-		return "", fmt.Errorf("backup: %w", err)
-	}
-	return path, nil
+	return err
 }
 
 // snapshotSQLite copies an online snapshot of the database into w; the

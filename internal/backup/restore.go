@@ -44,24 +44,12 @@ func RestoreSQLite(file, dbPath string) error {
 	if err := os.MkdirAll(filepath.Dir(dbPath), 0o700); err != nil {
 		return fmt.Errorf("backup: restore: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(dbPath), ".restore-*")
-	if err != nil {
-		return fmt.Errorf("backup: restore: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
-	if _, err = io.Copy(tmp, in); err == nil {
-		err = in.Close()
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if err == nil {
-		err = tmp.Close()
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), dbPath)
-	}
+	err = writeAtomically(dbPath, ".restore-*", func(w io.Writer) error {
+		if _, err := io.Copy(w, in); err != nil {
+			return err
+		}
+		return in.Close() // checks the gzip stream's checksum
+	})
 	if err != nil {
 		return fmt.Errorf("backup: restore %s: %w", file, err)
 	}

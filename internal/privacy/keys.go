@@ -178,7 +178,7 @@ func (k *Key) WriteRing(ring *Keyring) error {
 		return fmt.Errorf("privacy: write key file: %w", err)
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.WriteString(ring.Text()); err == nil {
+	if _, err = tmp.WriteString(ring.Text()); err == nil {
 		err = tmp.Sync()
 	}
 	if cerr := tmp.Close(); err == nil {

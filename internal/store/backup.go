@@ -113,20 +113,19 @@ func exportTable(ctx context.Context, tx *sql.Tx, w *bufio.Writer, table string)
 }
 
 func txVersions(ctx context.Context, tx *sql.Tx) ([]int, error) {
-	return queryInts(ctx, tx, "SELECT version FROM schema_migrations ORDER BY version")
+	return scanColumn[int](tx.QueryContext(ctx, "SELECT version FROM schema_migrations ORDER BY version"))
 }
 
-func queryInts(ctx context.Context, q interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, query string) ([]int, error) {
-	rows, err := q.QueryContext(ctx, query)
+// scanColumn reads the one column of every row of a query's result (pass
+// QueryContext's results as they are), and closes the rows.
+func scanColumn[T any](rows *sql.Rows, err error) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []int
+	var out []T
 	for rows.Next() {
-		var v int
+		var v T
 		if err := rows.Scan(&v); err != nil {
 			return nil, err
 		}

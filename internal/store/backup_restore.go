@@ -41,21 +41,8 @@ func (s *Store) CheckEmpty(ctx context.Context) error {
 }
 
 func sqliteTables(ctx context.Context, db *sql.DB) ([]string, error) {
-	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table'
-		AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return scanColumn[string](db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table'
+		AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name`))
 }
 
 // RestoreTables loads a logical export (ExportTables) into an empty
@@ -104,7 +91,7 @@ func (s *Store) migrateAs(ctx context.Context, versions []int) error {
 	if len(versions) == 0 || !slices.Equal(versions, known[:min(len(versions), len(known))]) {
 		return errors.New("store: restore: the export was taken by another Parley version, with migrations this build does not have; restore it with that version")
 	}
-	done, err := queryInts(ctx, s.read, "SELECT version FROM schema_migrations ORDER BY version")
+	done, err := scanColumn[int](s.read.QueryContext(ctx, "SELECT version FROM schema_migrations ORDER BY version"))
 	if err == nil && len(done) > 0 && done[len(done)-1] > versions[len(versions)-1] {
 		return fmt.Errorf("%w: its schema is newer than the export's; restore into a database without Parley tables", ErrNotEmpty)
 	}

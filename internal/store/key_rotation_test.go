@@ -30,17 +30,7 @@ func openWithRing(t *testing.T, db *testDB, text string) *store.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var st *store.Store
-	if db.dialect == "sqlite" {
-		st, err = store.OpenSQLite(context.Background(), db.file, sealer)
-	} else {
-		st, err = store.OpenPostgres(context.Background(), db.url, sealer)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
+	return openWithSealer(t, db, sealer)
 }
 
 // TestKeyRotationInterruptedThenResumed: a rotation cut off after its first

@@ -30,25 +30,12 @@ const unverifiedPurgeBatch = 500
 // whatever their state. It returns how many accounts it deleted, at most
 // unverifiedPurgeBatch.
 func (s *Store) PurgeUnverifiedAccounts(ctx context.Context, cutoff time.Time) (int64, error) {
-	rows, err := s.read.QueryContext(ctx, s.q(fmt.Sprintf(`SELECT id FROM users u
+	ids, err := scanColumn[int64](s.read.QueryContext(ctx, s.q(fmt.Sprintf(`SELECT id FROM users u
 		WHERE email_verified_at IS NULL AND password_hash IS NOT NULL AND role <> 'operator' AND created_at < ?
 		AND NOT EXISTS (SELECT 1 FROM site_members m WHERE m.user_id = u.id)
 		AND NOT EXISTS (SELECT 1 FROM sites o WHERE o.owner_id = u.id AND o.live)
-		ORDER BY id LIMIT %d`, unverifiedPurgeBatch)), millis(cutoff))
+		ORDER BY id LIMIT %d`, unverifiedPurgeBatch)), millis(cutoff)))
 	if err != nil {
-		return 0, fmt.Errorf("store: find unverified accounts: %w", err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("store: find unverified accounts: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, fmt.Errorf("store: find unverified accounts: %w", err)
 	}
 	var n int64
