@@ -40,7 +40,10 @@ func serveWithMailIn(t *testing.T, box *smtptest.Server, dir string) string {
 	}
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	vars := map[string]string{"PARLEY_SMTP_URL": box.URL(), "PARLEY_MAIL_FROM": "parley@example.com",
-		"PARLEY_LOG_LEVEL": "warn", "PARLEY_DEMO": "false", "PARLEY_DATA_DIR": dir}
+		"PARLEY_LOG_LEVEL": "warn", "PARLEY_DEMO": "false", "PARLEY_DATA_DIR": dir,
+		// The browser types faster than a person: no least fill time, no
+		// interval between its comments (as the suite's server).
+		"PARLEY_MIN_FILL_TIME": "0", "PARLEY_COMMENT_INTERVAL": "0"}
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() {

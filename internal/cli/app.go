@@ -20,6 +20,7 @@ type app struct {
 	log    *slog.Logger
 	sealer *privacy.Sealer
 	store  *store.Store
+	key    *privacy.Key
 }
 
 // openApp loads the secret key, opens the database, migrates it and checks
@@ -47,7 +48,7 @@ func openServingApp(ctx context.Context, cfg *config.Config, e env) (*app, error
 
 func openAppLimits(ctx context.Context, cfg *config.Config, e env, limits store.Limits) (*app, error) {
 	log := newLogger(cfg, e.stderr)
-	key, err := privacy.LoadKey(cfg.SecretKey, cfg.DataDir)
+	key, err := privacy.LoadKeyFrom(cfg.SecretKey, cfg.SecretKeyFile, cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +56,7 @@ func openAppLimits(ctx context.Context, cfg *config.Config, e env, limits store.
 		log.Warn("secret key file is readable by other users; run chmod 600 on it",
 			"file", key.File, "mode", fmt.Sprintf("%#o", key.Mode))
 	}
-	sealer, err := privacy.NewSealer(key.Secret)
+	sealer, err := privacy.NewKeyringSealer(key.Ring, key.Reload)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +75,7 @@ func openAppLimits(ctx context.Context, cfg *config.Config, e env, limits store.
 		st.Close()
 		return nil, err
 	}
-	return &app{cfg: cfg, log: log, sealer: sealer, store: st}, nil
+	return &app{cfg: cfg, log: log, sealer: sealer, store: st, key: key}, nil
 }
 
 // checkKey saves a new key only when the database holds nothing made with

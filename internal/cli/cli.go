@@ -42,6 +42,9 @@ func commands() []command {
 		{"import", "import comments: import [FORMAT] FILE --site HOST (Disqus, WordPress, Commento, Comentario, Remark42, Isso, Parley)", runImport},
 		{"export", "export a site's comments: export --site HOST [--format parley|wxr] [-o FILE]", runExport},
 		{"mail", "check mail delivery: mail test ADDRESS queues a test mail", runMail},
+		{"backup", "back up the database now into PARLEY_BACKUP_DIR (serve also does it every PARLEY_BACKUP_INTERVAL)", runBackup},
+		{"restore", "restore FILE: load a backup into an empty database", runRestore},
+		{"keys", "rotate the keys that seal personal data: keys rotate", runKeys},
 		{"config", "print the effective configuration, secrets masked", runConfig},
 		{"version", "print the version (also: parley --version, parley -v)", runVersion},
 	}

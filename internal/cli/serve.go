@@ -14,6 +14,7 @@ import (
 	"github.com/parleyhq/parley/internal/api"
 	"github.com/parleyhq/parley/internal/assets"
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/backup"
 	"github.com/parleyhq/parley/internal/captcha"
 	"github.com/parleyhq/parley/internal/clientip"
 	"github.com/parleyhq/parley/internal/comment"
@@ -63,7 +64,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	mailWorker := notify.NewWorker(a.store, mailer, notify.WorkerOptions{Log: a.log})
+	mailWorker := notify.NewWorker(a.store, mailer, notify.WorkerOptions{Log: a.log, Retention: cfg.MailRetention})
 	mailWorker.ExportMetrics(metrics.Set())
 	views.ExportMetrics(metrics.Set())
 	avatars := newAvatars(a.store, cfg.Gravatar, cfg.AvatarPrivate)
@@ -127,8 +128,16 @@ func runServe(ctx context.Context, e env, args []string) error {
 	bgctx, cancelBg := context.WithCancel(context.WithoutCancel(ctx))
 	var bg sync.WaitGroup
 	bg.Go(func() { views.Run(bgctx, viewFlushInterval) })
+	bg.Go(func() { reloadKeys(bgctx, a) })
+	bg.Go(func() { resumeRotation(bgctx, a) })
+	if cfg.BackupInterval > 0 {
+		backups := backup.Schedule{Store: a.store, Dir: backupDir(cfg), Interval: cfg.BackupInterval,
+			Retention: cfg.BackupRetention, Log: a.log, Now: time.Now}
+		bg.Go(func() { backups.Run(bgctx) })
+	}
 	bg.Go(func() { apiHandler.Run(bgctx) })
 	bg.Go(func() { purgeExpired(bgctx, a, cfg.IPRetention, cfg.SignupIPRetention, cfg.ContactRetention) })
+	bg.Go(func() { purgeUnverified(bgctx, a, cfg.UnverifiedRetention, apiHandler.SitesRemoved) })
 	bg.Go(func() { sendUsageNotices(bgctx, a, instanceSender(cfg), mailWorker.Wake) })
 	bg.Go(func() { mailWorker.Run(bgctx) })
 	bg.Go(func() { comments.RunReports(bgctx) })

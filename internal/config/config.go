@@ -25,9 +25,12 @@ type Config struct {
 	DataDir     string
 	DatabaseURL string
 	SecretKey   string
-	PublicURL   string
-	WriteRate   float64 // writes per minute per client network (IPv4 address, IPv6 /64)
-	WriteBurst  int
+	// SecretKeyFile is the file holding the keyring (a secret manager's
+	// mounted file), instead of DataDir/secret.key.
+	SecretKeyFile string
+	PublicURL     string
+	WriteRate     float64 // writes per minute per client network (IPv4 address, IPv6 /64)
+	WriteBurst    int
 	// CommentInterval is the least time between two comments of one
 	// identity on one site (0 disables; docs/moderation.md).
 	CommentInterval time.Duration
@@ -40,6 +43,7 @@ type Config struct {
 	// ContactRetention is how long contact form messages, with the
 	// sender's sealed email, are kept.
 	ContactRetention time.Duration
+	Privacy          // backups and retention: see privacy.go
 	DBTimeout        time.Duration
 	Providers        []Provider // PARLEY_AUTH_PROVIDERS; see providers.go
 	// AvatarPrivate allows fetching provider pictures from private addresses.
@@ -114,7 +118,9 @@ type setting struct {
 	current func(c *Config) string
 }
 
-func settings() []setting {
+func settings() []setting { return append(coreSettings(), privacySettings()...) }
+
+func coreSettings() []setting {
 	return []setting{
 		{"listen", "PARLEY_LISTEN", "localhost:8080", "address to listen on (host:port)", false,
 			func(c *Config, v string) error { c.Listen = v; return nil },
@@ -128,6 +134,9 @@ func settings() []setting {
 		{"secret-key", "PARLEY_SECRET_KEY", "", "secret for sealing personal data (64 hex chars); default: DATA_DIR/secret.key, generated", true,
 			func(c *Config, v string) error { c.SecretKey = v; return nil },
 			func(c *Config) string { return c.SecretKey }},
+		{"secret-key-file", "PARLEY_SECRET_KEY_FILE", "", "file holding the secret key (as a secret manager mounts it); must exist; default: DATA_DIR/secret.key", false,
+			func(c *Config, v string) error { c.SecretKeyFile = v; return nil },
+			func(c *Config) string { return c.SecretKeyFile }},
 		{"public-url", "PARLEY_PUBLIC_URL", "", "URL where browsers reach Parley; default: derived from --listen", false,
 			func(c *Config, v string) error { c.PublicURL = strings.TrimRight(v, "/"); return nil },
 			func(c *Config) string { return c.PublicURL }},
@@ -348,6 +357,9 @@ func (c *Config) validate() error {
 		return fmt.Errorf("config: PARLEY_CAPTCHA_DIFFICULTY (--captcha-difficulty) %d: want from %d to %d", c.CaptchaDifficulty, captcha.MinDifficulty, captcha.MaxDifficulty)
 	}
 	if err := c.validateMail(); err != nil {
+		return err
+	}
+	if err := c.validatePrivacy(); err != nil {
 		return err
 	}
 	if c.AkismetOnError != AkismetHold && c.AkismetOnError != AkismetPublish {

@@ -60,9 +60,13 @@ func deriveKeys(secret []byte) (*keys, error) {
 	return &k, nil
 }
 
-// Key is the instance secret and where it comes from.
+// Key is the instance's keyring and where it comes from.
 type Key struct {
+	// Secret is the keyring's oldest secret (the only one before any
+	// rotation).
 	Secret []byte
+	// Ring is the keyring read from the source.
+	Ring *Keyring
 	// Source names where the key comes from, for messages: the
 	// PARLEY_SECRET_KEY setting or the key file's path.
 	Source string
@@ -75,43 +79,131 @@ type Key struct {
 	// may be used is the caller's decision: never over data sealed with a
 	// lost key.
 	New bool
+	// Given is true when the file was named by PARLEY_SECRET_KEY_FILE: a
+	// secret manager's file, never generated.
+	Given bool
 }
 
 // ConfiguredKeySource is the Source of a key given by configuration.
 const ConfiguredKeySource = "PARLEY_SECRET_KEY/--secret-key"
 
-// LoadKey returns the instance secret: configured (hex, base64 or a long
-// passphrase) when configured is not empty, otherwise read from
-// dataDir/secret.key. When neither exists it returns a new random key with
-// New set, without writing anything.
+// LoadKey is LoadKeyFrom without a key file setting.
 func LoadKey(configured, dataDir string) (*Key, error) {
+	return LoadKeyFrom(configured, "", dataDir)
+}
+
+// LoadKeyFrom returns the instance's keyring: configured (a secret as hex,
+// base64 or a long passphrase, or a keyring's text) when configured is not
+// empty; else read from keyFile (PARLEY_SECRET_KEY_FILE, as a secret
+// manager mounts it), which must exist; else from dataDir/secret.key. When
+// that does not exist either it returns a new random key with New set,
+// without writing anything.
+func LoadKeyFrom(configured, keyFile, dataDir string) (*Key, error) {
 	if configured != "" {
-		secret, err := decodeSecret(configured)
+		ring, err := parseConfigured(configured)
 		if err != nil {
 			return nil, fmt.Errorf("privacy: %s: %w", ConfiguredKeySource, err)
 		}
-		return &Key{Secret: secret, Source: ConfiguredKeySource}, nil
+		return &Key{Secret: ring.First(), Ring: ring, Source: ConfiguredKeySource}, nil
 	}
-	path := filepath.Join(dataDir, KeyFileName)
-	k := &Key{Source: path, File: path}
-	raw, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
+	path, given := keyFile, keyFile != ""
+	if !given {
+		path = filepath.Join(dataDir, KeyFileName)
+	}
+	k := &Key{Source: path, File: path, Given: given}
+	ring, err := ReadKeyFile(path)
+	if errors.Is(err, os.ErrNotExist) && !given {
 		k.Secret, k.New = make([]byte, 32), true
 		rand.Read(k.Secret)
+		k.Ring = &Keyring{secrets: [][]byte{k.Secret}, hashes: mustDerive(k.Secret)}
 		return k, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("privacy: read key file: %w", err)
+		return nil, err
 	}
-	if k.Secret, err = decodeSecret(strings.TrimSpace(string(raw))); err != nil {
-		return nil, fmt.Errorf("privacy: key file %s: %w", path, err)
-	}
+	k.Secret, k.Ring = ring.First(), ring
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("privacy: key file: %w", err)
 	}
 	k.Mode = info.Mode().Perm()
 	return k, nil
+}
+
+// parseConfigured reads PARLEY_SECRET_KEY: a keyring when it has several
+// lines, otherwise one secret used exactly as given, as before keyrings.
+func parseConfigured(configured string) (*Keyring, error) {
+	if strings.Contains(configured, "\n") {
+		return ParseKeyring(configured)
+	}
+	secret, err := decodeSecret(configured)
+	if err != nil {
+		return nil, err
+	}
+	return &Keyring{secrets: [][]byte{secret}, hashes: mustDerive(secret)}, nil
+}
+
+// ReadKeyFile reads the keyring in the file at path. A missing file is an
+// error wrapping os.ErrNotExist.
+func ReadKeyFile(path string) (*Keyring, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("privacy: read key file: %w", err)
+	}
+	ring, err := ParseKeyring(string(raw))
+	if err != nil {
+		return nil, fmt.Errorf("privacy: key file %s: %w", path, err)
+	}
+	return ring, nil
+}
+
+// Reload reads the keyring again from the key's file; a configured key
+// cannot change while Parley runs and reloads as it is.
+func (k *Key) Reload() (*Keyring, error) {
+	if k.File == "" {
+		return k.Ring, nil
+	}
+	return ReadKeyFile(k.File)
+}
+
+// WriteRing replaces the key file's keyring with ring, atomically: a
+// temporary file (0600) written and synced, then renamed over the file, so
+// that a crash leaves the old keyring or the new one, never a torn file.
+func (k *Key) WriteRing(ring *Keyring) error {
+	if k.File == "" {
+		return fmt.Errorf("privacy: the keys come from %s, which Parley cannot change", ConfiguredKeySource)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(k.File), ".secret-key-*")
+	if err != nil {
+		return fmt.Errorf("privacy: write key file: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err = tmp.WriteString(ring.Text()); err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), k.File)
+	}
+	if err == nil {
+		err = syncDir(filepath.Dir(k.File))
+	}
+	if err != nil {
+		return fmt.Errorf("privacy: write key file: %w", err)
+	}
+	k.Ring, k.Secret = ring, ring.First()
+	return nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 // ReadableByOthers reports whether the key file may be read by its group or
@@ -139,6 +231,7 @@ func (k *Key) Save() error {
 		return fmt.Errorf("privacy: write key file: %w", err)
 	}
 	k.New, k.Mode = false, 0o600
+	k.Ring = &Keyring{secrets: [][]byte{k.Secret}, hashes: mustDerive(k.Secret)}
 	return nil
 }
 

@@ -168,20 +168,7 @@ func (s *Store) commentIDs(ctx context.Context, tx *sql.Tx, where string, args [
 
 // idsTx runs a query of one id column inside tx and returns the ids.
 func (s *Store) idsTx(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, s.q(query), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return scanColumn[int64](tx.QueryContext(ctx, s.q(query), args...))
 }
 
 // EraseGuest uses an erase link (its token's hash) and erases, in the same

@@ -17,7 +17,15 @@ func reopen(t *testing.T, db *testDB, secret string) *store.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return openWithSealer(t, db, sealer)
+}
+
+// openWithSealer opens another store on the database under test with
+// sealer, as another process would.
+func openWithSealer(t *testing.T, db *testDB, sealer *privacy.Sealer) *store.Store {
+	t.Helper()
 	var st *store.Store
+	var err error
 	if db.dialect == "sqlite" {
 		st, err = store.OpenSQLite(context.Background(), db.file, sealer)
 	} else {

@@ -112,23 +112,28 @@ func (s *Store) SitesOwnedBy(ctx context.Context, userID int64) ([]*model.Site, 
 // is no such account.
 func (s *Store) DeleteAccount(ctx context.Context, userID int64, mode EraseMode) ([]int64, error) {
 	var deleted []int64
-	err := s.eraseTx(ctx, func(tx *sql.Tx) error {
-		ids, err := s.idsTx(ctx, tx, "SELECT id FROM sites WHERE owner_id = ? ORDER BY id", userID)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			if err := s.deleteSite(ctx, tx, id); err != nil {
-				return err
-			}
-		}
-		deleted = ids
-		return s.eraseAccount(ctx, tx, userID, mode)
+	err := s.eraseTx(ctx, func(tx *sql.Tx) (err error) {
+		deleted, err = s.deleteAccount(ctx, tx, userID, mode)
+		return err
 	})
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("store: delete account: %w", err)
 	}
 	return deleted, err
+}
+
+// deleteAccount is DeleteAccount inside tx.
+func (s *Store) deleteAccount(ctx context.Context, tx *sql.Tx, userID int64, mode EraseMode) ([]int64, error) {
+	ids, err := s.idsTx(ctx, tx, "SELECT id FROM sites WHERE owner_id = ? ORDER BY id", userID)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if err := s.deleteSite(ctx, tx, id); err != nil {
+			return nil, err
+		}
+	}
+	return ids, s.eraseAccount(ctx, tx, userID, mode)
 }
 
 // ownerData fills in an account's sign-up address and the invitations it

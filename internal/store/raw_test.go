@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -70,6 +71,11 @@ func TestPersonalDataIsNotStoredInPlainText(t *testing.T) {
 			}
 		}
 		stored := storedBytes(t, db, "users", "sites", "pages", "comments", "votes", "page_views_daily")
+		backup := backupBytes(t, db)
+		if !bytes.Contains(backup, []byte("Visible Name")) {
+			t.Fatal("sanity check failed: public name not found in the backup")
+		}
+		stored = append(stored, backup...)
 		if !bytes.Contains(stored, []byte("Visible Name")) {
 			t.Fatal("sanity check failed: public name not found in stored bytes, the test reads the wrong data")
 		}
@@ -79,6 +85,28 @@ func TestPersonalDataIsNotStoredInPlainText(t *testing.T) {
 			}
 		}
 	})
+}
+
+// backupBytes returns what a backup of the database holds (uncompressed):
+// the SQLite snapshot, or the PostgreSQL export.
+func backupBytes(t *testing.T, db *testDB) []byte {
+	t.Helper()
+	if db.dialect == "postgres" {
+		var b bytes.Buffer
+		if err := db.ExportTables(context.Background(), &b); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	snap := filepath.Join(t.TempDir(), "snapshot.db")
+	if err := db.SnapshotSQLite(context.Background(), snap); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // sqliteBytes returns the SQLite database file followed by its WAL.
