@@ -116,6 +116,7 @@ type exportAccount struct {
 	EmailVerifiedAt *time.Time `json:"emailVerifiedAt"`
 	SignedUp        bool       `json:"signedUp"` // made by sign-up (not by the operator or a provider)
 	SignupIP        string     `json:"signupIp"` // where the sign-up came from; "" once purged (PARLEY_SIGNUP_IP_RETENTION)
+	NotifyReplies   bool       `json:"notifyReplies"` // reply mail on every comment of the account
 }
 
 type exportSiteRole struct {
@@ -125,28 +126,30 @@ type exportSiteRole struct {
 }
 
 type exportComment struct {
-	ID        int64      `json:"id"`
-	Site      string     `json:"site"`
-	Path      string     `json:"path"`
-	PageURL   string     `json:"pageUrl"`
-	ParentID  *int64     `json:"parentId"`
-	AccountID *int64     `json:"accountId"` // null: written as a guest
-	Name      string     `json:"name"`
-	Email     string     `json:"email"`
-	Website   string     `json:"website"`
-	Verified  bool       `json:"verified"` // written as a verified guest
-	Text      string     `json:"text"`
-	HTML      string     `json:"html"`
-	Status    string     `json:"status"`
-	CreatedAt time.Time  `json:"createdAt"`
-	EditedAt  *time.Time `json:"editedAt"`
-	DeletedAt *time.Time `json:"deletedAt"`
-	Score     int        `json:"score"`
-	Upvotes   int        `json:"upvotes"`
-	Downvotes int        `json:"downvotes"`
-	Sticky    bool       `json:"sticky"`
-	IP        string     `json:"ip"`        // "" once purged (PARLEY_IP_RETENTION)
-	UserAgent string     `json:"userAgent"` // as the browser sent it
+	ID        int64  `json:"id"`
+	Site      string `json:"site"`
+	Path      string `json:"path"`
+	PageURL   string `json:"pageUrl"`
+	ParentID  *int64 `json:"parentId"`
+	AccountID *int64 `json:"accountId"` // null: written as a guest
+	Name      string `json:"name"`
+	Email     string `json:"email"`
+	Website   string `json:"website"`
+	Verified  bool   `json:"verified"` // written as a verified guest
+	// NotifyReplies: reply and approval mail was asked for with it.
+	NotifyReplies bool       `json:"notifyReplies"`
+	Text          string     `json:"text"`
+	HTML          string     `json:"html"`
+	Status        string     `json:"status"`
+	CreatedAt     time.Time  `json:"createdAt"`
+	EditedAt      *time.Time `json:"editedAt"`
+	DeletedAt     *time.Time `json:"deletedAt"`
+	Score         int        `json:"score"`
+	Upvotes       int        `json:"upvotes"`
+	Downvotes     int        `json:"downvotes"`
+	Sticky        bool       `json:"sticky"`
+	IP            string     `json:"ip"`        // "" once purged (PARLEY_IP_RETENTION)
+	UserAgent     string     `json:"userAgent"` // as the browser sent it
 	// HoldReason says why a pending comment waits other than for a
 	// moderator ("email_unverified"); absent otherwise.
 	HoldReason string `json:"holdReason,omitempty"`
@@ -184,7 +187,7 @@ func (h *Handler) newExportDocument(d *store.PersonalData, current int64) export
 	}
 	if u := d.Account; u != nil {
 		doc.Account = &exportAccount{wireAccount: account(u), Role: string(u.Role), HasPassword: u.PasswordHash != "",
-			EmailVerifiedAt: u.EmailVerifiedAt, SignedUp: u.SignedUp, SignupIP: d.SignupIP}
+			EmailVerifiedAt: u.EmailVerifiedAt, SignedUp: u.SignedUp, SignupIP: d.SignupIP, NotifyReplies: d.NotifyReplies}
 	}
 	doc.Invitations, doc.InvitationsSent = exportInvitations(d.Invitations), exportInvitations(d.InvitationsSent)
 	for _, l := range d.Logins {
@@ -238,7 +241,7 @@ func exportedComment(c store.PersonalComment) exportComment {
 		Name: c.GuestName, Email: c.GuestEmail, Website: c.GuestWebsite, Verified: c.GuestVerified,
 		Text: c.Text, HTML: c.HTML, Status: string(c.Status), CreatedAt: c.CreatedAt, EditedAt: c.EditedAt, DeletedAt: c.DeletedAt,
 		Score: c.Score, Upvotes: c.Upvotes, Downvotes: c.Downvotes, Sticky: c.Sticky, IP: c.IP, UserAgent: c.UserAgent,
-		HoldReason: c.HoldReason,
+		HoldReason: c.HoldReason, NotifyReplies: c.NotifyReplies,
 	}
 	if c.ParentID != 0 {
 		out.ParentID = &c.ParentID
