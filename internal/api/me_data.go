@@ -114,8 +114,8 @@ type exportAccount struct {
 	Role            string     `json:"role"`
 	HasPassword     bool       `json:"hasPassword"` // the hash itself is never exported
 	EmailVerifiedAt *time.Time `json:"emailVerifiedAt"`
-	SignedUp        bool       `json:"signedUp"` // made by sign-up (not by the operator or a provider)
-	SignupIP        string     `json:"signupIp"` // where the sign-up came from; "" once purged (PARLEY_SIGNUP_IP_RETENTION)
+	SignedUp        bool       `json:"signedUp"`      // made by sign-up (not by the operator or a provider)
+	SignupIP        string     `json:"signupIp"`      // where the sign-up came from; "" once purged (PARLEY_SIGNUP_IP_RETENTION)
 	NotifyReplies   bool       `json:"notifyReplies"` // reply mail on every comment of the account
 }
 
