@@ -551,11 +551,13 @@ const editor = ({parent, depth, edit, onClose}) => {
     }
   }});
   const submitBtn = h('button', {type: 'submit', cls: 'p-btn p-primary', text: t(edit ? 'save' : 'post')});
+  const nt = !edit && h('input', {type: 'checkbox', id: id + 'n'});
   const f = h('form', {cls: parent || edit ? 'p-form' : 'p-form p-main-form', novalidate: true, 'aria-label': label},
     h('label', {for: id, cls: 'p-sr', text: label}),
     ta, pv, err,
     h('div', {cls: 'p-row'}, counter, h('details', {cls: 'p-md'}, h('summary', {text: t('markdown')}), mdHelp())),
     guest,
+    nt && h('div', {cls: 'p-check'}, nt, h('label', {for: id + 'n', text: t('notify')})),
     h('div', {cls: 'p-row p-end'},
       h('small', {cls: 'p-hint', text: /Mac|iP/.test(navigator.platform) ? t('shortcut').replace('Ctrl', '⌘') : t('shortcut')}),
       onClose && h('button', {type: 'button', cls: 'p-btn', text: t('cancel'), onclick: onClose}),
@@ -596,6 +598,7 @@ const editor = ({parent, depth, edit, onClose}) => {
       if (guest) for (const k of ['name', 'email', 'website']) if (val('author.' + k)) a[k] = val('author.' + k);
       const body = {site: cfg.site, path: cfg.page, title: cfg.title, text, author: a};
       if (parent) body.parentId = parent.id;
+      if (nt.checked) body.notifyReplies = true;
       const r = await api('POST', 'comments', body);
       author = a;
       if (remember && remember.checked) store('localStorage', KEY_AUTHOR, a);
