@@ -244,3 +244,37 @@ func TestApprovalMailsTheAuthor(t *testing.T) {
 		}
 	})
 }
+
+// TestNotificationSurvivesARestart: a moderator mail queued while SMTP is
+// down waits in the outbox across a restart and arrives, with its
+// List-Unsubscribe header, when SMTP is back.
+func TestNotificationSurvivesARestart(t *testing.T) {
+	path := tempDB(t)
+	first, err := store.OpenSQLite(context.Background(), path, sealer(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := first.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	r := newNotifyRig(t, first)
+	r.srv.Stop()
+	r.comment(t, &model.Comment{GuestName: "Held", Status: model.StatusPending})
+	r.fanOut(t) // one failed attempt
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	r.srv.Restart()
+	r.clk.advance(time.Hour)
+	again := newRig(t, openSQLite(t, path), r.clk, smtpMailer(t, r.srv.URL()), notify.WorkerOptions{})
+	again.deliver(t)
+	got := messageTo(t, r.srv, "olga@example.com")
+	msg, err := mail.ReadMessage(strings.NewReader(string(got.Data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(msg.Header.Get("List-Unsubscribe"), "/dashboard/mail/unsubscribe?token=") {
+		t.Errorf("List-Unsubscribe %q after the restart", msg.Header.Get("List-Unsubscribe"))
+	}
+}
