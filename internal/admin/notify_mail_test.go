@@ -2,6 +2,7 @@ package admin_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -41,16 +42,22 @@ func init() {
 	)
 }
 
-// links are the tokens of one moderator mail.
-type links struct{ moderate, unsubscribe string }
+// links are the tokens of one moderator mail, and the comment it is about.
+type links struct {
+	moderate, unsubscribe string
+	comment               *model.Comment
+}
 
 var tokenRE = regexp.MustCompile(`/dashboard/mail/(moderate|unsubscribe)\?token=([A-Za-z0-9_-]+)`)
 
-// mailLinks fans out the held comments' events and returns the links of
-// the first moderator mail to u (heldA1's).
+// mailLinks holds a new comment on site A, fans out the events and returns
+// the links of its moderator mail to u. Each call makes new links, so that
+// a test may use them as many times as it makes requests.
 func (e *env) mailLinks(u *model.User) links {
 	e.t.Helper()
 	ctx := context.Background()
+	text := fmt.Sprintf("Mailed and held %d.", time.Now().UnixNano())
+	c := e.held(e.siteA, "/post", text)
 	n := notify.NewNotifier(e.st, "https://comments.example", time.Now, nil)
 	for {
 		more, err := n.Step(ctx)
@@ -66,10 +73,10 @@ func (e *env) mailLinks(u *model.User) links {
 		e.t.Fatal(err)
 	}
 	for _, m := range mails {
-		if m.To != u.Email || m.Kind != "comment-moderator" || !strings.Contains(m.Text, "First held.") {
+		if m.To != u.Email || m.Kind != "comment-moderator" || !strings.Contains(m.Text, text) {
 			continue
 		}
-		var l links
+		l := links{comment: c}
 		for _, match := range tokenRE.FindAllStringSubmatch(m.Text, -1) {
 			if match[1] == "moderate" {
 				l.moderate = match[2]
@@ -104,16 +111,16 @@ func TestModerateLinkWorksOnceAfterConfirmation(t *testing.T) {
 				t.Fatalf("approve: %d", code)
 			}
 			ctx := context.Background()
-			if c, _ := e.st.Comment(ctx, e.heldA1.ID); c.Status != model.StatusApproved {
+			if c, _ := e.st.Comment(ctx, l.comment.ID); c.Status != model.StatusApproved {
 				t.Errorf("status %s, want approved", c.Status)
 			}
-			if log, _ := e.st.AuditLog(ctx, e.siteA.ID, 10); len(log) != 1 || log[0].ActorID != e.mod.ID {
-				t.Errorf("audit log %+v, want one action by the moderator", log)
+			if log, _ := e.st.AuditLog(ctx, e.siteA.ID, 10); len(log) != 1 || log[0].ActorID != e.mod.ID || log[0].CommentID != l.comment.ID {
+				t.Errorf("audit log %+v, want one action by the moderator on the mailed comment", log)
 			}
 			if code := post("spam"); code != http.StatusGone {
 				t.Errorf("second use: %d, want 410", code)
 			}
-			if c, _ := e.st.Comment(ctx, e.heldA1.ID); c.Status != model.StatusApproved {
+			if c, _ := e.st.Comment(ctx, l.comment.ID); c.Status != model.StatusApproved {
 				t.Errorf("second use changed the status to %s", c.Status)
 			}
 			if code := e.do(req{method: "POST", path: "/dashboard/mail/moderate", form: url.Values{"token": {"forged"}, "action": {"approve"}}}).Code; code != http.StatusNotFound {
