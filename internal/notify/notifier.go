@@ -119,11 +119,11 @@ func (n *Notifier) Step(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	stage, after := ev.Stage, ev.After
-	if len(rcpts) == 0 {
-		stage, after = stage+1, 0
-	} else {
-		after = rcpts[len(rcpts)-1].Key
+	// An empty batch ends the stage; otherwise the next one starts after
+	// this one's last key.
+	stage, after := ev.Stage+1, int64(0)
+	if len(rcpts) > 0 {
+		stage, after = ev.Stage, rcpts[len(rcpts)-1].Key
 	}
 	var notices []store.Notice
 	if len(rcpts) > 0 {
