@@ -114,9 +114,10 @@ type exportAccount struct {
 	Role            string     `json:"role"`
 	HasPassword     bool       `json:"hasPassword"` // the hash itself is never exported
 	EmailVerifiedAt *time.Time `json:"emailVerifiedAt"`
-	SignedUp        bool       `json:"signedUp"`      // made by sign-up (not by the operator or a provider)
-	SignupIP        string     `json:"signupIp"`      // where the sign-up came from; "" once purged (PARLEY_SIGNUP_IP_RETENTION)
-	NotifyReplies   bool       `json:"notifyReplies"` // reply mail on every comment of the account
+	SignedUp        bool       `json:"signedUp"` // made by sign-up (not by the operator or a provider)
+	SignupIP        string     `json:"signupIp"` // where the sign-up came from; "" once purged (PARLEY_SIGNUP_IP_RETENTION)
+
+	NotifyReplies bool `json:"notifyReplies"` // reply mail on every comment of the account
 }
 
 type exportSiteRole struct {
@@ -126,33 +127,34 @@ type exportSiteRole struct {
 }
 
 type exportComment struct {
-	ID        int64  `json:"id"`
-	Site      string `json:"site"`
-	Path      string `json:"path"`
-	PageURL   string `json:"pageUrl"`
-	ParentID  *int64 `json:"parentId"`
-	AccountID *int64 `json:"accountId"` // null: written as a guest
-	Name      string `json:"name"`
-	Email     string `json:"email"`
-	Website   string `json:"website"`
-	Verified  bool   `json:"verified"` // written as a verified guest
-	// NotifyReplies: reply and approval mail was asked for with it.
-	NotifyReplies bool       `json:"notifyReplies"`
-	Text          string     `json:"text"`
-	HTML          string     `json:"html"`
-	Status        string     `json:"status"`
-	CreatedAt     time.Time  `json:"createdAt"`
-	EditedAt      *time.Time `json:"editedAt"`
-	DeletedAt     *time.Time `json:"deletedAt"`
-	Score         int        `json:"score"`
-	Upvotes       int        `json:"upvotes"`
-	Downvotes     int        `json:"downvotes"`
-	Sticky        bool       `json:"sticky"`
-	IP            string     `json:"ip"`        // "" once purged (PARLEY_IP_RETENTION)
-	UserAgent     string     `json:"userAgent"` // as the browser sent it
+	ID        int64      `json:"id"`
+	Site      string     `json:"site"`
+	Path      string     `json:"path"`
+	PageURL   string     `json:"pageUrl"`
+	ParentID  *int64     `json:"parentId"`
+	AccountID *int64     `json:"accountId"` // null: written as a guest
+	Name      string     `json:"name"`
+	Email     string     `json:"email"`
+	Website   string     `json:"website"`
+	Verified  bool       `json:"verified"` // written as a verified guest
+	Text      string     `json:"text"`
+	HTML      string     `json:"html"`
+	Status    string     `json:"status"`
+	CreatedAt time.Time  `json:"createdAt"`
+	EditedAt  *time.Time `json:"editedAt"`
+	DeletedAt *time.Time `json:"deletedAt"`
+	Score     int        `json:"score"`
+	Upvotes   int        `json:"upvotes"`
+	Downvotes int        `json:"downvotes"`
+	Sticky    bool       `json:"sticky"`
+	IP        string     `json:"ip"`        // "" once purged (PARLEY_IP_RETENTION)
+	UserAgent string     `json:"userAgent"` // as the browser sent it
 	// HoldReason says why a pending comment waits other than for a
 	// moderator ("email_unverified"); absent otherwise.
 	HoldReason string `json:"holdReason,omitempty"`
+
+	// NotifyReplies: reply and approval mail was asked for with it.
+	NotifyReplies bool `json:"notifyReplies"`
 }
 
 type exportMail struct {

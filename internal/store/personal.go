@@ -15,15 +15,16 @@ import (
 // guest) or a guest's email. Every column that holds personal data is read
 // here; see docs/privacy.md for the document made of it.
 type PersonalData struct {
-	Account *model.User // nil for a guest
+	Account    *model.User     // nil for a guest
+	Sessions   []model.Session // the account's sessions, expired ones not yet purged included
+	SiteRoles  []SiteRole
+	Comments   []PersonalComment
+	VerifiedAt *time.Time // when the email was confirmed as a guest's; nil: never
+	Mail       []PersonalMail
+	Requests   []PrivacyRequest // privacy links mailed and not used yet
+
 	// NotifyReplies is the account's opt-in to reply mail on every comment.
 	NotifyReplies bool
-	Sessions      []model.Session // the account's sessions, expired ones not yet purged included
-	SiteRoles     []SiteRole
-	Comments      []PersonalComment
-	VerifiedAt    *time.Time // when the email was confirmed as a guest's; nil: never
-	Mail          []PersonalMail
-	Requests      []PrivacyRequest // privacy links mailed and not used yet
 
 	Logins     []LoginIdentity // the providers the account signs in with
 	SiteLogins []SiteLogin     // the sites whose SSO signs the account in
