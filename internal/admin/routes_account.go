@@ -4,7 +4,7 @@ import "net/http"
 
 // accountRoutes are the routes of an owner's own account: sign-up, verification, password, email, deletion.
 func (h *Handler) accountRoutes() []route {
-	return []route{
+	return append([]route{
 		{"GET /dashboard/signup", http.HandlerFunc(h.signupPage)},
 		{"POST /dashboard/signup", http.HandlerFunc(h.signupSubmit)},
 		{"GET /dashboard/signup/sent", http.HandlerFunc(h.signupSent)},
@@ -24,5 +24,5 @@ func (h *Handler) accountRoutes() []route {
 		{"GET /dashboard/invitations", h.operator(h.invitationsPage)},
 		{"POST /dashboard/invitations", h.operator(h.invite)},
 		{"POST /dashboard/invitations/{id}/revoke", h.operator(h.revokeInvitation)},
-	}
+	}, h.notifyRoutes()...)
 }

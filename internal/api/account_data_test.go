@@ -71,6 +71,13 @@ var columnClasses = map[string]string{
 	"privacy_requests.action": exported, "privacy_requests.site_id": notPersonal,
 	"privacy_requests.created_at": exported, "privacy_requests.expires_at": exported,
 	"verified_guests.email_index": derived, "verified_guests.verified_at": exported,
+	// Notifications (docs/notifications.md): the opt-ins are exported with
+	// the comment and account; a moderator's mode is about a site's mail;
+	// link tokens are hashes; the fan-out rows live minutes.
+	"comments.notify_replies": exported, "users.notify_replies": exported, "outbox.unsubscribe_sealed": secret,
+	"moderator_notify.*": notPersonal, "notify_events.*": notPersonal, "notify_sent.event_id": notPersonal,
+	"notify_sent.email_index": derived, "mail_links.token_hash": secret, "mail_links.email_index": derived,
+	"mail_links.*": notPersonal, "notify_unsubscribed.email_index": derived, "notify_unsubscribed.*": notPersonal,
 
 	"users.signed_up": exported, "comments.hold_reason": exported, "comments.spam_verdict": exported,
 	// A provider login: the subject only as a keyed hash.

@@ -19,7 +19,10 @@ type createRequest struct {
 	Title    string `json:"title"`
 	ParentID int64  `json:"parentId"`
 	Text     string `json:"text"`
-	Author   struct {
+	// NotifyReplies opts in to mail about replies in the thread and about
+	// the comment's approval; a guest's address is first confirmed by link.
+	NotifyReplies bool `json:"notifyReplies"`
+	Author        struct {
 		Name    string `json:"name"`
 		Email   string `json:"email"`
 		Website string `json:"website"`
@@ -59,7 +62,7 @@ func (h *Handler) createComment(w http.ResponseWriter, r *http.Request) {
 	created, err := h.Comments.Create(r.Context(), comment.CreateInput{
 		Site: site, Path: req.Path, Title: req.Title, ParentID: req.ParentID, Text: req.Text,
 		Author: comment.Author{Name: req.Author.Name, Email: req.Author.Email, Website: req.Author.Website},
-		User:   user, IP: h.ClientIP(r), UserAgent: r.UserAgent(), Referrer: r.Referer(),
+		User:   user, IP: h.ClientIP(r), UserAgent: r.UserAgent(), Referrer: r.Referer(), NotifyReplies: req.NotifyReplies,
 	})
 	if err != nil {
 		h.commentStored(fc, nil)
@@ -67,6 +70,7 @@ func (h *Handler) createComment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.commentStored(fc, created.Comment)
+	h.commentNotifications(r, site, created.Comment)
 	h.changed(r, site.ID, created.Comment.PageID, req.Path)
 	if created.Comment.Status == model.StatusApproved {
 		h.m.commentsApproved.Inc()

@@ -59,6 +59,9 @@ type Deps struct {
 	PublicURL string
 	// WakeMail, optional, tells the mail worker that mail was queued.
 	WakeMail func()
+	// WakeNotify, optional, tells the notifier that a comment may cause
+	// notification mail (notify.Notifier.Wake).
+	WakeNotify func()
 
 	// Captcha verifies the proof-of-work of forms that require it (sign-up);
 	// nil: the CAPTCHA is off (PARLEY_CAPTCHA=false).

@@ -34,6 +34,19 @@ func account(u *model.User) wireAccount {
 
 type meResponse struct {
 	User wireAccount `json:"user"`
+	// NotifyReplies: reply and approval mail on every comment of the
+	// account (docs/notifications.md).
+	NotifyReplies bool `json:"notifyReplies"`
+}
+
+// meAnswer writes u with its notification choice.
+func (h *Handler) meAnswer(w http.ResponseWriter, r *http.Request, u *model.User) {
+	on, err := h.Store.NotifyReplies(r.Context(), u.ID)
+	if err != nil {
+		h.internal(w, r, "read notification choice", err)
+		return
+	}
+	writePrivateJSON(w, http.StatusOK, meResponse{User: account(u), NotifyReplies: on})
 }
 
 // me serves GET /api/v1/me: the signed-in account.
@@ -42,7 +55,7 @@ func (h *Handler) me(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writePrivateJSON(w, http.StatusOK, meResponse{User: account(u)})
+	h.meAnswer(w, r, u)
 }
 
 // profileRequest changes the public profile; an absent field stays as it
@@ -51,6 +64,9 @@ func (h *Handler) me(w http.ResponseWriter, r *http.Request) {
 type profileRequest struct {
 	Name    *string `json:"name"`
 	Website *string `json:"website"`
+	// NotifyReplies opts the account in to (or out of) reply mail on all
+	// its comments.
+	NotifyReplies *bool `json:"notifyReplies"`
 }
 
 // updateMe serves PATCH /api/v1/me: a new display name or website, checked
@@ -83,8 +99,14 @@ func (h *Handler) updateMe(w http.ResponseWriter, r *http.Request) {
 		h.internal(w, r, "update profile", err)
 		return
 	}
+	if req.NotifyReplies != nil {
+		if err := h.Store.SetNotifyReplies(r.Context(), u.ID, *req.NotifyReplies); err != nil {
+			h.internal(w, r, "set notification choice", err)
+			return
+		}
+	}
 	h.changed(r, 0, 0, "") // the profile shows on the account's comments on every site
-	writePrivateJSON(w, http.StatusOK, meResponse{User: account(u)})
+	h.meAnswer(w, r, u)
 }
 
 type wireSession struct {

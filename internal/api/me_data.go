@@ -116,6 +116,8 @@ type exportAccount struct {
 	EmailVerifiedAt *time.Time `json:"emailVerifiedAt"`
 	SignedUp        bool       `json:"signedUp"` // made by sign-up (not by the operator or a provider)
 	SignupIP        string     `json:"signupIp"` // where the sign-up came from; "" once purged (PARLEY_SIGNUP_IP_RETENTION)
+
+	NotifyReplies bool `json:"notifyReplies"` // reply mail on every comment of the account
 }
 
 type exportSiteRole struct {
@@ -153,6 +155,9 @@ type exportComment struct {
 	// SpamVerdict is what the site's spam checker (Akismet) believes of
 	// the comment, "ham" or "spam"; absent when none was asked.
 	SpamVerdict string `json:"spamVerdict,omitempty"`
+
+	// NotifyReplies: reply and approval mail was asked for with it.
+	NotifyReplies bool `json:"notifyReplies"`
 }
 
 type exportMail struct {
@@ -187,7 +192,7 @@ func (h *Handler) newExportDocument(d *store.PersonalData, current int64) export
 	}
 	if u := d.Account; u != nil {
 		doc.Account = &exportAccount{wireAccount: account(u), Role: string(u.Role), HasPassword: u.PasswordHash != "",
-			EmailVerifiedAt: u.EmailVerifiedAt, SignedUp: u.SignedUp, SignupIP: d.SignupIP}
+			EmailVerifiedAt: u.EmailVerifiedAt, SignedUp: u.SignedUp, SignupIP: d.SignupIP, NotifyReplies: d.NotifyReplies}
 	}
 	doc.Invitations, doc.InvitationsSent = exportInvitations(d.Invitations), exportInvitations(d.InvitationsSent)
 	for _, l := range d.Logins {
@@ -241,7 +246,7 @@ func exportedComment(c store.PersonalComment) exportComment {
 		Name: c.GuestName, Email: c.GuestEmail, Website: c.GuestWebsite, Verified: c.GuestVerified,
 		Text: c.Text, HTML: c.HTML, Status: string(c.Status), CreatedAt: c.CreatedAt, EditedAt: c.EditedAt, DeletedAt: c.DeletedAt,
 		Score: c.Score, Upvotes: c.Upvotes, Downvotes: c.Downvotes, Sticky: c.Sticky, IP: c.IP, UserAgent: c.UserAgent,
-		HoldReason: c.HoldReason, SpamVerdict: c.SpamVerdict,
+		HoldReason: c.HoldReason, SpamVerdict: c.SpamVerdict, NotifyReplies: c.NotifyReplies,
 	}
 	if c.ParentID != 0 {
 		out.ParentID = &c.ParentID

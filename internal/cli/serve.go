@@ -66,6 +66,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	mailWorker := notify.NewWorker(a.store, mailer, notify.WorkerOptions{Log: a.log, Retention: cfg.MailRetention})
 	mailWorker.ExportMetrics(metrics.Set())
+	notifier := notify.NewNotifier(a.store, cfg.PublicURL, now, a.log)
+	notifier.Queued = mailWorker.Wake
 	views.ExportMetrics(metrics.Set())
 	avatars := newAvatars(a.store, cfg.Gravatar, cfg.AvatarPrivate)
 	captchas, err := newCaptcha(cfg, a)
@@ -92,6 +94,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Now:        now,
 		PublicURL:  cfg.PublicURL,
 		WakeMail:   mailWorker.Wake,
+		WakeNotify: notifier.Wake,
 		Captcha:    captchas,
 		Logins: &auth.Logins{Providers: auth.NewProviders(cfg.Providers, cfg.PublicURL, nil),
 			Store: a.store, Sessions: sessions, Avatars: avatars, Now: now},
@@ -141,6 +144,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	bg.Go(func() { sendUsageNotices(bgctx, a, instanceSender(cfg), mailWorker.Wake) })
 	bg.Go(func() { mailWorker.Run(bgctx) })
 	bg.Go(func() { comments.RunReports(bgctx) })
+	bg.Go(func() { notifier.Run(bgctx, notify.PollInterval) })
 	bg.Go(func() {
 		a.store.ListenSiteChanges(bgctx, apiHandler.SiteChanged, func(err error) {
 			a.log.Warn("listen for changes by other servers", "err", err)

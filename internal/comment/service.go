@@ -52,6 +52,8 @@ type CreateInput struct {
 	IP        string
 	UserAgent string
 	Referrer  string // the request's Referer, for a spam checker
+	// NotifyReplies opts in to reply and approval mail (promise P9).
+	NotifyReplies bool
 }
 
 // Writer is who asks to read, edit or delete a comment as its author: a
@@ -113,6 +115,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Created, error) 
 		SiteID: in.Site.ID, ParentID: in.ParentID, AuthorID: userID(in.User),
 		GuestName: author.Name, GuestEmail: author.Email, GuestWebsite: author.Website, GuestVerified: verified,
 		Text: text, HTML: html, CreatedAt: s.now(), IP: in.IP, UserAgent: in.UserAgent,
+		NotifyReplies: in.NotifyReplies,
 	}
 	if decision, err = s.check(ctx, in.Site, in, author, c, decision); err != nil {
 		return nil, err

@@ -254,6 +254,9 @@ type Comment struct {
 	// GuestVerified marks a guest comment written with an email its
 	// writer had confirmed by link (a verified guest); fixed when written.
 	GuestVerified bool
+	// NotifyReplies is the author's opt-in, when writing it, to mail about
+	// replies in its thread and about its approval (promise P9).
+	NotifyReplies bool
 
 	Text string // markdown source
 	HTML string // sanitized rendering of Text
@@ -296,4 +299,8 @@ type Mail struct {
 	Subject string // one line; sealed at rest
 	Text    string // the text/plain part; sealed at rest
 	HTML    string // the text/html part; sealed at rest
+	// Unsubscribe, when set, is the https link that stops mails like this
+	// one: sent as List-Unsubscribe with List-Unsubscribe-Post (RFC 8058),
+	// so that a POST to it unsubscribes in one click. Sealed at rest.
+	Unsubscribe string
 }

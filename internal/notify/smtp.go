@@ -96,6 +96,12 @@ func (s *SMTPMailer) message(m model.Mail) (*gomail.Msg, error) {
 	msg.SetUserAgent("Parley")
 	// RFC 3834: a machine wrote this; auto-responders should not answer.
 	msg.SetGenHeader("Auto-Submitted", "auto-generated")
+	if m.Unsubscribe != "" {
+		// RFC 2369 and RFC 8058: a mail client offers "unsubscribe", and
+		// a POST of List-Unsubscribe=One-Click to the link does it.
+		msg.SetGenHeader("List-Unsubscribe", "<"+m.Unsubscribe+">")
+		msg.SetGenHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+	}
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
 	return msg, nil

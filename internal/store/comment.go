@@ -66,13 +66,16 @@ func (s *Store) CreateComment(ctx context.Context, c *model.Comment, in NewComme
 		}
 		err = tx.QueryRowContext(ctx, s.q(`INSERT INTO comments (site_id, page_id, parent_id, root_id, author_id,
 			guest_name, guest_email_sealed, guest_email_index, guest_website, text, html, status, created_at,
-			sticky, ip_sealed, ua_sealed, edit_token_hash, hold_reason, guest_verified, spam_verdict)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			sticky, ip_sealed, ua_sealed, edit_token_hash, hold_reason, guest_verified, spam_verdict, notify_replies)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 			c.SiteID, c.PageID, nullID(c.ParentID), nullID(rootID), nullID(c.AuthorID),
 			c.GuestName, s.sealer.Seal(c.GuestEmail), s.sealer.EmailIndex(c.GuestEmail), c.GuestWebsite,
 			c.Text, c.HTML, string(c.Status), millis(c.CreatedAt),
-			c.Sticky, s.sealer.Seal(c.IP), s.sealer.Seal(c.UserAgent), c.EditTokenHash, nullString(c.HoldReason), c.GuestVerified, nullString(c.SpamVerdict)).Scan(&c.ID)
+			c.Sticky, s.sealer.Seal(c.IP), s.sealer.Seal(c.UserAgent), c.EditTokenHash, nullString(c.HoldReason), c.GuestVerified, nullString(c.SpamVerdict), c.NotifyReplies).Scan(&c.ID)
 		if err != nil {
+			return err
+		}
+		if err := s.queueNotifyEvent(ctx, tx, c.SiteID, c.ID, EventCreated); err != nil {
 			return err
 		}
 		if c.Status == model.StatusApproved {

@@ -107,6 +107,8 @@ func (s *Store) eraseEmailIndex(ctx context.Context, tx *sql.Tx, index []byte) e
 		"DELETE FROM outbox WHERE recipient_index = ?",
 		"DELETE FROM privacy_requests WHERE email_index = ?",
 		"DELETE FROM verified_guests WHERE email_index = ?",
+		"DELETE FROM mail_links WHERE email_index = ?",
+		"DELETE FROM notify_unsubscribed WHERE email_index = ?",
 		"DELETE FROM invitations WHERE email_index = ?",
 		"DELETE FROM site_invitations WHERE email_index = ?",
 		"DELETE FROM contact_messages WHERE email_index = ?",

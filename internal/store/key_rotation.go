@@ -25,6 +25,7 @@ var sealedColumns = []sealedColumn{
 	{"outbox", "id", "subject_sealed"},
 	{"outbox", "id", "text_sealed"},
 	{"outbox", "id", "html_sealed"},
+	{"outbox", "id", "unsubscribe_sealed"},
 	{"login_states", "state_hash", "nonce_sealed"},
 	{"login_states", "state_hash", "verifier_sealed"},
 	{"account_tokens", "id", "new_email_sealed"},

@@ -190,37 +190,46 @@ func (s *Store) ModerateComments(ctx context.Context, m Moderation) (pageIDs []i
 		return nil, ErrNotFound
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		pages := map[int64]bool{}
-		pageIDs = nil
-		for _, id := range m.CommentIDs {
-			var pageID int64
-			err := tx.QueryRowContext(ctx, s.q("UPDATE comments SET "+set+" WHERE id = ? AND site_id = ? RETURNING page_id"),
-				id, m.SiteID).Scan(&pageID)
-			if errors.Is(err, sql.ErrNoRows) {
-				return ErrNotFound
-			}
-			if err != nil {
-				return err
-			}
-			if err := s.audit(ctx, tx, Action{SiteID: m.SiteID, ActorID: m.ActorID}, m.Action, id, pageID); err != nil {
-				return err
-			}
-			if !pages[pageID] {
-				pages[pageID] = true
-				pageIDs = append(pageIDs, pageID)
-			}
-		}
-		for _, p := range pageIDs {
-			if err := s.recountPage(ctx, tx, p); err != nil {
-				return err
-			}
-		}
-		return nil
+		pageIDs, err = s.moderateTx(ctx, tx, m, set)
+		return err
 	})
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("store: moderate comments: %w", err)
 	}
 	return pageIDs, err
+}
+
+// moderateTx is ModerateComments inside tx; set is the action's change.
+func (s *Store) moderateTx(ctx context.Context, tx *sql.Tx, m Moderation, set string) ([]int64, error) {
+	pages := map[int64]bool{}
+	var pageIDs []int64
+	for _, id := range m.CommentIDs {
+		if err := s.noteApproval(ctx, tx, m, id); err != nil {
+			return nil, err
+		}
+		var pageID int64
+		err := tx.QueryRowContext(ctx, s.q("UPDATE comments SET "+set+" WHERE id = ? AND site_id = ? RETURNING page_id"),
+			id, m.SiteID).Scan(&pageID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrNotFound
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := s.audit(ctx, tx, Action{SiteID: m.SiteID, ActorID: m.ActorID}, m.Action, id, pageID); err != nil {
+			return nil, err
+		}
+		if !pages[pageID] {
+			pages[pageID] = true
+			pageIDs = append(pageIDs, pageID)
+		}
+	}
+	for _, p := range pageIDs {
+		if err := s.recountPage(ctx, tx, p); err != nil {
+			return nil, err
+		}
+	}
+	return pageIDs, nil
 }
 
 // LockPage locks or unlocks a page of a site and records it in the audit

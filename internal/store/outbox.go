@@ -76,6 +76,10 @@ func validMail(m model.Mail) error {
 	if m.Subject == "" || len(m.Subject) > MaxMailSubjectBytes || strings.ContainsAny(m.Subject, "\r\n") {
 		return bad("subject: want one line of 1 to %d bytes", MaxMailSubjectBytes)
 	}
+	if m.Unsubscribe != "" && (!strings.HasPrefix(m.Unsubscribe, "https://") && !strings.HasPrefix(m.Unsubscribe, "http://") ||
+		len(m.Unsubscribe) > MaxMailAddressLen*4 || strings.ContainsAny(m.Unsubscribe, "\r\n <>")) {
+		return bad("unsubscribe: want one http(s) link")
+	}
 	if m.Text == "" || m.HTML == "" || len(m.Text) > MaxMailBodyBytes || len(m.HTML) > MaxMailBodyBytes {
 		return bad("body: want text and HTML parts of 1 to %d bytes each", MaxMailBodyBytes)
 	}
@@ -104,10 +108,10 @@ func (s *Store) enqueueMail(ctx context.Context, tx *sql.Tx, m model.Mail) (int6
 	now := millis(s.now())
 	var id int64
 	err := tx.QueryRowContext(ctx, s.q(`INSERT INTO outbox (kind, site_id, recipient_sealed, recipient_index,
-		subject_sealed, text_sealed, html_sealed, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		subject_sealed, text_sealed, html_sealed, unsubscribe_sealed, next_attempt_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		m.Kind, nullID(m.SiteID), s.sealer.Seal(m.To), s.sealer.EmailIndex(m.To),
-		s.sealer.Seal(m.Subject), s.sealer.Seal(m.Text), s.sealer.Seal(m.HTML), now, now).Scan(&id)
+		s.sealer.Seal(m.Subject), s.sealer.Seal(m.Text), s.sealer.Seal(m.HTML), s.sealOptional(m.Unsubscribe), now, now).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store: enqueue mail: %w", err)
 	}
@@ -130,7 +134,7 @@ func (s *Store) ClaimDueMail(ctx context.Context, now time.Time, limit int, leas
 		UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?
 		WHERE id IN (SELECT id FROM due) AND status = 'pending' AND next_attempt_at <= ?
 		RETURNING id, kind, COALESCE(site_id, 0), recipient_sealed, subject_sealed, text_sealed, html_sealed,
-			attempts, created_at`), millis(now), limit, millis(now.Add(lease)), millis(now))
+			unsubscribe_sealed, attempts, created_at`), millis(now), limit, millis(now.Add(lease)), millis(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: claim mail: %w", err)
 	}
@@ -138,13 +142,13 @@ func (s *Store) ClaimDueMail(ctx context.Context, now time.Time, limit int, leas
 	var out []QueuedMail
 	for rows.Next() {
 		var q QueuedMail
-		var to, subject, text, html []byte
+		var to, subject, text, html, unsubscribe []byte
 		var created int64
-		if err := rows.Scan(&q.ID, &q.Kind, &q.SiteID, &to, &subject, &text, &html, &q.Attempt, &created); err != nil {
+		if err := rows.Scan(&q.ID, &q.Kind, &q.SiteID, &to, &subject, &text, &html, &unsubscribe, &q.Attempt, &created); err != nil {
 			return nil, fmt.Errorf("store: claim mail: %w", err)
 		}
 		q.CreatedAt = fromMillis(created)
-		q.Opened = s.openMail(&q.Mail, to, subject, text, html)
+		q.Opened = s.openMail(&q.Mail, to, subject, text, html, unsubscribe)
 		out = append(out, q)
 	}
 	if err := rows.Err(); err != nil {
@@ -155,12 +159,18 @@ func (s *Store) ClaimDueMail(ctx context.Context, now time.Time, limit int, leas
 }
 
 // openMail opens the sealed parts into m and reports whether all opened.
-func (s *Store) openMail(m *model.Mail, to, subject, text, html []byte) bool {
+func (s *Store) openMail(m *model.Mail, to, subject, text, html, unsubscribe []byte) bool {
 	var err error
 	fields := []struct {
 		dst    *string
 		sealed []byte
 	}{{&m.To, to}, {&m.Subject, subject}, {&m.Text, text}, {&m.HTML, html}}
+	if unsubscribe != nil {
+		fields = append(fields, struct {
+			dst    *string
+			sealed []byte
+		}{&m.Unsubscribe, unsubscribe})
+	}
 	for _, f := range fields {
 		if *f.dst, err = s.sealer.Open(f.sealed); err != nil {
 			*m = model.Mail{Kind: m.Kind, SiteID: m.SiteID}
@@ -175,7 +185,8 @@ func (s *Store) openMail(m *model.Mail, to, subject, text, html []byte) bool {
 // keeps no personal data. ErrLostClaim: the attempt no longer holds the mail.
 func (s *Store) MarkMailSent(ctx context.Context, id int64, attempt int, sentAt time.Time) error {
 	return s.finishAttempt(ctx, "mark mail sent", `status = 'sent', sent_at = ?, last_error = '',
-		recipient_sealed = NULL, recipient_index = NULL, subject_sealed = NULL, text_sealed = NULL, html_sealed = NULL`,
+		recipient_sealed = NULL, recipient_index = NULL, subject_sealed = NULL, text_sealed = NULL, html_sealed = NULL,
+		unsubscribe_sealed = NULL`,
 		id, attempt, millis(sentAt))
 }
 
@@ -213,6 +224,14 @@ func (s *Store) finishAttempt(ctx context.Context, what, set string, id int64, a
 		return fmt.Errorf("%w (mail %d, attempt %d)", ErrLostClaim, id, attempt)
 	}
 	return nil
+}
+
+// sealOptional seals v, or gives NULL for an empty v.
+func (s *Store) sealOptional(v string) any {
+	if v == "" {
+		return nil
+	}
+	return s.sealer.Seal(v)
 }
 
 func truncateError(msg string) string {

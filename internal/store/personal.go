@@ -23,6 +23,9 @@ type PersonalData struct {
 	Mail       []PersonalMail
 	Requests   []PrivacyRequest // privacy links mailed and not used yet
 
+	// NotifyReplies is the account's opt-in to reply mail on every comment.
+	NotifyReplies bool
+
 	Logins     []LoginIdentity // the providers the account signs in with
 	SiteLogins []SiteLogin     // the sites whose SSO signs the account in
 	Links      []AccountLink   // account links mailed (confirm, reset, email change)
@@ -134,10 +137,11 @@ func (s *Store) AccountData(ctx context.Context, userID int64) (*PersonalData, e
 	}
 	var index []byte
 	var verified sql.NullInt64
-	if err := s.read.QueryRowContext(ctx, s.q("SELECT email_index, email_verified_at FROM users WHERE id = ?"), userID).Scan(&index, &verified); err != nil {
+	d := &PersonalData{Account: u}
+	if err := s.read.QueryRowContext(ctx, s.q("SELECT email_index, email_verified_at, notify_replies FROM users WHERE id = ?"), userID).
+		Scan(&index, &verified, &d.NotifyReplies); err != nil {
 		return nil, fmt.Errorf("store: account data: %w", err)
 	}
-	d := &PersonalData{Account: u}
 	if d.Sessions, err = s.UserSessions(ctx, userID, time.Time{}); err != nil {
 		return nil, err
 	}
@@ -338,8 +342,8 @@ func (e extraScan) Scan(dest ...any) error { return e.row.Scan(append(dest, e.ex
 func (s *Store) personalComments(ctx context.Context, userID int64, index []byte) ([]PersonalComment, error) {
 	where, args := personComments(userID, index)
 	rows, err := s.read.QueryContext(ctx, s.q("SELECT "+commentColumns+
-		`, (SELECT host FROM sites WHERE sites.id = comments.site_id), (SELECT path FROM pages WHERE pages.id = comments.page_id)
-		FROM comments WHERE `+where+" ORDER BY id"), args...)
+		`, (SELECT host FROM sites WHERE sites.id = comments.site_id), (SELECT path FROM pages WHERE pages.id = comments.page_id),
+		comments.notify_replies FROM comments WHERE `+where+" ORDER BY id"), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -347,11 +351,13 @@ func (s *Store) personalComments(ctx context.Context, userID int64, index []byte
 	out := []PersonalComment{}
 	for rows.Next() {
 		var pc PersonalComment
-		c, err := s.scanComment(extraScan{rows, []any{&pc.Host, &pc.Path}})
+		var notify bool
+		c, err := s.scanComment(extraScan{rows, []any{&pc.Host, &pc.Path, &notify}})
 		if err != nil {
 			return nil, err
 		}
 		pc.Comment = *c
+		pc.NotifyReplies = notify
 		out = append(out, pc)
 	}
 	return out, rows.Err()

@@ -555,11 +555,13 @@ const editor = ({parent, depth, edit, onClose}) => {
   // The honeypot: never shown, so people, screen readers and autofill leave it empty; scripts that
   // fill every field do not (docs/moderation.md).
   const hp = h('input', {name: 'url', hidden: true}), born = Date.now();
+  const nt = !edit && h('input', {type: 'checkbox', id: id + 'n'});
   const f = h('form', {cls: parent || edit ? 'p-form' : 'p-form p-main-form', novalidate: true, 'aria-label': label},
     h('label', {for: id, cls: 'p-sr', text: label}),
     ta, pv, err, hp,
     h('div', {cls: 'p-row'}, counter, h('details', {cls: 'p-md'}, h('summary', {text: t('markdown')}), mdHelp())),
     guest,
+    nt && h('div', {cls: 'p-check'}, nt, h('label', {for: id + 'n', text: t('notify')})),
     h('div', {cls: 'p-row p-end'},
       h('small', {cls: 'p-hint', text: /Mac|iP/.test(navigator.platform) ? t('shortcut').replace('Ctrl', '⌘') : t('shortcut')}),
       onClose && h('button', {type: 'button', cls: 'p-btn', text: t('cancel'), onclick: onClose}),
@@ -600,6 +602,7 @@ const editor = ({parent, depth, edit, onClose}) => {
       if (guest) for (const k of ['name', 'email', 'website']) if (val('author.' + k)) a[k] = val('author.' + k);
       const body = {site: cfg.site, path: cfg.page, title: cfg.title, text, author: a, honeypot: hp.value, elapsed: Date.now() - born};
       if (parent) body.parentId = parent.id;
+      if (nt.checked) body.notifyReplies = true;
       // A site that asks guests for a proof of work, or whose spam burst raised it, answers
       // captcha_required: solve and send again, once.
       const r = await api('POST', 'comments', body).catch(async (e) => {

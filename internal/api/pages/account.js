@@ -52,8 +52,9 @@ const run = async (fn, done) => {
 const when = (iso) => new Date(iso).toLocaleString(undefined, {dateStyle: 'medium', timeStyle: 'short'});
 
 const load = async () => {
-  const [{user}, {sessions}] = await Promise.all([api('GET', 'me'), api('GET', 'me/sessions')]);
+  const [{user, notifyReplies}, {sessions}] = await Promise.all([api('GET', 'me'), api('GET', 'me/sessions')]);
   $('name').value = user.name;
+  $('notify').checked = notifyReplies;
   $('website').value = user.website || '';
   $('email').textContent = user.email;
   $('unverified').hidden = $('verify').hidden = user.verified;
@@ -68,7 +69,7 @@ const load = async () => {
 
 $('profile').addEventListener('submit', (e) => {
   e.preventDefault();
-  run(() => api('PATCH', 'me', {name: $('name').value, website: $('website').value}), 'Your profile is saved.');
+  run(() => api('PATCH', 'me', {name: $('name').value, website: $('website').value, notifyReplies: $('notify').checked}), 'Your profile is saved.');
 });
 $('email-form').addEventListener('submit', (e) => {
   e.preventDefault();

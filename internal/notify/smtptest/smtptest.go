@@ -124,6 +124,13 @@ func (s *Server) Messages() []Message {
 	return append([]Message(nil), s.messages...)
 }
 
+// Reset forgets the messages accepted so far.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.messages = nil
+}
+
 // Wait waits until n messages in all have arrived, or fails the test after timeout.
 func (s *Server) Wait(n int, timeout time.Duration) []Message {
 	s.t.Helper()

@@ -1,0 +1,220 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/internal/model"
+	"github.com/parleyhq/parley/internal/privacy"
+	"github.com/parleyhq/parley/internal/store"
+)
+
+// Limits of comment notifications.
+const (
+	// NotifyBatch is how many recipients one step of the Notifier queues in
+	// one transaction: a comment with 500 subscribers is 5 steps, none of
+	// them inside the comment's request.
+	NotifyBatch = 100
+	// ModerateLinkLifetime is how long a moderator's approve, reject and
+	// spam links work (once).
+	ModerateLinkLifetime = 7 * 24 * time.Hour
+	// UnsubscribeLinkLifetime is how long an unsubscribe link works.
+	UnsubscribeLinkLifetime = 90 * 24 * time.Hour
+	// excerptRunes is how much of a comment a mail quotes.
+	excerptRunes = 1000
+)
+
+// CommentMailData is what the comment mails say.
+type CommentMailData struct {
+	Page        string // the page's address
+	Author      string // the comment's author as shown on it
+	Excerpt     string // the comment's text, cut to excerptRunes
+	Held        bool
+	Approve     string // moderator mails: the links to the confirmation page
+	Reject      string
+	Spam        string
+	Valid       string // how long they work
+	Unsubscribe string
+}
+
+// Notifier fans notify events out to their recipients, a batch at a time,
+// queueing each mail in the outbox (where the Worker delivers it).
+type Notifier struct {
+	store     *store.Store
+	publicURL string
+	now       func() time.Time
+	log       *slog.Logger
+	wake      chan struct{}
+	// Queued, optional, is called after a step queued mail (to wake the Worker).
+	Queued func()
+}
+
+// NewNotifier returns a Notifier whose links point at publicURL (Parley's
+// origin, PARLEY_PUBLIC_URL).
+func NewNotifier(st *store.Store, publicURL string, now func() time.Time, log *slog.Logger) *Notifier {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Notifier{store: st, publicURL: strings.TrimSuffix(publicURL, "/"), now: now, log: log, wake: make(chan struct{}, 1)}
+}
+
+// Wake makes a running Notifier look for events now; it never blocks.
+func (n *Notifier) Wake() {
+	select {
+	case n.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run takes steps until none is left, then waits for a Wake or poll, until
+// ctx ends; it purges expired links hourly.
+func (n *Notifier) Run(ctx context.Context, poll time.Duration) {
+	t := time.NewTicker(poll)
+	defer t.Stop()
+	var purged time.Time
+	for {
+		for ctx.Err() == nil {
+			more, err := n.Step(ctx)
+			if err != nil && ctx.Err() == nil {
+				n.log.Error("notify step", "err", err)
+			}
+			if err != nil || !more {
+				break
+			}
+		}
+		if now := n.now(); ctx.Err() == nil && now.Sub(purged) >= purgeInterval {
+			if _, err := n.store.PurgeMailLinks(ctx, now); err != nil && ctx.Err() == nil {
+				n.log.Error("purge mail links", "err", err)
+			}
+			purged = now
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-n.wake:
+		}
+	}
+}
+
+// Step queues one batch of the oldest event's mail (at most NotifyBatch)
+// and reports whether there may be more to do.
+func (n *Notifier) Step(ctx context.Context) (bool, error) {
+	ev, err := n.store.NextNotifyEvent(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	c, err := n.store.Comment(ctx, ev.CommentID)
+	if err != nil {
+		return false, err
+	}
+	rcpts, err := n.store.NotifyRecipients(ctx, *ev, c, NotifyBatch)
+	if err != nil {
+		return false, err
+	}
+	// An empty batch ends the stage; otherwise the next one starts after
+	// this one's last key.
+	stage, after := ev.Stage+1, int64(0)
+	if len(rcpts) > 0 {
+		stage, after = ev.Stage, rcpts[len(rcpts)-1].Key
+	}
+	var notices []store.Notice
+	if len(rcpts) > 0 {
+		if notices, err = n.compose(ctx, ev, c, rcpts); err != nil {
+			return false, err
+		}
+	}
+	if err := n.store.QueueNotices(ctx, *ev, notices, stage, after); err != nil && !errors.Is(err, store.ErrLostClaim) {
+		return false, err
+	}
+	if len(notices) > 0 && n.Queued != nil {
+		n.Queued()
+	}
+	return true, nil
+}
+
+// compose writes the mails of one batch, each with its own links.
+func (n *Notifier) compose(ctx context.Context, ev *store.NotifyEvent, c *model.Comment, rcpts []store.Recipient) ([]store.Notice, error) {
+	site, err := n.store.SiteByID(ctx, ev.SiteID)
+	if err != nil {
+		return nil, err
+	}
+	path, err := n.store.PagePath(ctx, c.PageID)
+	if err != nil {
+		return nil, err
+	}
+	d := CommentMailData{Page: "https://" + site.Host + path, Author: n.authorName(ctx, c), Excerpt: excerpt(c.Text),
+		Held: c.Status == model.StatusPending, Valid: "7 days"} // ModerateLinkLifetime
+	from := Sender{Name: site.Host, URL: "https://" + site.Host}
+	out := make([]store.Notice, 0, len(rcpts))
+	for _, r := range rcpts {
+		if r.Email == "" {
+			continue
+		}
+		notice, err := n.notice(ev, c, r, d, from)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, notice)
+	}
+	return out, nil
+}
+
+// notice composes one recipient's mail and makes its links.
+func (n *Notifier) notice(ev *store.NotifyEvent, c *model.Comment, r store.Recipient, d CommentMailData, from Sender) (store.Notice, error) {
+	now := n.now()
+	unsub := store.MailLink{Purpose: store.LinkUnsubscribe, SiteID: ev.SiteID, ExpiresAt: now.Add(UnsubscribeLinkLifetime)}
+	kind := "comment-reply"
+	if ev.Stage == store.StageModerators {
+		kind, unsub.UserID = "comment-moderator", r.UserID
+	} else {
+		unsub.EmailIndex = r.EmailIndex
+		if ev.Stage == store.StageAuthor {
+			kind = "comment-approved"
+		}
+	}
+	token := privacy.NewToken()
+	unsub.TokenHash = privacy.HashToken(token)
+	d.Unsubscribe = n.publicURL + "/dashboard/mail/unsubscribe?token=" + token
+	links := []store.MailLink{unsub}
+	if kind == "comment-moderator" {
+		token := privacy.NewToken()
+		links = append(links, store.MailLink{Purpose: store.LinkModerate, SiteID: ev.SiteID, CommentID: c.ID, UserID: r.UserID,
+			TokenHash: privacy.HashToken(token), ExpiresAt: now.Add(ModerateLinkLifetime)})
+		base := n.publicURL + "/dashboard/mail/moderate?token=" + token + "&action="
+		d.Approve, d.Reject, d.Spam = base+store.ActionApprove, base+store.ActionReject, base+store.ActionSpam
+	}
+	m, err := compose(kind, r.Email, ev.SiteID, from, d)
+	if err != nil {
+		return store.Notice{}, fmt.Errorf("notify: %s: %w", kind, err)
+	}
+	m.Unsubscribe = d.Unsubscribe
+	return store.Notice{EmailIndex: r.EmailIndex, Links: links, Mail: m}, nil
+}
+
+// authorName is the comment's author as readers see it.
+func (n *Notifier) authorName(ctx context.Context, c *model.Comment) string {
+	if c.AuthorID != 0 {
+		if authors, err := n.store.Authors(ctx, c.SiteID, []int64{c.AuthorID}); err == nil && authors[c.AuthorID] != nil && authors[c.AuthorID].Name != "" {
+			return authors[c.AuthorID].Name
+		}
+	} else if c.GuestName != "" {
+		return c.GuestName
+	}
+	return "Anonymous"
+}
+
+// excerpt cuts text to excerptRunes.
+func excerpt(text string) string {
+	if r := []rune(text); len(r) > excerptRunes {
+		return string(r[:excerptRunes]) + "…"
+	}
+	return text
+}
