@@ -20,6 +20,7 @@ func powSite(t *testing.T, s *suite, host string) {
 	if err := st.CreateSite(context.Background(), site); err != nil {
 		t.Fatal(err)
 	}
+	s.awaitSite(t, host)
 }
 
 // TestGuestCommentSolvesTheProofOfWork: on a site that requires a proof of

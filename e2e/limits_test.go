@@ -18,22 +18,7 @@ func TestPlanLimitReachedWidgetStillShows(t *testing.T) {
 	s := need(t)
 	const host = "limited.example"
 	limitedSite(t, s, host, 2)
-	// The server learns of a site made by another process on its next
-	// reload of sites (at most once a second after a miss).
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		resp, err := http.Get(s.parley + "/api/v1/thread?site=" + host + "&path=/")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the server does not know %s: %v", host, err)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	s.awaitSite(t, host)
 	p := path(t)
 	for _, text := range []string{"First of the month.", "Second of the month."} {
 		s.call(t, "POST", "/api/v1/comments", s.host, "", map[string]any{"site": host, "path": p, "text": text,
@@ -85,5 +70,26 @@ func limitedSite(t *testing.T, s *suite, host string, comments int64) {
 		if err := err(); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// awaitSite waits until the running server knows host, a site made
+// through another store: it learns of one on its next reload of sites (at
+// most once a second after a miss).
+func (s *suite) awaitSite(t *testing.T, host string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get(s.parley + "/api/v1/thread?site=" + host + "&path=/")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server does not know %s: %v", host, err)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }

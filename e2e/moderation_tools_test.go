@@ -125,6 +125,7 @@ func TestBannedAuthorIsRefusedInTheWidget(t *testing.T) {
 	site := "ban-e2e.localhost:" + port
 	parley(t, s, "user", "add", email, "--name", "Bo Banner")
 	parley(t, s, "site", "add", site, "--owner", email)
+	s.awaitSite(t, site)
 	p := path(t)
 
 	widget := newTab(t)
