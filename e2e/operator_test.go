@@ -63,7 +63,7 @@ func TestContactFormReachesTheOperator(t *testing.T) {
 		t.Error("the message is not marked handled")
 	}
 	for _, page := range []string{"/dashboard/operator", "/dashboard/operator/plans", "/dashboard/operator/sites", "/dashboard/operator/settings",
-		"/dashboard/operator/broadcasts", "/dashboard/operator/audit"} {
+		"/dashboard/operator/broadcasts", "/dashboard/operator/audit", "/dashboard/operator/mail"} {
 		op.do(chromedp.Navigate(s.parley + page))
 		op.landOn(".tabs")
 		op.axe(s, "body")

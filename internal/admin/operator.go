@@ -24,6 +24,7 @@ var operatorSections = []struct{ Key, Label, URL string }{
 	{"sites", "Sites", "/dashboard/operator/sites"},
 	{"settings", "Settings", "/dashboard/operator/settings"},
 	{"audit", "Audit log", "/dashboard/operator/audit"},
+	{"mail", "Undelivered mail", "/dashboard/operator/mail"},
 	{"broadcasts", "Broadcasts", "/dashboard/operator/broadcasts"},
 	{"messages", "Messages", "/dashboard/operator/messages"},
 }

@@ -106,3 +106,25 @@ func (h *Handler) auditAll(w http.ResponseWriter, r *http.Request, u *model.User
 	h.render(w, r, http.StatusOK, "operator-audit", operatorAuditData{frame{"Audit log", u}, list,
 		newPager(url.Values{}, "/dashboard/operator/audit", page, len(list))})
 }
+
+// deadMailData is what operator-mail.html shows.
+type deadMailData struct {
+	frame
+	Mails []store.OutboxEntry
+	Pager pager
+}
+
+// deadMail serves GET /dashboard/operator/mail: the mails the worker gave
+// up on after its retries (the outbox's dead letters), with their last
+// error, so that the operator can see what mail never arrived. Recipients
+// and contents are not shown.
+func (h *Handler) deadMail(w http.ResponseWriter, r *http.Request, u *model.User) {
+	page, offset := listPage(r)
+	list, err := h.Store.DeadMail(r.Context(), offset)
+	if err != nil {
+		h.fail(w, r, u, "dead mail", err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "operator-mail", deadMailData{frame{"Undelivered mail", u}, list,
+		newPager(url.Values{}, "/dashboard/operator/mail", page, len(list))})
+}

@@ -66,6 +66,7 @@ func init() {
 		otherRoute{"GET /dashboard/operator/settings", get("/dashboard/operator/settings"), 0},
 		otherRoute{"POST /dashboard/operator/settings", post("/dashboard/operator/settings", url.Values{"default_plan": {"0"}}), 0},
 		otherRoute{"GET /dashboard/operator/audit", get("/dashboard/operator/audit"), 0},
+		otherRoute{"GET /dashboard/operator/mail", get("/dashboard/operator/mail"), 0},
 		otherRoute{"GET /dashboard/operator/broadcasts", get("/dashboard/operator/broadcasts"), 0},
 		otherRoute{"POST /dashboard/operator/broadcasts", post("/dashboard/operator/broadcasts", url.Values{"subject": {"Policy"}, "body": {"Changed."}}), 0},
 		otherRoute{"GET /dashboard/operator/broadcasts/{broadcast}", func(e *env) req {

@@ -2,7 +2,8 @@ package admin
 
 import "net/http"
 
-// operatorRoutes are the routes of the operator area: accounts, plans, sites, broadcast, contact messages.
+// operatorRoutes are the routes of the operator area: accounts, plans, sites, broadcast, contact messages,
+// undelivered mail.
 // Every /dashboard/operator route answers 404 to any account but an
 // operator's (h.operator); the contact form is public.
 func (h *Handler) operatorRoutes() []route {
@@ -21,6 +22,7 @@ func (h *Handler) operatorRoutes() []route {
 		{"GET /dashboard/operator/settings", h.operator(h.settings)},
 		{"POST /dashboard/operator/settings", h.operator(h.setDefaultPlan)},
 		{"GET /dashboard/operator/audit", h.operator(h.auditAll)},
+		{"GET /dashboard/operator/mail", h.operator(h.deadMail)},
 		{"GET /dashboard/operator/broadcasts", h.operator(h.broadcasts)},
 		{"POST /dashboard/operator/broadcasts", h.operator(h.sendBroadcast)},
 		{"GET /dashboard/operator/broadcasts/{broadcast}", h.operator(h.broadcast)},

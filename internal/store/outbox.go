@@ -250,22 +250,51 @@ func (s *Store) PendingMailCount(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// OutboxEntry returns what the outbox records about mail id, or ErrNotFound.
-func (s *Store) OutboxEntry(ctx context.Context, id int64) (OutboxEntry, error) {
+const outboxEntryColumns = `id, kind, COALESCE(site_id, 0), status, attempts, next_attempt_at,
+	last_error, created_at, sent_at`
+
+func scanOutboxEntry(row rowScanner) (OutboxEntry, error) {
 	var e OutboxEntry
 	var next, created int64
 	var sent sql.NullInt64
-	err := s.read.QueryRowContext(ctx, s.q(`SELECT id, kind, COALESCE(site_id, 0), status, attempts, next_attempt_at,
-		last_error, created_at, sent_at FROM outbox WHERE id = ?`), id).
-		Scan(&e.ID, &e.Kind, &e.SiteID, &e.Status, &e.Attempts, &next, &e.LastError, &created, &sent)
+	if err := row.Scan(&e.ID, &e.Kind, &e.SiteID, &e.Status, &e.Attempts, &next, &e.LastError, &created, &sent); err != nil {
+		return e, err
+	}
+	e.NextAttemptAt, e.CreatedAt, e.SentAt = fromMillis(next), fromMillis(created), nullMillis(sent)
+	return e, nil
+}
+
+// OutboxEntry returns what the outbox records about mail id, or ErrNotFound.
+func (s *Store) OutboxEntry(ctx context.Context, id int64) (OutboxEntry, error) {
+	e, err := scanOutboxEntry(s.read.QueryRowContext(ctx, s.q("SELECT "+outboxEntryColumns+" FROM outbox WHERE id = ?"), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, ErrNotFound
 	}
 	if err != nil {
 		return e, fmt.Errorf("store: read outbox entry: %w", err)
 	}
-	e.NextAttemptAt, e.CreatedAt, e.SentAt = fromMillis(next), fromMillis(created), nullMillis(sent)
 	return e, nil
+}
+
+// DeadMail lists one page (OperatorPageSize) of the mails the worker gave
+// up on, newest first, from offset: what the outbox tells about each,
+// never its recipient or content. They stay until PurgeMail.
+func (s *Store) DeadMail(ctx context.Context, offset int) ([]OutboxEntry, error) {
+	rows, err := s.read.QueryContext(ctx, s.q("SELECT "+outboxEntryColumns+" FROM outbox WHERE status = ? ORDER BY id DESC LIMIT ? OFFSET ?"),
+		MailDead, OperatorPageSize, offset)
+	if err != nil {
+		return nil, fmt.Errorf("store: dead mail: %w", err)
+	}
+	defer rows.Close()
+	var out []OutboxEntry
+	for rows.Next() {
+		e, err := scanOutboxEntry(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: dead mail: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }
 
 // PurgeMail deletes sent and dead mails created before cutoff and returns
