@@ -81,9 +81,7 @@ func (h *Handler) editSubmit(w http.ResponseWriter, r *http.Request, u *model.Us
 	if !ok {
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, MaxEditBytes)
-	if err := r.ParseForm(); err != nil {
-		h.render(w, r, http.StatusBadRequest, "message", messageData{frame{"Bad request", u}, "The form could not be read."})
+	if !h.parseFormMax(w, r, u, MaxEditBytes) {
 		return
 	}
 	d := editData{frame: frame{"Edit comment", u}, Site: a.Site, CommentID: c.ID, Current: template.HTML(c.HTML),

@@ -75,8 +75,7 @@ func (h *Handler) joinPage(w http.ResponseWriter, r *http.Request) {
 // if its email is the invited address, gets the invitation's role on the
 // site; it goes to the site's page.
 func (h *Handler) joinSubmit(w http.ResponseWriter, r *http.Request, u *model.User) {
-	if !h.limitForm(w, r) {
-		h.render(w, r, http.StatusBadRequest, "message", messageData{frame{"Bad request", u}, "The form could not be read."})
+	if !h.parseForm(w, r, u) {
 		return
 	}
 	inv, _, ok := h.siteInvitation(w, r, u, r.PostForm.Get("token"))

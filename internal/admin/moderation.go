@@ -247,9 +247,7 @@ func (h *Handler) moderate(w http.ResponseWriter, r *http.Request, u *model.User
 	if !ok {
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		h.render(w, r, http.StatusBadRequest, "message", messageData{frame{"Bad request", u}, "The form could not be read."})
+	if !h.parseForm(w, r, u) {
 		return
 	}
 	status, page, err := queueParams(r.PostForm)

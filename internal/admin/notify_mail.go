@@ -63,9 +63,7 @@ func (h *Handler) moderateLinkPage(w http.ResponseWriter, r *http.Request) {
 
 // moderateLinkSubmit acts on a moderator's mail link, once.
 func (h *Handler) moderateLinkSubmit(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		h.render(w, r, http.StatusBadRequest, "message", messageData{frame{"Bad request", nil}, "The form could not be read."})
+	if !h.parseForm(w, r, nil) {
 		return
 	}
 	action := r.PostForm.Get("action")
@@ -99,9 +97,7 @@ func (h *Handler) unsubscribePage(w http.ResponseWriter, r *http.Request) {
 // button, or a mail client's RFC 8058 one-click POST to the link itself
 // (List-Unsubscribe=One-Click in the body, the token in the URL).
 func (h *Handler) unsubscribeSubmit(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		h.render(w, r, http.StatusBadRequest, "message", messageData{frame{"Bad request", nil}, "The form could not be read."})
+	if !h.parseForm(w, r, nil) {
 		return
 	}
 	if _, err := h.Store.Unsubscribe(r.Context(), privacy.HashToken(r.Form.Get("token")), h.Now()); err != nil {
@@ -150,9 +146,7 @@ func (h *Handler) notificationsPage(w http.ResponseWriter, r *http.Request, u *m
 // notificationsSubmit saves the mode of one site of the account's (field
 // site, mode); another site gives 404.
 func (h *Handler) notificationsSubmit(w http.ResponseWriter, r *http.Request, u *model.User) {
-	r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		h.render(w, r, http.StatusBadRequest, "message", messageData{frame{"Bad request", u}, "The form could not be read."})
+	if !h.parseForm(w, r, u) {
 		return
 	}
 	mode := r.PostForm.Get("mode")

@@ -113,8 +113,7 @@ func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request, u *model.Use
 
 // parseFormMax is parseForm with a body of at most limit bytes.
 func (h *Handler) parseFormMax(w http.ResponseWriter, r *http.Request, u *model.User, limit int64) bool {
-	r.Body = http.MaxBytesReader(w, r.Body, limit)
-	if err := r.ParseForm(); err != nil {
+	if !readForm(w, r, limit) {
 		h.render(w, r, http.StatusBadRequest, "message", messageData{frame{"Bad request", u}, "The form could not be read; try again."})
 		return false
 	}

@@ -121,8 +121,7 @@ func (h *Handler) inviteToSite(r *http.Request, site *model.Site, u *model.User,
 // postedID reads the posted id named name; false after answering a form
 // that names none.
 func (h *Handler) postedID(w http.ResponseWriter, r *http.Request, u *model.User, name string) (int64, bool) {
-	if !h.limitForm(w, r) {
-		h.render(w, r, http.StatusBadRequest, "message", messageData{frame{"Bad request", u}, "The form could not be read."})
+	if !h.parseForm(w, r, u) {
 		return 0, false
 	}
 	id, err := strconv.ParseInt(r.PostForm.Get(name), 10, 64)

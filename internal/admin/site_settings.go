@@ -126,9 +126,7 @@ func (h *Handler) settingsSubmit(w http.ResponseWriter, r *http.Request, u *mode
 	if !ok {
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, MaxSettingsFormBytes)
-	if r.ParseForm() != nil {
-		h.render(w, r, http.StatusBadRequest, "message", messageData{frame{"Bad request", u}, "The form could not be read."})
+	if !h.parseFormMax(w, r, u, MaxSettingsFormBytes) {
 		return
 	}
 	f := r.PostForm
@@ -227,8 +225,7 @@ func (h *Handler) ssoSubmit(w http.ResponseWriter, r *http.Request, u *model.Use
 		return
 	}
 	back := siteURL(a.Site.ID) + "/settings"
-	if !h.limitForm(w, r) {
-		h.render(w, r, http.StatusBadRequest, "message", messageData{frame{"Bad request", u}, "The form could not be read."})
+	if !h.parseForm(w, r, u) {
 		return
 	}
 	var err error

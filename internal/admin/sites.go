@@ -186,9 +186,15 @@ func (h *Handler) manage(w http.ResponseWriter, r *http.Request, u *model.User) 
 }
 
 // limitForm reads a posted form of at most MaxFormBytes; false when it
-// could not be read.
+// could not be read, for a caller that says so next to a field.
 func (h *Handler) limitForm(w http.ResponseWriter, r *http.Request) bool {
-	r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
+	return readForm(w, r, MaxFormBytes)
+}
+
+// readForm reads a posted form of at most limit bytes; false when it could
+// not be read.
+func readForm(w http.ResponseWriter, r *http.Request, limit int64) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	return r.ParseForm() == nil
 }
 
