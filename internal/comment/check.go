@@ -50,10 +50,11 @@ func (ch Checking) holdOnError(site *model.Site) bool {
 }
 
 // checkerFor returns the checker of a site: Akismet with the site's own
-// key when it stored one, else Checker (nil: none).
+// key when it stored one, else Checker (nil: none). A site without a key
+// of its own costs no query.
 func (s *Service) checkerFor(ctx context.Context, site *model.Site) (spam.Checker, error) {
 	ch := s.Checking
-	if ch.Akismet != nil {
+	if ch.Akismet != nil && site.HasAkismetKey {
 		key, err := s.store.AkismetKey(ctx, site.ID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, err

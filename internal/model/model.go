@@ -209,9 +209,12 @@ type Site struct {
 	// Waiting marks a site that is not live: added in the dashboard by an
 	// account whose email is not confirmed, it serves no widget until the
 	// owner confirms the address. Every other site is live (false).
-	Waiting   bool
-	Settings  SiteSettings
-	CreatedAt time.Time
+	Waiting bool
+	// HasAkismetKey says that the site stored an Akismet key of its own
+	// (the key itself is read, sealed, only when a comment is checked).
+	HasAkismetKey bool
+	Settings      SiteSettings
+	CreatedAt     time.Time
 }
 
 // AllowedOrigins returns every origin that may write to the site.

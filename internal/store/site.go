@@ -11,7 +11,7 @@ import (
 	"github.com/parleyhq/parley/internal/model"
 )
 
-const siteColumns = "id, host, origins, COALESCE(owner_id, 0), live, settings, created_at"
+const siteColumns = "id, host, origins, COALESCE(owner_id, 0), live, akismet_key_sealed IS NOT NULL, settings, created_at"
 
 // CreateSite registers a site, live unless site.Waiting. site.ID and
 // site.CreatedAt are filled in. A site with the same host gives ErrExists.
@@ -154,7 +154,7 @@ func scanSite(row rowScanner) (*model.Site, error) {
 	var origins, settings string
 	var created int64
 	var live bool
-	if err := row.Scan(&site.ID, &site.Host, &origins, &site.OwnerID, &live, &settings, &created); err != nil {
+	if err := row.Scan(&site.ID, &site.Host, &origins, &site.OwnerID, &live, &site.HasAkismetKey, &settings, &created); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, ErrNotFound
 		}
