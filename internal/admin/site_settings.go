@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/captcha"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/policy"
 	"github.com/parleyhq/parley/internal/store"
@@ -51,6 +52,7 @@ type settingsData struct {
 	Moderations []option
 	Sorts       []option
 	OnErrors    []option // Akismet's failure policies
+	Pows        []option // proof-of-work choices
 	Limits      map[string]int
 	Akismet     string // the stored key masked, "" when none
 	SSO         bool   // the site has an SSO secret
@@ -71,10 +73,10 @@ func (h *Handler) settingsPage(w http.ResponseWriter, r *http.Request, u *model.
 
 func (h *Handler) newSettingsData(u *model.User, site *model.Site, f settingsForm) settingsData {
 	return settingsData{frame: frame{site.Host + " settings", u}, Site: site, Form: f, Fields: map[string]string{},
-		Providers: h.Providers, Moderations: moderationOptions, Sorts: sortOptions, OnErrors: akismetOnErrorOptions, Limits: map[string]int{
+		Providers: h.Providers, Moderations: moderationOptions, Sorts: sortOptions, OnErrors: akismetOnErrorOptions, Pows: powOptions, Limits: map[string]int{
 			"MaxLength": model.MaxCommentLengthLimit, "EditMinutes": model.MaxEditWindowSeconds / 60,
 			"MaxDepth": model.MaxNestingDepth, "ClosedDays": model.MaxClosedAfterDays,
-			"LinkLimit": policy.MaxLinkLimit, "Entries": policy.MaxListEntries, "EntryLength": policy.MaxEntryLength}}
+			"LinkLimit": policy.MaxLinkLimit, "PowMin": captcha.MinDifficulty, "PowMax": captcha.MaxDifficulty, "Entries": policy.MaxListEntries, "EntryLength": policy.MaxEntryLength}}
 }
 
 // showSettings adds the stored secrets' state to d and renders it.

@@ -31,16 +31,20 @@ type spamForm struct {
 	HoldImages              bool
 	HeldWords, BlockedWords string // one entry a line
 	AkismetOnError          string
+	ProofOfWork, Difficulty string // site_pow.go
 }
 
 func spamFormOf(s model.SiteSettings) spamForm {
-	return spamForm{LinkLimit: strconv.Itoa(s.LinkLimit), HoldImages: s.HoldImages, HeldWords: strings.Join(s.HeldWords, "\n"),
+	f := spamForm{LinkLimit: strconv.Itoa(s.LinkLimit), HoldImages: s.HoldImages, HeldWords: strings.Join(s.HeldWords, "\n"),
 		BlockedWords: strings.Join(s.BlockedWords, "\n"), AkismetOnError: s.AkismetOnError}
+	f.ProofOfWork, f.Difficulty = powFormOf(s)
+	return f
 }
 
 func typedSpamForm(f url.Values) spamForm {
 	return spamForm{LinkLimit: f.Get("link_limit"), HoldImages: f.Get("hold_images") != "", HeldWords: f.Get("held_words"),
-		BlockedWords: f.Get("blocked_words"), AkismetOnError: f.Get("akismet_on_error")}
+		BlockedWords: f.Get("blocked_words"), AkismetOnError: f.Get("akismet_on_error"),
+		ProofOfWork: f.Get("proof_of_work"), Difficulty: f.Get("pow_difficulty")}
 }
 
 // spamFields are the form's names of policy.Check's fields.
@@ -65,7 +69,7 @@ func readSpamSettings(f url.Values, s model.SiteSettings, problems map[string]st
 	default:
 		problems["akismet_on_error"] = "Choose one of the policies."
 	}
-	return s
+	return readProofOfWork(f, s, problems)
 }
 
 // spamMessage is a policy problem as the form says it, next to its field.
