@@ -133,6 +133,11 @@ var columnClasses = map[string]string{
 	"contact_messages.id": exported, "contact_messages.name": exported, "contact_messages.email_sealed": exported,
 	"contact_messages.email_index": derived, "contact_messages.message": exported, "contact_messages.handled_at": exported,
 	"contact_messages.created_at": exported,
+	// Webhooks (docs/webhooks.md): a site's endpoints and secrets. A
+	// delivery's payload copies, for the site's owner, a comment's name and
+	// text as moderators see them (exported with the comment); it is cleared
+	// once delivered and purged with finished deliveries after 7 days.
+	"webhooks.*": notPersonal, "webhook_deliveries.payload": derived, "webhook_deliveries.*": notPersonal,
 }
 
 // class returns how a column is classified, "" when it is not.

@@ -78,6 +78,9 @@ func (s *Store) CreateComment(ctx context.Context, c *model.Comment, in NewComme
 		if err := s.queueNotifyEvent(ctx, tx, c.SiteID, c.ID, EventCreated); err != nil {
 			return err
 		}
+		if err := s.queueWebhooks(ctx, tx, WebhookCommentCreated, c.ID); err != nil {
+			return err
+		}
 		if c.Status == model.StatusApproved {
 			return s.recountPage(ctx, tx, c.PageID)
 		}
@@ -113,22 +116,36 @@ func (s *Store) Comment(ctx context.Context, id int64) (*model.Comment, error) {
 	return c, nil
 }
 
-// UpdateCommentText replaces a comment's text and rendering and marks it edited.
+// UpdateCommentText replaces a comment's text and rendering and marks it
+// edited; its site's webhooks hear of it (WebhookCommentEdited).
 func (s *Store) UpdateCommentText(ctx context.Context, id int64, text, html string, at time.Time) error {
-	res, err := s.write.ExecContext(ctx, s.q(`UPDATE comments SET text = ?, html = ?, edited_at = ?
-		WHERE id = ? AND status <> 'deleted'`), text, html, millis(at), id)
-	if err != nil {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE comments SET text = ?, html = ?, edited_at = ?
+			WHERE id = ? AND status <> 'deleted'`), text, html, millis(at), id)
+		if err != nil {
+			return err
+		}
+		if err := mustAffect(res); err != nil {
+			return err
+		}
+		return s.queueWebhooks(ctx, tx, WebhookCommentEdited, id)
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("store: update comment: %w", err)
 	}
-	return mustAffect(res)
+	return err
 }
 
-// DeleteComment deletes a comment. A comment that still has replies stays
+// DeleteComment deletes a comment (its site's webhooks hear of it:
+// WebhookCommentDeleted). A comment that still has replies stays
 // as a placeholder: status deleted, with its text, author and personal data
 // erased. One without replies is removed, and so is every deleted ancestor
 // left without replies by its removal.
 func (s *Store) DeleteComment(ctx context.Context, id int64, at time.Time) error {
 	return s.eraseTx(ctx, func(tx *sql.Tx) error {
+		if err := s.queueWebhooks(ctx, tx, WebhookCommentDeleted, id); err != nil {
+			return err
+		}
 		pageID, err := s.deleteComment(ctx, tx, id, at)
 		if err == nil {
 			err = s.recountPage(ctx, tx, pageID)

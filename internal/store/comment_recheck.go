@@ -35,6 +35,9 @@ func (s *Store) RecheckComment(ctx context.Context, id int64, r Recheck) error {
 		if err != nil {
 			return fmt.Errorf("store: recheck comment: %w", err)
 		}
+		if err := s.queueWebhooks(ctx, tx, WebhookCommentEdited, id); err != nil {
+			return err
+		}
 		return s.recountPage(ctx, tx, pageID)
 	})
 }

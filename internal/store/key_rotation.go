@@ -35,6 +35,7 @@ var sealedColumns = []sealedColumn{
 	{"site_invitations", "id", "email_sealed"},
 	{"ip_blocks", "id", "cidr_sealed"},
 	{"contact_messages", "id", "email_sealed"},
+	{"webhooks", "id", "secret_sealed"},
 }
 
 // ResealBatchSize is how many rows a re-sealing pass reads and rewrites at

@@ -207,8 +207,12 @@ func (s *Store) moderateTx(ctx context.Context, tx *sql.Tx, m Moderation, set st
 		if err := s.noteApproval(ctx, tx, m, id); err != nil {
 			return nil, err
 		}
+		event, err := s.moderationEvent(ctx, tx, m, id)
+		if err != nil {
+			return nil, err
+		}
 		var pageID int64
-		err := tx.QueryRowContext(ctx, s.q("UPDATE comments SET "+set+" WHERE id = ? AND site_id = ? RETURNING page_id"),
+		err = tx.QueryRowContext(ctx, s.q("UPDATE comments SET "+set+" WHERE id = ? AND site_id = ? RETURNING page_id"),
 			id, m.SiteID).Scan(&pageID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, ErrNotFound
@@ -218,6 +222,11 @@ func (s *Store) moderateTx(ctx context.Context, tx *sql.Tx, m Moderation, set st
 		}
 		if err := s.audit(ctx, tx, Action{SiteID: m.SiteID, ActorID: m.ActorID}, m.Action, id, pageID); err != nil {
 			return nil, err
+		}
+		if event != "" {
+			if err := s.queueWebhooks(ctx, tx, event, id); err != nil {
+				return nil, err
+			}
 		}
 		if !pages[pageID] {
 			pages[pageID] = true

@@ -186,6 +186,9 @@ func (s *Store) EditComment(ctx context.Context, a Action, commentID int64, text
 		if err != nil {
 			return err
 		}
+		if err := s.queueWebhooks(ctx, tx, WebhookCommentEdited, commentID); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, a, ActionEdit, commentID, pageID)
 	})
 	if err != nil && !errors.Is(err, ErrNotFound) {
