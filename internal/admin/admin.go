@@ -74,6 +74,8 @@ type Deps struct {
 
 	// Imports configures the imports uploaded on the dashboard.
 	Imports ImportSettings
+	// Webhooks configures the sites' webhook pages.
+	Webhooks WebhookSettings
 
 	// Settings is the effective configuration the operator area shows,
 	// secrets hidden (config.Config.Shown).

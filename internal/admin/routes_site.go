@@ -2,7 +2,8 @@ package admin
 
 import "net/http"
 
-// siteRoutes are the routes of adding a site, its settings, members and deletion.
+// siteRoutes are the routes of adding a site, its settings, members,
+// deletion and webhooks.
 func (h *Handler) siteRoutes() []route {
 	return []route{
 		{"GET /dashboard/sites/new", h.signedIn(h.newSitePage)},
@@ -20,5 +21,11 @@ func (h *Handler) siteRoutes() []route {
 		{"POST /dashboard/join", h.signedIn(h.joinSubmit)},
 		{"GET /dashboard/sites/{site}/delete", h.signedIn(h.deleteSitePage)},
 		{"POST /dashboard/sites/{site}/delete", h.signedIn(h.deleteSiteSubmit)},
+		{"GET /dashboard/sites/{site}/webhooks", h.signedIn(h.webhooksPage)},
+		{"POST /dashboard/sites/{site}/webhooks", h.signedIn(h.webhookCreate)},
+		{"GET /dashboard/sites/{site}/webhooks/{hook}", h.signedIn(h.webhookPage)},
+		{"POST /dashboard/sites/{site}/webhooks/{hook}/test", h.signedIn(h.webhookTest)},
+		{"POST /dashboard/sites/{site}/webhooks/{hook}/resend", h.signedIn(h.webhookResend)},
+		{"POST /dashboard/sites/{site}/webhooks/{hook}/delete", h.signedIn(h.webhookDelete)},
 	}
 }

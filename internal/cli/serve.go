@@ -26,6 +26,7 @@ import (
 	"github.com/parleyhq/parley/internal/spam"
 	"github.com/parleyhq/parley/internal/stats"
 	"github.com/parleyhq/parley/internal/store"
+	"github.com/parleyhq/parley/internal/webhook"
 	"github.com/parleyhq/parley/web/widget"
 )
 
@@ -68,6 +69,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	mailWorker.ExportMetrics(metrics.Set())
 	notifier := notify.NewNotifier(a.store, cfg.PublicURL, now, a.log)
 	notifier.Queued = mailWorker.Wake
+	hooks := webhook.NewWorker(a.store, webhook.WorkerOptions{AllowPrivate: cfg.WebhookPrivate, Log: a.log})
 	views.ExportMetrics(metrics.Set())
 	avatars := newAvatars(a.store, cfg.Gravatar, cfg.AvatarPrivate)
 	captchas, err := newCaptcha(cfg, a)
@@ -94,7 +96,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Now:        now,
 		PublicURL:  cfg.PublicURL,
 		WakeMail:   mailWorker.Wake,
-		WakeNotify: notifier.Wake,
+		WakeNotify: func() { notifier.Wake(); hooks.Wake() }, // a new comment may cause mail and webhooks
 		Captcha:    captchas,
 		Logins: &auth.Logins{Providers: auth.NewProviders(cfg.Providers, cfg.PublicURL, nil),
 			Store: a.store, Sessions: sessions, Avatars: avatars, Now: now},
@@ -103,6 +105,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Changed: apiHandler.Changed, SiteChanged: apiHandler.SiteSettingsChanged, Providers: providerList(cfg), Comments: comments,
 		Accounts: apiHandler, Signup: cfg.Signup, WakeMail: mailWorker.Wake, MailLogged: cfg.SMTPURL == "", PublicURL: cfg.PublicURL, DBTimeout: cfg.DBTimeout, Log: a.log, Now: now,
 		Imports:  admin.ImportSettings{MaxUpload: int64(cfg.ImportMaxUpload), IPRetention: cfg.IPRetention},
+		Webhooks: admin.WebhookSettings{AllowPrivate: cfg.WebhookPrivate, Wake: hooks.Wake},
 		Settings: cfg.Shown(), Captcha: captchas, AllowContact: apiHandler.AllowContact})
 	if err != nil {
 		return err
@@ -145,6 +148,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	bg.Go(func() { mailWorker.Run(bgctx) })
 	bg.Go(func() { comments.RunReports(bgctx) })
 	bg.Go(func() { notifier.Run(bgctx, notify.PollInterval) })
+	bg.Go(func() { hooks.Run(bgctx) })
 	bg.Go(func() {
 		a.store.ListenSiteChanges(bgctx, apiHandler.SiteChanged, func(err error) {
 			a.log.Warn("listen for changes by other servers", "err", err)

@@ -75,6 +75,10 @@ type Config struct {
 	// Akismet cannot answer: AkismetHold or AkismetPublish.
 	AkismetKey     string
 	AkismetOnError string
+
+	// WebhookPrivate lets webhooks reach loopback and private addresses,
+	// and plain http:// URLs (docs/webhooks.md).
+	WebhookPrivate bool
 }
 
 // The values of PARLEY_SIGNUP.
@@ -191,6 +195,9 @@ func coreSettings() []setting {
 		{"avatar-allow-private", "PARLEY_AVATAR_ALLOW_PRIVATE", "false", "fetch pictures (login providers', site SSO's) also from loopback and private addresses and over http (a provider on the internal network)", false,
 			parseBool(func(c *Config) *bool { return &c.AvatarPrivate }),
 			func(c *Config) string { return strconv.FormatBool(c.AvatarPrivate) }},
+		{"webhook-allow-private", "PARLEY_WEBHOOK_ALLOW_PRIVATE", "false", "let sites' webhooks reach loopback and private addresses and plain http:// (tests, or endpoints on the internal network)", false,
+			parseBool(func(c *Config) *bool { return &c.WebhookPrivate }),
+			func(c *Config) string { return strconv.FormatBool(c.WebhookPrivate) }},
 		{"gravatar", "PARLEY_GRAVATAR", "false", "give accounts without a picture their Gravatar, fetched by the server (readers never contact Gravatar)", false,
 			parseBool(func(c *Config) *bool { return &c.Gravatar }),
 			func(c *Config) string { return strconv.FormatBool(c.Gravatar) }},
