@@ -151,7 +151,8 @@ func start(ctx context.Context, chrome string) (*suite, func(), error) {
 	s.strict = "http://" + s.strictSite
 	// The browser tests post one comment after another and type faster than
 	// people: the flood limits (tested through the API) would refuse them.
-	vars := map[string]string{"PARLEY_WRITE_RATE": "0", "PARLEY_LOG_LEVEL": "warn", "PARLEY_COMMENT_INTERVAL": "0", "PARLEY_MIN_FILL_TIME": "0"}
+	vars := map[string]string{"PARLEY_WRITE_RATE": "0", "PARLEY_LOG_LEVEL": "warn", "PARLEY_COMMENT_INTERVAL": "0", "PARLEY_MIN_FILL_TIME": "0",
+		"PARLEY_WEBHOOK_ALLOW_PRIVATE": "true"} // webhooks_test.go receives on 127.0.0.1
 	getenv := func(k string) string { return vars[k] }
 	data := filepath.Join(dir, "data")
 	s.dataDir = data
