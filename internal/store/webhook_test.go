@@ -214,3 +214,27 @@ func TestWebhookLog(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkCreateCommentWithWebhooks is BenchmarkCreateComment on a site
+// with two webhooks choosing comment.created: what the payload's read and
+// the deliveries' inserts add to a comment's transaction.
+func BenchmarkCreateCommentWithWebhooks(b *testing.B) {
+	db := openSQLite(b)
+	ctx := context.Background()
+	site := &model.Site{Host: "bench.example", Settings: model.DefaultSiteSettings()}
+	if err := db.CreateSite(ctx, site); err != nil {
+		b.Fatal(err)
+	}
+	for _, u := range []string{"https://a.example/hook", "https://b.example/hook"} {
+		if err := db.CreateWebhook(ctx, &store.Webhook{SiteID: site.ID, URL: u, Events: []string{store.WebhookCommentCreated}}, "secret"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for b.Loop() {
+		c := &model.Comment{SiteID: site.ID, GuestName: "Ann", GuestEmail: "ann@example.com", IP: "192.0.2.1", UserAgent: "UA",
+			Text: "text", HTML: "<p>text</p>", Status: model.StatusApproved}
+		if err := db.CreateComment(ctx, c, store.NewComment{Path: "/p"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
