@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -190,14 +191,13 @@ func (w *Worker) post(ctx context.Context, d store.QueuedDelivery) (int, error) 
 	req.Header.Set(HeaderSignature, Sign(d.Secret, ts, d.Payload))
 	resp, err := w.client.Do(req)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // without the URL, which the log must not hold
-		}
-		return 0, err
+		return 0, w.summary(err)
 	}
 	defer resp.Body.Close()
 	_, err = io.Copy(io.Discard, io.LimitReader(resp.Body, MaxResponseBytes))
+	if err != nil {
+		err = w.summary(err)
+	}
 	switch {
 	case resp.StatusCode >= 300 && resp.StatusCode < 400:
 		return resp.StatusCode, fmt.Errorf("HTTP %d: redirects are not followed", resp.StatusCode)
@@ -207,6 +207,21 @@ func (w *Worker) post(ctx context.Context, d store.QueuedDelivery) (int, error) 
 		return resp.StatusCode, fmt.Errorf("reading the answer: %w", err)
 	}
 	return resp.StatusCode, nil
+}
+
+// summary is what the log and the delivery log keep of a failed
+// request: any timeout (connecting, TLS, the headers, the body) says so in
+// one way, and no error names the URL.
+func (w *Worker) summary(err error) error {
+	var ne net.Error
+	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
+		return fmt.Errorf("no answer within %s", w.opt.Timeout)
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }
 
 // release gives back claimed deliveries that were not tried.
