@@ -135,7 +135,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	bg.Go(func() { resumeRotation(bgctx, a) })
 	if cfg.BackupInterval > 0 {
 		backups := backup.Schedule{Store: a.store, Dir: backupDir(cfg), Interval: cfg.BackupInterval,
-			Retention: cfg.BackupRetention, Log: a.log, Now: time.Now}
+			Retention: cfg.BackupRetention, Log: a.log, Now: now}
 		bg.Go(func() { backups.Run(bgctx) })
 	}
 	bg.Go(func() { apiHandler.Run(bgctx) })
