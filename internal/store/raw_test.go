@@ -2,10 +2,8 @@ package store_test
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"database/sql"
-	"io"
 	"os"
 	"strings"
 	"testing"
@@ -98,16 +96,7 @@ func backupBytes(t *testing.T, db *testDB) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := io.ReadAll(zr)
+	b, err := backup.Contents(path)
 	if err != nil {
 		t.Fatal(err)
 	}
