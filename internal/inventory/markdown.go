@@ -29,15 +29,6 @@ func Days(d time.Duration) string {
 	return d.String()
 }
 
-// kept is how long a column's values are kept, its table's period unless
-// it has its own, with the settings it names expanded by periods.
-func (t Table) kept(c Column, periods map[string]string) string {
-	if c.Kept != "" {
-		return Expand(c.Kept, periods)
-	}
-	return Expand(t.Kept, periods)
-}
-
 // WriteMarkdown writes the inventory as docs/privacy.md shows it: for each
 // table holding personal data, what a row is and how long it is kept, then
 // one row per personal column (class, why, who is shown it, sealed, and its
