@@ -20,6 +20,7 @@ var auditWords = map[string]string{
 	store.ActionLock: "locked the page", store.ActionUnlock: "unlocked the page", store.ActionEdit: "edited",
 	store.ActionBan: "banned the author of", store.ActionUnban: "lifted the ban on the author of",
 	store.ActionBlock: "blocked an address", store.ActionUnblock: "lifted the block of an address",
+	store.ActionExportAuthor: "downloaded the data of the author of", store.ActionEraseAuthor: "erased the data of the author of",
 }
 
 // auditRow is one entry as audit.html lists it.

@@ -115,6 +115,7 @@ type authorData struct {
 	Tabs      []tab
 	Comments  []queuedView
 	Max       int
+	Manages   bool // the owner or operator: may export and erase the author's data
 }
 
 // authorPage serves GET /dashboard/sites/{site}/comments/{comment}/author:
@@ -130,7 +131,7 @@ func (h *Handler) authorPage(w http.ResponseWriter, r *http.Request, u *model.Us
 		h.fail(w, r, u, "author history", err)
 		return
 	}
-	d := authorData{frame: frame{"Author's comments", u}, Site: a.Site, CommentID: c.ID, Max: store.MaxAuthorHistory}
+	d := authorData{frame: frame{"Author's comments", u}, Site: a.Site, CommentID: c.ID, Max: store.MaxAuthorHistory, Manages: manages(a, u)}
 	for _, t := range tabs {
 		d.Tabs = append(d.Tabs, tab{Label: t.Label, Count: hist.Counts[t.Status]})
 	}

@@ -43,6 +43,7 @@ var tabActions = map[model.Status][]action{
 var pastTense = map[string]string{
 	store.ActionApprove: "approved", store.ActionReject: "rejected", store.ActionSpam: "marked as spam",
 	store.ActionDelete: "deleted", store.ActionPin: "pinned", store.ActionUnpin: "unpinned",
+	store.ActionEraseAuthor: "erased with their author's data",
 }
 
 // holdReasons say in words why a comment waits although the site's

@@ -37,6 +37,7 @@ type settingsForm struct {
 	RequireEmail, Voting                         bool
 	Moderation, DefaultSort                      string
 	MaxLength, EditMinutes, MaxDepth, ClosedDays string
+	IPDays                                       string // the site's IP retention (site_ip_retention.go)
 	Origins                                      string
 	Spam                                         spamForm
 }
@@ -76,7 +77,8 @@ func (h *Handler) newSettingsData(u *model.User, site *model.Site, f settingsFor
 		Providers: h.Providers, Moderations: moderationOptions, Sorts: sortOptions, OnErrors: akismetOnErrorOptions, Pows: powOptions, Limits: map[string]int{
 			"MaxLength": model.MaxCommentLengthLimit, "EditMinutes": model.MaxEditWindowSeconds / 60,
 			"MaxDepth": model.MaxNestingDepth, "ClosedDays": model.MaxClosedAfterDays,
-			"LinkLimit": policy.MaxLinkLimit, "PowMin": captcha.MinDifficulty, "PowMax": captcha.MaxDifficulty, "Entries": policy.MaxListEntries, "EntryLength": policy.MaxEntryLength}}
+			"LinkLimit": policy.MaxLinkLimit, "PowMin": captcha.MinDifficulty, "PowMax": captcha.MaxDifficulty, "Entries": policy.MaxListEntries, "EntryLength": policy.MaxEntryLength,
+			"IPDays": h.maxIPDays()}}
 }
 
 // showSettings adds the stored secrets' state to d and renders it.
@@ -113,7 +115,8 @@ func formOf(site *model.Site) settingsForm {
 	f := settingsForm{Logins: map[string]bool{model.LoginAnonymous: s.AllowAnonymous}, RequireEmail: s.RequireEmail, Voting: s.Voting,
 		Moderation: s.Moderation, DefaultSort: cmp.Or(s.DefaultSort, store.SortOldest), MaxLength: strconv.Itoa(s.MaxLength),
 		EditMinutes: strconv.Itoa(s.EditWindowSeconds / 60), MaxDepth: strconv.Itoa(s.MaxDepth),
-		ClosedDays: strconv.Itoa(s.ClosedAfterDays), Origins: strings.Join(site.Origins, "\n"), Spam: spamFormOf(s)}
+		ClosedDays: strconv.Itoa(s.ClosedAfterDays), Origins: strings.Join(site.Origins, "\n"), Spam: spamFormOf(s),
+		IPDays: strconv.Itoa(s.IPRetentionDays)}
 	for _, m := range s.Logins() {
 		f.Logins[m] = true
 	}
@@ -177,7 +180,7 @@ func typedForm(f url.Values) settingsForm {
 	tf := settingsForm{Logins: map[string]bool{}, RequireEmail: f.Get("require_email") != "", Voting: f.Get("voting") != "",
 		Moderation: f.Get("moderation"), DefaultSort: f.Get("default_sort"), MaxLength: f.Get("max_length"),
 		EditMinutes: f.Get("edit_minutes"), MaxDepth: f.Get("max_depth"), ClosedDays: f.Get("closed_days"), Origins: f.Get("origins"),
-		Spam: typedSpamForm(f)}
+		Spam: typedSpamForm(f), IPDays: f.Get("ip_days")}
 	for _, m := range f["login"] {
 		tf.Logins[m] = true
 	}
@@ -204,6 +207,7 @@ func (h *Handler) readSettings(f url.Values, s model.SiteSettings, problems map[
 	s.EditWindowSeconds = 60 * intField(f, "edit_minutes", 0, model.MaxEditWindowSeconds/60, problems)
 	s.MaxDepth = intField(f, "max_depth", 1, model.MaxNestingDepth, problems)
 	s.ClosedAfterDays = intField(f, "closed_days", 0, model.MaxClosedAfterDays, problems)
+	s.IPRetentionDays = h.readIPDays(f, problems)
 	return readSpamSettings(f, s, problems)
 }
 

@@ -14,139 +14,16 @@ import (
 
 	"github.com/parleyhq/parley/internal/api"
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/inventory"
 	"github.com/parleyhq/parley/internal/media"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/notify"
 	"github.com/parleyhq/parley/internal/store"
 )
 
-// Column classes for TestAccountExportHasEveryPersonalField. Every column of
-// every table must be listed: a new column fails the test until its author
-// decides whether it holds personal data, and exports it if it does.
-const (
-	exported    = "exported"     // personal; its value is in the export
-	derived     = "derived"      // a keyed index or hash of exported data; erased with it
-	secret      = "secret"       // personal but never exported: a hash of a password or token
-	notPersonal = "not personal" // about sites, pages or the instance, or linked to no person
-)
-
-var columnClasses = map[string]string{
-	"schema_migrations.*": notPersonal, "secret_key_check.*": notPersonal, "pages.*": notPersonal,
-	"page_views_daily.*": notPersonal,
-	// A vote is linked to no person: voter and network are keyed hashes of
-	// a network and a user agent (P5, P6).
-	"votes.*": notPersonal,
-	// A spent CAPTCHA challenge is the hash of its signature and its
-	// expiry: nothing says who solved it.
-	"captcha_spent.*": notPersonal,
-
-	"users.id": exported, "users.name": exported, "users.email_sealed": exported, "users.email_index": derived,
-	"users.role": exported, "users.created_at": exported, "users.password_hash": secret,
-	"users.email_verified_at": exported, "users.website": exported, "users.avatar_url": exported, "users.profile_url": exported,
-
-	"sites.id": notPersonal, "sites.host": notPersonal, "sites.origins": notPersonal, "sites.settings": notPersonal,
-	"sites.created_at": notPersonal, "sites.owner_id": exported, "sites.live": notPersonal, "sites.akismet_key_sealed": notPersonal,
-	"site_members.site_id": exported, "site_members.user_id": exported, "site_members.role": exported, "site_members.created_at": exported,
-
-	"sessions.id": exported, "sessions.token_hash": secret, "sessions.user_id": exported, "sessions.kind": exported,
-	"sessions.remember": exported, "sessions.created_at": exported, "sessions.last_used_at": exported, "sessions.expires_at": exported,
-
-	"comments.id": exported, "comments.site_id": exported, "comments.page_id": exported, "comments.parent_id": exported,
-	"comments.root_id": derived, "comments.author_id": exported, "comments.guest_name": exported,
-	"comments.guest_email_sealed": exported, "comments.guest_email_index": derived, "comments.guest_website": exported,
-	"comments.guest_verified": exported, "comments.text": exported, "comments.html": exported, "comments.status": exported,
-	"comments.created_at": exported, "comments.edited_at": exported, "comments.deleted_at": exported,
-	"comments.score": exported, "comments.upvotes": exported, "comments.downvotes": exported, "comments.sticky": exported,
-	"comments.ip_sealed": exported, "comments.ua_sealed": exported, "comments.edit_token_hash": secret,
-	// Where an imported comment came from: the old system's ids, not the person's.
-	"comments.import_source": notPersonal, "comments.import_id": notPersonal,
-
-	"outbox.id": exported, "outbox.kind": exported, "outbox.site_id": notPersonal, "outbox.recipient_sealed": exported,
-	"outbox.recipient_index": derived, "outbox.subject_sealed": exported, "outbox.text_sealed": exported,
-	"outbox.html_sealed": derived, // the text part's words, as HTML
-	"outbox.status":      exported, "outbox.attempts": notPersonal, "outbox.next_attempt_at": notPersonal,
-	"outbox.last_error": notPersonal, "outbox.created_at": exported, "outbox.sent_at": notPersonal,
-
-	"privacy_requests.id": notPersonal, "privacy_requests.token_hash": secret, "privacy_requests.email_index": derived,
-	"privacy_requests.action": exported, "privacy_requests.site_id": notPersonal,
-	"privacy_requests.created_at": exported, "privacy_requests.expires_at": exported,
-	"verified_guests.email_index": derived, "verified_guests.verified_at": exported,
-	// Notifications (docs/notifications.md): the opt-ins are exported with
-	// the comment and account; a moderator's mode is about a site's mail;
-	// link tokens are hashes; the fan-out rows live minutes.
-	"comments.notify_replies": exported, "users.notify_replies": exported, "outbox.unsubscribe_sealed": secret,
-	"moderator_notify.*": notPersonal, "notify_events.*": notPersonal, "notify_sent.event_id": notPersonal,
-	"notify_sent.email_index": derived, "mail_links.token_hash": secret, "mail_links.email_index": derived,
-	"mail_links.*": notPersonal, "notify_unsubscribed.email_index": derived, "notify_unsubscribed.*": notPersonal,
-
-	"users.signed_up": exported, "comments.hold_reason": exported, "comments.spam_verdict": exported,
-	// A provider login: the subject only as a keyed hash.
-	"identities.subject_index": derived, "identities.provider": exported, "identities.user_id": exported,
-	"identities.created_at": exported, "identities.last_login_at": exported,
-	// A login in progress names no person: a site, an origin, sealed nonces.
-	"login_states.*":    notPersonal,
-	"account_tokens.id": notPersonal, "account_tokens.token_hash": secret, "account_tokens.user_id": exported,
-	"account_tokens.purpose": exported, "account_tokens.new_email_sealed": exported, "account_tokens.created_at": exported,
-	"account_tokens.expires_at": exported, "account_tokens.used_at": exported,
-	// The picture served at users.avatar_url, which the export names.
-	// Pictures by their SHA-256, served at the users.avatar_url that names them.
-	"avatar_images.*":   derived,
-	"site_sso.*":        notPersonal, // a site's secret
-	"sso_used_tokens.*": secret,      // hashes of SSO tokens, until they expire
-	"sso_users.site_id": exported, "sso_users.external_id": exported, "sso_users.user_id": exported,
-	"sso_users.avatar_source": exported, "sso_users.created_at": exported,
-	// An invitation to a site, mailed to an address (the person's when it is hers).
-	"site_invitations.id": notPersonal, "site_invitations.site_id": exported, "site_invitations.token_hash": secret,
-	"site_invitations.email_sealed": exported, "site_invitations.email_index": derived, "site_invitations.role": exported,
-	"site_invitations.invited_by": notPersonal, // the inviting owner's id, not the invitee's data
-	"site_invitations.created_at": exported, "site_invitations.expires_at": exported, "site_invitations.used_at": exported,
-	// What the account did on the dashboard.
-	"audit_log.id": exported, "audit_log.site_id": exported, "audit_log.actor_id": exported, "audit_log.action": exported,
-	"audit_log.comment_id": exported, "audit_log.page_id": exported, "audit_log.created_at": exported,
-	// An import started from the dashboard: counts and the importer's report
-	// of a site; who started it is not kept.
-	"import_jobs.*": notPersonal,
-	// Owner accounts: where the sign-up came from, and invitations to sign
-	// up (to the address, and sent by the account).
-	"users.signup_ip_sealed": exported,
-	"invitations.id":         notPersonal, "invitations.token_hash": secret, "invitations.email_sealed": exported,
-	"invitations.email_index": derived, "invitations.invited_by": exported,
-	"invitations.created_at": exported, "invitations.expires_at": exported,
-	"audit_log.detail": exported, // a ban's scope and duration, in Parley's words
-	// A ban of the account (exported while it lasts), else of a guest email
-	// or a network, by their keyed hashes only.
-	"bans.id": notPersonal, "bans.site_id": exported, "bans.user_id": exported, "bans.email_index": derived,
-	"bans.ip_index": derived, "bans.comment_id": exported, "bans.created_at": exported, "bans.expires_at": exported,
-	// An address or range, sealed, linked to no account or email.
-	"ip_blocks.*": notPersonal,
-	// Usage limits and the operator area: plans are the instance's; an
-	// account's plan, suspension, usage, notices and broadcasts received
-	// are its own ("plan" in the export); a broadcast's words are the
-	// operator's to all owners; a contact message is its sender's, found
-	// by the email's blind index ("contactMessages").
-	"plans.*": notPersonal, "broadcasts.*": notPersonal,
-	"users.plan_id": exported, "users.suspended_at": exported,
-	"usage_monthly.user_id": exported, "usage_monthly.month": exported, "usage_monthly.comments": exported, "usage_monthly.views": exported,
-	"usage_notices.user_id": exported, "usage_notices.month": exported, "usage_notices.metric": exported,
-	"usage_notices.level": exported, "usage_notices.created_at": exported,
-	"broadcast_recipients.broadcast_id": exported, "broadcast_recipients.user_id": exported, "broadcast_recipients.outbox_id": derived,
-	"contact_messages.id": exported, "contact_messages.name": exported, "contact_messages.email_sealed": exported,
-	"contact_messages.email_index": derived, "contact_messages.message": exported, "contact_messages.handled_at": exported,
-	"contact_messages.created_at": exported,
-	// Webhooks (docs/webhooks.md): a site's endpoints and secrets. A
-	// delivery's payload copies, for the site's owner, a comment's name and
-	// text as moderators see them (exported with the comment); it is cleared
-	// once delivered and purged with finished deliveries after 7 days.
-	"webhooks.*": notPersonal, "webhook_deliveries.payload": derived, "webhook_deliveries.*": notPersonal,
-}
-
-// class returns how a column is classified, "" when it is not.
-func class(table, column string) string {
-	if c, ok := columnClasses[table+"."+column]; ok {
-		return c
-	}
-	return columnClasses[table+".*"]
-}
+// class returns how a column is classified in the data inventory (package
+// inventory, the one list of every column), "" when it is not.
+func class(table, column string) inventory.Class { return inventory.ClassOf(table, column) }
 
 const adaEmail, adaIP = "ada@example.com", "198.51.100.20"
 
@@ -306,10 +183,10 @@ func TestAccountExportHasEveryPersonalField(t *testing.T) {
 			for _, col := range cols {
 				c := class(table, col)
 				if c == "" {
-					t.Errorf("column %s.%s is new: classify it in columnClasses and, if it holds personal data, export it", table, col)
+					t.Errorf("column %s.%s is new: classify it in the data inventory (internal/inventory/tables.go) and, if it holds personal data, export it", table, col)
 					continue
 				}
-				if c != exported {
+				if c != inventory.Exported {
 					continue
 				}
 				where, ok := rows[table]

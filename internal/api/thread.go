@@ -68,6 +68,8 @@ type wireSettings struct {
 	// The widget solves a proof of work before posting as a guest when
 	// ProofOfWork is true; the difficulty comes with the challenge.
 	ProofOfWorkDifficulty *struct{} `json:"proofOfWorkDifficulty,omitempty"`
+	// How long the site keeps IP addresses is its owner's business.
+	IPRetentionDays *struct{} `json:"ipRetentionDays,omitempty"`
 }
 
 type wireMessages struct {

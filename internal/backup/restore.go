@@ -86,3 +86,18 @@ func openGzip(file string) (io.ReadCloser, error) {
 	}
 	return gzipFile{zr, f}, nil
 }
+
+// Contents returns the uncompressed bytes of a backup file, its gzip
+// checksum checked: what `grep` would search in it (the tests that prove a
+// backup holds no plain-text personal data read it so).
+func Contents(file string) ([]byte, error) {
+	in, err := openGzip(file)
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(in)
+	if err = errors.Join(err, in.Close()); err != nil {
+		return nil, fmt.Errorf("backup: read %s: %w", file, err)
+	}
+	return b, nil
+}

@@ -46,6 +46,7 @@ func commands() []command {
 		{"restore", "restore FILE: load a backup into an empty database", runRestore},
 		{"keys", "rotate the keys that seal personal data: keys rotate", runKeys},
 		{"config", "print the effective configuration, secrets masked", runConfig},
+		{"privacy-policy", "print a privacy policy template (Markdown) with this server's settings filled in", runPrivacyPolicy},
 		{"version", "print the version (also: parley --version, parley -v)", runVersion},
 	}
 }

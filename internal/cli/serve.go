@@ -138,7 +138,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	bg.Go(func() { resumeRotation(bgctx, a) })
 	if cfg.BackupInterval > 0 {
 		backups := backup.Schedule{Store: a.store, Dir: backupDir(cfg), Interval: cfg.BackupInterval,
-			Retention: cfg.BackupRetention, Log: a.log, Now: time.Now}
+			Retention: cfg.BackupRetention, Log: a.log, Now: now}
 		bg.Go(func() { backups.Run(bgctx) })
 	}
 	bg.Go(func() { apiHandler.Run(bgctx) })
@@ -203,15 +203,17 @@ func newAvatars(st *store.Store, gravatar, allowPrivate bool) *media.Avatars {
 	return a
 }
 
-// purgeExpired erases commenters' IPs once they are older than the
-// retention period (promise P5), sign-up addresses and contact messages
+// purgeExpired erases commenters' IPs once they are older than their
+// site's retention period, at most the operator's (promise P5), sign-up addresses and contact messages
 // older than theirs, and deletes expired sessions, account links,
 // invitations and used SSO tokens, now and then every hour.
 func purgeExpired(ctx context.Context, a *app, retention, signupRetention, contactRetention time.Duration) {
 	t := time.NewTicker(retentionInterval)
 	defer t.Stop()
 	for {
-		logPurge(ctx, a.log, "IP addresses", "comments", a.store.PurgeIPs, time.Now().Add(-retention))
+		logPurge(ctx, a.log, "IP addresses", "comments", func(ctx context.Context, now time.Time) (int64, error) {
+			return a.store.PurgeSiteIPs(ctx, now, retention) // a site may keep them for less
+		}, time.Now())
 		logPurge(ctx, a.log, "expired sessions", "sessions", a.store.PurgeSessions, time.Now())
 		logPurge(ctx, a.log, "expired account links", "tokens", a.store.PurgeAccountTokens, time.Now())
 		logPurge(ctx, a.log, "used sso tokens", "", a.store.PurgeSSOTokens, time.Now())

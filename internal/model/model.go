@@ -141,6 +141,23 @@ type SiteSettings struct {
 	// docs/moderation.md, "Flood and abuse limits".
 	ProofOfWork           bool `json:"proofOfWork,omitempty"`
 	ProofOfWorkDifficulty int  `json:"proofOfWorkDifficulty,omitempty"`
+
+	// IPRetentionDays shortens, for this site, how long commenters' IP
+	// addresses and user agents are kept (promise P5); 0 keeps them as long
+	// as the operator's PARLEY_IP_RETENTION allows. It can only shorten:
+	// see IPRetention. Never sent to the widget.
+	IPRetentionDays int `json:"ipRetentionDays,omitempty"`
+}
+
+// IPRetention is how long the site keeps commenters' IP addresses and user
+// agents when the operator allows at most max: the site's IPRetentionDays
+// when set and shorter, else max. A site's setting never lengthens it, even
+// when the operator lowered max after the site chose its period.
+func (s SiteSettings) IPRetention(max time.Duration) time.Duration {
+	if d := time.Duration(s.IPRetentionDays) * 24 * time.Hour; s.IPRetentionDays > 0 && d < max {
+		return d
+	}
+	return max
 }
 
 // The failure policies of SiteSettings.AkismetOnError.

@@ -125,6 +125,12 @@ func (s *Store) eraseEmailIndex(ctx context.Context, tx *sql.Tx, index []byte) e
 // says, recounting the pages whose counts change.
 func (s *Store) eraseComments(ctx context.Context, tx *sql.Tx, userID int64, index []byte, mode EraseMode) error {
 	where, args := personComments(userID, index)
+	return s.eraseMatching(ctx, tx, where, args, mode)
+}
+
+// eraseMatching erases the comments matching where, as mode says,
+// recounting the pages whose counts change.
+func (s *Store) eraseMatching(ctx context.Context, tx *sql.Tx, where string, args []any, mode EraseMode) error {
 	if mode == EraseAnonymize {
 		_, err := tx.ExecContext(ctx, s.q(`UPDATE comments SET author_id = NULL, guest_name = '', guest_email_sealed = NULL,
 			guest_email_index = NULL, guest_website = '', guest_verified = ?, ip_sealed = NULL, ua_sealed = NULL,

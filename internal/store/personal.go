@@ -341,6 +341,12 @@ func (e extraScan) Scan(dest ...any) error { return e.row.Scan(append(dest, e.ex
 
 func (s *Store) personalComments(ctx context.Context, userID int64, index []byte) ([]PersonalComment, error) {
 	where, args := personComments(userID, index)
+	return s.commentsWhere(ctx, where, args)
+}
+
+// commentsWhere reads the comments matching where, with their personal
+// data opened and their site and page, oldest first.
+func (s *Store) commentsWhere(ctx context.Context, where string, args []any) ([]PersonalComment, error) {
 	rows, err := s.read.QueryContext(ctx, s.q("SELECT "+commentColumns+
 		`, (SELECT host FROM sites WHERE sites.id = comments.site_id), (SELECT path FROM pages WHERE pages.id = comments.page_id),
 		comments.notify_replies FROM comments WHERE `+where+" ORDER BY id"), args...)

@@ -5,11 +5,11 @@ import (
 	"context"
 	"database/sql"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/parleyhq/parley/internal/backup"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -48,7 +48,7 @@ func rawDB(t *testing.T, db *testDB) (*sql.DB, func(string) string) {
 
 // TestPersonalDataIsNotStoredInPlainText is promise P4: a known email, IP and
 // user agent appear nowhere in the stored bytes — neither in the SQLite file
-// (with its WAL) nor in any PostgreSQL table's contents.
+// (with its WAL) nor in any PostgreSQL table's contents, nor in a backup file.
 func TestPersonalDataIsNotStoredInPlainText(t *testing.T) {
 	const (
 		email = "secret.person@example.org"
@@ -87,22 +87,16 @@ func TestPersonalDataIsNotStoredInPlainText(t *testing.T) {
 	})
 }
 
-// backupBytes returns what a backup of the database holds (uncompressed):
-// the SQLite snapshot, or the PostgreSQL export.
+// backupBytes returns what a backup file of the database holds: the file
+// that the server's schedule and `parley backup` write (package backup),
+// uncompressed — the SQLite snapshot, or the PostgreSQL export.
 func backupBytes(t *testing.T, db *testDB) []byte {
 	t.Helper()
-	if db.dialect == "postgres" {
-		var b bytes.Buffer
-		if err := db.ExportTables(context.Background(), &b); err != nil {
-			t.Fatal(err)
-		}
-		return b.Bytes()
-	}
-	snap := filepath.Join(t.TempDir(), "snapshot.db")
-	if err := db.SnapshotSQLite(context.Background(), snap); err != nil {
+	path, err := backup.Take(context.Background(), db.Store, t.TempDir(), time.Now())
+	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(snap)
+	b, err := backup.Contents(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,34 @@ func (s *Store) PurgeIPs(ctx context.Context, cutoff time.Time) (int64, error) {
 	return res.RowsAffected()
 }
 
+// PurgeSiteIPs erases the IP addresses and user agents of comments older
+// than their site's retention period at now: the site's own shorter period
+// (model.SiteSettings.IPRetention) or max, the operator's
+// PARLEY_IP_RETENTION, whichever is shorter. It returns how many comments it
+// touched.
+func (s *Store) PurgeSiteIPs(ctx context.Context, now time.Time, max time.Duration) (int64, error) {
+	sites, err := s.Sites(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("store: purge ips: %w", err)
+	}
+	var n int64
+	for _, site := range sites {
+		keep := site.Settings.IPRetention(max)
+		if keep == max {
+			continue // the instance-wide purge below covers it
+		}
+		res, err := s.write.ExecContext(ctx, s.q(`UPDATE comments SET ip_sealed = NULL, ua_sealed = NULL
+			WHERE site_id = ? AND ip_sealed IS NOT NULL AND created_at < ?`), site.ID, millis(now.Add(-keep)))
+		if err != nil {
+			return n, fmt.Errorf("store: purge ips of site: %w", err)
+		}
+		k, _ := res.RowsAffected()
+		n += k
+	}
+	k, err := s.PurgeIPs(ctx, now.Add(-max))
+	return n + k, err
+}
+
 // unverifiedPurgeBatch bounds how many accounts one PurgeUnverifiedAccounts
 // deletes; the rest wait for the next hourly run.
 const unverifiedPurgeBatch = 500
