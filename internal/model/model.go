@@ -141,6 +141,11 @@ type SiteSettings struct {
 	// docs/moderation.md, "Flood and abuse limits".
 	ProofOfWork           bool `json:"proofOfWork,omitempty"`
 	ProofOfWorkDifficulty int  `json:"proofOfWorkDifficulty,omitempty"`
+
+	// Uploads lets commenters add images to comments (docs/uploads.md):
+	// the API takes uploads for the site and comments show them; the
+	// widget shows its image button. Off by default.
+	Uploads bool `json:"uploads,omitempty"`
 }
 
 // The failure policies of SiteSettings.AkismetOnError.

@@ -122,9 +122,14 @@ func (s *Store) eraseEmailIndex(ctx context.Context, tx *sql.Tx, index []byte) e
 
 // eraseComments erases the comments of account userID (0: none) and those
 // written as a guest with the email of blind index (nil: none), as mode
-// says, recounting the pages whose counts change.
+// says, recounting the pages whose counts change, and deletes the images
+// those comments show whatever the mode.
 func (s *Store) eraseComments(ctx context.Context, tx *sql.Tx, userID int64, index []byte, mode EraseMode) error {
 	where, args := personComments(userID, index)
+	// Their images go in both modes: a picture may show the person.
+	if err := s.deleteCommentUploads(ctx, tx, where, args); err != nil {
+		return err
+	}
 	if mode == EraseAnonymize {
 		_, err := tx.ExecContext(ctx, s.q(`UPDATE comments SET author_id = NULL, guest_name = '', guest_email_sealed = NULL,
 			guest_email_index = NULL, guest_website = '', guest_verified = ?, ip_sealed = NULL, ua_sealed = NULL,

@@ -129,6 +129,7 @@ func ownerWithEverything(t *testing.T, db *testDB, raw *sql.DB, rebind func(stri
 		must(t, db.CreateBan(ctx, store.Action{SiteID: other.ID, ActorID: bob.ID}, &store.Ban{SiteID: other.ID, UserID: ada.ID}))
 		must(t, db.CreateIPBlock(ctx, store.Action{SiteID: site.ID, ActorID: bob.ID}, &store.IPBlock{SiteID: site.ID, Prefix: netip.MustParsePrefix("192.0.2.0/24"), CommentID: root.ID}))
 		fillNotifications(t, db, site, root, ada)
+		fillUploads(t, db, site, reply, ada)
 	}
 	// Her own rows: sessions, links, logins, picture, a membership and a
 	// comment on another owner's site, an audit entry there, an invitation.

@@ -81,6 +81,7 @@ func fillSite(t *testing.T, db *testDB, site *model.Site, owner, member *model.U
 	must("block", db.CreateIPBlock(ctx, act, &store.IPBlock{SiteID: site.ID, Prefix: netip.MustParsePrefix("198.51.100.0/24"), CommentID: root.ID}))
 	must("import job", db.CreateImportJob(ctx, &store.ImportJob{SiteID: site.ID, Format: "wxr"}, now))
 	fillNotifications(t, db, site, root, member)
+	fillUploads(t, db, site, root, member)
 }
 
 // rowsOf counts the rows of fk.table that belong to site: those naming the
