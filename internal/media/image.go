@@ -93,12 +93,12 @@ func decodeBounded(data []byte, fits func(image.Config) bool) (image.Image, stri
 }
 
 // scaleSquare crops img to its centred square and scales it to side×side.
-func scaleSquare(img image.Image, side int) *image.NRGBA {
+func scaleSquare(img image.Image, side int) *image.RGBA {
 	b := img.Bounds()
 	n := min(b.Dx(), b.Dy())
 	src := image.Rect(b.Min.X+(b.Dx()-n)/2, b.Min.Y+(b.Dy()-n)/2, 0, 0)
 	src.Max = src.Min.Add(image.Pt(n, n))
-	dst := image.NewNRGBA(image.Rect(0, 0, side, side))
+	dst := image.NewRGBA(image.Rect(0, 0, side, side))
 	draw.CatmullRom.Scale(dst, dst.Bounds(), img, src, draw.Src, nil)
 	return dst
 }

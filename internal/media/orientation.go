@@ -52,14 +52,14 @@ func tiffOrientation(t []byte) int {
 // Orientations 5 to 8 turn it a quarter, so its width and height swap.
 // Scaling commutes with these turns, so callers turn the scaled picture
 // rather than the (larger) original.
-func orient(src *image.NRGBA, o int) *image.NRGBA {
+func orient(src *image.RGBA, o int) *image.RGBA {
 	if o <= 1 || o > 8 {
 		return src
 	}
 	w, h := src.Bounds().Dx(), src.Bounds().Dy()
-	dst := image.NewNRGBA(image.Rect(0, 0, w, h))
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	if o >= 5 {
-		dst = image.NewNRGBA(image.Rect(0, 0, h, w))
+		dst = image.NewRGBA(image.Rect(0, 0, h, w))
 	}
 	b := dst.Bounds()
 	for y := range b.Dy() {
@@ -81,7 +81,7 @@ func orient(src *image.NRGBA, o int) *image.NRGBA {
 			case 8:
 				sx, sy = w-1-y, x
 			}
-			dst.SetNRGBA(x, y, src.NRGBAAt(src.Rect.Min.X+sx, src.Rect.Min.Y+sy))
+			dst.SetRGBA(x, y, src.RGBAAt(src.Rect.Min.X+sx, src.Rect.Min.Y+sy))
 		}
 	}
 	return dst
