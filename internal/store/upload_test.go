@@ -128,3 +128,27 @@ func TestUploadStorageLimit(t *testing.T) {
 		newUpload(t, db, sites[0].ID, 0, "thirdaaaaaaaaaaaaaaaaaaaaa", 100)
 	})
 }
+
+// TestErasureTakesTheImagesInBothModes: erasing an account deletes the
+// images of the comments it wrote as a guest with its confirmed address
+// too, also when the comments are only anonymised.
+func TestErasureTakesTheImagesInBothModes(t *testing.T) {
+	for _, mode := range []store.EraseMode{store.EraseDelete, store.EraseAnonymize} {
+		t.Run(string(mode), func(t *testing.T) {
+			eachDB(t, func(t *testing.T, db *testDB) {
+				ctx := context.Background()
+				site := mustSite(t, db, "up.example")
+				ada := mustUser(t, db, "ada@example.com")
+				must(t, db.SetEmailVerified(ctx, ada.ID, time.Now()))
+				newUpload(t, db, site.ID, 0, "asguestaaaaaaaaaaaaaaaaaaa", 5)
+				c := &model.Comment{SiteID: site.ID, GuestName: "Ada", GuestEmail: "ada@example.com", Text: "x", HTML: "<p>x</p>", Status: model.StatusApproved}
+				must(t, db.CreateComment(ctx, c, store.NewComment{Path: "/p", Uploads: []string{"asguestaaaaaaaaaaaaaaaaaaa"}}))
+				newUpload(t, db, site.ID, 0, "someoneelseaaaaaaaaaaaaaaa", 5)
+				must(t, db.EraseAccount(ctx, ada.ID, mode))
+				if left := uploadIDs(t, db); len(left) != 1 || left["someoneelseaaaaaaaaaaaaaaa"] != 0 {
+					t.Errorf("left after erasure: %v, want only someone else's", left)
+				}
+			})
+		})
+	}
+}
