@@ -104,8 +104,11 @@ func (h *Handler) uploadWriter(w http.ResponseWriter, r *http.Request) (*model.S
 }
 
 // processUpload runs media.ProcessUpload when one of the
-// MaxConcurrentDecodes slots is free, waiting for one until ctx ends.
+// MaxConcurrentDecodes slots is free, waiting for one at most the
+// database deadline (dbContext), or until ctx ends.
 func (h *Handler) processUpload(ctx context.Context, data []byte) (media.Upload, error) {
+	ctx, cancel := h.dbContext(ctx)
+	defer cancel()
 	select {
 	case h.decoding <- struct{}{}:
 		defer func() { <-h.decoding }()

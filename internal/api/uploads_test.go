@@ -296,6 +296,28 @@ func TestCommentShowsItsUploadUntilDeleted(t *testing.T) {
 	})
 }
 
+// TestRejectedCommentsImagesAreNotServed: a comment a moderator rejects
+// keeps its images (it may be restored) but nobody is served them.
+func TestRejectedCommentsImagesAreNotServed(t *testing.T) {
+	eachDB(t, options{settings: uploadsOn}, func(t *testing.T, e *env) {
+		url := e.upload(pngBytes(t, 8, 8), nil).str("url")
+		c := e.guestComment("192.0.2.1", "Ann", "", "![cat]("+url+")")
+		mod := e.account("mod@example.com", "Mod")
+		_, err := e.store.ModerateComments(context.Background(), store.Moderation{SiteID: e.site.ID, ActorID: mod.ID,
+			Action: store.ActionReject, CommentIDs: []int64{c.num("comment.id")}})
+		must(t, err)
+		if r := e.served(url); r.status != 404 {
+			t.Errorf("a rejected comment's image is served: %d", r.status)
+		}
+		_, err = e.store.ModerateComments(context.Background(), store.Moderation{SiteID: e.site.ID, ActorID: mod.ID,
+			Action: store.ActionApprove, CommentIDs: []int64{c.num("comment.id")}})
+		must(t, err)
+		if r := e.served(url); r.status != 200 {
+			t.Errorf("a restored comment's image is not served: %d", r.status)
+		}
+	})
+}
+
 // TestHoldImagesHoldsUploads: the moderation rule "contains an image"
 // holds a comment showing an upload.
 func TestHoldImagesHoldsUploads(t *testing.T) {

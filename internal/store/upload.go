@@ -89,9 +89,12 @@ func (s *Store) checkUploadBytes(ctx context.Context, tx *sql.Tx, siteID, size i
 const uploadBytesOfOwner = `SELECT COALESCE(SUM(up.size), 0) FROM uploads up JOIN sites s ON s.id = up.site_id WHERE s.owner_id = ?`
 
 // UploadImage returns the stored image of upload id with its content type,
-// or ErrNotFound.
+// or ErrNotFound, also when the comment that shows it was deleted or
+// rejected by a moderator: such a comment keeps its images while it is
+// kept (a moderator may restore it), but nobody is served them.
 func (s *Store) UploadImage(ctx context.Context, id string) (contentType string, data []byte, err error) {
-	err = s.read.QueryRowContext(ctx, s.q("SELECT content_type, data FROM uploads WHERE id = ?"), id).Scan(&contentType, &data)
+	err = s.read.QueryRowContext(ctx, s.q(`SELECT u.content_type, u.data FROM uploads u LEFT JOIN comments c ON c.id = u.comment_id
+		WHERE u.id = ? AND (c.status IS NULL OR c.status <> 'deleted')`), id).Scan(&contentType, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil, ErrNotFound
 	}
