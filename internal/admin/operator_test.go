@@ -241,7 +241,7 @@ func TestHomeShowsUsageBars(t *testing.T) {
 	b := e.do(req{method: "GET", path: "/dashboard", token: e.ownerTok}).Body.String()
 	// Site A has two held comments of this month.
 	for _, want := range []string{"Your usage in", "Your plan: small.", "Comments this month", "2 of 10 (20%)", `<meter min="0" max="100" value="20"`,
-		"Page views this month", "0 (unlimited)", "Parley stores no uploads yet"} {
+		"Page views this month", "0 (unlimited)", "The images stored on your sites now"} {
 		if !strings.Contains(b, want) {
 			t.Errorf("home lacks %q", want)
 		}

@@ -34,7 +34,7 @@ var (
 // settingsForm is the settings form as typed, shown again after a mistake.
 type settingsForm struct {
 	Logins                                       map[string]bool
-	RequireEmail, Voting                         bool
+	RequireEmail, Voting, Uploads                bool
 	Moderation, DefaultSort                      string
 	MaxLength, EditMinutes, MaxDepth, ClosedDays string
 	IPDays                                       string // the site's IP retention (site_ip_retention.go)
@@ -113,7 +113,7 @@ func mask(secret string) string {
 func formOf(site *model.Site) settingsForm {
 	s := site.Settings
 	f := settingsForm{Logins: map[string]bool{model.LoginAnonymous: s.AllowAnonymous}, RequireEmail: s.RequireEmail, Voting: s.Voting,
-		Moderation: s.Moderation, DefaultSort: cmp.Or(s.DefaultSort, store.SortOldest), MaxLength: strconv.Itoa(s.MaxLength),
+		Uploads: s.Uploads, Moderation: s.Moderation, DefaultSort: cmp.Or(s.DefaultSort, store.SortOldest), MaxLength: strconv.Itoa(s.MaxLength),
 		EditMinutes: strconv.Itoa(s.EditWindowSeconds / 60), MaxDepth: strconv.Itoa(s.MaxDepth),
 		ClosedDays: strconv.Itoa(s.ClosedAfterDays), Origins: strings.Join(site.Origins, "\n"), Spam: spamFormOf(s),
 		IPDays: strconv.Itoa(s.IPRetentionDays)}
@@ -178,7 +178,7 @@ func isAlnum(c rune) bool {
 // typedForm is the posted form as typed.
 func typedForm(f url.Values) settingsForm {
 	tf := settingsForm{Logins: map[string]bool{}, RequireEmail: f.Get("require_email") != "", Voting: f.Get("voting") != "",
-		Moderation: f.Get("moderation"), DefaultSort: f.Get("default_sort"), MaxLength: f.Get("max_length"),
+		Uploads: f.Get("uploads") != "", Moderation: f.Get("moderation"), DefaultSort: f.Get("default_sort"), MaxLength: f.Get("max_length"),
 		EditMinutes: f.Get("edit_minutes"), MaxDepth: f.Get("max_depth"), ClosedDays: f.Get("closed_days"), Origins: f.Get("origins"),
 		Spam: typedSpamForm(f), IPDays: f.Get("ip_days")}
 	for _, m := range f["login"] {
@@ -198,7 +198,7 @@ func (h *Handler) readSettings(f url.Values, s model.SiteSettings, problems map[
 		problems["login"] = "Choose among the methods listed."
 	}
 	s.LoginMethods, s.AllowAnonymous = methods, anonymous
-	s.RequireEmail, s.Voting = f.Get("require_email") != "", f.Get("voting") != ""
+	s.RequireEmail, s.Voting, s.Uploads = f.Get("require_email") != "", f.Get("voting") != "", f.Get("uploads") != ""
 	s.Moderation = f.Get("moderation") // checked with the spam policy (readSpamSettings)
 	if s.DefaultSort = f.Get("default_sort"); !slices.ContainsFunc(sortOptions, func(o option) bool { return o.Value == s.DefaultSort }) {
 		problems["default_sort"] = "Choose one of the sort orders."

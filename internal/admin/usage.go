@@ -25,7 +25,7 @@ type usageRow struct {
 	Unlimited bool
 	Percent   int64  // of the limit, 0 to 100 (the bar stops at full)
 	Text      string // "40 of 100 (40%)" or "12 (unlimited)"
-	Note      string // what this use means, e.g. "no uploads are stored yet"
+	Note      string // what this use means, e.g. what upload storage counts
 	Full      bool
 }
 
@@ -62,7 +62,7 @@ func (h *Handler) usageOf(r *http.Request, userID int64) (*usageView, error) {
 			row.Text = used + " of " + strconv.FormatInt(row.Limit, 10) + " (" + strconv.FormatInt(row.Used*100/row.Limit, 10) + "%)"
 		}
 		if m == store.MetricUploads {
-			row.Note = "Parley stores no uploads yet, so this stays 0."
+			row.Note = "The images stored on your sites now: deleting a comment frees its images."
 		}
 		v.Rows = append(v.Rows, row)
 	}

@@ -107,6 +107,7 @@ func personWithEverything(t *testing.T, e *env) (*model.User, string) {
 	must(t, e.store.CreateInvitation(ctx, &store.Invitation{Email: "invited@example.com", InvitedBy: ada.ID,
 		CreatedAt: e.now.Add(time.Minute), ExpiresAt: e.now.Add(time.Hour)}, []byte("invitation 2"), other))
 	operatorData(t, e, ada)
+	uploadData(t, e, ada)
 	return ada, token
 }
 
@@ -158,7 +159,7 @@ func personRows(e *env, ada *model.User) map[string]string {
 		"sso_users": "user_id = " + id, "audit_log": "actor_id = " + id, "bans": "user_id = " + id,
 		"invitations": "email_index = " + hexIndex + " OR invited_by = " + id, "site_invitations": "email_index = " + hexIndex,
 		"usage_monthly": "user_id = " + id, "usage_notices": "user_id = " + id, "broadcast_recipients": "user_id = " + id,
-		"contact_messages": "email_index = " + hexIndex,
+		"contact_messages": "email_index = " + hexIndex, "uploads": "user_id = " + id,
 	}
 }
 
@@ -280,10 +281,14 @@ func TestEraseAccountLeavesNoTrace(t *testing.T) {
 				if owned != 0 {
 					t.Error("a site still names her as owner")
 				}
-				var pictures int
+				var pictures, uploads int
 				must(t, e.raw().QueryRow("SELECT COUNT(*) FROM avatar_images").Scan(&pictures))
 				if pictures != 0 {
 					t.Errorf("%d pictures left: hers, which no one else shows, must go with her", pictures)
+				}
+				must(t, e.raw().QueryRow("SELECT COUNT(*) FROM uploads").Scan(&uploads))
+				if uploads != 0 {
+					t.Errorf("%d of her uploaded images left, in %s mode", uploads, mode)
 				}
 				th := e.thread("path=/post")
 				if th.str("comments.1.author.name") != "Ray" {

@@ -90,6 +90,9 @@ type Handler struct {
 
 	privacy *privacyDesk // guests' export, erase and verify requests
 	flood   *flood       // the flood limits of comments (flood.go)
+
+	uploads  *limiter      // image uploads per network (uploads.go)
+	decoding chan struct{} // one slot per picture being decoded (MaxConcurrentDecodes)
 }
 
 // New returns the API handler.
@@ -115,6 +118,9 @@ func New(d Deps) *Handler {
 
 		privacy: newPrivacyDesk(d.Now),
 		flood:   newFlood(),
+
+		uploads:  newLimiter(UploadsPerHour/60.0, UploadBurst, d.Now),
+		decoding: make(chan struct{}, MaxConcurrentDecodes),
 	}
 }
 

@@ -117,12 +117,14 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 	if opts.fetcher != nil {
 		avatars = &media.Avatars{Store: st, Fetcher: opts.fetcher, Gravatar: opts.gravatar}
 	}
-	comments := comment.NewService(st, markup.New(), now)
+	pub := cmp.Or(opts.publicURL, publicURL)
+	comments := comment.NewService(st, markup.WithImages(media.UploadURLPattern(pub)), now)
+	comments.UploadID = func(dest string) (string, bool) { return media.UploadIDOf(pub, dest) }
 	comments.Checking = opts.checking
 	h := api.New(api.Deps{
 		Store: st, Comments: comments, Sealer: sealer, Views: e.views,
 		ClientIP: clientip.New(nil).IP, WriteRate: opts.writeRate, Burst: opts.burst, Log: log, Now: now, DBTimeout: opts.dbTimeout, Flood: opts.flood,
-		CacheBytes: opts.cache, Metrics: opts.metrics, PublicURL: cmp.Or(opts.publicURL, publicURL), Avatars: avatars,
+		CacheBytes: opts.cache, Metrics: opts.metrics, PublicURL: pub, Avatars: avatars,
 		Captcha: testCaptcha(t, opts, sealer, st, now),
 		Messages: func(lang string) (string, json.RawMessage, bool) {
 			if lang == "de" {

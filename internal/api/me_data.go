@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/media"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -56,6 +57,21 @@ type exportDocument struct {
 	// SiteInvitations are the invitations to moderate a site mailed to
 	// the account's address.
 	SiteInvitations []exportSiteInvitation `json:"siteInvitations"`
+	// Uploads are the images the account uploaded into comments; each
+	// can be downloaded at its url until it is deleted.
+	Uploads []exportUpload `json:"uploads"`
+}
+
+type exportUpload struct {
+	ID          string    `json:"id"`
+	URL         string    `json:"url"`
+	SiteID      int64     `json:"siteId"`
+	CommentID   *int64    `json:"commentId"` // null: no comment showed it yet
+	ContentType string    `json:"contentType"`
+	Width       int       `json:"width"`
+	Height      int       `json:"height"`
+	Size        int64     `json:"size"`
+	CreatedAt   time.Time `json:"createdAt"`
 }
 
 type exportSiteInvitation struct {
@@ -229,7 +245,21 @@ func (h *Handler) newExportDocument(d *store.PersonalData, current int64) export
 		doc.PrivacyRequests = append(doc.PrivacyRequests, exportRequest{Action: r.Action, CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt})
 	}
 	doc.Plan, doc.ContactMessages = exportedPlan(d.Plan), exportedContacts(d.ContactMessages)
+	doc.Uploads = h.exportedUploads(d.Uploads)
 	return doc
+}
+
+func (h *Handler) exportedUploads(in []store.Upload) []exportUpload {
+	out := []exportUpload{}
+	for _, u := range in {
+		e := exportUpload{ID: u.ID, URL: h.PublicURL + media.UploadPath(u.ID, u.ContentType), SiteID: u.SiteID,
+			ContentType: u.ContentType, Width: u.Width, Height: u.Height, Size: u.Size, CreatedAt: u.CreatedAt}
+		if u.CommentID != 0 {
+			e.CommentID = &u.CommentID
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 func exportInvitations(in []store.Invitation) []exportInvitation {

@@ -13,6 +13,8 @@ func (h *Handler) Register(outer *http.ServeMux) {
 	outer.Handle("/api/", h.withDBDeadline(mux))
 	outer.Handle("GET /avatars/{name}", h.withDBDeadline(http.HandlerFunc(h.avatarImage)))
 	outer.HandleFunc("GET /avatars/identicon/{name}", h.identicon)
+	outer.Handle("GET /uploads/{name}", h.withDBDeadline(http.HandlerFunc(h.uploadImage)))
+	outer.HandleFunc("POST /api/v1/uploads", h.limited(h.uploads, h.createUpload)) // its own deadlines (uploads.go)
 	outer.HandleFunc("GET "+captcha.ScriptPath, captcha.ServeScript)
 	mux.HandleFunc("GET /api/v1/thread", h.thread)
 	mux.HandleFunc("GET /api/v1/thread/replies", h.replies)

@@ -39,6 +39,7 @@ type Handler struct {
 	raw  []byte
 	gz   []byte
 	demo demoPage
+	up   []byte // the upload module (widget.UploadScript)
 	// noDemo leaves /demo unregistered.
 	noDemo bool
 }
@@ -60,15 +61,20 @@ func New(opts Options) (*Handler, error) {
 		return nil, fmt.Errorf("assets: gzip: %w", err)
 	}
 	h := &Handler{hash: hex.EncodeToString(sum[:])[:12], raw: js, gz: buf.Bytes(), noDemo: opts.NoDemo}
+	if h.up, err = widget.UploadScript(); err != nil {
+		return nil, fmt.Errorf("assets: %w", err)
+	}
 	if h.demo, err = newDemoPage(opts); err != nil {
 		return nil, fmt.Errorf("assets: %w", err)
 	}
 	return h, nil
 }
 
-// Register adds the routes: GET (and HEAD) /js/parley.js, /js/parley.HASH.js and /demo.
+// Register adds the routes: GET (and HEAD) /js/parley.js, /js/parley.HASH.js, /upload.js
+// and /demo.
 func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /js/parley.js", h.script(cachePlain))
+	mux.HandleFunc("GET "+widget.UploadPath, uploadScript(h.up))
 	mux.HandleFunc("GET "+h.HashedPath(), h.script(cacheHashed))
 	if !h.noDemo {
 		mux.HandleFunc("GET /demo", h.demo.serve)

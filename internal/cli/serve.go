@@ -177,7 +177,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 // background: a wrong one is logged, and the comments it cannot check
 // follow their site's failure policy (PARLEY_AKISMET_ON_ERROR by default).
 func newComments(ctx context.Context, cfg *config.Config, a *app, now func() time.Time) *comment.Service {
-	svc := comment.NewService(a.store, markup.New(), now)
+	svc := comment.NewService(a.store, markup.WithImages(media.UploadURLPattern(cfg.PublicURL)), now)
+	svc.UploadID = func(dest string) (string, bool) { return media.UploadIDOf(cfg.PublicURL, dest) }
 	akismet := spam.NewAkismet(spam.AkismetOptions{Key: cfg.AkismetKey, Version: version()})
 	svc.Checking = comment.Checking{Akismet: akismet, HoldOnError: cfg.AkismetOnError == config.AkismetHold, Log: a.log}
 	if cfg.AkismetKey == "" {
@@ -206,7 +207,8 @@ func newAvatars(st *store.Store, gravatar, allowPrivate bool) *media.Avatars {
 // purgeExpired erases commenters' IPs once they are older than their
 // site's retention period, at most the operator's (promise P5), sign-up addresses and contact messages
 // older than theirs, and deletes expired sessions, account links,
-// invitations and used SSO tokens, now and then every hour.
+// invitations, used SSO tokens and the uploaded images no comment took
+// within store.UploadClaimWindow, now and then every hour.
 func purgeExpired(ctx context.Context, a *app, retention, signupRetention, contactRetention time.Duration) {
 	t := time.NewTicker(retentionInterval)
 	defer t.Stop()
@@ -221,6 +223,7 @@ func purgeExpired(ctx context.Context, a *app, retention, signupRetention, conta
 		logPurge(ctx, a.log, "expired invitations", "invitations", a.store.PurgeInvitations, time.Now())
 		logPurge(ctx, a.log, "expired site invitations", "invitations", a.store.PurgeSiteInvitations, time.Now())
 		logPurge(ctx, a.log, "contact messages", "messages", a.store.PurgeContactMessages, time.Now().Add(-contactRetention))
+		logPurge(ctx, a.log, "unclaimed uploads", "images", a.store.PurgeUnclaimedUploads, time.Now().Add(-store.UploadClaimWindow))
 		select {
 		case <-ctx.Done():
 			return

@@ -38,7 +38,7 @@ func runSite(ctx context.Context, e env, args []string) error {
 
 const siteUsage = `Usage:
   parley site add HOST [--origin URL]… [--moderation none|first|guests|all] [--require-email] [--anonymous] [--owner EMAIL] [--login METHODS]
-  parley site set HOST --login METHODS
+  parley site set HOST [--login METHODS] [--uploads on|off]
   parley site list
   parley site remove HOST
   parley site member add HOST EMAIL --role moderator|owner

@@ -49,17 +49,22 @@ func providerNames(cfg *config.Config) string {
 	return strings.Join(providerList(cfg), ", ")
 }
 
-// siteSet changes settings of a registered site: for now its login methods.
+// siteSet changes settings of a registered site: its login methods
+// (--login) and whether comments take images (--uploads on|off).
 func siteSet(ctx context.Context, e env, args []string) error {
-	var logins string
-	cfg, pos, err := loadConfig("site set", " HOST --login METHODS", e, args, func(fs *flag.FlagSet) {
+	var logins, uploads string
+	cfg, pos, err := loadConfig("site set", " HOST [--login METHODS] [--uploads on|off]", e, args, func(fs *flag.FlagSet) {
 		fs.StringVar(&logins, "login", "", loginFlagUsage)
+		fs.StringVar(&uploads, "uploads", "", "on: commenters may add images (docs/uploads.md); off: they may not")
 	})
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 || logins == "" {
-		return fmt.Errorf("%w: site set takes one HOST and --login", ErrUsage)
+	if len(pos) != 1 || (logins == "" && uploads == "") {
+		return fmt.Errorf("%w: site set takes one HOST and --login or --uploads", ErrUsage)
+	}
+	if uploads != "" && uploads != "on" && uploads != "off" {
+		return fmt.Errorf("%w: --uploads is on or off", ErrUsage)
 	}
 	a, err := openApp(ctx, cfg, e)
 	if err != nil {
@@ -73,12 +78,22 @@ func siteSet(ctx context.Context, e env, args []string) error {
 	if err := applyLogins(&site.Settings, cfg, logins); err != nil {
 		return err
 	}
+	if uploads != "" {
+		site.Settings.Uploads = uploads == "on"
+	}
 	if err := a.store.UpdateSite(ctx, site); err != nil {
 		return err
 	}
 	a.store.NotifySiteChanged(ctx, store.SiteChange{SiteID: site.ID, Settings: true})
-	fmt.Fprintf(e.stdout, "site %s: login methods %s\n", site.Host, strings.Join(loginsOf(site.Settings), ", "))
+	fmt.Fprintf(e.stdout, "site %s: login methods %s; uploads %s\n", site.Host, strings.Join(loginsOf(site.Settings), ", "), onOff(site.Settings.Uploads))
 	return nil
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
 }
 
 // loginsOf lists a site's login methods, anonymous included.

@@ -20,7 +20,9 @@ func (s *Service) Revise(ctx context.Context, site *model.Site, actorID, comment
 	if err != nil {
 		return 0, err
 	}
-	html, err := s.renderText(text)
+	// A moderator's revision shows the images the comment showed, no others
+	// (UserID -1 is no uploader).
+	html, _, err := s.renderFor(ctx, site, store.UploadWriter{SiteID: site.ID, UserID: -1, CommentID: commentID}, text)
 	if err != nil {
 		return 0, err
 	}

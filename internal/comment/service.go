@@ -29,6 +29,11 @@ type Service struct {
 	// Checking is the spam checker asked about new comments; set it once,
 	// before the first Create.
 	Checking Checking
+	// UploadID returns the id of the upload an image address names
+	// (media.UploadIDOf on PARLEY_PUBLIC_URL); nil: comments show no
+	// uploaded images. Set it once, before the first Create, with an
+	// ImageRenderer.
+	UploadID func(dest string) (string, bool)
 	reports  chan report // moderators' overrides waiting for RunReports
 }
 
@@ -99,7 +104,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Created, error) 
 	if in.ParentID < 0 {
 		return nil, fieldErr("parentId", "parentId must be a comment id")
 	}
-	html, err := s.renderText(text)
+	html, uploads, err := s.renderFor(ctx, in.Site, store.UploadWriter{SiteID: in.Site.ID, UserID: userID(in.User)}, text)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +138,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Created, error) 
 		token = privacy.NewToken()
 		c.EditTokenHash = privacy.HashToken(token)
 	}
-	err = s.store.CreateComment(ctx, c, store.NewComment{Path: in.Path, Title: cleanTitle(in.Title), ClosedBefore: set.ClosedBefore(c.CreatedAt)})
+	err = s.store.CreateComment(ctx, c, store.NewComment{Path: in.Path, Title: cleanTitle(in.Title), ClosedBefore: set.ClosedBefore(c.CreatedAt), Uploads: uploads})
 	var limit *store.PlanLimitError
 	switch {
 	case errors.As(err, &limit):
@@ -207,7 +212,8 @@ func (s *Service) Edit(ctx context.Context, site *model.Site, c *model.Comment, 
 	if err != nil {
 		return nil, err
 	}
-	html, err := s.renderText(text)
+	uw := store.UploadWriter{SiteID: site.ID, UserID: c.AuthorID, CommentID: c.ID}
+	html, uploads, err := s.renderFor(ctx, site, uw, text)
 	if err != nil {
 		return nil, err
 	}
@@ -220,6 +226,9 @@ func (s *Service) Edit(ctx context.Context, site *model.Site, c *model.Comment, 
 		err = s.store.UpdateCommentText(ctx, c.ID, text, html, at)
 	} else {
 		err = s.store.RecheckComment(ctx, c.ID, store.Recheck{Text: text, HTML: html, EditedAt: at, Status: d.Status, HoldReason: hold})
+	}
+	if err == nil {
+		err = s.store.AttachUploads(ctx, uw, uploads)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("edit comment: %w", err)
@@ -279,7 +288,11 @@ func (s *Service) Preview(site *model.Site, text string) (string, error) {
 // renderText renders validated comment text, turning the renderer's
 // refusals into field errors on "text".
 func (s *Service) renderText(text string) (string, error) {
-	html, err := s.render.RenderComment(text)
+	return renderErr(s.render.RenderComment(text))
+}
+
+// renderErr turns a renderer's refusals into field errors on "text".
+func renderErr(html string, err error) (string, error) {
 	switch {
 	case errors.Is(err, markup.ErrEmpty):
 		return "", fieldErr("text", "the comment has nothing visible in it")

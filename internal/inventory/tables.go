@@ -242,6 +242,19 @@ var Tables = []Table{
 		derived("payload", "the JSON sent to the site's endpoint: a comment's name and text as its moderators see them, never an email or address; cleared once delivered"),
 	}, plain("id", "webhook_id", "site_id", "event", "status", "attempts", "next_attempt_at", "last_status", "last_error", "last_attempt_at", "created_at")...)},
 
+	{Name: "uploads", Holds: "an image a commenter added to a comment, re-encoded without any metadata (docs/uploads.md)", Kept: "with its comment; an image no comment takes within 24 hours is deleted", Columns: []Column{
+		exported("id", "the image's random name, part of its address", Everyone),
+		exported("site_id", "the site it was uploaded to", bySelf+"; "+Moderators),
+		exported("user_id", "the account that uploaded it (none: a guest)", bySelf+"; "+Moderators),
+		exported("comment_id", "the comment that shows it", Everyone),
+		exported("content_type", "JPEG or PNG, chosen by Parley", Everyone),
+		exported("width", "its width in pixels", Everyone),
+		exported("height", "its height in pixels", Everyone),
+		exported("size", "its size in bytes, counted toward the owner's plan", bySelf+"; "+Moderators),
+		shown(derived("data", "the picture itself, downloadable at the address the export names")),
+		exported("created_at", "when it was uploaded", bySelf+"; "+Moderators),
+	}},
+
 	// Tables without personal data.
 	{Name: "schema_migrations", Holds: "the migrations applied", Kept: "always", NotPersonal: true},
 	{Name: "secret_key_check", Holds: "a text sealed with the key, to refuse a wrong key", Kept: "always", NotPersonal: true},

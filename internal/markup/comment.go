@@ -39,7 +39,11 @@ var (
 // ErrTooLarge that gives both sizes). Nothing is returned with an error:
 // the comment is refused, never stored cut short or as something else.
 func (r *Renderer) RenderComment(src string) (string, error) {
-	out := r.Render(src)
+	return r.checkComment(src, r.Render(src))
+}
+
+// checkComment is RenderComment's check of out, the rendering of src.
+func (r *Renderer) checkComment(src, out string) (string, error) {
 	if limit := MaxHTMLBytes(len(src)); len(out) > limit {
 		return "", fmt.Errorf("%w: %d bytes of HTML, at most %d", ErrTooLarge, len(out), limit)
 	}
@@ -50,13 +54,18 @@ func (r *Renderer) RenderComment(src string) (string, error) {
 }
 
 // htmlHasVisibleText reports whether the text of the sanitized HTML out,
-// with character references decoded, is Visible.
+// with character references decoded, is Visible, or out shows an image
+// (only RenderCommentImages lets one through).
 func htmlHasVisibleText(out string) bool {
 	z := html.NewTokenizer(strings.NewReader(out))
 	for {
 		switch z.Next() {
 		case html.ErrorToken:
 			return false
+		case html.StartTagToken, html.SelfClosingTagToken:
+			if name, _ := z.TagName(); string(name) == "img" {
+				return true
+			}
 		case html.TextToken:
 			if Visible(string(z.Text())) {
 				return true

@@ -7,7 +7,9 @@
 // addresses. Markdown it does not support is shown as the commenter typed
 // it: a "# heading" stays a paragraph starting with "#", a "---" rule stays
 // "---", and table syntax stays text with pipes. An image becomes a link to
-// the image, so a comment never loads a resource when it is read.
+// the image, so a comment never loads a resource when it is read; the one
+// exception is an image uploaded to this Parley that the caller allows
+// (WithImages, RenderCommentImages; docs/uploads.md), shown as <img>.
 // Blockquotes and lists nest at most MaxNesting levels; deeper markers stay
 // text.
 //
@@ -23,7 +25,7 @@
 // whatever goldmark emitted.
 //
 // This package must never emit raw HTML from the input, a script, an event
-// handler attribute, an image, a frame, a style, a relative link, or a URL
+// handler attribute, an image other than an allowed upload, a frame, a style, a relative link, or a URL
 // with any scheme other than http, https or mailto; and it must never loosen
 // the policy to make a piece of markdown render.
 package markup

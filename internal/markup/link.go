@@ -17,7 +17,8 @@ const linkRel = "nofollow ugc noopener"
 // linkRenderer writes links, autolinks and images. A link is written only when
 // its URL is one a comment may link to and it is not inside another link;
 // otherwise only its text is written. An image is written as a link to the
-// image with its alt text, so reading a comment never loads anything.
+// image with its alt text, so reading a comment never loads anything;
+// except an image the caller of RenderCommentImages allowed (image.go).
 //
 // It holds no state, so one value serves concurrent renders.
 type linkRenderer struct{}
@@ -32,6 +33,12 @@ func (linkRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 // renderLink writes a Link or an Image. Its children, the link text or the
 // image's alt text, are walked as usual between the tags.
 func renderLink(w util.BufWriter, source []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if href, ok := shown(n); ok {
+		if entering {
+			writeImage(w, source, n, href)
+		}
+		return ast.WalkSkipChildren, nil
+	}
 	var dest []byte
 	switch n := n.(type) {
 	case *ast.Link:

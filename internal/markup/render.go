@@ -1,9 +1,7 @@
 package markup
 
 import (
-	"bytes"
 	"regexp"
-	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -19,6 +17,7 @@ import (
 type Renderer struct {
 	markdown goldmark.Markdown
 	policy   *bluemonday.Policy
+	images   *bluemonday.Policy // policy with <img> of allowed sources (WithImages); nil: none
 }
 
 // New returns a Renderer for comment markdown.
@@ -37,17 +36,7 @@ func New() *Renderer {
 // "[a](" takes tens of milliseconds, see BenchmarkRenderUnclosedLinks):
 // callers cap comment length before rendering.
 func (r *Renderer) Render(src string) string {
-	if strings.TrimSpace(src) == "" {
-		return ""
-	}
-	var buf bytes.Buffer
-	buf.Grow(len(src) + len(src)/2)
-	if err := r.markdown.Convert([]byte(src), &buf); err != nil {
-		// Writing to a bytes.Buffer cannot fail and no node renderer returns
-		// an error, so this is unreachable; fail closed all the same.
-		return ""
-	}
-	return string(bytes.TrimSpace(r.policy.SanitizeBytes(buf.Bytes())))
+	return r.render(src, nil)
 }
 
 // newMarkdown builds a goldmark that parses only what a comment may contain.

@@ -14,6 +14,12 @@
 // returns the Parley path readers load; Identicon draws a picture for people
 // who have none, from a keyed hash, never from an email address.
 //
+// ProcessUpload does the same for images uploaded into comments
+// (docs/uploads.md): type from the bytes, pixel count checked before
+// decoding, EXIF orientation applied, scaled to MaxUploadSide at most and
+// encoded afresh (JPEG or PNG), so that no metadata of the original
+// survives; UploadPath and UploadIDOf name uploads on the Parley origin.
+//
 // This package must never hand a reader's browser a URL of another host,
 // never keep the original bytes of a picture, never follow a URL to a
 // non-public address, and never log a URL (it may identify a person).

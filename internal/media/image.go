@@ -54,21 +54,11 @@ var codecs = map[string]codec{
 // A JPEG's EXIF orientation is applied first, so the avatar stands as the
 // original is shown.
 func Normalize(data []byte) ([]byte, error) {
-	kind := http.DetectContentType(data)
-	c, ok := codecs[kind]
-	if !ok {
-		return nil, ErrUnsupported
-	}
-	cfg, err := c.config(data)
+	img, kind, err := decodeBounded(data, func(cfg image.Config) bool {
+		return cfg.Width <= MaxSide && cfg.Height <= MaxSide
+	})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrUnsupported, err)
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > MaxSide || cfg.Height > MaxSide {
-		return nil, fmt.Errorf("%w: %d×%d", ErrTooManyPixel, cfg.Width, cfg.Height)
-	}
-	img, err := c.decode(data)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrUnsupported, err)
+		return nil, err
 	}
 	avatar := scaleSquare(img, AvatarSize)
 	if kind == "image/jpeg" {
@@ -77,13 +67,38 @@ func Normalize(data []byte) ([]byte, error) {
 	return encodePNG(avatar)
 }
 
+// decodeBounded sniffs the type of data from its bytes (ErrUnsupported
+// unless PNG, JPEG, GIF or WebP), reads its dimensions from the header and
+// refuses with ErrTooManyPixel, before any pixel memory is allocated,
+// those that are empty or that fits does not accept; then it decodes the
+// picture (a GIF's first frame) and returns it with the sniffed type.
+func decodeBounded(data []byte, fits func(image.Config) bool) (image.Image, string, error) {
+	kind := http.DetectContentType(data)
+	c, ok := codecs[kind]
+	if !ok {
+		return nil, "", ErrUnsupported
+	}
+	cfg, err := c.config(data)
+	if err != nil {
+		return nil, "", fmt.Errorf("%w: %v", ErrUnsupported, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || !fits(cfg) {
+		return nil, "", fmt.Errorf("%w: %d×%d", ErrTooManyPixel, cfg.Width, cfg.Height)
+	}
+	img, err := c.decode(data)
+	if err != nil {
+		return nil, "", fmt.Errorf("%w: %v", ErrUnsupported, err)
+	}
+	return img, kind, nil
+}
+
 // scaleSquare crops img to its centred square and scales it to side×side.
-func scaleSquare(img image.Image, side int) *image.NRGBA {
+func scaleSquare(img image.Image, side int) *image.RGBA {
 	b := img.Bounds()
 	n := min(b.Dx(), b.Dy())
 	src := image.Rect(b.Min.X+(b.Dx()-n)/2, b.Min.Y+(b.Dy()-n)/2, 0, 0)
 	src.Max = src.Min.Add(image.Pt(n, n))
-	dst := image.NewNRGBA(image.Rect(0, 0, side, side))
+	dst := image.NewRGBA(image.Rect(0, 0, side, side))
 	draw.CatmullRom.Scale(dst, dst.Bounds(), img, src, draw.Src, nil)
 	return dst
 }

@@ -48,35 +48,40 @@ func tiffOrientation(t []byte) int {
 	return 1
 }
 
-// orient turns a square picture stored with EXIF orientation o the right
-// way up. Cropping to the centred square commutes with these turns, so the
-// small avatar is turned rather than the original.
-func orient(src *image.NRGBA, o int) *image.NRGBA {
+// orient turns a picture stored with EXIF orientation o the right way up.
+// Orientations 5 to 8 turn it a quarter, so its width and height swap.
+// Scaling commutes with these turns, so callers turn the scaled picture
+// rather than the (larger) original.
+func orient(src *image.RGBA, o int) *image.RGBA {
 	if o <= 1 || o > 8 {
 		return src
 	}
-	n := src.Bounds().Dx()
-	dst := image.NewNRGBA(src.Bounds())
-	for y := range n {
-		for x := range n {
+	w, h := src.Bounds().Dx(), src.Bounds().Dy()
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	if o >= 5 {
+		dst = image.NewRGBA(image.Rect(0, 0, h, w))
+	}
+	b := dst.Bounds()
+	for y := range b.Dy() {
+		for x := range b.Dx() {
 			sx, sy := x, y
 			switch o {
 			case 2:
-				sx = n - 1 - x
+				sx = w - 1 - x
 			case 3:
-				sx, sy = n-1-x, n-1-y
+				sx, sy = w-1-x, h-1-y
 			case 4:
-				sy = n - 1 - y
+				sy = h - 1 - y
 			case 5:
 				sx, sy = y, x
 			case 6:
-				sx, sy = y, n-1-x
+				sx, sy = y, h-1-x
 			case 7:
-				sx, sy = n-1-y, n-1-x
+				sx, sy = w-1-y, h-1-x
 			case 8:
-				sx, sy = n-1-y, x
+				sx, sy = w-1-y, x
 			}
-			dst.SetNRGBA(x, y, src.NRGBAAt(sx, sy))
+			dst.SetRGBA(x, y, src.RGBAAt(src.Rect.Min.X+sx, src.Rect.Min.Y+sy))
 		}
 	}
 	return dst

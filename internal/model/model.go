@@ -142,6 +142,10 @@ type SiteSettings struct {
 	ProofOfWork           bool `json:"proofOfWork,omitempty"`
 	ProofOfWorkDifficulty int  `json:"proofOfWorkDifficulty,omitempty"`
 
+	// Uploads lets commenters add images to comments (docs/uploads.md):
+	// the API takes uploads for the site and comments show them; the
+	// widget shows its image button. Off by default.
+	Uploads bool `json:"uploads,omitempty"`
 	// IPRetentionDays shortens, for this site, how long commenters' IP
 	// addresses and user agents are kept (promise P5); 0 keeps them as long
 	// as the operator's PARLEY_IP_RETENTION allows. It can only shorten:

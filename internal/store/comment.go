@@ -23,6 +23,9 @@ type NewComment struct {
 	// ClosedBefore, when set, closes the page as if locked when its
 	// thread began before it (ThreadPageInfo.OpenedAt).
 	ClosedBefore time.Time
+	// Uploads are the ids of the images the comment shows (uploadsOf its
+	// author): they are linked to it in its transaction.
+	Uploads []string
 }
 
 // CreateComment stores c on the page at in.Path, creating the page if
@@ -73,6 +76,9 @@ func (s *Store) CreateComment(ctx context.Context, c *model.Comment, in NewComme
 			c.Text, c.HTML, string(c.Status), millis(c.CreatedAt),
 			c.Sticky, s.sealer.Seal(c.IP), s.sealer.Seal(c.UserAgent), c.EditTokenHash, nullString(c.HoldReason), c.GuestVerified, nullString(c.SpamVerdict), c.NotifyReplies).Scan(&c.ID)
 		if err != nil {
+			return err
+		}
+		if err := s.attachUploads(ctx, tx, UploadWriter{SiteID: c.SiteID, UserID: c.AuthorID}, c.ID, in.Uploads); err != nil {
 			return err
 		}
 		if err := s.queueNotifyEvent(ctx, tx, c.SiteID, c.ID, EventCreated); err != nil {
@@ -138,8 +144,8 @@ func (s *Store) UpdateCommentText(ctx context.Context, id int64, text, html stri
 
 // DeleteComment deletes a comment (its site's webhooks hear of it:
 // WebhookCommentDeleted). A comment that still has replies stays
-// as a placeholder: status deleted, with its text, author and personal data
-// erased. One without replies is removed, and so is every deleted ancestor
+// as a placeholder: status deleted, with its text, author, personal data
+// and uploaded images erased. One without replies is removed, and so is every deleted ancestor
 // left without replies by its removal.
 func (s *Store) DeleteComment(ctx context.Context, id int64, at time.Time) error {
 	return s.eraseTx(ctx, func(tx *sql.Tx) error {
@@ -165,6 +171,9 @@ func (s *Store) deleteComment(ctx context.Context, tx *sql.Tx, id int64, at time
 		return 0, ErrNotFound
 	}
 	if err != nil {
+		return 0, err
+	}
+	if err := s.deleteCommentUploads(ctx, tx, "id = ?", []any{id}); err != nil {
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, s.q(`UPDATE comments SET status = 'deleted', deleted_at = ?, text = '', html = '',

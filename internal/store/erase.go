@@ -121,16 +121,21 @@ func (s *Store) eraseEmailIndex(ctx context.Context, tx *sql.Tx, index []byte) e
 }
 
 // eraseComments erases the comments of account userID (0: none) and those
-// written as a guest with the email of blind index (nil: none), as mode
-// says, recounting the pages whose counts change.
+// written as a guest with the email of blind index (nil: none):
+// eraseMatching.
 func (s *Store) eraseComments(ctx context.Context, tx *sql.Tx, userID int64, index []byte, mode EraseMode) error {
 	where, args := personComments(userID, index)
 	return s.eraseMatching(ctx, tx, where, args, mode)
 }
 
 // eraseMatching erases the comments matching where, as mode says,
-// recounting the pages whose counts change.
+// recounting the pages whose counts change, and deletes the images those
+// comments show whatever the mode.
 func (s *Store) eraseMatching(ctx context.Context, tx *sql.Tx, where string, args []any, mode EraseMode) error {
+	// Their images go in both modes: a picture may show the person.
+	if err := s.deleteCommentUploads(ctx, tx, where, args); err != nil {
+		return err
+	}
 	if mode == EraseAnonymize {
 		_, err := tx.ExecContext(ctx, s.q(`UPDATE comments SET author_id = NULL, guest_name = '', guest_email_sealed = NULL,
 			guest_email_index = NULL, guest_website = '', guest_verified = ?, ip_sealed = NULL, ua_sealed = NULL,

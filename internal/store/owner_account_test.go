@@ -130,6 +130,7 @@ func ownerWithEverything(t *testing.T, db *testDB, raw *sql.DB, rebind func(stri
 		must(t, db.CreateIPBlock(ctx, store.Action{SiteID: site.ID, ActorID: bob.ID}, &store.IPBlock{SiteID: site.ID, Prefix: netip.MustParsePrefix("192.0.2.0/24"), CommentID: root.ID}))
 		fillNotifications(t, db, site, root, ada)
 		fillWebhooks(t, db, site)
+		fillUploads(t, db, site, reply, ada)
 	}
 	// Her own rows: sessions, links, logins, picture, a membership and a
 	// comment on another owner's site, an audit entry there, an invitation.

@@ -46,6 +46,8 @@ type PersonalData struct {
 	// SiteInvitations are the invitations to sites sent to the account's
 	// confirmed address and not purged yet.
 	SiteInvitations []InvitationRecord
+	// Uploads are the images the account uploaded (without their bytes).
+	Uploads []Upload
 }
 
 // InvitationRecord is an invitation to a site mailed to the person.
@@ -162,6 +164,9 @@ func (s *Store) AccountData(ctx context.Context, userID int64) (*PersonalData, e
 	}
 	if d.Plan, err = s.accountPlan(ctx, userID); err != nil {
 		return nil, fmt.Errorf("store: account data: %w", err)
+	}
+	if d.Uploads, err = s.UploadsOfAccount(ctx, userID); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

@@ -82,6 +82,7 @@ func fillSite(t *testing.T, db *testDB, site *model.Site, owner, member *model.U
 	must("import job", db.CreateImportJob(ctx, &store.ImportJob{SiteID: site.ID, Format: "wxr"}, now))
 	fillNotifications(t, db, site, root, member)
 	fillWebhooks(t, db, site)
+	fillUploads(t, db, site, root, member)
 }
 
 // rowsOf counts the rows of fk.table that belong to site: those naming the

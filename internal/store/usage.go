@@ -153,7 +153,7 @@ type Usage struct {
 	Sites       int64 // sites the account owns
 	Views       int64 // page views of its sites in the month
 	Comments    int64 // comments stored on its sites in the month (imports not counted)
-	UploadBytes int64 // always 0: Parley stores no uploads yet
+	UploadBytes int64 // bytes of the images stored on its sites now (not per month)
 }
 
 // Used is the usage of one metric.
@@ -190,8 +190,8 @@ func (s *Store) UsageOf(ctx context.Context, userID int64, month int) (Usage, er
 	u := Usage{Month: month}
 	err := s.read.QueryRowContext(ctx, s.q(`SELECT (SELECT COUNT(*) FROM sites WHERE owner_id = ?),
 		COALESCE((SELECT views FROM usage_monthly WHERE user_id = ? AND month = ?), 0),
-		COALESCE((SELECT comments FROM usage_monthly WHERE user_id = ? AND month = ?), 0)`),
-		userID, userID, month, userID, month).Scan(&u.Sites, &u.Views, &u.Comments)
+		COALESCE((SELECT comments FROM usage_monthly WHERE user_id = ? AND month = ?), 0), (`+uploadBytesOfOwner+`)`),
+		userID, userID, month, userID, month, userID).Scan(&u.Sites, &u.Views, &u.Comments, &u.UploadBytes)
 	if err != nil {
 		return u, fmt.Errorf("store: usage: %w", err)
 	}
@@ -225,8 +225,8 @@ type UsageCrossing struct {
 
 // UsageCrossings returns the limits that owners (accounts owning a site,
 // not suspended) have reached 80% or 100% of in month, and were not told
-// of: per owner and limit the highest level only. Upload storage is left
-// out while it is always 0.
+// of: per owner and limit the highest level only. Upload storage is not
+// mailed about: a full one refuses new images only, never comments.
 func (s *Store) UsageCrossings(ctx context.Context, month int) ([]UsageCrossing, error) {
 	type ownerMetric struct {
 		owner  int64

@@ -566,6 +566,8 @@ const editor = ({parent, depth, edit, onClose}) => {
       h('small', {cls: 'p-hint', text: /Mac|iP/.test(navigator.platform) ? t('shortcut').replace('Ctrl', '⌘') : t('shortcut')}),
       onClose && h('button', {type: 'button', cls: 'p-btn', text: t('cancel'), onclick: onClose}),
       pvBtn, submitBtn));
+  // Images (docs/uploads.md): the module comes from Parley, only where the site takes uploads.
+  if (s.uploads) import(BASE + '/upload.js').then(() => parleyUpload(f, cfg.site, t));
   let busy = false;
   const showErr = (e) => {
     const fld = fields[e.field] || fields.text;

@@ -7,7 +7,7 @@ import (
 	"fmt"
 )
 
-//go:embed parley.js parley.css i18n/*.json
+//go:embed parley.js parley.css upload.js i18n/*.json
 var files embed.FS
 
 // Placeholders in parley.js that Script replaces.
@@ -53,4 +53,18 @@ func Script() ([]byte, error) {
 		out = string(bytes.Replace([]byte(out), []byte(p.name), p.with, 1))
 	}
 	return []byte(out), nil
+}
+
+// UploadPath is where Parley serves the upload module (upload.js), which
+// the widget imports only on sites that take images in comments.
+const UploadPath = "/upload.js"
+
+// UploadScript returns the upload module as it is served: upload.js with
+// full-line comments and indentation removed.
+func UploadScript() ([]byte, error) {
+	js, err := files.ReadFile("upload.js")
+	if err != nil {
+		return nil, fmt.Errorf("widget: %w", err)
+	}
+	return []byte(MinifyJS(string(js))), nil
 }
