@@ -14,6 +14,7 @@ func (h *Handler) Register(outer *http.ServeMux) {
 	outer.Handle("GET /avatars/{name}", h.withDBDeadline(http.HandlerFunc(h.avatarImage)))
 	outer.HandleFunc("GET /avatars/identicon/{name}", h.identicon)
 	outer.HandleFunc("GET "+captcha.ScriptPath, captcha.ServeScript)
+	outer.HandleFunc("GET /api/v1/stream", h.stream) // its own deadline: a stream outlives the database's (stream.go)
 	mux.HandleFunc("GET /api/v1/thread", h.thread)
 	mux.HandleFunc("GET /api/v1/thread/replies", h.replies)
 	mux.HandleFunc("GET /api/v1/counts", h.counts)

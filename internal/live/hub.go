@@ -1,0 +1,202 @@
+package live
+
+import (
+	"errors"
+	"sync"
+	"sync/atomic"
+)
+
+// Kinds of Event: what happened to the comments of a page.
+const (
+	Created  = "created"  // a new comment is visible
+	Approved = "approved" // a held comment became visible
+	Edited   = "edited"   // a visible comment's text changed
+	Deleted  = "deleted"  // a comment left the thread (deleted, rejected, marked as spam)
+	Changed  = "changed"  // something else changed (pins, several pages at once): reload to see
+)
+
+// Event is one change of a page's comments. IDs are the comments it
+// concerns; none when they are not known (Changed, a moderation of several
+// pages at once).
+type Event struct {
+	Kind string
+	IDs  []int64
+}
+
+// SubscriberBuffer is how many events a subscriber may have waiting to be
+// written. A reader that falls further behind is dropped rather than
+// buffered for: its channel is closed, it reconnects and reloads the thread.
+const SubscriberBuffer = 16
+
+// ErrFull is returned by Subscribe when the hub already holds its maximum
+// of open streams.
+var ErrFull = errors.New("live: too many open streams")
+
+// ErrClosed is returned by Subscribe after Close.
+var ErrClosed = errors.New("live: hub closed")
+
+// Hub holds the open streams of one process, by page. Its zero value is not
+// usable; make one with NewHub. It is safe for concurrent use.
+type Hub struct {
+	max int
+
+	mu     sync.Mutex
+	topics map[pageKey]*topic
+	byID   map[int64]*topic // the topics whose page id is known, by page id
+	open   int
+	closed bool
+
+	dropped atomic.Int64
+	refused atomic.Int64
+}
+
+// pageKey names a page as readers ask for it: by site and path.
+type pageKey struct {
+	site int64
+	path string
+}
+
+// topic is one page's subscribers.
+type topic struct {
+	key    pageKey
+	pageID int64 // 0 until known: the page may not exist yet
+	subs   map[*Subscriber]struct{}
+}
+
+// Subscriber is one open stream. Events delivers its page's events; it is
+// closed when the subscriber is dropped for falling behind or when the hub
+// closes, never by Unsubscribe.
+type Subscriber struct {
+	Events <-chan Event
+	ch     chan Event
+	t      *topic
+}
+
+// NewHub returns a hub that holds at most max streams at once.
+func NewHub(max int) *Hub {
+	return &Hub{max: max, topics: map[pageKey]*topic{}, byID: map[int64]*topic{}}
+}
+
+// Subscribe opens a stream of the events of the page at path on site, whose
+// id is pageID (0 if the page does not exist yet: its first comment names
+// it by path). It returns ErrFull past the hub's maximum and ErrClosed after
+// Close. The caller must Unsubscribe.
+func (h *Hub) Subscribe(site int64, path string, pageID int64) (*Subscriber, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return nil, ErrClosed
+	}
+	if h.open >= h.max {
+		h.refused.Add(1)
+		return nil, ErrFull
+	}
+	k := pageKey{site, path}
+	t := h.topics[k]
+	if t == nil {
+		t = &topic{key: k, subs: map[*Subscriber]struct{}{}}
+		h.topics[k] = t
+	}
+	h.learn(t, pageID)
+	ch := make(chan Event, SubscriberBuffer)
+	s := &Subscriber{Events: ch, ch: ch, t: t}
+	t.subs[s] = struct{}{}
+	h.open++
+	return s, nil
+}
+
+// learn records that t's page has id pageID (when not 0).
+func (h *Hub) learn(t *topic, pageID int64) {
+	if pageID != 0 && t.pageID == 0 {
+		t.pageID = pageID
+		h.byID[pageID] = t
+	}
+}
+
+// Unsubscribe closes s's stream. It is safe to call after s was dropped
+// or the hub closed, and more than once.
+func (h *Hub) Unsubscribe(s *Subscriber) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := s.t.subs[s]; ok {
+		h.remove(s)
+	}
+}
+
+// remove takes s out of its topic, and the topic out of the hub when it
+// was the last subscriber. The caller holds h.mu.
+func (h *Hub) remove(s *Subscriber) {
+	t := s.t
+	delete(t.subs, s)
+	h.open--
+	if len(t.subs) == 0 {
+		delete(h.topics, t.key)
+		if t.pageID != 0 {
+			delete(h.byID, t.pageID)
+		}
+	}
+}
+
+// Publish delivers ev to the subscribers of a page of site, named by its
+// path (when known) or its id. It never blocks: a subscriber whose buffer is
+// full is dropped (its Events channel closed). An event without a Kind is
+// delivered to no one: it only tells the hub the page's id, for the streams
+// opened before the page existed (its first comment may be held, and its
+// approval names the page by id only).
+func (h *Hub) Publish(site, pageID int64, path string, ev Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var t *topic
+	if path != "" {
+		t = h.topics[pageKey{site, path}]
+	}
+	if t == nil {
+		t = h.byID[pageID]
+	}
+	if t == nil || t.key.site != site {
+		return
+	}
+	h.learn(t, pageID)
+	if ev.Kind == "" {
+		return
+	}
+	for s := range t.subs {
+		select {
+		case s.ch <- ev:
+		default:
+			h.remove(s)
+			close(s.ch)
+			h.dropped.Add(1)
+		}
+	}
+}
+
+// Close ends every stream (their Events channels close) and refuses new
+// ones: the server calls it when it begins to shut down, so that open
+// streams do not hold the shutdown until its grace runs out.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed = true
+	for _, t := range h.topics {
+		for s := range t.subs {
+			h.remove(s)
+			close(s.ch)
+		}
+	}
+}
+
+// Stats are the hub's counts for /metrics.
+type Stats struct {
+	Open    int   // streams open now
+	Dropped int64 // streams dropped for falling behind, since start
+	Refused int64 // streams refused past the maximum, since start
+}
+
+// Stats returns the hub's counts.
+func (h *Hub) Stats() Stats {
+	h.mu.Lock()
+	open := h.open
+	h.mu.Unlock()
+	return Stats{Open: open, Dropped: h.dropped.Load(), Refused: h.refused.Load()}
+}
