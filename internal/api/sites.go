@@ -118,7 +118,7 @@ func (h *Handler) SiteChanged(ch store.SiteChange) {
 	if ch.Page() {
 		h.threads.invalidate(ch.SiteID, ch.PageID, ch.Path)
 		if !ch.Own {
-			h.publish(ch.SiteID, ch.PageID, ch.Path, live.Event{Kind: ch.Event, IDs: ch.CommentIDs})
+			h.publish(ch.SiteID, ch.Path, live.Event{Kind: ch.Event, IDs: ch.CommentIDs})
 		}
 	} else {
 		h.threads.invalidate(ch.SiteID, 0, "")
@@ -143,10 +143,18 @@ func (h *Handler) changedPage(ctx context.Context, siteID, pageID int64, path st
 
 // announce records a change to the comments of one page, as changedPage
 // does, and when ev has a kind tells the page's open streams: this
-// process's at once, other servers' through the same notification.
+// process's at once, other servers' through the same notification. Streams
+// follow paths: a page named by id only has its path read first (one query
+// per edit, deletion or moderation, never per stream).
 func (h *Handler) announce(ctx context.Context, siteID, pageID int64, path string, ev live.Event) {
 	h.threads.invalidate(siteID, pageID, path)
-	h.publish(siteID, pageID, path, ev)
+	if ev.Kind != "" && path == "" && pageID != 0 && (h.live != nil || h.Store.Dialect() == "postgres") {
+		var err error
+		if path, err = h.Store.PagePath(ctx, pageID); err != nil {
+			h.Log.WarnContext(ctx, "find the path of a changed page", "err", err)
+		}
+	}
+	h.publish(siteID, path, ev)
 	ch := store.SiteChange{SiteID: siteID, PageID: pageID, Path: path, Event: ev.Kind, CommentIDs: ev.IDs}
 	if err := h.Store.NotifySiteChanged(ctx, ch); err != nil {
 		h.Log.WarnContext(ctx, "notify site changed", "err", err)

@@ -21,6 +21,9 @@ const (
 type Event struct {
 	Kind string
 	IDs  []int64
+	// Wire is the event as streams write it, encoded once by its publisher
+	// for every subscriber.
+	Wire []byte
 }
 
 // SubscriberBuffer is how many events a subscriber may have waiting to be
@@ -42,7 +45,6 @@ type Hub struct {
 
 	mu     sync.Mutex
 	topics map[pageKey]*topic
-	byID   map[int64]*topic // the topics whose page id is known, by page id
 	open   int
 	closed bool
 
@@ -58,9 +60,8 @@ type pageKey struct {
 
 // topic is one page's subscribers.
 type topic struct {
-	key    pageKey
-	pageID int64 // 0 until known: the page may not exist yet
-	subs   map[*Subscriber]struct{}
+	key  pageKey
+	subs map[*Subscriber]struct{}
 }
 
 // Subscriber is one open stream. Events delivers its page's events; it is
@@ -74,14 +75,13 @@ type Subscriber struct {
 
 // NewHub returns a hub that holds at most max streams at once.
 func NewHub(max int) *Hub {
-	return &Hub{max: max, topics: map[pageKey]*topic{}, byID: map[int64]*topic{}}
+	return &Hub{max: max, topics: map[pageKey]*topic{}}
 }
 
-// Subscribe opens a stream of the events of the page at path on site, whose
-// id is pageID (0 if the page does not exist yet: its first comment names
-// it by path). It returns ErrFull past the hub's maximum and ErrClosed after
-// Close. The caller must Unsubscribe.
-func (h *Hub) Subscribe(site int64, path string, pageID int64) (*Subscriber, error) {
+// Subscribe opens a stream of the events of the page at path on site (the
+// page need not exist yet). It returns ErrFull past the hub's maximum and
+// ErrClosed after Close. The caller must Unsubscribe.
+func (h *Hub) Subscribe(site int64, path string) (*Subscriber, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
@@ -97,20 +97,11 @@ func (h *Hub) Subscribe(site int64, path string, pageID int64) (*Subscriber, err
 		t = &topic{key: k, subs: map[*Subscriber]struct{}{}}
 		h.topics[k] = t
 	}
-	h.learn(t, pageID)
 	ch := make(chan Event, SubscriberBuffer)
 	s := &Subscriber{Events: ch, ch: ch, t: t}
 	t.subs[s] = struct{}{}
 	h.open++
 	return s, nil
-}
-
-// learn records that t's page has id pageID (when not 0).
-func (h *Hub) learn(t *topic, pageID int64) {
-	if pageID != 0 && t.pageID == 0 {
-		t.pageID = pageID
-		h.byID[pageID] = t
-	}
 }
 
 // Unsubscribe closes s's stream. It is safe to call after s was dropped
@@ -131,33 +122,17 @@ func (h *Hub) remove(s *Subscriber) {
 	h.open--
 	if len(t.subs) == 0 {
 		delete(h.topics, t.key)
-		if t.pageID != 0 {
-			delete(h.byID, t.pageID)
-		}
 	}
 }
 
-// Publish delivers ev to the subscribers of a page of site, named by its
-// path (when known) or its id. It never blocks: a subscriber whose buffer is
-// full is dropped (its Events channel closed). An event without a Kind is
-// delivered to no one: it only tells the hub the page's id, for the streams
-// opened before the page existed (its first comment may be held, and its
-// approval names the page by id only).
-func (h *Hub) Publish(site, pageID int64, path string, ev Event) {
+// Publish delivers ev to the subscribers of the page at path on site. It
+// never blocks: a subscriber whose buffer is full is dropped (its Events
+// channel closed).
+func (h *Hub) Publish(site int64, path string, ev Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	var t *topic
-	if path != "" {
-		t = h.topics[pageKey{site, path}]
-	}
+	t := h.topics[pageKey{site, path}]
 	if t == nil {
-		t = h.byID[pageID]
-	}
-	if t == nil || t.key.site != site {
-		return
-	}
-	h.learn(t, pageID)
-	if ev.Kind == "" {
 		return
 	}
 	for s := range t.subs {

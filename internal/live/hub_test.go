@@ -26,11 +26,11 @@ func drain(s *Subscriber) (n int, closed bool) {
 // the others still get every event.
 func TestSlowSubscriberIsDropped(t *testing.T) {
 	h := NewHub(10)
-	slow, _ := h.Subscribe(1, "/p", 0)
-	fast, _ := h.Subscribe(1, "/p", 0)
+	slow, _ := h.Subscribe(1, "/p")
+	fast, _ := h.Subscribe(1, "/p")
 	got := 0
 	for i := range SubscriberBuffer + 1 {
-		h.Publish(1, 0, "/p", Event{Kind: Created, IDs: []int64{int64(i)}})
+		h.Publish(1, "/p", Event{Kind: Created, IDs: []int64{int64(i)}})
 		n, _ := drain(fast)
 		got += n
 	}
@@ -46,7 +46,7 @@ func TestSlowSubscriberIsDropped(t *testing.T) {
 	h.Unsubscribe(slow) // after the drop: no effect
 	h.Unsubscribe(fast)
 	h.Unsubscribe(fast)
-	if st := h.Stats(); st.Open != 0 || len(h.topics) != 0 || len(h.byID) != 0 {
+	if st := h.Stats(); st.Open != 0 || len(h.topics) != 0 {
 		t.Errorf("after unsubscribing: %+v, %d topics", st, len(h.topics))
 	}
 }
@@ -55,42 +55,42 @@ func TestSlowSubscriberIsDropped(t *testing.T) {
 // is taken again; after Close every stream ends and none opens.
 func TestHubCap(t *testing.T) {
 	h := NewHub(2)
-	a, _ := h.Subscribe(1, "/a", 0)
-	if _, err := h.Subscribe(2, "/b", 0); err != nil {
+	a, _ := h.Subscribe(1, "/a")
+	if _, err := h.Subscribe(2, "/b"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.Subscribe(1, "/c", 0); !errors.Is(err, ErrFull) {
+	if _, err := h.Subscribe(1, "/c"); !errors.Is(err, ErrFull) {
 		t.Fatalf("third stream: %v, want ErrFull", err)
 	}
 	h.Unsubscribe(a)
-	if _, err := h.Subscribe(1, "/c", 0); err != nil {
+	if _, err := h.Subscribe(1, "/c"); err != nil {
 		t.Fatalf("after one closed: %v", err)
 	}
 	h.Close()
 	if st := h.Stats(); st.Open != 0 || st.Refused != 1 {
 		t.Errorf("after Close: %+v", st)
 	}
-	if _, err := h.Subscribe(1, "/d", 0); !errors.Is(err, ErrClosed) {
+	if _, err := h.Subscribe(1, "/d"); !errors.Is(err, ErrClosed) {
 		t.Errorf("after Close: %v, want ErrClosed", err)
 	}
 }
 
-// TestPublishFindsPageByPathOrID: a stream opened on a path that has no page
-// yet hears of events by path; once an event named the page's id, events
-// naming only the id reach it too; other sites' pages of the same id or path
-// do not.
-func TestPublishFindsPageByPathOrID(t *testing.T) {
+// TestPublishReachesItsPageOnly: an event reaches the streams of its site
+// and path, not those of the same path on another site nor of another path.
+func TestPublishReachesItsPageOnly(t *testing.T) {
 	h := NewHub(10)
-	s, _ := h.Subscribe(1, "/new", 0)
-	stranger, _ := h.Subscribe(2, "/new", 0)
-	h.Publish(1, 0, "", Event{Kind: Edited}) // no id known yet: nobody
-	h.Publish(1, 42, "/new", Event{})        // the page is created (held comment): learn, tell nobody
-	h.Publish(1, 42, "", Event{Kind: Approved, IDs: []int64{7}})
-	h.Publish(2, 42, "", Event{Kind: Deleted}) // same id, another site
+	s, _ := h.Subscribe(1, "/new")
+	stranger, _ := h.Subscribe(2, "/new")
+	other, _ := h.Subscribe(1, "/other")
+	h.Publish(1, "/new", Event{Kind: Approved, IDs: []int64{7}})
+	h.Publish(3, "/nobody", Event{Kind: Deleted})
 	if n, _ := drain(s); n != 1 {
-		t.Errorf("subscriber got %d events, want the approval only", n)
+		t.Errorf("subscriber got %d events, want 1", n)
 	}
 	if n, _ := drain(stranger); n != 0 {
 		t.Errorf("another site's subscriber got %d events", n)
+	}
+	if n, _ := drain(other); n != 0 {
+		t.Errorf("another page's subscriber got %d events", n)
 	}
 }
