@@ -58,7 +58,7 @@ func BenchmarkStreamFanOut(b *testing.B) {
 		had := open.Load()
 		var ready sync.WaitGroup
 		for range min(fanOutStreams-int(open.Load()), 500) {
-			conns = append(conns, openRawStream(b, srv.addr, "/fan", &got, &open, &ready))
+			conns = append(conns, openRawStream(b, srv.addr, "/fan", len(conns), &got, &open, &ready))
 		}
 		ready.Wait() // every stream has its headers: subscribed
 		if open.Load() == had {
@@ -114,7 +114,8 @@ func startServeProcess(b *testing.B) *serveProcess {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperServe$")
 	cmd.Env = append(os.Environ(), "PARLEY_BENCH_HELPER_SERVE=1", "PARLEY_LISTEN="+addr, "PARLEY_DATA_DIR="+b.TempDir(),
 		"PARLEY_WRITE_RATE=0", "PARLEY_COMMENT_INTERVAL=0", "PARLEY_MIN_FILL_TIME=0", "PARLEY_LOG_LEVEL=error",
-		"PARLEY_MAX_STREAMS="+strconv.Itoa(fanOutStreams), "PARLEY_BACKUP_INTERVAL=0")
+		"PARLEY_MAX_STREAMS="+strconv.Itoa(fanOutStreams), "PARLEY_BACKUP_INTERVAL=0",
+		"PARLEY_TRUSTED_PROXIES=127.0.0.1/32") // each stream names its own address: one network holds 100 at most
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
@@ -182,15 +183,17 @@ func (p *serveProcess) cpu(b *testing.B) time.Duration {
 }
 
 // openRawStream opens one stream with a bare connection (no HTTP client
-// state to weigh on the client side) and counts its events in got; ready
-// is done once the answer's headers came, and open counts it if it was 200.
-func openRawStream(b *testing.B, addr, path string, got, open *atomic.Int64, ready *sync.WaitGroup) net.Conn {
+// state to weigh on the client side), as if from address 10.x.y.1 for its
+// number n, and counts its events in got; ready is done once the answer's
+// headers came, and open counts it if it was 200.
+func openRawStream(b *testing.B, addr, path string, n int, got, open *atomic.Int64, ready *sync.WaitGroup) net.Conn {
 	b.Helper()
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		b.Fatalf("open stream: %v (raise the open files limit: each stream takes one)", err)
 	}
-	fmt.Fprintf(c, "GET /api/v1/stream?site=localhost&path=%s HTTP/1.1\r\nHost: %s\r\n\r\n", path, addr)
+	fmt.Fprintf(c, "GET /api/v1/stream?site=localhost&path=%s HTTP/1.1\r\nHost: %s\r\nX-Forwarded-For: 10.%d.%d.1\r\n\r\n",
+		path, addr, n>>8&255, n&255)
 	ready.Add(1)
 	go func() {
 		r := bufio.NewReaderSize(c, 256)

@@ -3,10 +3,12 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"time"
 
+	"github.com/parleyhq/parley/internal/clientip"
 	"github.com/parleyhq/parley/internal/comment"
 	"github.com/parleyhq/parley/internal/live"
 	"github.com/parleyhq/parley/internal/model"
@@ -43,7 +45,8 @@ type wireEvent struct {
 // stream serves GET /api/v1/stream?site=&path=: the Server-Sent Events of
 // one page's comments (created, approved, edited, deleted, changed), for the
 // same origins that may read its thread. Past the cap of open streams it
-// answers 503 busy with Retry-After; with live updates off, 404.
+// answers 503 busy, past a network's share (live.MaxPerNetwork) 429
+// rate_limited, both with Retry-After; with live updates off, 404.
 func (h *Handler) stream(w http.ResponseWriter, r *http.Request) {
 	allowAnyOrigin(w, r)
 	if h.live == nil {
@@ -105,7 +108,12 @@ func (h *Handler) subscribe(w http.ResponseWriter, r *http.Request) (*live.Subsc
 		h.writeServiceError(w, r, err)
 		return nil, false
 	}
-	sub, err := h.live.Subscribe(site.ID, path)
+	sub, err := h.live.Subscribe(site.ID, path, clientip.NetworkKey(h.ClientIP(r)))
+	if errors.Is(err, live.ErrNetworkFull) {
+		h.m.rateLimited.Inc()
+		writeRateLimited(w, StreamRetryAfter)
+		return nil, false
+	}
 	if err != nil { // live.ErrFull, or live.ErrClosed while shutting down
 		setRetryAfter(w, StreamRetryAfter)
 		writeError(w, http.StatusServiceUnavailable, "busy", "too many open live streams; try again later", "")

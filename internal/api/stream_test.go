@@ -198,3 +198,30 @@ func TestStreamOutlivesServerTimeouts(t *testing.T) {
 		t.Error("the stream stayed open after CloseStreams")
 	}
 }
+
+// TestStreamNetworkShare: one client network holds at most
+// live.MaxPerNetwork streams; the next gets 429 rate_limited with
+// Retry-After, while another network still opens its own.
+func TestStreamNetworkShare(t *testing.T) {
+	e := newEnv(t, "sqlite", options{streams: live.MaxPerNetwork + 10})
+	srv := httptest.NewServer(e.handler)
+	t.Cleanup(srv.Close)
+	for range live.MaxPerNetwork {
+		if r := getStream(t, srv, "/p", origin); r.StatusCode != http.StatusOK {
+			t.Fatalf("stream within the share: %d", r.StatusCode)
+		}
+	}
+	r := getStream(t, srv, "/p", origin)
+	if r.StatusCode != http.StatusTooManyRequests || r.Header.Get("Retry-After") != "30" {
+		t.Errorf("one past the share: %d Retry-After %q, want 429 and 30", r.StatusCode, r.Header.Get("Retry-After"))
+	}
+	// httptest's clients all come from 127.0.0.1: another network is a recorded request (whose
+	// writer cannot stream, so the handler returns after the headers).
+	rq := httptest.NewRequest("GET", "/api/v1/stream?site=blog.example&path=/p", nil)
+	rq.RemoteAddr = "198.51.100.7:5555"
+	rec := httptest.NewRecorder()
+	e.handler.ServeHTTP(rec, rq)
+	if rec.Code != http.StatusOK {
+		t.Errorf("another network: %d, want 200", rec.Code)
+	}
+}

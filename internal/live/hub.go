@@ -35,6 +35,16 @@ const SubscriberBuffer = 16
 // of open streams.
 var ErrFull = errors.New("live: too many open streams")
 
+// ErrNetworkFull is returned by Subscribe when the subscriber's network
+// already holds MaxPerNetwork open streams.
+var ErrNetworkFull = errors.New("live: too many open streams from one network")
+
+// MaxPerNetwork is how many streams one client network (as the caller
+// names it: an IPv4 address, an IPv6 /64) may hold open at once, so that one
+// client cannot take every stream of the server: a reader needs one per open
+// tab.
+const MaxPerNetwork = 100
+
 // ErrClosed is returned by Subscribe after Close.
 var ErrClosed = errors.New("live: hub closed")
 
@@ -45,6 +55,7 @@ type Hub struct {
 
 	mu     sync.Mutex
 	topics map[pageKey]*topic
+	perNet map[string]int // open streams by network
 	open   int
 	closed bool
 
@@ -71,17 +82,19 @@ type Subscriber struct {
 	Events <-chan Event
 	ch     chan Event
 	t      *topic
+	net    string
 }
 
 // NewHub returns a hub that holds at most max streams at once.
 func NewHub(max int) *Hub {
-	return &Hub{max: max, topics: map[pageKey]*topic{}}
+	return &Hub{max: max, topics: map[pageKey]*topic{}, perNet: map[string]int{}}
 }
 
 // Subscribe opens a stream of the events of the page at path on site (the
-// page need not exist yet). It returns ErrFull past the hub's maximum and
-// ErrClosed after Close. The caller must Unsubscribe.
-func (h *Hub) Subscribe(site int64, path string) (*Subscriber, error) {
+// page need not exist yet) for a client of network. It returns ErrFull past
+// the hub's maximum, ErrNetworkFull past MaxPerNetwork streams of network,
+// and ErrClosed after Close. The caller must Unsubscribe.
+func (h *Hub) Subscribe(site int64, path, network string) (*Subscriber, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
@@ -91,6 +104,10 @@ func (h *Hub) Subscribe(site int64, path string) (*Subscriber, error) {
 		h.refused.Add(1)
 		return nil, ErrFull
 	}
+	if h.perNet[network] >= MaxPerNetwork {
+		h.refused.Add(1)
+		return nil, ErrNetworkFull
+	}
 	k := pageKey{site, path}
 	t := h.topics[k]
 	if t == nil {
@@ -98,9 +115,10 @@ func (h *Hub) Subscribe(site int64, path string) (*Subscriber, error) {
 		h.topics[k] = t
 	}
 	ch := make(chan Event, SubscriberBuffer)
-	s := &Subscriber{Events: ch, ch: ch, t: t}
+	s := &Subscriber{Events: ch, ch: ch, t: t, net: network}
 	t.subs[s] = struct{}{}
 	h.open++
+	h.perNet[network]++
 	return s, nil
 }
 
@@ -120,6 +138,9 @@ func (h *Hub) remove(s *Subscriber) {
 	t := s.t
 	delete(t.subs, s)
 	h.open--
+	if h.perNet[s.net]--; h.perNet[s.net] == 0 {
+		delete(h.perNet, s.net)
+	}
 	if len(t.subs) == 0 {
 		delete(h.topics, t.key)
 	}
@@ -165,7 +186,7 @@ func (h *Hub) Close() {
 type Stats struct {
 	Open    int   // streams open now
 	Dropped int64 // streams dropped for falling behind, since start
-	Refused int64 // streams refused past the maximum, since start
+	Refused int64 // streams refused past the maximum or a network's share, since start
 }
 
 // Stats returns the hub's counts.

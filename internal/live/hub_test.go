@@ -26,8 +26,8 @@ func drain(s *Subscriber) (n int, closed bool) {
 // the others still get every event.
 func TestSlowSubscriberIsDropped(t *testing.T) {
 	h := NewHub(10)
-	slow, _ := h.Subscribe(1, "/p")
-	fast, _ := h.Subscribe(1, "/p")
+	slow, _ := h.Subscribe(1, "/p", "net1")
+	fast, _ := h.Subscribe(1, "/p", "net1")
 	got := 0
 	for i := range SubscriberBuffer + 1 {
 		h.Publish(1, "/p", Event{Kind: Created, IDs: []int64{int64(i)}})
@@ -55,22 +55,22 @@ func TestSlowSubscriberIsDropped(t *testing.T) {
 // is taken again; after Close every stream ends and none opens.
 func TestHubCap(t *testing.T) {
 	h := NewHub(2)
-	a, _ := h.Subscribe(1, "/a")
-	if _, err := h.Subscribe(2, "/b"); err != nil {
+	a, _ := h.Subscribe(1, "/a", "net1")
+	if _, err := h.Subscribe(2, "/b", "net2"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.Subscribe(1, "/c"); !errors.Is(err, ErrFull) {
+	if _, err := h.Subscribe(1, "/c", "net1"); !errors.Is(err, ErrFull) {
 		t.Fatalf("third stream: %v, want ErrFull", err)
 	}
 	h.Unsubscribe(a)
-	if _, err := h.Subscribe(1, "/c"); err != nil {
+	if _, err := h.Subscribe(1, "/c", "net1"); err != nil {
 		t.Fatalf("after one closed: %v", err)
 	}
 	h.Close()
 	if st := h.Stats(); st.Open != 0 || st.Refused != 1 {
 		t.Errorf("after Close: %+v", st)
 	}
-	if _, err := h.Subscribe(1, "/d"); !errors.Is(err, ErrClosed) {
+	if _, err := h.Subscribe(1, "/d", "net1"); !errors.Is(err, ErrClosed) {
 		t.Errorf("after Close: %v, want ErrClosed", err)
 	}
 }
@@ -79,9 +79,9 @@ func TestHubCap(t *testing.T) {
 // and path, not those of the same path on another site nor of another path.
 func TestPublishReachesItsPageOnly(t *testing.T) {
 	h := NewHub(10)
-	s, _ := h.Subscribe(1, "/new")
-	stranger, _ := h.Subscribe(2, "/new")
-	other, _ := h.Subscribe(1, "/other")
+	s, _ := h.Subscribe(1, "/new", "net1")
+	stranger, _ := h.Subscribe(2, "/new", "net2")
+	other, _ := h.Subscribe(1, "/other", "net1")
 	h.Publish(1, "/new", Event{Kind: Approved, IDs: []int64{7}})
 	h.Publish(3, "/nobody", Event{Kind: Deleted})
 	if n, _ := drain(s); n != 1 {
@@ -92,5 +92,32 @@ func TestPublishReachesItsPageOnly(t *testing.T) {
 	}
 	if n, _ := drain(other); n != 0 {
 		t.Errorf("another page's subscriber got %d events", n)
+	}
+}
+
+// TestHubNetworkShare: one network holds at most MaxPerNetwork streams;
+// others still open theirs, and a closed one frees a slot.
+func TestHubNetworkShare(t *testing.T) {
+	h := NewHub(MaxPerNetwork + 10)
+	var last *Subscriber
+	for range MaxPerNetwork {
+		s, err := h.Subscribe(1, "/p", "192.0.2.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		last = s
+	}
+	if _, err := h.Subscribe(1, "/q", "192.0.2.1"); !errors.Is(err, ErrNetworkFull) {
+		t.Fatalf("one stream past the share: %v, want ErrNetworkFull", err)
+	}
+	if _, err := h.Subscribe(1, "/p", "198.51.100.7"); err != nil {
+		t.Errorf("another network: %v", err)
+	}
+	h.Unsubscribe(last)
+	if _, err := h.Subscribe(1, "/p", "192.0.2.1"); err != nil {
+		t.Errorf("after one closed: %v", err)
+	}
+	if len(h.perNet) != 2 {
+		t.Errorf("%d networks counted, want 2", len(h.perNet))
 	}
 }

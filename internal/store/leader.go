@@ -110,4 +110,3 @@ func discard(conn *sql.Conn) {
 		return driver.ErrBadConn
 	})
 }
-
