@@ -42,8 +42,9 @@ func (tb *tab) waitStreams(n int) {
 // TestLiveUpdatesTellAnotherReader: two readers on one page. A comment one
 // of them posts shows the other a polite "1 new comment" button within a
 // second, and does not move what they read; the button reveals it. The
-// poster sees no button for their own comment. A deletion by its author
-// tells the other reader the thread changed.
+// poster sees no button for their own comment, nor for their own edit,
+// which the other reader is told of. A deletion tells the other reader the
+// thread changed.
 func TestLiveUpdatesTellAnotherReader(t *testing.T) {
 	s := need(t)
 	p := path(t)
@@ -58,7 +59,7 @@ func TestLiveUpdatesTellAnotherReader(t *testing.T) {
 	writer.comment("Grace", "Posted while you were reading.")
 	writer.wait(`[...document.querySelectorAll('.parley .p-c')].some(e => e.textContent.includes('Posted while you were reading.'))`)
 	reader.waitWithin(liveBar+` === '1 new comment'`, time.Second)
-	if got := reader.str(`document.querySelector('.parley .p-live').getAttribute('aria-live')`); got != "polite" {
+	if got := reader.str(`document.querySelector('.parley .p-live').getAttribute('aria-live') || ''`); got != "polite" {
 		t.Errorf("the live bar's region is aria-live=%q, want polite", got)
 	}
 	if n := reader.num(`document.querySelectorAll('.parley .p-c').length`); n != 1 {
@@ -77,6 +78,22 @@ func TestLiveUpdatesTellAnotherReader(t *testing.T) {
 	if got := reader.str(liveBar); got != "" {
 		t.Errorf("the bar stays after revealing: %q", got)
 	}
+
+	// The writer edits their comment: news for the reader, not for the writer.
+	mine := writer.commentID("Posted while you were reading.")
+	writer.clickAction(mine, "Edit")
+	form := fmt.Sprintf(`#comment-%d > .p-form`, mine)
+	writer.wait(fmt.Sprintf(`document.querySelector('%s textarea')?.value === 'Posted while you were reading.'`, form))
+	writer.setValue(form+` textarea`, "Edited while you were reading.")
+	writer.click(form + ` button[type=submit]`)
+	writer.wait(fmt.Sprintf(`document.querySelector('#comment-%d > .p-body .p-text')?.textContent.includes('Edited')`, mine))
+	reader.waitWithin(liveBar+` === 'Comments were updated: show'`, 2*time.Second)
+	time.Sleep(600 * time.Millisecond)
+	if got := writer.str(liveBar); got != "" {
+		t.Errorf("the writer is told of their own edit: %q", got)
+	}
+	reader.click(".parley .p-live button")
+	reader.wait(`[...document.querySelectorAll('.parley .p-c')].some(e => e.textContent.includes('Edited while you were reading.'))`)
 
 	s.remove(t, first)
 	reader.waitWithin(liveBar+` !== ''`, 2*time.Second)

@@ -65,13 +65,13 @@ func (h *Handler) stream(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("Cache-Control", "no-store")
 	hdr.Set("X-Accel-Buffering", "no") // nginx: pass each event on at once
 	w.WriteHeader(http.StatusOK)
-	if !writeStream(rc, w, streamRetry+"\n") {
+	if !writeStream(rc, w, []byte(streamRetry+"\n")) {
 		return
 	}
 	tick := time.NewTicker(StreamKeepAlive)
 	defer tick.Stop()
 	for {
-		var msg string
+		var msg []byte
 		select {
 		case <-r.Context().Done():
 			return
@@ -79,9 +79,9 @@ func (h *Handler) stream(w http.ResponseWriter, r *http.Request) {
 			if !open {
 				return // dropped for falling behind, or the server is shutting down
 			}
-			msg = string(ev.Wire)
+			msg = ev.Wire // encoded once for every stream
 		case <-tick.C:
-			msg = ":\n\n"
+			msg = []byte(":\n\n")
 		}
 		if !writeStream(rc, w, msg) {
 			return
@@ -124,11 +124,11 @@ func (h *Handler) subscribe(w http.ResponseWriter, r *http.Request) (*live.Subsc
 
 // writeStream writes msg and flushes it within streamWriteTimeout; false
 // means the client is gone or too slow, and the stream ends.
-func writeStream(rc *http.ResponseController, w http.ResponseWriter, msg string) bool {
+func writeStream(rc *http.ResponseController, w http.ResponseWriter, msg []byte) bool {
 	if err := rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout)); err != nil {
 		return false
 	}
-	if _, err := w.Write([]byte(msg)); err != nil {
+	if _, err := w.Write(msg); err != nil {
 		return false
 	}
 	return rc.Flush() == nil

@@ -3,8 +3,9 @@
 // and its reload. See docs/live.md.
 //
 // It keeps the widget's privacy rules: it talks only to the Parley origin it came from, without
-// credentials (EventSource never sends cookies cross-origin unless asked), stores nothing, and
-// inserts no markup: text goes through textContent.
+// credentials (EventSource never sends cookies cross-origin unless asked), stores nothing (it
+// reads which comments are the reader's own from the widget's edit tokens), and inserts no
+// markup: text goes through textContent.
 //
 // It never moves what the reader is reading: news waits behind a polite "N new comments"
 // button until the reader asks for it (the widget's reload then shows the thread's first page).
@@ -91,7 +92,24 @@ document.addEventListener('visibilitychange', () => {
 
 const shown = (id) => s.main.querySelector('#comment-' + id);
 
-// settle reads the queued events: comments the reader does not see yet are news, changes to
+// own says whether comment id is the reader's own: the widget keeps its edit token (the key of
+// its entry is the comment id). Read only, never written here.
+const own = (id) => {
+  try { return id in (JSON.parse(sessionStorage.getItem('parley.edit')) || {}); } catch (e) { return false; }
+};
+
+// news says whether an event about comment id tells the reader something they do not see: a
+// comment they do not show yet, or a change to one they show that they did not make themselves
+// (their own edit is shown already; their own deletion shows as removed or as "deleted").
+const news = (kind, id) => {
+  const el = shown(id);
+  if (kind === 'created' || kind === 'approved') return !el;
+  if (kind === 'edited') return !!el && !own(id);
+  if (kind === 'deleted') return !!el && !el.querySelector(':scope > .p-body .p-gone');
+  return !!el;
+};
+
+// settle reads the queued events: comments the reader does not see yet are counted, changes to
 // comments they see make the thread "updated", the rest is nobody's business.
 const settle = () => {
   if (!s) return;
@@ -100,10 +118,10 @@ const settle = () => {
     const ids = ev.ids || [];
     if (!ids.length) s.changed = true;
     for (const id of ids) {
-      if (ev.kind === 'created' || ev.kind === 'approved') {
-        if (!shown(id)) s.fresh.add(id);
-      } else if (shown(id)) s.changed = true;
-      else if (ev.kind === 'deleted') s.fresh.delete(id);
+      if (ev.kind === 'deleted') s.fresh.delete(id);
+      if (!news(ev.kind, id)) continue;
+      if (ev.kind === 'created' || ev.kind === 'approved') s.fresh.add(id);
+      else s.changed = true;
     }
   }
   show();
@@ -126,7 +144,7 @@ const text = () => {
   return f.replace('{n}', n.toLocaleString(lang));
 };
 
-// region is the polite live region the news goes into, between the count and the sort in the
+// region is the polite live region (aria-live) the news goes into, between the count and the sort in the
 // thread's header, made when the thread is first followed (a live region must exist before what
 // it announces) and again after the widget re-rendered the header. It takes the header's free
 // space and no height, and centres its button on the header's line: news never moves the thread
@@ -136,8 +154,7 @@ const region = () => {
   const count = s.main.querySelector('.p-head > .p-count');
   if (!count) return null;
   const r = s.bar = document.createElement('span');
-  r.setAttribute('role', 'status');
-  r.setAttribute('aria-live', 'polite');
+  r.setAttribute('aria-live', 'polite'); // not role=status: the widget's own status region is that
   r.className = 'p-live';
   Object.assign(r.style, {flex: '1', height: '0', display: 'flex', alignItems: 'center', justifyContent: 'center'});
   count.after(r);
