@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +19,12 @@ func (tb *tab) waitWithin(expr string, d time.Duration) {
 	if err := chromedp.Do(tb.ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(d))); err != nil {
 		tb.t.Fatalf("%s not true within %s: %v; live bar %q", expr, d, err, tb.str(liveBar))
 	}
+}
+
+// withoutLive leaves out of Parley requests those of live updates (the module and the stream),
+// which follow the first render.
+func withoutLive(reqs []string) []string {
+	return slices.DeleteFunc(reqs, func(r string) bool { return r == "/live.js" || strings.HasPrefix(r, "/api/v1/stream?") })
 }
 
 // waitStreams waits until the tab has opened n live streams.
