@@ -55,9 +55,11 @@ func TestReaderLeavesNoTrace(t *testing.T) {
 	}
 	tb.mu.Unlock()
 	tb.assertOnlyOrigins(page)
+	// After the first render, the live updates module and the page's stream (docs/live.md).
 	reqs := tb.parleyRequests()
-	if len(reqs) != 2 || reqs[0] != "/js/parley.js" || !strings.HasPrefix(reqs[1], "/api/v1/thread?") {
-		t.Errorf("first render made requests %v, want exactly the script and the thread", reqs)
+	if len(reqs) != 4 || reqs[0] != "/js/parley.js" || !strings.HasPrefix(reqs[1], "/api/v1/thread?") ||
+		reqs[2] != "/live.js" || !strings.HasPrefix(reqs[3], "/api/v1/stream?") {
+		t.Errorf("first render made requests %v, want exactly the script and the thread, then the live module and the stream", reqs)
 	}
 }
 

@@ -46,6 +46,11 @@ type Deps struct {
 	// Changed drops the cached threads of a page (pageID 0: every page of
 	// the site) after a moderation action.
 	Changed func(ctx context.Context, siteID, pageID int64)
+	// CommentsChanged does what Changed does for the pages of a moderation
+	// or an edit and tells the pages' live streams what happened (kind of
+	// internal/live) to which comments (api.Handler.CommentsChanged).
+	// Optional: without it, Changed is called for each page.
+	CommentsChanged func(ctx context.Context, siteID int64, pageIDs []int64, kind string, ids []int64)
 	// Accounts is the API's account logic (*api.Handler): sign-up, reset,
 	// confirmation and email change share its rules, limits and mails.
 	Accounts Accounts
@@ -108,6 +113,13 @@ func New(d Deps) (*Handler, error) {
 	}
 	if d.WakeMail == nil {
 		d.WakeMail = func() {}
+	}
+	if d.CommentsChanged == nil {
+		d.CommentsChanged = func(ctx context.Context, siteID int64, pageIDs []int64, _ string, _ []int64) {
+			for _, p := range pageIDs {
+				d.Changed(ctx, siteID, p)
+			}
+		}
 	}
 	h := &Handler{Deps: d, pages: map[string]*template.Template{}, imports: newImportRunner()}
 	// Every template but the layout is a page, named after its file.

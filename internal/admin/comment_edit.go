@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/comment"
+	"github.com/parleyhq/parley/internal/live"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -97,7 +98,7 @@ func (h *Handler) editSubmit(w http.ResponseWriter, r *http.Request, u *model.Us
 	case err != nil:
 		h.fail(w, r, u, "edit comment", err)
 	default:
-		h.Changed(r.Context(), a.Site.ID, pageID)
+		h.CommentsChanged(r.Context(), a.Site.ID, []int64{pageID}, live.Edited, []int64{c.ID})
 		http.Redirect(w, r, fmt.Sprintf("%s&done=edit#comment-%d", d.BackURL, c.ID), http.StatusSeeOther)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/parleyhq/parley/internal/live"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/policy"
 	"github.com/parleyhq/parley/internal/store"
@@ -44,6 +45,13 @@ var pastTense = map[string]string{
 	store.ActionApprove: "approved", store.ActionReject: "rejected", store.ActionSpam: "marked as spam",
 	store.ActionDelete: "deleted", store.ActionPin: "pinned", store.ActionUnpin: "unpinned",
 	store.ActionEraseAuthor: "erased with their author's data",
+}
+
+// liveKinds say what each action did for readers of the thread, in the
+// events of its live streams (internal/live).
+var liveKinds = map[string]string{
+	store.ActionApprove: live.Approved, store.ActionReject: live.Deleted, store.ActionSpam: live.Deleted,
+	store.ActionDelete: live.Deleted, store.ActionPin: live.Changed, store.ActionUnpin: live.Changed,
 }
 
 // holdReasons say in words why a comment waits although the site's
@@ -272,9 +280,7 @@ func (h *Handler) moderate(w http.ResponseWriter, r *http.Request, u *model.User
 		h.fail(w, r, u, "moderate", err)
 		return
 	}
-	for _, p := range pages {
-		h.Changed(r.Context(), a.Site.ID, p)
-	}
+	h.CommentsChanged(r.Context(), a.Site.ID, pages, liveKinds[act], ids)
 	h.reportOverrides(a.Site, act, ids)
 	http.Redirect(w, r, fmt.Sprintf("%s&done=%s&n=%d", queueURL(a.Site.ID, status, page, sf), act, len(ids)), http.StatusSeeOther)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/comment"
+	"github.com/parleyhq/parley/internal/live"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -71,10 +72,11 @@ func (h *Handler) createComment(w http.ResponseWriter, r *http.Request) {
 	}
 	h.commentStored(fc, created.Comment)
 	h.commentNotifications(r, site, created.Comment)
-	h.changed(r, site.ID, created.Comment.PageID, req.Path)
 	if created.Comment.Status == model.StatusApproved {
+		h.announce(r.Context(), site.ID, created.Comment.PageID, req.Path, live.Event{Kind: live.Created, IDs: []int64{created.Comment.ID}})
 		h.m.commentsApproved.Inc()
 	} else {
+		h.changed(r, site.ID, created.Comment.PageID, req.Path) // a held comment is not shown, nor announced
 		h.m.commentsPending.Inc()
 	}
 	author, err := h.authorOf(r.Context(), site, created.Comment)
@@ -171,7 +173,7 @@ func (h *Handler) editComment(w http.ResponseWriter, r *http.Request) {
 		h.writeServiceError(w, r, err)
 		return
 	}
-	h.changed(r, site.ID, c.PageID, "")
+	h.announce(r.Context(), site.ID, c.PageID, "", visibleEvent(c, live.Edited))
 	h.m.edits.Inc()
 	h.writeOwnComment(w, r, site, c)
 }
@@ -190,7 +192,7 @@ func (h *Handler) deleteComment(w http.ResponseWriter, r *http.Request) {
 		h.writeServiceError(w, r, err)
 		return
 	}
-	h.changed(r, site.ID, target.PageID, "")
+	h.announce(r.Context(), site.ID, target.PageID, "", visibleEvent(target, live.Deleted))
 	h.m.deletes.Inc()
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/live"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -36,6 +37,22 @@ func (h *Handler) SignIn(r *http.Request, email, password string) (*model.User, 
 // it through a notification.
 func (h *Handler) Changed(ctx context.Context, siteID, pageID int64) {
 	h.changedPage(ctx, siteID, pageID, "")
+}
+
+// CommentsChanged records a change made elsewhere (the dashboard's
+// moderation and edits) to comments of the pages pageIDs of a site: their
+// cached threads are dropped, and their open streams, on every server, hear
+// an event of kind (internal/live) naming ids. When the comments are on
+// several pages, which is on which is not known: each page's event then
+// names none, and readers are told to reload.
+func (h *Handler) CommentsChanged(ctx context.Context, siteID int64, pageIDs []int64, kind string, ids []int64) {
+	for _, p := range pageIDs {
+		ev := live.Event{Kind: kind}
+		if len(pageIDs) == 1 {
+			ev.IDs = ids
+		}
+		h.announce(ctx, siteID, p, "", ev)
+	}
 }
 
 // SiteSettingsChanged records a change of a site itself, made elsewhere:

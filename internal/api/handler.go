@@ -14,6 +14,7 @@ import (
 	"github.com/parleyhq/parley/internal/auth"
 	"github.com/parleyhq/parley/internal/captcha"
 	"github.com/parleyhq/parley/internal/comment"
+	"github.com/parleyhq/parley/internal/live"
 	"github.com/parleyhq/parley/internal/media"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/privacy"
@@ -48,6 +49,9 @@ type Deps struct {
 	Flood FloodLimits
 	// CacheBytes bounds the thread cache; 0 means DefaultThreadCacheBytes.
 	CacheBytes int
+	// MaxStreams bounds the live streams (GET /api/v1/stream) open at once
+	// (PARLEY_MAX_STREAMS); 0 turns live updates off.
+	MaxStreams int
 	Metrics    *metrics.Set // optional: where the API's counters are exported
 	// DBTimeout is the deadline of each request's database work (0:
 	// store.DefaultTimeout). Past it the request answers 503 unavailable.
@@ -88,6 +92,7 @@ type Handler struct {
 	captchas      *limiter      // challenges issued per network
 	contacts      *limiter      // contact form messages per network (AllowContact)
 
+	live    *live.Hub    // the open streams; nil: live updates are off
 	privacy *privacyDesk // guests' export, erase and verify requests
 	flood   *flood       // the flood limits of comments (flood.go)
 
@@ -101,13 +106,18 @@ func New(d Deps) *Handler {
 		d.Avatars = &media.Avatars{Store: d.Store, Fetcher: media.NewFetcher(media.FetcherOptions{})}
 	}
 	threads := newThreadCache(d.Now, cmp.Or(d.CacheBytes, DefaultThreadCacheBytes))
+	var hub *live.Hub
+	if d.MaxStreams > 0 {
+		hub = live.NewHub(d.MaxStreams)
+	}
 	return &Handler{
 		Deps:     d,
 		sites:    newSiteCache(d.Store, d.Now),
 		threads:  threads,
 		writes:   newLimiter(d.WriteRate, d.Burst, d.Now),
 		previews: newLimiter(d.WriteRate*4, d.Burst*4, d.Now),
-		m:        newAPIMetrics(d.Metrics, threads),
+		m:        newAPIMetrics(d.Metrics, threads, hub),
+		live:     hub,
 
 		sessions:      auth.NewSessions(d.Store, d.Now),
 		logins:        newLimiter(LoginsPerMinute, LoginBurst, d.Now),
@@ -178,11 +188,7 @@ func (h *Handler) internal(w http.ResponseWriter, r *http.Request, msg string, e
 // withDBDeadline gives every request the database deadline: each query it
 // runs, directly or through the comment service, ends by then.
 func (h *Handler) withDBDeadline(next http.Handler) http.Handler {
-	timeout := h.DBTimeout
-	if timeout <= 0 {
-		timeout = store.DefaultTimeout
-	}
-	return server.WithDeadline(timeout, next)
+	return server.WithDeadline(cmpDBTimeout(h.DBTimeout), next)
 }
 
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {

@@ -45,6 +45,7 @@ type env struct {
 	store   *store.Store
 	site    *model.Site
 	handler http.Handler
+	api     *api.Handler
 	views   *stats.ViewCounter
 	logs    *bytes.Buffer
 	dbURL   string // PostgreSQL only
@@ -61,6 +62,7 @@ type options struct {
 	noCaptcha bool              // Deps.Captcha nil (PARLEY_CAPTCHA=false)
 	dbTimeout time.Duration     // Deps.DBTimeout
 	cache     int               // bytes of thread cache; 0: the default
+	streams   int               // Deps.MaxStreams; 0: live updates off
 	metrics   *metrics.Set      // where the API's metrics go; nil: nowhere
 	providers []config.Provider // login providers (Deps.Logins)
 	publicURL string            // Deps.PublicURL, where account mails link to
@@ -124,7 +126,7 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 	h := api.New(api.Deps{
 		Store: st, Comments: comments, Sealer: sealer, Views: e.views,
 		ClientIP: clientip.New(nil).IP, WriteRate: opts.writeRate, Burst: opts.burst, Log: log, Now: now, DBTimeout: opts.dbTimeout, Flood: opts.flood,
-		CacheBytes: opts.cache, Metrics: opts.metrics, PublicURL: pub, Avatars: avatars,
+		CacheBytes: opts.cache, MaxStreams: opts.streams, Metrics: opts.metrics, PublicURL: pub, Avatars: avatars,
 		Captcha: testCaptcha(t, opts, sealer, st, now),
 		Messages: func(lang string) (string, json.RawMessage, bool) {
 			if lang == "de" {
@@ -137,7 +139,7 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 		h.Logins = &auth.Logins{Providers: auth.NewProviders(opts.providers, "https://comments.example", nil),
 			Store: st, Sessions: auth.NewSessions(st, now), Avatars: &media.Avatars{Store: st, Fetcher: media.NewFetcher(media.FetcherOptions{AllowLoopback: true})}, Now: now}
 	}
-	e.handler = server.Handler(log, st, nil, h)
+	e.handler, e.api = server.Handler(log, st, nil, h), h
 	return e
 }
 

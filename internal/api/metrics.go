@@ -2,6 +2,8 @@ package api
 
 import (
 	"github.com/VictoriaMetrics/metrics"
+
+	"github.com/parleyhq/parley/internal/live"
 )
 
 // apiMetrics are the API's counters; their names are part of /metrics.
@@ -13,9 +15,14 @@ type apiMetrics struct {
 	views, rateLimited                *metrics.Counter
 }
 
-func newAPIMetrics(set *metrics.Set, threads *threadCache) *apiMetrics {
+func newAPIMetrics(set *metrics.Set, threads *threadCache, hub *live.Hub) *apiMetrics {
 	if set == nil {
 		set = metrics.NewSet() // counted, but not exported
+	}
+	if hub != nil {
+		set.GetOrCreateGauge(`parley_streams_open`, func() float64 { return float64(hub.Stats().Open) })
+		set.GetOrCreateGauge(`parley_streams_dropped_total`, func() float64 { return float64(hub.Stats().Dropped) })
+		set.GetOrCreateGauge(`parley_streams_refused_total`, func() float64 { return float64(hub.Stats().Refused) })
 	}
 	set.GetOrCreateGauge(`parley_thread_cache_bytes`, func() float64 { b, _ := threads.size(); return float64(b) })
 	set.GetOrCreateGauge(`parley_thread_cache_entries`, func() float64 { _, n := threads.size(); return float64(n) })

@@ -16,6 +16,7 @@ func (h *Handler) Register(outer *http.ServeMux) {
 	outer.Handle("GET /uploads/{name}", h.withDBDeadline(http.HandlerFunc(h.uploadImage)))
 	outer.HandleFunc("POST /api/v1/uploads", h.limited(h.uploads, h.createUpload)) // its own deadlines (uploads.go)
 	outer.HandleFunc("GET "+captcha.ScriptPath, captcha.ServeScript)
+	outer.HandleFunc("GET /api/v1/stream", h.stream) // its own deadline: a stream outlives the database's (stream.go)
 	mux.HandleFunc("GET /api/v1/thread", h.thread)
 	mux.HandleFunc("GET /api/v1/thread/replies", h.replies)
 	mux.HandleFunc("GET /api/v1/counts", h.counts)

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/parleyhq/parley/internal/live"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -110,11 +111,15 @@ func (c *siteCache) reload(ctx context.Context, miss bool) error {
 
 // SiteChanged drops what is cached of a site: the threads of the page that
 // changed (of every page when no page is named), and with ch.Settings the
-// site list too. The server calls it for each change another process reports
+// site list too. An event another server sent goes to this server's open
+// streams of the page. The server calls it for each change another process reports
 // (store.ListenSiteChanges).
 func (h *Handler) SiteChanged(ch store.SiteChange) {
 	if ch.Page() {
 		h.threads.invalidate(ch.SiteID, ch.PageID, ch.Path)
+		if !ch.Own {
+			h.publish(ch.SiteID, ch.Path, live.Event{Kind: ch.Event, IDs: ch.CommentIDs})
+		}
 	} else {
 		h.threads.invalidate(ch.SiteID, 0, "")
 	}
@@ -133,8 +138,24 @@ func (h *Handler) changed(r *http.Request, siteID, pageID int64, path string) {
 }
 
 func (h *Handler) changedPage(ctx context.Context, siteID, pageID int64, path string) {
+	h.announce(ctx, siteID, pageID, path, live.Event{})
+}
+
+// announce records a change to the comments of one page, as changedPage
+// does, and when ev has a kind tells the page's open streams: this
+// process's at once, other servers' through the same notification. Streams
+// follow paths: a page named by id only has its path read first (one query
+// per edit, deletion or moderation, never per stream).
+func (h *Handler) announce(ctx context.Context, siteID, pageID int64, path string, ev live.Event) {
 	h.threads.invalidate(siteID, pageID, path)
-	ch := store.SiteChange{SiteID: siteID, PageID: pageID, Path: path}
+	if ev.Kind != "" && path == "" && pageID != 0 && (h.live != nil || h.Store.Dialect() == "postgres") {
+		var err error
+		if path, err = h.Store.PagePath(ctx, pageID); err != nil {
+			h.Log.WarnContext(ctx, "find the path of a changed page", "err", err)
+		}
+	}
+	h.publish(siteID, path, ev)
+	ch := store.SiteChange{SiteID: siteID, PageID: pageID, Path: path, Event: ev.Kind, CommentIDs: ev.IDs}
 	if err := h.Store.NotifySiteChanged(ctx, ch); err != nil {
 		h.Log.WarnContext(ctx, "notify site changed", "err", err)
 	}

@@ -55,6 +55,9 @@ type wireSettings struct {
 	model.SiteSettings
 	LoginMethods []string       `json:"loginMethods"` // guest and local, when enabled
 	Providers    []wireProvider `json:"providers"`    // enabled and configured
+	// Live: the server streams the page's changes (GET /api/v1/stream), so
+	// the widget loads its live module.
+	Live bool `json:"live,omitempty"`
 
 	// The spam policy is not the widget's business: these always-nil
 	// fields shadow the embedded ones of the same JSON names, so that the
@@ -259,6 +262,7 @@ func (h *Handler) loadThread(ctx context.Context, site *model.Site, tr threadReq
 func (h *Handler) wireSettings(site *model.Site) wireSettings {
 	ws := wireSettings{SiteSettings: site.Settings, LoginMethods: []string{}, Providers: h.loginProviders(site)}
 	ws.ProofOfWork = h.Captcha != nil && site.Settings.ProofOfWork
+	ws.Live = h.live != nil
 	for _, m := range []string{model.LoginGuest, model.LoginLocal} {
 		if site.Settings.AllowsLogin(m) {
 			ws.LoginMethods = append(ws.LoginMethods, m)

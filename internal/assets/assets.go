@@ -33,13 +33,13 @@ type Options struct {
 	NoDemo bool
 }
 
-// Handler serves the widget script and the demo page. It is safe for concurrent use.
+// Handler serves the widget script, its live updates and upload modules and the demo page. It is safe for
+// concurrent use.
 type Handler struct {
-	hash string // first 12 hex digits of the SHA-256 of the script
-	raw  []byte
-	gz   []byte
+	script
+	live script // /live.js, which the widget imports as a module when a thread is live
 	demo demoPage
-	up   []byte // the upload module (widget.UploadScript)
+	up   script // widget.UploadPath, which the widget imports as a module on sites that take uploads
 	// noDemo leaves /demo unregistered.
 	noDemo bool
 }
@@ -51,18 +51,19 @@ func New(opts Options) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("assets: %w", err)
 	}
-	sum := sha256.Sum256(js)
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	if _, err := zw.Write(js); err != nil {
-		return nil, fmt.Errorf("assets: gzip: %w", err)
+	h := &Handler{noDemo: opts.NoDemo}
+	if h.script, err = newScript(js); err != nil {
+		return nil, err
 	}
-	if err := zw.Close(); err != nil {
-		return nil, fmt.Errorf("assets: gzip: %w", err)
+	if h.live, err = newScript(widget.LiveScript()); err != nil {
+		return nil, err
 	}
-	h := &Handler{hash: hex.EncodeToString(sum[:])[:12], raw: js, gz: buf.Bytes(), noDemo: opts.NoDemo}
-	if h.up, err = widget.UploadScript(); err != nil {
+	upJS, err := widget.UploadScript()
+	if err != nil {
 		return nil, fmt.Errorf("assets: %w", err)
+	}
+	if h.up, err = newScript(upJS); err != nil {
+		return nil, err
 	}
 	if h.demo, err = newDemoPage(opts); err != nil {
 		return nil, fmt.Errorf("assets: %w", err)
@@ -70,12 +71,16 @@ func New(opts Options) (*Handler, error) {
 	return h, nil
 }
 
-// Register adds the routes: GET (and HEAD) /js/parley.js, /js/parley.HASH.js, /upload.js
-// and /demo.
+// Register adds the routes: GET (and HEAD) /js/parley.js, /js/parley.HASH.js, /live.js,
+// /upload.js and /demo.
 func (h *Handler) Register(mux *http.ServeMux) {
-	mux.HandleFunc("GET /js/parley.js", h.script(cachePlain))
-	mux.HandleFunc("GET "+widget.UploadPath, uploadScript(h.up))
-	mux.HandleFunc("GET "+h.HashedPath(), h.script(cacheHashed))
+	mux.HandleFunc("GET /js/parley.js", h.serve(cachePlain, false))
+	mux.HandleFunc("GET "+h.HashedPath(), h.serve(cacheHashed, false))
+	// The widget imports the module from the host page's origin: a module needs CORS. It is
+	// public and the same for everyone.
+	mux.HandleFunc("GET /live.js", h.live.serve(cachePlain, true))
+	// The upload module likewise, imported only on sites that take uploads.
+	mux.HandleFunc("GET "+widget.UploadPath, h.up.serve(cachePlain, true))
 	if !h.noDemo {
 		mux.HandleFunc("GET /demo", h.demo.serve)
 	}
@@ -84,11 +89,34 @@ func (h *Handler) Register(mux *http.ServeMux) {
 // HashedPath returns the path of the immutable, content-hashed script, "/js/parley.HASH.js".
 func (h *Handler) HashedPath() string { return "/js/parley." + h.hash + ".js" }
 
-// script serves the widget, gzip-compressed when the client accepts it, with a strong ETag per
-// encoding so a cache never answers one encoding with the other.
-func (h *Handler) script(cacheControl string) http.HandlerFunc {
+// script is one served script, plain and gzip-compressed.
+type script struct {
+	hash string // first 12 hex digits of the SHA-256 of the script
+	raw  []byte
+	gz   []byte
+}
+
+func newScript(js []byte) (script, error) {
+	sum := sha256.Sum256(js)
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if _, err := zw.Write(js); err != nil {
+		return script{}, fmt.Errorf("assets: gzip: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return script{}, fmt.Errorf("assets: gzip: %w", err)
+	}
+	return script{hash: hex.EncodeToString(sum[:])[:12], raw: js, gz: buf.Bytes()}, nil
+}
+
+// serve serves the script, gzip-compressed when the client accepts it, with a strong ETag per
+// encoding so a cache never answers one encoding with the other; cors lets any origin read it.
+func (h script) serve(cacheControl string, cors bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		hdr := w.Header()
+		if cors {
+			hdr.Set("Access-Control-Allow-Origin", "*")
+		}
 		hdr.Set("Content-Type", "text/javascript; charset=utf-8")
 		hdr.Set("Cache-Control", cacheControl)
 		hdr.Set("Vary", "Accept-Encoding")

@@ -90,6 +90,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Burst:      cfg.WriteBurst,
 		Flood:      api.FloodLimits{Interval: cfg.CommentInterval, MinFillTime: cfg.MinFillTime, DuplicateWindow: api.DuplicateWindow},
 		CacheBytes: cfg.CacheSize,
+		MaxStreams: cfg.MaxStreams,
 		Metrics:    metrics.Set(),
 		DBTimeout:  cfg.DBTimeout,
 		Log:        a.log,
@@ -102,7 +103,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 			Store: a.store, Sessions: sessions, Avatars: avatars, Now: now},
 	})
 	dashboard, err := admin.New(admin.Deps{Store: a.store, Sessions: sessions, SignIn: apiHandler.SignIn,
-		Changed: apiHandler.Changed, SiteChanged: apiHandler.SiteSettingsChanged, Providers: providerList(cfg), Comments: comments,
+		Changed: apiHandler.Changed, CommentsChanged: apiHandler.CommentsChanged, SiteChanged: apiHandler.SiteSettingsChanged, Providers: providerList(cfg), Comments: comments,
 		Accounts: apiHandler, Signup: cfg.Signup, WakeMail: mailWorker.Wake, MailLogged: cfg.SMTPURL == "", PublicURL: cfg.PublicURL, DBTimeout: cfg.DBTimeout, Log: a.log, Now: now,
 		Imports:  admin.ImportSettings{MaxUpload: int64(cfg.ImportMaxUpload), IPRetention: cfg.IPRetention},
 		Webhooks: admin.WebhookSettings{AllowPrivate: cfg.WebhookPrivate, Wake: hooks.Wake},
@@ -136,15 +137,13 @@ func runServe(ctx context.Context, e env, args []string) error {
 	bg.Go(func() { views.Run(bgctx, viewFlushInterval) })
 	bg.Go(func() { reloadKeys(bgctx, a) })
 	bg.Go(func() { resumeRotation(bgctx, a) })
-	if cfg.BackupInterval > 0 {
-		backups := backup.Schedule{Store: a.store, Dir: backupDir(cfg), Interval: cfg.BackupInterval,
-			Retention: cfg.BackupRetention, Log: a.log, Now: now}
-		bg.Go(func() { backups.Run(bgctx) })
-	}
+	bg.Go(func() {
+		a.store.Lead(bgctx, store.LeadRetry, func(ctx context.Context) { runLeaderJobs(ctx, cfg, a, apiHandler, mailWorker.Wake, now) },
+			func(err error) { a.log.Warn("lead background jobs", "err", err) })
+	})
 	bg.Go(func() { apiHandler.Run(bgctx) })
-	bg.Go(func() { purgeExpired(bgctx, a, cfg.IPRetention, cfg.SignupIPRetention, cfg.ContactRetention) })
-	bg.Go(func() { purgeUnverified(bgctx, a, cfg.UnverifiedRetention, apiHandler.SitesRemoved) })
-	bg.Go(func() { sendUsageNotices(bgctx, a, instanceSender(cfg), mailWorker.Wake) })
+	// The outbox and the reply notifications claim their work row by row
+	// in the database: every server runs them, and none sends a mail twice.
 	bg.Go(func() { mailWorker.Run(bgctx) })
 	bg.Go(func() { comments.RunReports(bgctx) })
 	bg.Go(func() { notifier.Run(bgctx, notify.PollInterval) })
@@ -160,6 +159,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if cfg.Demo {
 		a.log.Info("demo page", "url", cfg.PublicURL+"/demo")
 	}
+	// Open streams would hold the graceful shutdown for its whole grace.
+	stopStreams := context.AfterFunc(ctx, apiHandler.CloseStreams)
+	defer stopStreams()
 	err = server.Serve(ctx, ln, handler, a.log, shutdownGrace)
 	dashboard.Close() // running imports record that they were interrupted
 	cancelBg()
@@ -169,6 +171,22 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	a.log.Info("stopped")
 	return nil
+}
+
+// runLeaderJobs runs the background jobs that must run on one server at a
+// time (store.Lead): backups, the retention purges and the usage notices,
+// until ctx ends.
+func runLeaderJobs(ctx context.Context, cfg *config.Config, a *app, apiHandler *api.Handler, wakeMail func(), now func() time.Time) {
+	var jobs sync.WaitGroup
+	if cfg.BackupInterval > 0 {
+		backups := backup.Schedule{Store: a.store, Dir: backupDir(cfg), Interval: cfg.BackupInterval,
+			Retention: cfg.BackupRetention, Log: a.log, Now: now}
+		jobs.Go(func() { backups.Run(ctx) })
+	}
+	jobs.Go(func() { purgeExpired(ctx, a, cfg.IPRetention, cfg.SignupIPRetention, cfg.ContactRetention) })
+	jobs.Go(func() { purgeUnverified(ctx, a, cfg.UnverifiedRetention, apiHandler.SitesRemoved) })
+	jobs.Go(func() { sendUsageNotices(ctx, a, instanceSender(cfg), wakeMail) })
+	jobs.Wait()
 }
 
 // newComments returns the comment service, asking Akismet about new

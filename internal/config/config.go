@@ -49,6 +49,7 @@ type Config struct {
 	// AvatarPrivate allows fetching provider pictures from private addresses.
 	AvatarPrivate bool
 	CacheSize     int    // bytes of thread responses kept in memory
+	MaxStreams    int    // live streams open at once; 0: live updates off
 	SMTPURL       string // empty: mails are printed to the log (development)
 	MailFrom      string // the sender of every mail; required with SMTPURL
 	Gravatar      bool   // fetch the Gravatar of accounts without a picture, server-side
@@ -174,6 +175,9 @@ func coreSettings() []setting {
 		{"cache-size", "PARLEY_CACHE_SIZE", "64MB", "memory for cached thread responses (KB, MB or GB; at least 1MB)", false,
 			parseSize(func(c *Config) *int { return &c.CacheSize }),
 			func(c *Config) string { return formatSize(c.CacheSize) }},
+		{"max-streams", "PARLEY_MAX_STREAMS", "10000", "live update streams (Server-Sent Events) one server keeps open at once; past it 503 with Retry-After; 0 turns live updates off (see docs/live.md)", false,
+			parseInt(func(c *Config) *int { return &c.MaxStreams }),
+			func(c *Config) string { return strconv.Itoa(c.MaxStreams) }},
 		{"import-max-upload", "PARLEY_IMPORT_MAX_UPLOAD", "256MB", "largest export file the dashboard accepts for an import (KB, MB or GB; at least 1MB); parley import reads files of any size", false,
 			parseSize(func(c *Config) *int { return &c.ImportMaxUpload }),
 			func(c *Config) string { return formatSize(c.ImportMaxUpload) }},
@@ -357,6 +361,9 @@ func (c *Config) validate() error {
 	if c.CacheSize < minCacheSize {
 		return errors.New("config: PARLEY_CACHE_SIZE (--cache-size) must be at least 1MB")
 	}
+	if c.MaxStreams < 0 || c.MaxStreams > MaxStreams {
+		return fmt.Errorf("config: PARLEY_MAX_STREAMS (--max-streams) %d: want from 0 (live updates off) to %d", c.MaxStreams, MaxStreams)
+	}
 	if c.ImportMaxUpload < minImportUpload {
 		return errors.New("config: PARLEY_IMPORT_MAX_UPLOAD (--import-max-upload) must be at least 1MB")
 	}
@@ -507,6 +514,10 @@ func parseInt(field func(*Config) *int) func(*Config, string) error {
 // minImportUpload is the smallest upload limit: below it even a small
 // blog's export would not fit.
 const minImportUpload = 1 << 20
+
+// MaxStreams is the most PARLEY_MAX_STREAMS allows: each stream holds a
+// connection (a file descriptor) and a goroutine.
+const MaxStreams = 1_000_000
 
 // minCacheSize keeps the thread cache big enough for a few busy threads.
 const minCacheSize = 1 << 20

@@ -2,18 +2,24 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // siteChannel is the PostgreSQL notification channel that carries what
-// changed: "SITE" (every page of a site), "SITE:settings" (the site itself)
-// or "SITE:page:PAGE:PATH" (one page, by id and, when known, path).
+// changed: "SITE" (every page of a site), "SITE:settings" (the site itself),
+// "SITE:page:PAGE:PATH" (one page, by id and, when known, path) or
+// "SITE:event:SENDER:KIND:IDS:PAGE:PATH" (one page, with what happened to
+// which comments, for live streams; IDS comma-separated, SENDER the
+// sending process). A server of an older version reads an event as a
+// change of the whole site, which is safe.
 const siteChannel = "parley_site_changed"
 
 // SiteChange is what changed on a site: one page when PageID or Path is set,
@@ -23,6 +29,27 @@ type SiteChange struct {
 	Settings bool  // the site itself changed (origins, settings, added or removed), not only its comments
 	PageID   int64 // the page whose comments changed; 0 if unknown or new
 	Path     string
+
+	// Event, when set, says what happened to the page's comments (a kind of
+	// internal/live: created, approved, edited, deleted, changed) and
+	// CommentIDs which ones, so that every server tells its open streams.
+	Event      string
+	CommentIDs []int64
+	// Own is set by ListenSiteChanges on the changes this process sent
+	// itself (it has told its own streams already).
+	Own bool
+}
+
+// notifySender names this process in the notifications it sends, so that
+// it can tell its own apart when they come back.
+type notifySender struct {
+	once sync.Once
+	id   string
+}
+
+func (n *notifySender) get() string {
+	n.once.Do(func() { n.id = rand.Text()[:12] })
+	return n.id
 }
 
 // Page reports whether the change concerns one page only.
@@ -37,6 +64,8 @@ func (s *Store) NotifySiteChanged(ctx context.Context, ch SiteChange) error {
 	}
 	payload := strconv.FormatInt(ch.SiteID, 10)
 	switch {
+	case ch.Event != "" && !ch.Settings:
+		payload += s.eventPayload(ch)
 	case ch.Settings:
 		payload += ":settings"
 	case ch.Page() && len(ch.Path) <= maxNotifyPath:
@@ -104,7 +133,7 @@ func (s *Store) listenOnce(ctx context.Context, fn func(SiteChange)) error {
 				}
 				return fmt.Errorf("store: listen: %w", err)
 			}
-			if ch, ok := parseSiteChange(n.Payload); ok {
+			if ch, ok := parseSiteChange(n.Payload, s.sender.get()); ok {
 				fn(ch)
 			}
 		}
@@ -115,15 +144,54 @@ func (s *Store) listenOnce(ctx context.Context, fn func(SiteChange)) error {
 // limit; a longer path (the API refuses them anyway) is sent by page id only.
 const maxNotifyPath = 7000
 
+// eventPayload is the part after the site id of an event's payload. The
+// path is left out when it would not fit (streams of the page then learn
+// of it by the page id).
+func (s *Store) eventPayload(ch SiteChange) string {
+	ids := make([]string, len(ch.CommentIDs))
+	for i, id := range ch.CommentIDs {
+		ids[i] = strconv.FormatInt(id, 10)
+	}
+	p := ":event:" + s.sender.get() + ":" + ch.Event + ":" + strings.Join(ids, ",") + ":" + strconv.FormatInt(ch.PageID, 10) + ":"
+	if len(p)+len(ch.Path) <= maxNotifyPath {
+		p += ch.Path
+	}
+	return p
+}
+
+// parseEvent reads what follows "SITE:event:" in a payload; false if it
+// is malformed.
+func parseEvent(ch *SiteChange, rest, self string) bool {
+	f := strings.SplitN(rest, ":", 5) // SENDER:KIND:IDS:PAGE:PATH
+	if len(f) < 5 || f[1] == "" {
+		return false
+	}
+	ch.Own, ch.Event = f[0] == self, f[1]
+	for id := range strings.SplitSeq(f[2], ",") {
+		if n, err := strconv.ParseInt(id, 10, 64); err == nil {
+			ch.CommentIDs = append(ch.CommentIDs, n)
+		}
+	}
+	ch.PageID, _ = strconv.ParseInt(f[3], 10, 64)
+	ch.Path = f[4]
+	return true
+}
+
 // parseSiteChange reads a notification payload; ok is false for one this
-// version does not understand.
-func parseSiteChange(payload string) (SiteChange, bool) {
+// version does not understand. self is this process's sender id.
+func parseSiteChange(payload, self string) (SiteChange, bool) {
 	id, kind, _ := strings.Cut(payload, ":")
 	siteID, err := strconv.ParseInt(id, 10, 64)
 	if err != nil {
 		return SiteChange{}, false
 	}
 	ch := SiteChange{SiteID: siteID, Settings: kind == "settings"}
+	if rest, ok := strings.CutPrefix(kind, "event:"); ok {
+		if !parseEvent(&ch, rest, self) {
+			return SiteChange{SiteID: siteID}, true // drop the whole site's threads rather than miss a change
+		}
+		return ch, true
+	}
 	if page, ok := strings.CutPrefix(kind, "page:"); ok {
 		pageID, path, _ := strings.Cut(page, ":")
 		ch.PageID, _ = strconv.ParseInt(pageID, 10, 64)

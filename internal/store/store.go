@@ -39,6 +39,7 @@ type Store struct {
 	now     func() time.Time
 
 	viewPages viewPageLimits // see view.go
+	sender    notifySender   // see notify.go
 
 	stmts sync.Map // query → *sql.Stmt on read: see queryPrepared
 }

@@ -338,6 +338,8 @@ const render = () => {
     list, moreBtn].filter((c) => c));
   renderList();
   highlight();
+  // Live updates (docs/live.md): the module loads only when the server streams the page's changes.
+  if (data.settings.live) import(BASE + '/live.js').then((m) => m.default(cfg, reload));
 };
 
 const status = (msg, retry) => {
