@@ -35,6 +35,9 @@ func machine() string {
 	commit := "unknown"
 	if out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output(); err == nil {
 		commit = strings.TrimSpace(string(out))
+		if dirty, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(dirty) > 0 {
+			commit += " with uncommitted changes"
+		}
 	}
 	return fmt.Sprintf("- CPU: %s, %d cores (GOMAXPROCS %d)\n- RAM: %s\n- Go: %s, %s/%s\n- Date: %s\n- Commit: %s\n",
 		cpu, runtime.NumCPU(), runtime.GOMAXPROCS(0), ram, runtime.Version(), runtime.GOOS, runtime.GOARCH,

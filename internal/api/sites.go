@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/parleyhq/parley/internal/cdnpurge"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/store"
 )
@@ -134,6 +135,7 @@ func (h *Handler) changed(r *http.Request, siteID, pageID int64, path string) {
 
 func (h *Handler) changedPage(ctx context.Context, siteID, pageID int64, path string) {
 	h.threads.invalidate(siteID, pageID, path)
+	h.purgeCDN(cdnpurge.Change{SiteID: siteID, PageID: pageID, Path: path})
 	ch := store.SiteChange{SiteID: siteID, PageID: pageID, Path: path}
 	if err := h.Store.NotifySiteChanged(ctx, ch); err != nil {
 		h.Log.WarnContext(ctx, "notify site changed", "err", err)

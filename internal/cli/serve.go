@@ -58,6 +58,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 	now := time.Now
 	metrics := server.NewMetrics()
 	metrics.Set().NewGauge("parley_db_open_connections", func() float64 { return float64(a.store.OpenConnections()) })
+	exportPoolMetrics(metrics.Set(), a.store)
+	cdn, runCDNPurge := cdnSettings(cfg, a.store, metrics.Set(), a.log)
 	a.store.SetNewPagesPerDay(cfg.NewPagesPerDay)
 	views := stats.NewViewCounter(a.store, now, a.log)
 	mailer, err := newMailer(cfg, a.log)
@@ -88,6 +90,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Burst:      cfg.WriteBurst,
 		Flood:      api.FloodLimits{Interval: cfg.CommentInterval, MinFillTime: cfg.MinFillTime, DuplicateWindow: api.DuplicateWindow},
 		CacheBytes: cfg.CacheSize,
+		CDN:        cdn,
 		Metrics:    metrics.Set(),
 		DBTimeout:  cfg.DBTimeout,
 		Log:        a.log,
@@ -125,6 +128,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 			return err
 		}
 	}
+	pprofLn, err := listenPprof(cfg.PprofListen)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	// Background work outlives the signal context until the server has
 	// drained, then stops; the views' final flush and the mail being sent
 	// finish before the store closes.
@@ -139,6 +147,10 @@ func runServe(ctx context.Context, e env, args []string) error {
 		bg.Go(func() { backups.Run(bgctx) })
 	}
 	bg.Go(func() { apiHandler.Run(bgctx) })
+	bg.Go(func() { runCDNPurge(bgctx) })
+	if pprofLn != nil {
+		bg.Go(func() { servePprof(bgctx, pprofLn, a.log) })
+	}
 	bg.Go(func() { purgeExpired(bgctx, a, cfg.IPRetention, cfg.SignupIPRetention, cfg.ContactRetention) })
 	bg.Go(func() { purgeUnverified(bgctx, a, cfg.UnverifiedRetention, apiHandler.SitesRemoved) })
 	bg.Go(func() { sendUsageNotices(bgctx, a, instanceSender(cfg), mailWorker.Wake) })
