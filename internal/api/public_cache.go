@@ -42,9 +42,19 @@ func (h *Handler) publicCache(w http.ResponseWriter, siteID int64, paths ...stri
 	hd.Set("CDN-Cache-Control", "public, max-age="+seconds(h.CDN.MaxAge)+", stale-while-revalidate="+seconds(h.CDN.Stale))
 	hd.Add("Vary", "Authorization")
 	tags := cdnpurge.Tags(siteID, paths...)
-	hd.Set("Cache-Tag", strings.Join(tags, ","))
-	hd.Set("Surrogate-Key", strings.Join(tags, " "))
+	hd.Set("Cache-Tag", strings.Join(tags, ","))     // Cloudflare
+	hd.Set("Surrogate-Key", strings.Join(tags, " ")) // Fastly
+	bunny := strings.Join(tags, ",")
+	if len(bunny) > maxCDNTagBytes { // a counts answer of many pages: purged with its site
+		bunny = strings.Join(tags[:2], ",")
+	}
+	hd.Set("CDN-Tag", bunny) // Bunny
 }
+
+// maxCDNTagBytes is the longest CDN-Tag header Bunny takes; a longer list
+// of tags is replaced by the site's tag, so that purging the site (or
+// waiting for the max age) refreshes that answer.
+const maxCDNTagBytes = 1024
 
 func seconds(d time.Duration) string { return strconv.FormatInt(int64(d/time.Second), 10) }
 

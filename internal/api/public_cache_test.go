@@ -82,6 +82,18 @@ func TestCDNKeepsWhatReadersWithoutSessionShare(t *testing.T) {
 		if !isPublic(counts.header) || !strings.Contains(counts.header.Get("Cache-Tag"), cdnpurge.PathTag(e.site.ID, "/other")) {
 			t.Errorf("counts: Cache-Control %q, tags %q; want public, tagged with both pages", counts.header.Get("Cache-Control"), counts.header.Get("Cache-Tag"))
 		}
+		if got := anon.header.Get("CDN-Tag"); !strings.Contains(got, tag) {
+			t.Errorf("thread CDN-Tag %q lacks %s", got, tag)
+		}
+		many := "/api/v1/counts?site=blog.example"
+		for i := range 100 {
+			many += "&path=/p" + strconv.Itoa(i)
+		}
+		wide := e.do(req{method: "GET", path: many})
+		if got := wide.header.Get("CDN-Tag"); len(got) > 1024 || !strings.Contains(got, cdnpurge.SiteTag(e.site.ID)) || len(strings.Split(wide.header.Get("Cache-Tag"), ",")) != 102 {
+			t.Errorf("counts of 100 pages: CDN-Tag %q (Bunny takes 1024 bytes; want the site tag), Cache-Tag of %d tags (want all 102)",
+				got, len(strings.Split(wide.header.Get("Cache-Tag"), ",")))
+		}
 		if bad := e.thread("path=/post&sort=sideways"); bad.header.Get("Cache-Control") == "public, max-age=0, s-maxage=10" {
 			t.Error("an error answer is public")
 		}
