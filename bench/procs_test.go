@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -24,7 +23,10 @@ type binaries struct{ parley, load string }
 func buildBinaries(b *testing.B) binaries {
 	b.Helper()
 	dir := b.TempDir()
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		b.Fatalf("make bench needs the go command in PATH: %v", err)
+	}
 	bins := binaries{parley: filepath.Join(dir, "parley"), load: filepath.Join(dir, "parleyload")}
 	for out, pkg := range map[string]string{bins.parley: "../cmd/parley", bins.load: "./cmd/parleyload"} {
 		cmd := exec.Command(goTool, "build", "-trimpath", "-o", out, pkg)
