@@ -29,6 +29,9 @@ const (
 	gather = 50 * time.Millisecond
 	// timeout bounds one POST, its answer read.
 	timeout = 10 * time.Second
+	// lookupTimeout bounds finding the path of a page named by id; past
+	// it the change purges the page's site.
+	lookupTimeout = 5 * time.Second
 )
 
 // AllTag is on every public answer: purging it empties the CDN of Parley.
@@ -159,6 +162,8 @@ func (h *Hook) tag(ctx context.Context, c Change) string {
 	case c.Path != "":
 		return PathTag(c.SiteID, c.Path)
 	case c.PageID != 0:
+		ctx, cancel := context.WithTimeout(ctx, lookupTimeout)
+		defer cancel()
 		if p, err := h.pagePath(ctx, c.PageID); err == nil {
 			return PathTag(c.SiteID, p)
 		}
