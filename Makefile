@@ -2,7 +2,7 @@
 GO ?= go
 STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: build run test test-pg lint fmt bench e2e
+.PHONY: build run test test-pg lint fmt bench bench-go e2e
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/parley ./cmd/parley
@@ -27,8 +27,16 @@ lint:
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
+# The load benchmarks (bench/suite_test.go): a throwaway Parley on SQLite (and
+# PostgreSQL when installed), every scenario beside a plain file handler
+# serving the same bytes, written to docs/benchmarks.md. A few minutes;
+# PARLEY_BENCH_DURATION (3s a run), PARLEY_BENCH_NOTE and the others there.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	PARLEY_BENCH_OUT=$(CURDIR)/docs/benchmarks.md $(GO) test -run '^$$' -bench '^BenchmarkSuite$$' -benchtime 1x -timeout 60m ./bench/
+
+# The go test benchmarks of every package (ns/op, allocations), without the suite.
+bench-go:
+	$(GO) test -run '^$$' -bench . -skip '^BenchmarkSuite$$' -benchmem ./...
 
 e2e:
 	cd e2e && npm ci --no-audit --no-fund --loglevel=error

@@ -25,7 +25,8 @@ func startParley(b *testing.B) string {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	vars := map[string]string{"PARLEY_LISTEN": addr, "PARLEY_DATA_DIR": b.TempDir(), "PARLEY_WRITE_RATE": "0", "PARLEY_LOG_LEVEL": "error"}
+	vars := map[string]string{"PARLEY_LISTEN": addr, "PARLEY_DATA_DIR": b.TempDir(), "PARLEY_WRITE_RATE": "0", "PARLEY_LOG_LEVEL": "error",
+		"PARLEY_COMMENT_INTERVAL": "0", "PARLEY_MIN_FILL_TIME": "0"}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {

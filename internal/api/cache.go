@@ -99,6 +99,9 @@ type threadCache struct {
 	byID    map[int64]pageKey
 	flights map[threadKey]*flight
 
+	misses    missCounts
+	dropCause missCause // why remove is removing: set by its callers
+
 	seq     uint64             // counts invalidations
 	loads   map[*flight]uint64 // loads in flight and the seq they started at
 	pending []invalidation     // invalidations newer than the oldest load in flight
@@ -165,10 +168,14 @@ func (c *threadCache) land(k threadKey, f *flight) {
 func (c *threadCache) lookup(k threadKey) *cachedThread {
 	e, ok := c.entries[k]
 	if !ok {
+		c.misses.absent(k)
 		return nil
 	}
 	if c.now().After(e.expires) {
+		c.misses.count(missExpired)
+		c.dropCause = missExpired
 		c.remove(e)
+		delete(c.misses.gone, k)
 		return nil
 	}
 	c.lru.MoveToFront(e.elem)
@@ -220,12 +227,14 @@ func (c *threadCache) insert(e *cachedThread) {
 		c.byID[e.pageID] = e.key.pageKey
 	}
 	c.bytes += e.size
+	c.dropCause = missEvicted
 	for c.bytes > c.maxBytes {
 		c.remove(c.lru.Back().Value.(*cachedThread))
 	}
 }
 
 func (c *threadCache) remove(e *cachedThread) {
+	c.misses.dropped(e.key, c.dropCause)
 	delete(c.entries, e.key)
 	c.lru.Remove(e.elem)
 	c.bytes -= e.size
@@ -255,6 +264,7 @@ func (c *threadCache) invalidate(site, pageID int64, path string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.seq++
+	c.dropCause = missInvalidated
 	v := invalidation{seq: c.seq, site: site, pageID: pageID, path: path}
 	if len(c.loads) > 0 {
 		c.pending = append(c.pending, v)
@@ -298,6 +308,7 @@ func (c *threadCache) sweep() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := c.now()
+	c.dropCause = missExpired
 	c.removeIf(func(e *cachedThread) bool { return now.After(e.expires) })
 }
 

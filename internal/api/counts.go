@@ -41,6 +41,7 @@ func (h *Handler) counts(w http.ResponseWriter, r *http.Request) {
 		h.internal(w, r, "counts", err)
 		return
 	}
+	h.publicCache(w, site.ID, paths...)
 	writeCacheable(w, r, countsResponse{Counts: counts})
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/cdnpurge"
 	"github.com/parleyhq/parley/internal/live"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/store"
@@ -63,6 +64,7 @@ func (h *Handler) CommentsChanged(ctx context.Context, siteID int64, pageIDs []i
 func (h *Handler) SiteSettingsChanged(ctx context.Context, siteID int64) {
 	ch := store.SiteChange{SiteID: siteID, Settings: true}
 	h.SiteChanged(ch)
+	h.purgeCDN(cdnpurge.Change{SiteID: siteID})
 	if err := h.Store.NotifySiteChanged(ctx, ch); err != nil {
 		h.Log.WarnContext(ctx, "notify site changed", "err", err)
 	}

@@ -71,6 +71,10 @@ type Deps struct {
 	// nil: the CAPTCHA is off (PARLEY_CAPTCHA=false).
 	Captcha *captcha.Service
 
+	// CDN says how shared caches may keep public answers, and whom to
+	// tell about writes (public_cache.go); the zero value: no-cache.
+	CDN CDN
+
 	// Avatars imports pictures for accounts (site SSO); nil: the server's
 	// own, fetching from public HTTPS addresses only, without Gravatar.
 	Avatars *media.Avatars

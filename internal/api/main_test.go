@@ -66,6 +66,7 @@ type options struct {
 	metrics   *metrics.Set      // where the API's metrics go; nil: nowhere
 	providers []config.Provider // login providers (Deps.Logins)
 	publicURL string            // Deps.PublicURL, where account mails link to
+	cdn       api.CDN           // Deps.CDN; zero: answers are no-cache
 
 	checking comment.Checking // the comment service's spam checker; zero: none
 	flood    api.FloodLimits  // Deps.Flood; zero: off
@@ -127,7 +128,7 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 		Store: st, Comments: comments, Sealer: sealer, Views: e.views,
 		ClientIP: clientip.New(nil).IP, WriteRate: opts.writeRate, Burst: opts.burst, Log: log, Now: now, DBTimeout: opts.dbTimeout, Flood: opts.flood,
 		CacheBytes: opts.cache, MaxStreams: opts.streams, Metrics: opts.metrics, PublicURL: pub, Avatars: avatars,
-		Captcha: testCaptcha(t, opts, sealer, st, now),
+		Captcha: testCaptcha(t, opts, sealer, st, now), CDN: opts.cdn,
 		Messages: func(lang string) (string, json.RawMessage, bool) {
 			if lang == "de" {
 				return "de", json.RawMessage(`{"reply":"Antworten"}`), true

@@ -26,6 +26,11 @@ func newAPIMetrics(set *metrics.Set, threads *threadCache, hub *live.Hub) *apiMe
 	}
 	set.GetOrCreateGauge(`parley_thread_cache_bytes`, func() float64 { b, _ := threads.size(); return float64(b) })
 	set.GetOrCreateGauge(`parley_thread_cache_entries`, func() float64 { _, n := threads.size(); return float64(n) })
+	for why, name := range missCauseNames {
+		set.GetOrCreateGauge(`parley_thread_cache_miss_causes_total{cause="`+name+`"}`, func() float64 {
+			return float64(threads.misses.n[why].Load())
+		})
+	}
 	return &apiMetrics{
 		commentsApproved: set.GetOrCreateCounter(`parley_comments_created_total{status="approved"}`),
 		commentsPending:  set.GetOrCreateCounter(`parley_comments_created_total{status="pending"}`),

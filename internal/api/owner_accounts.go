@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/parleyhq/parley/internal/auth"
+	"github.com/parleyhq/parley/internal/cdnpurge"
 	"github.com/parleyhq/parley/internal/clientip"
 	"github.com/parleyhq/parley/internal/comment"
 	"github.com/parleyhq/parley/internal/model"
@@ -223,6 +224,7 @@ func (h *Handler) allowNetwork(r *http.Request) error {
 func (h *Handler) SitesRemoved(ctx context.Context) {
 	ch := store.SiteChange{Settings: true}
 	h.SiteChanged(ch)
+	h.purgeCDN(cdnpurge.Change{})
 	if err := h.Store.NotifySiteChanged(ctx, ch); err != nil {
 		h.Log.WarnContext(ctx, "notify site changed", "err", err)
 	}

@@ -62,6 +62,8 @@ func (h *Handler) replies(w http.ResponseWriter, r *http.Request) {
 	} else if votes != nil {
 		resp.MyVotes = votes
 		w.Header().Set("Cache-Control", cachePrivate)
+	} else {
+		h.publicCache(w, site.ID, tr.path)
 	}
 	writeCacheable(w, r, resp)
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/parleyhq/parley/internal/cdnpurge"
 	"github.com/parleyhq/parley/internal/live"
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/store"
@@ -155,6 +156,7 @@ func (h *Handler) announce(ctx context.Context, siteID, pageID int64, path strin
 		}
 	}
 	h.publish(siteID, path, ev)
+	h.purgeCDN(cdnpurge.Change{SiteID: siteID, PageID: pageID, Path: path})
 	ch := store.SiteChange{SiteID: siteID, PageID: pageID, Path: path, Event: ev.Kind, CommentIDs: ev.IDs}
 	if err := h.Store.NotifySiteChanged(ctx, ch); err != nil {
 		h.Log.WarnContext(ctx, "notify site changed", "err", err)

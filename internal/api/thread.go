@@ -125,6 +125,7 @@ func (h *Handler) thread(w http.ResponseWriter, r *http.Request) {
 		writeBody(w, r, personalized(entry.body, me, votes))
 		return
 	}
+	h.publicCache(w, site.ID, tr.path)
 	writeEncoded(w, r, entry.body, entry.gz, entry.etag)
 }
 
@@ -182,6 +183,7 @@ func parseLimit(s string) (int, error) {
 func (h *Handler) threadEntry(ctx context.Context, site *model.Site, tr threadRequest) (*cachedThread, error) {
 	if tr.cursor != "" || tr.limit != defaultThreadLimit {
 		h.m.cacheMisses.Inc()
+		h.threads.misses.count(missUncacheable)
 		return h.loadThread(ctx, site, tr)
 	}
 	key := threadKey{pageKey: pageKey{site.ID, tr.path}, sort: tr.sort, lang: tr.lang}

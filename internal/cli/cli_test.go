@@ -273,19 +273,7 @@ func TestGracefulShutdownFinishesInFlightRequests(t *testing.T) {
 	}
 }
 
-func pgURL(t *testing.T) string {
-	u := pgtest.URL(t)
-	if strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://") {
-		return u
-	}
-	// Keyword form: turn host=/dir user=… dbname=… into a URL.
-	kv := map[string]string{}
-	for _, f := range strings.Fields(u) {
-		k, v, _ := strings.Cut(f, "=")
-		kv[k] = strings.Trim(v, "'")
-	}
-	return fmt.Sprintf("postgres://%s@/%s?host=%s&port=%s", kv["user"], kv["dbname"], kv["host"], kv["port"])
-}
+func pgURL(t *testing.T) string { return pgtest.PostgresURL(t) }
 
 // TestDefaultsWorkFromAFreshDirectory runs the README's commands as they are:
 // no flags, the data directory relative to the working directory.

@@ -59,6 +59,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 	now := time.Now
 	metrics := server.NewMetrics()
 	metrics.Set().NewGauge("parley_db_open_connections", func() float64 { return float64(a.store.OpenConnections()) })
+	exportPoolMetrics(metrics.Set(), a.store)
+	cdn, runCDNPurge := cdnSettings(cfg, a.store, metrics.Set(), a.log)
 	a.store.SetNewPagesPerDay(cfg.NewPagesPerDay)
 	views := stats.NewViewCounter(a.store, now, a.log)
 	mailer, err := newMailer(cfg, a.log)
@@ -91,6 +93,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Flood:      api.FloodLimits{Interval: cfg.CommentInterval, MinFillTime: cfg.MinFillTime, DuplicateWindow: api.DuplicateWindow},
 		CacheBytes: cfg.CacheSize,
 		MaxStreams: cfg.MaxStreams,
+		CDN:        cdn,
 		Metrics:    metrics.Set(),
 		DBTimeout:  cfg.DBTimeout,
 		Log:        a.log,
@@ -129,6 +132,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 			return err
 		}
 	}
+	pprofLn, err := listenPprof(cfg.PprofListen)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	// Background work outlives the signal context until the server has
 	// drained, then stops; the views' final flush and the mail being sent
 	// finish before the store closes.
@@ -144,6 +152,13 @@ func runServe(ctx context.Context, e env, args []string) error {
 	bg.Go(func() { apiHandler.Run(bgctx) })
 	// The outbox and the reply notifications claim their work row by row
 	// in the database: every server runs them, and none sends a mail twice.
+	bg.Go(func() { runCDNPurge(bgctx) })
+	if pprofLn != nil {
+		bg.Go(func() { servePprof(bgctx, pprofLn, a.log) })
+	}
+	bg.Go(func() { purgeExpired(bgctx, a, cfg.IPRetention, cfg.SignupIPRetention, cfg.ContactRetention) })
+	bg.Go(func() { purgeUnverified(bgctx, a, cfg.UnverifiedRetention, apiHandler.SitesRemoved) })
+	bg.Go(func() { sendUsageNotices(bgctx, a, instanceSender(cfg), mailWorker.Wake) })
 	bg.Go(func() { mailWorker.Run(bgctx) })
 	bg.Go(func() { comments.RunReports(bgctx) })
 	bg.Go(func() { notifier.Run(bgctx, notify.PollInterval) })

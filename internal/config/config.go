@@ -44,6 +44,7 @@ type Config struct {
 	// sender's sealed email, are kept.
 	ContactRetention time.Duration
 	Privacy          // backups and retention: see privacy.go
+	Operations       // CDN caching and the profiler: see operations.go
 	DBTimeout        time.Duration
 	Providers        []Provider // PARLEY_AUTH_PROVIDERS; see providers.go
 	// AvatarPrivate allows fetching provider pictures from private addresses.
@@ -123,7 +124,9 @@ type setting struct {
 	current func(c *Config) string
 }
 
-func settings() []setting { return append(coreSettings(), privacySettings()...) }
+func settings() []setting {
+	return append(append(coreSettings(), privacySettings()...), operationsSettings()...)
+}
 
 func coreSettings() []setting {
 	return []setting{
@@ -374,6 +377,9 @@ func (c *Config) validate() error {
 		return err
 	}
 	if err := c.validatePrivacy(); err != nil {
+		return err
+	}
+	if err := c.validateOperations(); err != nil {
 		return err
 	}
 	if c.AkismetOnError != AkismetHold && c.AkismetOnError != AkismetPublish {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/importer"
+	"github.com/parleyhq/parley/internal/importer/importtest"
 )
 
 // BenchmarkImport100k imports a generated Disqus export of 100,000
@@ -26,7 +27,7 @@ func BenchmarkImport100k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := genDisqus(f, 1000, 100, false); err != nil {
+	if err := importtest.GenDisqus(f, 1000, 100, false); err != nil {
 		b.Fatal(err)
 	}
 	f.Close()

@@ -9,18 +9,19 @@ import (
 	"testing"
 
 	"github.com/parleyhq/parley/internal/importer"
+	"github.com/parleyhq/parley/internal/importer/importtest"
 )
 
 func genDisqusBytes(t testing.TB, threads, perThread int, reversed bool) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := genDisqus(&buf, threads, perThread, reversed); err != nil {
+	if err := importtest.GenDisqus(&buf, threads, perThread, reversed); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
 }
 
-// checkGenerated checks a site holding genDisqus(threads, perThread):
+// checkGenerated checks a site holding importtest.GenDisqus(threads, perThread):
 // every comment once, every third one a reply to the one before.
 func checkGenerated(t *testing.T, e *env, threads, perThread int) {
 	t.Helper()

@@ -49,6 +49,24 @@ func Main(m *testing.M) int {
 	return code
 }
 
+// PostgresURL is [URL] in the postgres:// form that PARLEY_DATABASE_URL
+// takes, for tests that run parley commands: the local cluster's
+// keyword/value string (host=/dir port=… user=… dbname=…) becomes
+// postgres://user@/dbname?host=/dir&port=….
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	u := URL(t)
+	if strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://") {
+		return u
+	}
+	kv := map[string]string{}
+	for _, f := range strings.Fields(u) {
+		k, v, _ := strings.Cut(f, "=")
+		kv[k] = strings.Trim(v, "'")
+	}
+	return fmt.Sprintf("postgres://%s@/%s?host=%s&port=%s", kv["user"], kv["dbname"], kv["host"], kv["port"])
+}
+
 // URL returns a connection string for a brand-new, empty database that is
 // dropped (WITH (FORCE), so open connections do not block it) at t.Cleanup.
 // The string is in keyword/value form for the local cluster and in the form

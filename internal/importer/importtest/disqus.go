@@ -1,4 +1,4 @@
-package importer_test
+package importtest
 
 import (
 	"bufio"
@@ -7,10 +7,12 @@ import (
 	"time"
 )
 
-// genDisqus writes a Disqus export with threads×perThread posts. Every
-// third post replies to the post before it, and with reversed the posts
-// of each thread come newest first (replies before their parents).
-func genDisqus(w io.Writer, threads, perThread int, reversed bool) error {
+// GenDisqus writes a Disqus export with threads×perThread posts, on the
+// pages /posts/0/ to /posts/{threads-1}/ of blog.example. Every third post
+// replies to the post before it, and with reversed the posts of each thread
+// come newest first (replies before their parents). The importer's tests
+// and benchmarks use it, and so does the import scenario of bench/.
+func GenDisqus(w io.Writer, threads, perThread int, reversed bool) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	fmt.Fprint(bw, `<?xml version="1.0" encoding="utf-8"?>
 <disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
