@@ -71,7 +71,7 @@ func (h *Handler) createComment(w http.ResponseWriter, r *http.Request) {
 	}
 	h.commentStored(fc, created.Comment)
 	h.commentNotifications(r, site, created.Comment)
-	h.changed(r, site.ID, created.Comment.PageID, req.Path)
+	h.changedHere(site.ID, created.Comment.PageID, req.Path)
 	if created.Comment.Status == model.StatusApproved {
 		h.m.commentsApproved.Inc()
 	} else {

@@ -133,11 +133,18 @@ func (h *Handler) changed(r *http.Request, siteID, pageID int64, path string) {
 }
 
 func (h *Handler) changedPage(ctx context.Context, siteID, pageID int64, path string) {
-	h.threads.invalidate(siteID, pageID, path)
+	h.changedHere(siteID, pageID, path)
 	ch := store.SiteChange{SiteID: siteID, PageID: pageID, Path: path}
 	if err := h.Store.NotifySiteChanged(ctx, ch); err != nil {
 		h.Log.WarnContext(ctx, "notify site changed", "err", err)
 	}
+}
+
+// changedHere drops what a write changed from this server's caches only,
+// for a write whose store method told the other servers in its own
+// transaction (store.CreateComment).
+func (h *Handler) changedHere(siteID, pageID int64, path string) {
+	h.threads.invalidate(siteID, pageID, path)
 }
 
 // byID finds a site by id, reloading once if it is not cached.

@@ -122,7 +122,7 @@ func (s *Store) eraseEmailIndex(ctx context.Context, tx *sql.Tx, index []byte) e
 
 // eraseComments erases the comments of account userID (0: none) and those
 // written as a guest with the email of blind index (nil: none), as mode
-// says, recounting the pages whose counts change.
+// says; deleteComment moves the counts of their pages.
 func (s *Store) eraseComments(ctx context.Context, tx *sql.Tx, userID int64, index []byte, mode EraseMode) error {
 	where, args := personComments(userID, index)
 	if mode == EraseAnonymize {
@@ -136,19 +136,8 @@ func (s *Store) eraseComments(ctx context.Context, tx *sql.Tx, userID int64, ind
 		return err
 	}
 	at := s.now()
-	pages := map[int64]bool{}
 	for _, id := range ids {
-		pageID, err := s.deleteComment(ctx, tx, id, at)
-		if errors.Is(err, ErrNotFound) {
-			continue // removed with a deleted descendant already
-		}
-		if err != nil {
-			return err
-		}
-		pages[pageID] = true
-	}
-	for pageID := range pages {
-		if err := s.recountPage(ctx, tx, pageID); err != nil {
+		if err := s.deleteComment(ctx, tx, id, at); err != nil && !errors.Is(err, ErrNotFound) { // not found: removed with a deleted descendant already
 			return err
 		}
 	}
