@@ -41,10 +41,11 @@ var writePathQueries = []string{
 // connection when it is one of writePathQueries and the dialect prepares
 // writes (prepareWrites), otherwise run as tx runs any query.
 func (s *Store) txStmt(ctx context.Context, tx *sql.Tx, query string) txQuerier {
+	query = s.q(query)
 	if v, ok := s.writeStmts.Load(query); ok {
 		return tx.StmtContext(ctx, v.(*sql.Stmt))
 	}
-	return plainTx{tx, s.q(query)}
+	return plainTx{tx, query}
 }
 
 // prepareWritePath prepares writePathQueries on the writer connection,
