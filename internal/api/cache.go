@@ -61,6 +61,9 @@ type cachedThread struct {
 	// votesHeld; otherwise a reader's are read from the database.
 	votes     map[string][]store.CommentVote
 	votesHeld bool
+	// head is the gzip stream of body up to the reader's own part, for a
+	// page with votes (writePersonalized); nil otherwise or when small.
+	head *gzipHead
 
 	key     threadKey
 	size    int
@@ -221,6 +224,9 @@ func (c *threadCache) prunePending() {
 // the whole bound is not kept.
 func (c *threadCache) insert(e *cachedThread) {
 	e.size = cap(e.body) + cap(e.gz) + len(e.etag) + len(e.key.path) + len(e.key.sort) + len(e.key.lang) + entryOverhead + e.votesBytes()
+	if e.head != nil {
+		e.size += cap(e.head.gz)
+	}
 	if e.size > c.maxBytes {
 		return
 	}

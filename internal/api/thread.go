@@ -117,7 +117,7 @@ func (h *Handler) thread(w http.ResponseWriter, r *http.Request) {
 	}
 	if votes != nil || signedIn { // also without a valid token: the answer depends on the header
 		w.Header().Set("Cache-Control", cachePrivate)
-		writeBody(w, r, personalized(entry.body, me, votes))
+		writePersonalized(w, r, entry, me, votes)
 		return
 	}
 	writeEncoded(w, r, entry.body, entry.gz, entry.etag)
@@ -186,6 +186,7 @@ func (h *Handler) threadEntry(ctx context.Context, site *model.Site, tr threadRe
 		entry, err := h.loadThread(shared, site, tr)
 		if err == nil && entry.hasVotes {
 			entry.votes, entry.votesHeld, err = h.Store.PageVotes(shared, entry.pageID, MaxCachedPageVotes)
+			entry.head = newGzipHead(entry.body[:len(entry.body)-len(emptyVotesEnd)])
 		}
 		return entry, err
 	})

@@ -1,7 +1,10 @@
 package api_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"fmt"
+	"io"
 	"maps"
 	"testing"
 
@@ -97,5 +100,51 @@ func TestVotesPastTheBoundAreReadPerReader(t *testing.T) {
 				t.Errorf("%v queries for 2 readers' votes past the bound, want 2", n)
 			}
 		})
+	}
+}
+
+// TestVoterAnswerGzipped: a voter's answer on a page with votes, made from
+// the cached gzip stream plus their own part, decodes (its CRC and length
+// checked) to exactly their plain answer, and its ETag differs from the
+// shared answer's and from another voter's.
+func TestVoterAnswerGzipped(t *testing.T) {
+	e := newEnv(t, "sqlite", options{})
+	var ids []int64
+	for i := range 30 {
+		id, _ := e.post("/post", 0, fmt.Sprintf("a comment long enough to be worth compressing, number %d", i))
+		ids = append(ids, id)
+	}
+	for i, agent := range []string{"voter", "other"} {
+		r := e.do(req{method: "POST", path: fmt.Sprintf("/api/v1/comments/%d/vote", ids[i]), body: map[string]any{"value": 1},
+			headers: map[string]string{"User-Agent": agent}})
+		if r.status != 200 {
+			t.Fatalf("vote: %d %s", r.status, r.raw)
+		}
+	}
+	get := func(agent, encoding string) *resp {
+		return e.do(req{method: "GET", path: "/api/v1/thread?site=blog.example&path=/post",
+			headers: map[string]string{"User-Agent": agent, "Accept-Encoding": encoding}})
+	}
+	plain, gz := get("voter", ""), get("voter", "gzip")
+	if gz.header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("voter's answer not gzipped: %v", gz.header)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz.raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unzipped, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(unzipped, plain.raw) || plain.num(fmt.Sprintf("myVotes.%d", ids[0])) != 1 {
+		t.Errorf("gzipped answer differs from the plain one:\n%s\n%s", unzipped, plain.raw)
+	}
+	tags := map[string]bool{}
+	for _, r := range []*resp{plain, gz, get("reader", "gzip"), get("other", "gzip")} {
+		tags[r.header.Get("ETag")] = true
+	}
+	if len(tags) != 4 {
+		t.Errorf("ETags not distinct: %v", tags)
 	}
 }
