@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -16,8 +17,15 @@ import (
 )
 
 // startParley runs the real server (SQLite) on a free port, without rate
-// limits, and returns its base URL.
+// or flood limits, and returns its base URL.
 func startParley(b *testing.B) string {
+	b.Helper()
+	return startParleyWith(b, nil)
+}
+
+// startParleyWith is startParley with more settings (PARLEY_DATABASE_URL,
+// PARLEY_DATA_DIR) in vars.
+func startParleyWith(b *testing.B, more map[string]string) string {
 	b.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -27,6 +35,7 @@ func startParley(b *testing.B) string {
 	ln.Close()
 	vars := map[string]string{"PARLEY_LISTEN": addr, "PARLEY_DATA_DIR": b.TempDir(), "PARLEY_WRITE_RATE": "0", "PARLEY_LOG_LEVEL": "error",
 		"PARLEY_COMMENT_INTERVAL": "0", "PARLEY_MIN_FILL_TIME": "0"}
+	maps.Copy(vars, more)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
@@ -104,32 +113,4 @@ func BenchmarkThreadRead(b *testing.B) {
 			})
 		})
 	}
-}
-
-// BenchmarkCommentWrite measures comment creation over HTTP on SQLite
-// (budget: ≥ 2,000 comments/s on 2 cores).
-func BenchmarkCommentWrite(b *testing.B) {
-	base := startParley(b)
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-	b.SetParallelism(4)
-	b.RunParallel(func(pb *testing.PB) {
-		i := 0
-		for pb.Next() {
-			i++
-			body := fmt.Sprintf(`{"site":"localhost","path":"/w","text":"Comment %d","author":{"name":"Writer","email":"w@example.com"}}`, i)
-			req, _ := http.NewRequest("POST", base+"/api/v1/comments", strings.NewReader(body))
-			req.Header.Set("Origin", base)
-			resp, err := client.Do(req)
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != 201 {
-				b.Errorf("status %d", resp.StatusCode)
-				return
-			}
-		}
-	})
 }

@@ -39,8 +39,9 @@ func BenchmarkReadsUnderWritesElsewhere(b *testing.B) {
 			ctx, stop := context.WithCancel(context.Background())
 			var wg sync.WaitGroup
 			var written atomic.Int64
-			for range load.writers {
-				wg.Go(func() { written.Add(int64(postUntil(ctx, b, client, base, "/write", load.every))) })
+			for w := range load.writers {
+				writer := fmt.Sprintf("%d of run %d", w, time.Now().UnixNano())
+				wg.Go(func() { written.Add(int64(postUntil(ctx, b, client, base, "/write", writer, load.every))) })
 			}
 			var mu sync.Mutex
 			var latencies []time.Duration
@@ -71,9 +72,10 @@ func BenchmarkReadsUnderWritesElsewhere(b *testing.B) {
 	}
 }
 
-// postUntil posts comments to path, one every interval (or back to back),
-// until ctx ends, and returns how many.
-func postUntil(ctx context.Context, b *testing.B, client *http.Client, base, path string, every time.Duration) int {
+// postUntil posts comments to path as writer (a name no other writer of any
+// run has: duplicate texts are refused), one every interval (or back to
+// back), until ctx ends, and returns how many.
+func postUntil(ctx context.Context, b *testing.B, client *http.Client, base, path, writer string, every time.Duration) int {
 	n := 0
 	var tick <-chan time.Time
 	if every > 0 {
@@ -89,7 +91,7 @@ func postUntil(ctx context.Context, b *testing.B, client *http.Client, base, pat
 			case <-tick:
 			}
 		}
-		body := fmt.Sprintf(`{"site":"localhost","path":%q,"text":"Load comment %d","author":{"name":"Writer"}}`, path, n)
+		body := fmt.Sprintf(`{"site":"localhost","path":%q,"text":"Load comment %d of writer %s","author":{"name":"Writer"}}`, path, n, writer)
 		req, _ := http.NewRequestWithContext(ctx, "POST", base+"/api/v1/comments", strings.NewReader(body))
 		req.Header.Set("Origin", base)
 		resp, err := client.Do(req)

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"sync"
 	"time"
+
+	"github.com/parleyhq/parley/internal/store"
 )
 
 // Thread cache limits. A write through this process drops the entries of the
@@ -23,6 +25,15 @@ const (
 	// entryOverhead approximates what an entry holds besides its byte
 	// slices and strings: the entry, its list element, map slots.
 	entryOverhead = 320
+	// MaxCachedPageVotes bounds the votes a cached thread holds (its page's
+	// votes by voter, so that each reader's own are found without a query).
+	// A page with more is cached without them, and each reader who may have
+	// voted costs a query again.
+	MaxCachedPageVotes = 10_000
+	// voterOverhead and voteSize approximate the memory of the held votes:
+	// a voter's map slot and slice header, and one vote.
+	voterOverhead = 80
+	voteSize      = 16
 )
 
 // pageKey names one page of a site.
@@ -46,6 +57,13 @@ type cachedThread struct {
 	etag     string
 	pageID   int64 // 0 when the page does not exist yet
 	hasVotes bool  // the page has votes: look up the caller's
+	// votes are the page's votes by voter id (store.PageVotes) when
+	// votesHeld; otherwise a reader's are read from the database.
+	votes     map[string][]store.CommentVote
+	votesHeld bool
+	// head is the gzip stream of body up to the reader's own part, for a
+	// page with votes (writePersonalized); nil otherwise or when small.
+	head *gzipHead
 
 	key     threadKey
 	size    int
@@ -212,7 +230,10 @@ func (c *threadCache) prunePending() {
 // recently used entries until the cache fits its bound. An entry larger than
 // the whole bound is not kept.
 func (c *threadCache) insert(e *cachedThread) {
-	e.size = cap(e.body) + cap(e.gz) + len(e.etag) + len(e.key.path) + len(e.key.sort) + len(e.key.lang) + entryOverhead
+	e.size = cap(e.body) + cap(e.gz) + len(e.etag) + len(e.key.path) + len(e.key.sort) + len(e.key.lang) + entryOverhead + e.votesBytes()
+	if e.head != nil {
+		e.size += cap(e.head.gz)
+	}
 	if e.size > c.maxBytes {
 		return
 	}
@@ -231,6 +252,15 @@ func (c *threadCache) insert(e *cachedThread) {
 	for c.bytes > c.maxBytes {
 		c.remove(c.lru.Back().Value.(*cachedThread))
 	}
+}
+
+// votesBytes approximates the memory of the votes e holds.
+func (e *cachedThread) votesBytes() int {
+	n := 0
+	for voter, votes := range e.votes {
+		n += len(voter) + voterOverhead + cap(votes)*voteSize
+	}
+	return n
 }
 
 func (c *threadCache) remove(e *cachedThread) {

@@ -72,13 +72,16 @@ func (h *Handler) createComment(w http.ResponseWriter, r *http.Request) {
 	}
 	h.commentStored(fc, created.Comment)
 	h.commentNotifications(r, site, created.Comment)
+	// The store told other servers in the comment's transaction; a held
+	// comment is not shown, nor announced.
+	ev := live.Event{}
 	if created.Comment.Status == model.StatusApproved {
-		h.announce(r.Context(), site.ID, created.Comment.PageID, req.Path, live.Event{Kind: live.Created, IDs: []int64{created.Comment.ID}})
+		ev = live.Event{Kind: live.Created, IDs: []int64{created.Comment.ID}}
 		h.m.commentsApproved.Inc()
 	} else {
-		h.changed(r, site.ID, created.Comment.PageID, req.Path) // a held comment is not shown, nor announced
 		h.m.commentsPending.Inc()
 	}
+	h.announceHere(r.Context(), site.ID, created.Comment.PageID, req.Path, ev)
 	author, err := h.authorOf(r.Context(), site, created.Comment)
 	if err != nil {
 		h.internal(w, r, "load author", err)

@@ -62,6 +62,24 @@ func personalized(body []byte, me *wireMe, votes map[string]int) []byte {
 	return append(out, "}\n"...)
 }
 
+// writePersonalized answers with a thread entry made the reader's own
+// (personalized): the entry's body and gzip stream up to the reader's part
+// are reused (gzipHead), so the answer costs about the reader's part only.
+func writePersonalized(w http.ResponseWriter, r *http.Request, entry *cachedThread, me *wireMe, votes map[string]int) {
+	body := personalized(entry.body, me, votes)
+	if entry.head == nil {
+		writeBody(w, r, body)
+		return
+	}
+	tail := body[entry.head.size:]
+	var gz []byte
+	if negotiate.AcceptsGzip(r.Header.Get("Accept-Encoding")) {
+		gz = entry.head.withTail(tail)
+	}
+	// The entry's ETag names its body, so with the tail it names this one.
+	writeEncoded(w, r, body, gz, etagOf(append([]byte(entry.etag), tail...)))
+}
+
 // writeCacheable encodes v and answers as writeEncoded does.
 func writeCacheable(w http.ResponseWriter, r *http.Request, v any) {
 	body, err := encodeJSON(v)

@@ -12,6 +12,7 @@ type apiMetrics struct {
 	edits, deletes, votes             *metrics.Counter
 	cacheHits, cacheMisses            *metrics.Counter
 	threadLoads                       *metrics.Counter
+	voteLookups                       *metrics.Counter // a reader's votes read from the database
 	views, rateLimited                *metrics.Counter
 }
 
@@ -40,6 +41,7 @@ func newAPIMetrics(set *metrics.Set, threads *threadCache, hub *live.Hub) *apiMe
 		cacheHits:        set.GetOrCreateCounter(`parley_thread_cache_hits_total`),
 		cacheMisses:      set.GetOrCreateCounter(`parley_thread_cache_misses_total`),
 		threadLoads:      set.GetOrCreateCounter(`parley_thread_loads_total`),
+		voteLookups:      set.GetOrCreateCounter(`parley_vote_lookups_total`),
 		views:            set.GetOrCreateCounter(`parley_page_views_total`),
 		rateLimited:      set.GetOrCreateCounter(`parley_rate_limited_total`),
 	}

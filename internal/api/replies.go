@@ -56,7 +56,7 @@ func (h *Handler) replies(w http.ResponseWriter, r *http.Request) {
 	if more.Count > 0 {
 		resp.More = &wireMore{Count: more.Count, Cursor: more.Cursor}
 	}
-	if votes, err := h.myVotes(r, page.ID); err != nil {
+	if votes, err := h.readMyVotes(r, page.ID, h.voter(r)); err != nil {
 		h.internal(w, r, "load votes", err)
 		return
 	} else if votes != nil {

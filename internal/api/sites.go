@@ -144,10 +144,24 @@ func (h *Handler) changedPage(ctx context.Context, siteID, pageID int64, path st
 
 // announce records a change to the comments of one page, as changedPage
 // does, and when ev has a kind tells the page's open streams: this
-// process's at once, other servers' through the same notification. Streams
-// follow paths: a page named by id only has its path read first (one query
-// per edit, deletion or moderation, never per stream).
+// process's at once (announceHere), other servers' through the same
+// notification.
 func (h *Handler) announce(ctx context.Context, siteID, pageID int64, path string, ev live.Event) {
+	path = h.announceHere(ctx, siteID, pageID, path, ev)
+	ch := store.SiteChange{SiteID: siteID, PageID: pageID, Path: path, Event: ev.Kind, CommentIDs: ev.IDs}
+	if err := h.Store.NotifySiteChanged(ctx, ch); err != nil {
+		h.Log.WarnContext(ctx, "notify site changed", "err", err)
+	}
+}
+
+// announceHere drops what a write changed from this server's caches and
+// tells this server's open streams of ev (when it has a kind), without
+// telling other servers: for a write whose store method told them in its
+// own transaction (store.CreateComment), and as the first half of
+// announce. Streams follow paths: a page named by id only has its path read
+// first (one query per edit, deletion or moderation, never per stream). It
+// returns the path, as given or as read.
+func (h *Handler) announceHere(ctx context.Context, siteID, pageID int64, path string, ev live.Event) string {
 	h.threads.invalidate(siteID, pageID, path)
 	if ev.Kind != "" && path == "" && pageID != 0 && (h.live != nil || h.Store.Dialect() == "postgres") {
 		var err error
@@ -157,10 +171,7 @@ func (h *Handler) announce(ctx context.Context, siteID, pageID int64, path strin
 	}
 	h.publish(siteID, path, ev)
 	h.purgeCDN(cdnpurge.Change{SiteID: siteID, PageID: pageID, Path: path})
-	ch := store.SiteChange{SiteID: siteID, PageID: pageID, Path: path, Event: ev.Kind, CommentIDs: ev.IDs}
-	if err := h.Store.NotifySiteChanged(ctx, ch); err != nil {
-		h.Log.WarnContext(ctx, "notify site changed", "err", err)
-	}
+	return path
 }
 
 // byID finds a site by id, reloading once if it is not cached.

@@ -103,7 +103,7 @@ func (h *Handler) thread(w http.ResponseWriter, r *http.Request) {
 	}
 	var votes map[string]int
 	if entry.hasVotes {
-		if votes, err = h.myVotes(r, entry.pageID); err != nil {
+		if votes, err = h.myVotes(r, entry); err != nil {
 			h.internal(w, r, "load votes", err)
 			return
 		}
@@ -122,7 +122,7 @@ func (h *Handler) thread(w http.ResponseWriter, r *http.Request) {
 	}
 	if votes != nil || signedIn { // also without a valid token: the answer depends on the header
 		w.Header().Set("Cache-Control", cachePrivate)
-		writeBody(w, r, personalized(entry.body, me, votes))
+		writePersonalized(w, r, entry, me, votes)
 		return
 	}
 	h.publicCache(w, site.ID, tr.path)
@@ -190,7 +190,12 @@ func (h *Handler) threadEntry(ctx context.Context, site *model.Site, tr threadRe
 	entry, hit, err := h.threads.getOrLoad(key, func() (*cachedThread, error) {
 		shared, cancel := detach(ctx)
 		defer cancel()
-		return h.loadThread(shared, site, tr)
+		entry, err := h.loadThread(shared, site, tr)
+		if err == nil && entry.hasVotes {
+			entry.votes, entry.votesHeld, err = h.Store.PageVotes(shared, entry.pageID, MaxCachedPageVotes)
+			entry.head = newGzipHead(entry.body[:len(entry.body)-len(emptyVotesEnd)])
+		}
+		return entry, err
 	})
 	if hit {
 		h.m.cacheHits.Inc()
@@ -282,10 +287,30 @@ func publicComments(out []wireComment, list []model.Comment, authors map[int64]*
 	return out
 }
 
-// myVotes returns the caller's votes on a page keyed as the wire has them,
-// or nil when there are none.
-func (h *Handler) myVotes(r *http.Request, pageID int64) (map[string]int, error) {
-	votes, err := h.Store.VotesOnPage(r.Context(), pageID, h.voter(r))
+// myVotes returns the caller's votes on the page of a thread entry keyed
+// as the wire has them, or nil when there are none: from the votes the
+// entry holds, or else from the database.
+func (h *Handler) myVotes(r *http.Request, entry *cachedThread) (map[string]int, error) {
+	voter := h.voter(r)
+	if entry.votesHeld {
+		held := entry.votes[string(voter.ID)]
+		if len(held) == 0 {
+			return nil, nil
+		}
+		out := make(map[string]int, len(held))
+		for _, v := range held {
+			out[strconv.FormatInt(v.CommentID, 10)] = int(v.Value)
+		}
+		return out, nil
+	}
+	return h.readMyVotes(r, entry.pageID, voter)
+}
+
+// readMyVotes returns voter's votes on a page from the database, keyed as
+// the wire has them, or nil when there are none.
+func (h *Handler) readMyVotes(r *http.Request, pageID int64, voter store.Voter) (map[string]int, error) {
+	h.m.voteLookups.Inc()
+	votes, err := h.Store.VotesOnPage(r.Context(), pageID, voter)
 	if err != nil || len(votes) == 0 {
 		return nil, err
 	}

@@ -115,19 +115,27 @@ func (n *Notifier) Step(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	rcpts, err := n.store.NotifyRecipients(ctx, *ev, c, NotifyBatch)
-	if err != nil {
-		return false, err
+	// An empty batch ends the stage, and the next stage is asked at once:
+	// most comments have no one to tell, and each write of the event's
+	// progress costs a commit on the database every comment needs.
+	at := *ev
+	var rcpts []store.Recipient
+	for ; at.Stage < store.StageDone; at.Stage, at.After = at.Stage+1, 0 {
+		if rcpts, err = n.store.NotifyRecipients(ctx, at, c, NotifyBatch); err != nil {
+			return false, err
+		}
+		if len(rcpts) > 0 {
+			break
+		}
 	}
-	// An empty batch ends the stage; otherwise the next one starts after
-	// this one's last key.
-	stage, after := ev.Stage+1, int64(0)
+	// The next batch starts after this one's last key.
+	stage, after := at.Stage, int64(0)
 	if len(rcpts) > 0 {
-		stage, after = ev.Stage, rcpts[len(rcpts)-1].Key
+		after = rcpts[len(rcpts)-1].Key
 	}
 	var notices []store.Notice
 	if len(rcpts) > 0 {
-		if notices, err = n.compose(ctx, ev, c, rcpts); err != nil {
+		if notices, err = n.compose(ctx, &at, c, rcpts); err != nil {
 			return false, err
 		}
 	}

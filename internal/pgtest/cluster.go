@@ -38,7 +38,7 @@ func sharedCluster() (*cluster, error) {
 	defer shared.mu.Unlock()
 	if !shared.started {
 		shared.started = true
-		shared.c, shared.err = startCluster()
+		shared.c, shared.err = startCluster(false)
 	}
 	return shared.c, shared.err
 }
@@ -69,14 +69,18 @@ type cluster struct {
 	dir  string              // temporary directory, removed by stop
 	bin  string              // directory holding initdb and pg_ctl
 	cred *syscall.Credential // user to run the server as; nil unless we are root
+	// durable keeps PostgreSQL's defaults of fsync and synchronous commit,
+	// for benchmarks whose numbers must hold on a real server.
+	durable bool
 
 	watchdog   *exec.Cmd
 	watchdogIn io.WriteCloser
 }
 
-// startCluster creates, starts and returns a new cluster. On failure it
-// leaves nothing behind, and the error carries the tail of the server log.
-func startCluster() (_ *cluster, err error) {
+// startCluster creates, starts and returns a new cluster, durable (fsync
+// and synchronous commit on, as a production server runs) or not. On failure
+// it leaves nothing behind, and the error carries the tail of the server log.
+func startCluster(durable bool) (_ *cluster, err error) {
 	bin, err := findBinaries()
 	if err != nil {
 		return nil, err
@@ -90,7 +94,7 @@ func startCluster() (_ *cluster, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("pgtest: %w", err)
 	}
-	c := &cluster{dir: dir, bin: bin, cred: cred}
+	c := &cluster{dir: dir, bin: bin, cred: cred, durable: durable}
 	defer func() {
 		if err != nil {
 			err = errors.Join(err, c.stop())
@@ -134,11 +138,13 @@ func (c *cluster) initdb() error {
 }
 
 // start starts the server on a Unix socket in c.dir and no TCP port, with
-// durability off: the data is thrown away anyway.
+// durability off unless c.durable: the data is thrown away anyway.
 func (c *cluster) start() error {
 	// pg_ctl hands -o to a shell, hence the quoting of the directory.
-	opts := "-k " + shellQuote(c.dir) + " -c port=" + port + " -c listen_addresses=''" +
-		" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+	opts := "-k " + shellQuote(c.dir) + " -c port=" + port + " -c listen_addresses=''"
+	if !c.durable {
+		opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+	}
 	out, err := c.command("pg_ctl", "-w", "-D", c.dataDir(), "-l", c.logPath(), "-o", opts, "start").CombinedOutput()
 	if err != nil {
 		log, _ := os.ReadFile(c.logPath())

@@ -25,7 +25,20 @@ type Cluster struct {
 // under PARLEY_TEST_REQUIRE_PG=1, like [URL].
 func Dedicated(t testing.TB) *Cluster {
 	t.Helper()
-	c, err := startCluster()
+	return dedicated(t, false)
+}
+
+// DedicatedDurable is Dedicated with PostgreSQL's durable defaults (fsync,
+// synchronous commit, full page writes), which the other clusters turn off
+// for speed: for benchmarks of writes, whose cost is mostly the flush.
+func DedicatedDurable(t testing.TB) *Cluster {
+	t.Helper()
+	return dedicated(t, true)
+}
+
+func dedicated(t testing.TB, durable bool) *Cluster {
+	t.Helper()
+	c, err := startCluster(durable)
 	if errors.Is(err, errNotInstalled) && os.Getenv(envRequire) != "1" {
 		t.Skipf("%v; install the PostgreSQL 15 server binaries to run this fault test", err)
 	}

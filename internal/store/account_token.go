@@ -215,12 +215,14 @@ func (s *Store) confirmEmail(ctx context.Context, tx *sql.Tx, userID int64, now 
 	}
 	seen := map[Released]bool{}
 	var pages []Released
+	counts := pageCounts{}
 	for rows.Next() {
 		var p Released
 		if err := rows.Scan(&p.SiteID, &p.PageID); err != nil {
 			rows.Close()
 			return nil, err
 		}
+		counts.add(p.PageID, model.StatusPending, model.StatusApproved)
 		if !seen[p] {
 			seen[p] = true
 			pages = append(pages, p)
@@ -230,12 +232,7 @@ func (s *Store) confirmEmail(ctx context.Context, tx *sql.Tx, userID int64, now 
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for _, p := range pages {
-		if err := s.recountPage(ctx, tx, p.PageID); err != nil {
-			return nil, err
-		}
-	}
-	return pages, nil
+	return pages, s.applyCounts(ctx, tx, counts)
 }
 
 // ResetPassword spends a reset token at now: the account's password becomes

@@ -163,9 +163,10 @@ func (s *Store) Banned(ctx context.Context, c BanCheck) (*Ban, error) {
 	var b Ban
 	var expires sql.NullInt64
 	var created int64
-	err := s.read.QueryRowContext(ctx, s.q(`SELECT id, COALESCE(site_id, 0), created_at, expires_at FROM bans
+	// match has a few shapes only (at most two emails): prepared once each.
+	err := s.queryRowPrepared(ctx, `SELECT id, COALESCE(site_id, 0), created_at, expires_at FROM bans
 		WHERE (site_id = ? OR site_id IS NULL) AND (expires_at IS NULL OR expires_at > ?) AND (`+match+`)
-		ORDER BY expires_at IS NULL DESC, expires_at DESC LIMIT 1`), args...).Scan(&b.ID, &b.SiteID, &created, &expires)
+		ORDER BY expires_at IS NULL DESC, expires_at DESC LIMIT 1`, args...).Scan(&b.ID, &b.SiteID, &created, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

@@ -33,49 +33,29 @@ type NewComment struct {
 // with ErrPageLocked on a locked page (or one closed by in.ClosedBefore)
 // and ErrParentPage when c.ParentID is not a comment of the same page. The
 // comment counts against the site owner's plan (countComment): ErrSuspended
-// and a *PlanLimitError refuse it.
+// and a *PlanLimitError refuse it. Servers sharing the database hear of the
+// new comment when it commits (NotifySiteChanged, sent in its transaction).
+//
+// On SQLite the comment shares its commit with the comments written at the
+// same time (inGroupTx); it is acknowledged, like any, once committed. The
+// rows every comment of a page or site writes (the owner's usage counter,
+// the page's count) are written last, so that on PostgreSQL concurrent
+// comments wait for each other only from there to their commit.
 func (s *Store) CreateComment(ctx context.Context, c *model.Comment, in NewComment) error {
 	if c.CreatedAt.IsZero() {
 		c.CreatedAt = s.now()
 	}
 	c.CreatedAt = c.CreatedAt.UTC().Truncate(time.Millisecond)
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inGroupTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		page, err := s.ensurePage(ctx, tx, c.SiteID, in.Path, in.Title)
 		if err != nil {
 			return err
 		}
-		if page.Locked {
-			return ErrPageLocked
-		}
-		if !in.ClosedBefore.IsZero() {
-			var first sql.NullInt64
-			err := tx.QueryRowContext(ctx, s.q("SELECT "+firstCommentAt+" FROM pages WHERE id = ?"), page.ID).Scan(&first)
-			if err != nil {
-				return err
-			}
-			if openedAt(page, first).Before(in.ClosedBefore) {
-				return ErrPageLocked
-			}
-		}
-		c.PageID = page.ID
-		if err := s.countComment(ctx, tx, c.SiteID, c.CreatedAt); err != nil {
+		if err := s.checkOpen(ctx, tx, page, in.ClosedBefore); err != nil {
 			return err
 		}
-		var rootID int64
-		if c.ParentID != 0 {
-			if rootID, err = s.parentRoot(ctx, tx, c.ParentID, page.ID); err != nil {
-				return err
-			}
-		}
-		err = tx.QueryRowContext(ctx, s.q(`INSERT INTO comments (site_id, page_id, parent_id, root_id, author_id,
-			guest_name, guest_email_sealed, guest_email_index, guest_website, text, html, status, created_at,
-			sticky, ip_sealed, ua_sealed, edit_token_hash, hold_reason, guest_verified, spam_verdict, notify_replies)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-			c.SiteID, c.PageID, nullID(c.ParentID), nullID(rootID), nullID(c.AuthorID),
-			c.GuestName, s.sealer.Seal(c.GuestEmail), s.sealer.EmailIndex(c.GuestEmail), c.GuestWebsite,
-			c.Text, c.HTML, string(c.Status), millis(c.CreatedAt),
-			c.Sticky, s.sealer.Seal(c.IP), s.sealer.Seal(c.UserAgent), c.EditTokenHash, nullString(c.HoldReason), c.GuestVerified, nullString(c.SpamVerdict), c.NotifyReplies).Scan(&c.ID)
-		if err != nil {
+		c.PageID = page.ID
+		if err := s.insertComment(ctx, tx, c); err != nil {
 			return err
 		}
 		if err := s.attachUploads(ctx, tx, UploadWriter{SiteID: c.SiteID, UserID: c.AuthorID}, c.ID, in.Uploads); err != nil {
@@ -87,10 +67,19 @@ func (s *Store) CreateComment(ctx context.Context, c *model.Comment, in NewComme
 		if err := s.queueWebhooks(ctx, tx, WebhookCommentCreated, c.ID); err != nil {
 			return err
 		}
+		// Other servers drop the page's cached threads and, for a comment
+		// shown at once, tell their open streams (internal/live).
+		change := SiteChange{SiteID: c.SiteID, PageID: c.PageID, Path: in.Path}
 		if c.Status == model.StatusApproved {
-			return s.recountPage(ctx, tx, c.PageID)
+			change.Event, change.CommentIDs = EventCreated, []int64{c.ID} // live.Created
 		}
-		return nil
+		if err := s.notifyInTx(ctx, tx, change); err != nil {
+			return err
+		}
+		if err := s.countComment(ctx, tx, c.SiteID, c.CreatedAt); err != nil {
+			return err
+		}
+		return s.countOnPage(ctx, tx, c.PageID, approvedDelta("", c.Status))
 	})
 	if err != nil && !errors.Is(err, ErrPageLocked) && !errors.Is(err, ErrParentPage) &&
 		!errors.Is(err, ErrPlanLimit) && !errors.Is(err, ErrSuspended) {
@@ -99,13 +88,57 @@ func (s *Store) CreateComment(ctx context.Context, c *model.Comment, in NewComme
 	return err
 }
 
+// checkOpen returns ErrPageLocked when page takes no comments: locked, or
+// closed because its thread began before closedBefore (when set).
+func (s *Store) checkOpen(ctx context.Context, tx *sql.Tx, page *model.Page, closedBefore time.Time) error {
+	if page.Locked {
+		return ErrPageLocked
+	}
+	if closedBefore.IsZero() {
+		return nil
+	}
+	var first sql.NullInt64
+	err := tx.QueryRowContext(ctx, s.q("SELECT "+firstCommentAt+" FROM pages WHERE id = ?"), page.ID).Scan(&first)
+	if err != nil {
+		return err
+	}
+	if openedAt(page, first).Before(closedBefore) {
+		return ErrPageLocked
+	}
+	return nil
+}
+
+// insertCommentSQL stores a new comment (writePathQueries).
+const insertCommentSQL = `INSERT INTO comments (site_id, page_id, parent_id, root_id, author_id,
+	guest_name, guest_email_sealed, guest_email_index, guest_website, text, html, status, created_at,
+	sticky, ip_sealed, ua_sealed, edit_token_hash, hold_reason, guest_verified, spam_verdict, notify_replies)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+
+// insertComment stores c on c.PageID, under its parent's root, and sets c.ID.
+func (s *Store) insertComment(ctx context.Context, tx *sql.Tx, c *model.Comment) error {
+	var rootID int64
+	if c.ParentID != 0 {
+		var err error
+		if rootID, err = s.parentRoot(ctx, tx, c.ParentID, c.PageID); err != nil {
+			return err
+		}
+	}
+	return s.txStmt(ctx, tx, insertCommentSQL).QueryRowContext(ctx,
+		c.SiteID, c.PageID, nullID(c.ParentID), nullID(rootID), nullID(c.AuthorID),
+		c.GuestName, s.sealer.Seal(c.GuestEmail), s.sealer.EmailIndex(c.GuestEmail), c.GuestWebsite,
+		c.Text, c.HTML, string(c.Status), millis(c.CreatedAt),
+		c.Sticky, s.sealer.Seal(c.IP), s.sealer.Seal(c.UserAgent), c.EditTokenHash, nullString(c.HoldReason),
+		c.GuestVerified, nullString(c.SpamVerdict), c.NotifyReplies).Scan(&c.ID)
+}
+
+const parentRootSQL = "SELECT page_id, COALESCE(root_id, id), status FROM comments WHERE id = ?"
+
 // parentRoot checks that parentID is a visible comment on pageID and returns
 // the id of the thread root the reply belongs under.
 func (s *Store) parentRoot(ctx context.Context, tx *sql.Tx, parentID, pageID int64) (int64, error) {
 	var parentPage, root int64
 	var status string
-	err := tx.QueryRowContext(ctx, s.q("SELECT page_id, COALESCE(root_id, id), status FROM comments WHERE id = ?"), parentID).
-		Scan(&parentPage, &root, &status)
+	err := s.txStmt(ctx, tx, parentRootSQL).QueryRowContext(ctx, parentID).Scan(&parentPage, &root, &status)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && (parentPage != pageID || status != string(model.StatusApproved))) {
 		return 0, ErrParentPage
 	}
@@ -152,10 +185,7 @@ func (s *Store) DeleteComment(ctx context.Context, id int64, at time.Time) error
 		if err := s.queueWebhooks(ctx, tx, WebhookCommentDeleted, id); err != nil {
 			return err
 		}
-		pageID, err := s.deleteComment(ctx, tx, id, at)
-		if err == nil {
-			err = s.recountPage(ctx, tx, pageID)
-		}
+		err := s.deleteComment(ctx, tx, id, at)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return fmt.Errorf("store: delete comment: %w", err)
 		}
@@ -163,25 +193,25 @@ func (s *Store) DeleteComment(ctx context.Context, id int64, at time.Time) error
 	})
 }
 
-// deleteComment is DeleteComment inside tx, without recounting the page,
-// whose id it returns.
-func (s *Store) deleteComment(ctx context.Context, tx *sql.Tx, id int64, at time.Time) (pageID int64, err error) {
-	err = tx.QueryRowContext(ctx, s.q("SELECT page_id FROM comments WHERE id = ?"), id).Scan(&pageID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, ErrNotFound
-	}
+// deleteComment is DeleteComment inside tx, moving the count of the
+// comment's page.
+func (s *Store) deleteComment(ctx context.Context, tx *sql.Tx, id int64, at time.Time) error {
+	pageID, status, err := s.commentStatusForUpdate(ctx, tx, id, 0)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	if err := s.deleteCommentUploads(ctx, tx, "id = ?", []any{id}); err != nil {
-		return 0, err
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, s.q(`UPDATE comments SET status = 'deleted', deleted_at = ?, text = '', html = '',
 		guest_name = '', guest_email_sealed = NULL, guest_email_index = NULL, guest_website = '', guest_verified = ?,
 		author_id = NULL, ip_sealed = NULL, ua_sealed = NULL, edit_token_hash = NULL WHERE id = ?`), millis(at), false, id); err != nil {
-		return 0, err
+		return err
 	}
-	return pageID, s.pruneDeleted(ctx, tx, id)
+	if err := s.pruneDeleted(ctx, tx, id); err != nil {
+		return err
+	}
+	return s.countOnPage(ctx, tx, pageID, approvedDelta(status, model.StatusDeleted))
 }
 
 // pruneDeleted removes the deleted comment id if it has no replies, then
@@ -212,17 +242,22 @@ func (s *Store) pruneDeleted(ctx context.Context, tx *sql.Tx, id int64) error {
 // it clears its hold reason: a published comment waits for nothing.
 func (s *Store) SetCommentStatus(ctx context.Context, id int64, status model.Status) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		var pageID int64
-		err := tx.QueryRowContext(ctx, s.q(`UPDATE comments SET status = ?,
-			hold_reason = CASE WHEN ? = 'approved' THEN NULL ELSE hold_reason END WHERE id = ? RETURNING page_id`),
-			string(status), string(status), id).Scan(&pageID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
+		pageID, old, err := s.commentStatusForUpdate(ctx, tx, id, 0)
+		if errors.Is(err, ErrNotFound) {
+			return err
+		}
+		if err == nil {
+			_, err = tx.ExecContext(ctx, s.q(`UPDATE comments SET status = ?,
+				hold_reason = CASE WHEN ? = 'approved' THEN NULL ELSE hold_reason END WHERE id = ?`),
+				string(status), string(status), id)
+		}
+		if err == nil {
+			err = s.countOnPage(ctx, tx, pageID, approvedDelta(old, status))
 		}
 		if err != nil {
 			return fmt.Errorf("store: set comment status: %w", err)
 		}
-		return s.recountPage(ctx, tx, pageID)
+		return nil
 	})
 }
 

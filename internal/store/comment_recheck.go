@@ -20,7 +20,7 @@ type Recheck struct {
 }
 
 // RecheckComment replaces the text of an approved comment, marks it edited
-// and moves it to r.Status with r.HoldReason, recounting its page, in one
+// and moves it to r.Status with r.HoldReason, counting its page anew, in one
 // transaction. ErrNotFound when the comment is not approved (any more): a
 // moderator's decision taken meanwhile is not overwritten.
 func (s *Store) RecheckComment(ctx context.Context, id int64, r Recheck) error {
@@ -38,6 +38,6 @@ func (s *Store) RecheckComment(ctx context.Context, id int64, r Recheck) error {
 		if err := s.queueWebhooks(ctx, tx, WebhookCommentEdited, id); err != nil {
 			return err
 		}
-		return s.recountPage(ctx, tx, pageID)
+		return s.countOnPage(ctx, tx, pageID, approvedDelta(model.StatusApproved, r.Status))
 	})
 }

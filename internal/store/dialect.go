@@ -38,6 +38,16 @@ type dialect struct {
 	// one database claim disjoint rows without waiting for each other.
 	// SQLite needs nothing: its one writer runs claims one after another.
 	skipLocked string
+	// forUpdate ends a SELECT of a row the transaction is about to change
+	// on the strength of what it read (a comment's status, which moves its
+	// page's count), so that a concurrent change of that row waits instead
+	// of counting twice. SQLite's one writer already runs them in turn.
+	forUpdate string
+	// prepareWrites is true where the statements of write transactions are
+	// prepared once on the writer connection (txStmt): SQLite parses every
+	// statement anew otherwise, which cost as much as running it on the
+	// comment write path. pgx caches prepared statements by itself.
+	prepareWrites bool
 }
 
 var sqliteDialect = dialect{
@@ -47,7 +57,9 @@ var sqliteDialect = dialect{
 	lockMigrations: func(context.Context, *sql.Conn) (func(), error) {
 		return func() {}, nil // the single writer connection already serialises
 	},
-	skipLocked: "",
+	skipLocked:    "",
+	forUpdate:     "",
+	prepareWrites: true,
 }
 
 // migrationLockID is an arbitrary constant naming Parley's advisory lock.
@@ -76,6 +88,7 @@ func postgresDialect() dialect {
 			}, nil
 		},
 		skipLocked: " FOR UPDATE SKIP LOCKED",
+		forUpdate:  " FOR UPDATE",
 	}
 }
 

@@ -128,9 +128,9 @@ func (s *Store) eraseComments(ctx context.Context, tx *sql.Tx, userID int64, ind
 	return s.eraseMatching(ctx, tx, where, args, mode)
 }
 
-// eraseMatching erases the comments matching where, as mode says,
-// recounting the pages whose counts change, and deletes the images those
-// comments show whatever the mode.
+// eraseMatching erases the comments matching where, as mode says
+// (deleteComment moves the counts of their pages), and deletes the images
+// those comments show whatever the mode.
 func (s *Store) eraseMatching(ctx context.Context, tx *sql.Tx, where string, args []any, mode EraseMode) error {
 	// Their images go in both modes: a picture may show the person.
 	if err := s.deleteCommentUploads(ctx, tx, where, args); err != nil {
@@ -147,19 +147,8 @@ func (s *Store) eraseMatching(ctx context.Context, tx *sql.Tx, where string, arg
 		return err
 	}
 	at := s.now()
-	pages := map[int64]bool{}
 	for _, id := range ids {
-		pageID, err := s.deleteComment(ctx, tx, id, at)
-		if errors.Is(err, ErrNotFound) {
-			continue // removed with a deleted descendant already
-		}
-		if err != nil {
-			return err
-		}
-		pages[pageID] = true
-	}
-	for pageID := range pages {
-		if err := s.recountPage(ctx, tx, pageID); err != nil {
+		if err := s.deleteComment(ctx, tx, id, at); err != nil && !errors.Is(err, ErrNotFound) { // not found: removed with a deleted descendant already
 			return err
 		}
 	}

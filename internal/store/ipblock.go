@@ -130,8 +130,8 @@ func (s *Store) BlockedIP(ctx context.Context, siteID int64, ip string) (int64, 
 	}
 	addr = addr.Unmap().WithZone("")
 	now := millis(s.now())
-	rows, err := s.read.QueryContext(ctx, s.q(`SELECT bits FROM ip_blocks WHERE site_id = ? AND (expires_at IS NULL OR expires_at > ?)
-		UNION SELECT bits FROM ip_blocks WHERE site_id IS NULL AND (expires_at IS NULL OR expires_at > ?)`), siteID, now, now)
+	rows, err := s.queryPrepared(ctx, `SELECT bits FROM ip_blocks WHERE site_id = ? AND (expires_at IS NULL OR expires_at > ?)
+		UNION SELECT bits FROM ip_blocks WHERE site_id IS NULL AND (expires_at IS NULL OR expires_at > ?)`, siteID, now, now)
 	if err != nil {
 		return 0, fmt.Errorf("store: blocked ip: %w", err)
 	}

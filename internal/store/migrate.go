@@ -54,7 +54,11 @@ func (s *Store) migrations() ([]migration, error) {
 // with them on would cascade its deletes), and the migration fails unless
 // PRAGMA foreign_key_check finds every reference intact before it commits.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
-	return s.migrateTo(ctx, math.MaxInt)
+	applied, err := s.migrateTo(ctx, math.MaxInt)
+	if err != nil {
+		return applied, err
+	}
+	return applied, s.prepareWritePath(ctx)
 }
 
 // migrateTo is Migrate stopping after version last (tests start from an

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -166,6 +167,15 @@ var commentUpdates = map[string]string{
 	ActionUnpin:   "sticky = FALSE",
 }
 
+// actionStatus is the status each comment action moves a comment to; the
+// others leave its status alone.
+var actionStatus = map[string]model.Status{
+	ActionApprove: model.StatusApproved,
+	ActionReject:  model.StatusDeleted,
+	ActionSpam:    model.StatusSpam,
+	ActionDelete:  model.StatusDeleted,
+}
+
 // ErrUnknownAction is returned for an action ModerateComments does not know.
 var ErrUnknownAction = errors.New("store: unknown moderation action")
 
@@ -203,21 +213,17 @@ func (s *Store) ModerateComments(ctx context.Context, m Moderation) (pageIDs []i
 func (s *Store) moderateTx(ctx context.Context, tx *sql.Tx, m Moderation, set string) ([]int64, error) {
 	pages := map[int64]bool{}
 	var pageIDs []int64
+	counts := pageCounts{}
 	for _, id := range m.CommentIDs {
+		pageID, old, err := s.commentStatusForUpdate(ctx, tx, id, m.SiteID)
+		if err != nil {
+			return nil, err
+		}
 		if err := s.noteApproval(ctx, tx, m, id); err != nil {
 			return nil, err
 		}
-		event, err := s.moderationEvent(ctx, tx, m, id)
-		if err != nil {
-			return nil, err
-		}
-		var pageID int64
-		err = tx.QueryRowContext(ctx, s.q("UPDATE comments SET "+set+" WHERE id = ? AND site_id = ? RETURNING page_id"),
-			id, m.SiteID).Scan(&pageID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, ErrNotFound
-		}
-		if err != nil {
+		event := moderationEvent(m.Action, old)
+		if _, err := tx.ExecContext(ctx, s.q("UPDATE comments SET "+set+" WHERE id = ?"), id); err != nil {
 			return nil, err
 		}
 		if err := s.audit(ctx, tx, Action{SiteID: m.SiteID, ActorID: m.ActorID}, m.Action, id, pageID); err != nil {
@@ -228,17 +234,13 @@ func (s *Store) moderateTx(ctx context.Context, tx *sql.Tx, m Moderation, set st
 				return nil, err
 			}
 		}
+		counts.add(pageID, old, cmp.Or(actionStatus[m.Action], old))
 		if !pages[pageID] {
 			pages[pageID] = true
 			pageIDs = append(pageIDs, pageID)
 		}
 	}
-	for _, p := range pageIDs {
-		if err := s.recountPage(ctx, tx, p); err != nil {
-			return nil, err
-		}
-	}
-	return pageIDs, nil
+	return pageIDs, s.applyCounts(ctx, tx, counts)
 }
 
 // LockPage locks or unlocks a page of a site and records it in the audit

@@ -81,11 +81,12 @@ type Notice struct {
 	Mail       model.Mail
 }
 
+const queueNotifyEventSQL = "INSERT INTO notify_events (site_id, comment_id, kind, created_at) VALUES (?, ?, ?, ?)"
+
 // queueNotifyEvent records, inside the transaction writing a comment, that
 // the comment may cause mail: one bounded insert, whatever its audience.
 func (s *Store) queueNotifyEvent(ctx context.Context, tx *sql.Tx, siteID, commentID int64, kind string) error {
-	_, err := tx.ExecContext(ctx, s.q("INSERT INTO notify_events (site_id, comment_id, kind, created_at) VALUES (?, ?, ?, ?)"),
-		siteID, commentID, kind, millis(s.now()))
+	_, err := s.txStmt(ctx, tx, queueNotifyEventSQL).ExecContext(ctx, siteID, commentID, kind, millis(s.now()))
 	return err
 }
 

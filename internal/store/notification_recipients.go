@@ -20,6 +20,10 @@ const commenterMailable = `(c.notify_replies OR COALESCE(u.notify_replies, FALSE
 
 const commenterColumns = `c.id, COALESCE(u.email_sealed, c.guest_email_sealed), COALESCE(u.email_index, c.guest_email_index), 0`
 
+// threadRoot selects the root of the thread of the comment whose id is its
+// argument.
+const threadRoot = "(SELECT COALESCE(root_id, id) FROM comments WHERE id = ?)"
+
 // NotifyRecipients returns up to limit recipients of ev's current stage
 // after ev.After, by increasing key, for c (the event's comment as it is
 // now). An empty answer ends the stage.
@@ -50,10 +54,12 @@ func (s *Store) NotifyRecipients(ctx context.Context, ev NotifyEvent, c *model.C
 		if c.Status != model.StatusApproved {
 			return nil, nil
 		}
+		// The thread is its root and the replies under it (all on its
+		// page): two index lookups, not a walk over the page's comments.
 		return s.recipients(ctx, `SELECT `+commenterColumns+` FROM comments c LEFT JOIN users u ON u.id = c.author_id
-			WHERE c.page_id = ? AND COALESCE(c.root_id, c.id) = (SELECT COALESCE(root_id, id) FROM comments WHERE id = ?) AND c.id > ? AND c.id <> ? AND c.status = 'approved'
+			WHERE (c.id = `+threadRoot+` OR c.root_id = `+threadRoot+`) AND c.id > ? AND c.id <> ? AND c.status = 'approved'
 			AND COALESCE(u.email_index, c.guest_email_index) <> ? AND `+commenterMailable+` ORDER BY c.id LIMIT ?`,
-			c.PageID, c.ID, ev.After, c.ID, s.authorIndex(ctx, c), ev.SiteID, limit)
+			c.ID, c.ID, ev.After, c.ID, s.authorIndex(ctx, c), ev.SiteID, limit)
 	}
 	return nil, nil
 }

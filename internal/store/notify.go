@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -59,6 +60,21 @@ func (ch SiteChange) Page() bool { return !ch.Settings && (ch.PageID != 0 || ch.
 // a site changed, so they drop cached threads (and settings) at once. On
 // SQLite, where one process serves, it does nothing.
 func (s *Store) NotifySiteChanged(ctx context.Context, ch SiteChange) error {
+	if err := s.notifyOn(ctx, s.write, ch); err != nil {
+		return fmt.Errorf("store: notify site changed: %w", err)
+	}
+	return nil
+}
+
+// notifyInTx is NotifySiteChanged inside tx: the notice leaves when tx
+// commits, and not at all if it rolls back.
+func (s *Store) notifyInTx(ctx context.Context, tx *sql.Tx, ch SiteChange) error {
+	return s.notifyOn(ctx, tx, ch)
+}
+
+func (s *Store) notifyOn(ctx context.Context, db interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, ch SiteChange) error {
 	if s.dialect.name != "postgres" {
 		return nil
 	}
@@ -73,10 +89,8 @@ func (s *Store) NotifySiteChanged(ctx context.Context, ch SiteChange) error {
 	case ch.Page() && ch.PageID != 0:
 		payload += ":page:" + strconv.FormatInt(ch.PageID, 10) + ":"
 	}
-	if _, err := s.write.ExecContext(ctx, "SELECT pg_notify($1, $2)", siteChannel, payload); err != nil {
-		return fmt.Errorf("store: notify site changed: %w", err)
-	}
-	return nil
+	_, err := db.ExecContext(ctx, "SELECT pg_notify($1, $2)", siteChannel, payload)
+	return err
 }
 
 // ListenSiteChanges calls fn with the id of each site another server (or

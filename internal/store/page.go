@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/parleyhq/parley/internal/model"
 )
@@ -31,24 +33,106 @@ func (s *Store) SetPageLocked(ctx context.Context, pageID int64, locked bool) er
 	return mustAffect(res)
 }
 
+// Queries of the comment write path (writePathQueries).
+const (
+	selectPageSQL = "SELECT " + pageColumns + " FROM pages WHERE site_id = ? AND path = ?"
+	insertPageSQL = "INSERT INTO pages (site_id, path, title, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (site_id, path) DO NOTHING"
+	countPageSQL  = "UPDATE pages SET comment_count = comment_count + ? WHERE id = ?"
+)
+
 // ensurePage returns the page at path, creating it (with title) if needed.
-// A title given for an untitled page is kept.
+// A title given for an untitled page is kept. It reads an existing page
+// without locking it: the page's row is written only when the page is new
+// or gets its title, so that concurrent comments on one page do not wait
+// for each other's whole transaction (their count moves last, countOnPage).
 func (s *Store) ensurePage(ctx context.Context, tx *sql.Tx, siteID int64, path, title string) (*model.Page, error) {
-	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO pages (site_id, path, title, created_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (site_id, path) DO UPDATE SET title = excluded.title WHERE pages.title = '' AND excluded.title <> ''`),
-		siteID, path, title, millis(s.now()))
-	if err != nil {
-		return nil, err
+	p, _, err := scanPage(s.txStmt(ctx, tx, selectPageSQL).QueryRowContext(ctx, siteID, path))
+	if errors.Is(err, ErrNotFound) {
+		if _, err := s.txStmt(ctx, tx, insertPageSQL).ExecContext(ctx, siteID, path, title, millis(s.now())); err != nil {
+			return nil, err
+		}
+		p, _, err = scanPage(s.txStmt(ctx, tx, selectPageSQL).QueryRowContext(ctx, siteID, path))
 	}
-	p, _, err := scanPage(tx.QueryRowContext(ctx, s.q("SELECT "+pageColumns+" FROM pages WHERE site_id = ? AND path = ?"), siteID, path))
+	if err != nil || p.Title != "" || title == "" {
+		return p, err
+	}
+	_, err = tx.ExecContext(ctx, s.q("UPDATE pages SET title = ? WHERE id = ? AND title = ''"), title, p.ID)
+	p.Title = title
 	return p, err
 }
 
-// recountPage refreshes the page's cached count of visible comments.
+// recountPage refreshes the page's count of approved comments from its
+// comments, for bulk changes (imports) that do not track each comment's
+// status; one comment's change moves the count instead (countOnPage).
 func (s *Store) recountPage(ctx context.Context, tx *sql.Tx, pageID int64) error {
 	_, err := tx.ExecContext(ctx, s.q(`UPDATE pages SET comment_count =
 		(SELECT COUNT(*) FROM comments WHERE page_id = ? AND status = 'approved') WHERE id = ?`), pageID, pageID)
 	return err
+}
+
+// approvedDelta is how a comment going from status from to status to
+// moves its page's count of approved comments; "" stands for no comment
+// (before it is created, after it is removed).
+func approvedDelta(from, to model.Status) int {
+	n := 0
+	if from == model.StatusApproved {
+		n--
+	}
+	if to == model.StatusApproved {
+		n++
+	}
+	return n
+}
+
+// countOnPage moves the page's count of approved comments by delta, in the
+// transaction that changed the comments. Every change of a comment's status
+// comes here (or to pageCounts), so that the count stays exact without
+// counting a page's comments on each write; it is each transaction's last
+// statement where it can be, because on PostgreSQL it holds the page row's
+// lock until the transaction ends.
+func (s *Store) countOnPage(ctx context.Context, tx *sql.Tx, pageID int64, delta int) error {
+	if delta == 0 {
+		return nil
+	}
+	_, err := s.txStmt(ctx, tx, countPageSQL).ExecContext(ctx, delta, pageID)
+	return err
+}
+
+// pageCounts gathers the count changes of several comments by page, to
+// apply once per page at the end of a transaction.
+type pageCounts map[int64]int
+
+// add notes that a comment of pageID went from status from to status to.
+func (pc pageCounts) add(pageID int64, from, to model.Status) {
+	if d := approvedDelta(from, to); d != 0 {
+		pc[pageID] += d
+	}
+}
+
+// applyCounts moves every page's count, in the order of page ids so that
+// concurrent transactions lock page rows in one order and never deadlock.
+func (s *Store) applyCounts(ctx context.Context, tx *sql.Tx, pc pageCounts) error {
+	for _, id := range slices.Sorted(maps.Keys(pc)) {
+		if err := s.countOnPage(ctx, tx, id, pc[id]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// commentStatusForUpdate returns a comment's page and status, locking its
+// row on PostgreSQL until the transaction ends so that the change the
+// caller makes from that status is counted once (dialect.forUpdate).
+func (s *Store) commentStatusForUpdate(ctx context.Context, tx *sql.Tx, id int64, siteID int64) (pageID int64, status model.Status, err error) {
+	q, args := "SELECT page_id, status FROM comments WHERE id = ?", []any{id}
+	if siteID != 0 {
+		q, args = q+" AND site_id = ?", append(args, siteID)
+	}
+	err = tx.QueryRowContext(ctx, s.q(q+s.dialect.forUpdate), args...).Scan(&pageID, &status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", ErrNotFound
+	}
+	return pageID, status, err
 }
 
 // scanPage reads the pageColumns of one row, then any extra columns

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"math/bits"
+	"sync"
 )
 
 // queryPrepared runs a read query through a statement prepared once per
@@ -12,27 +14,108 @@ import (
 // much as running them. Only queries built from constants and idList may
 // come here, so that the set of statements stays small.
 func (s *Store) queryPrepared(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := s.prepared(ctx, &s.stmts, s.read, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// queryRowPrepared is queryPrepared for a query of one row.
+func (s *Store) queryRowPrepared(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := s.prepared(ctx, &s.stmts, s.read, query)
+	if err != nil {
+		return s.read.QueryRowContext(ctx, s.q(query), args...) // reports err on Scan
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// writePathQueries are the statements of a new comment's transaction,
+// which txStmt runs prepared once instead of parsing them on each write.
+var writePathQueries = []string{
+	selectPageSQL, insertPageSQL, countPageSQL, parentRootSQL, insertCommentSQL,
+	queueNotifyEventSQL, ownerPlanSQL, countCommentSQL, savepointSQL, rollbackToSavepointSQL, releaseSavepointSQL,
+}
+
+// txStmt returns query as a statement of tx: prepared once on the writer
+// connection when it is one of writePathQueries and the dialect prepares
+// writes (prepareWrites), otherwise run as tx runs any query.
+func (s *Store) txStmt(ctx context.Context, tx *sql.Tx, query string) txQuerier {
 	query = s.q(query)
-	v, ok := s.stmts.Load(query)
-	if !ok {
-		st, err := s.read.PrepareContext(ctx, query)
-		if err != nil {
-			return nil, err
-		}
-		if v, ok = s.stmts.LoadOrStore(query, st); ok {
-			st.Close() // another caller prepared it first
+	if v, ok := s.writeStmts.Load(query); ok {
+		return tx.StmtContext(ctx, v.(*sql.Stmt))
+	}
+	return plainTx{tx, query}
+}
+
+// prepareWritePath prepares writePathQueries on the writer connection,
+// where the dialect says so. It must run outside any transaction: SQLite
+// has one writer connection, which a transaction would hold. Migrate calls
+// it; until then, txStmt runs the queries unprepared.
+func (s *Store) prepareWritePath(ctx context.Context) error {
+	if !s.dialect.prepareWrites {
+		return nil
+	}
+	for _, q := range writePathQueries {
+		if _, err := s.prepared(ctx, &s.writeStmts, s.write, q); err != nil {
+			return fmt.Errorf("store: prepare %q: %w", q, err)
 		}
 	}
-	return v.(*sql.Stmt).QueryContext(ctx, args...)
+	return nil
+}
+
+// txQuerier is a statement of a transaction: a prepared *sql.Stmt or
+// plainTx.
+type txQuerier interface {
+	ExecContext(ctx context.Context, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, args ...any) *sql.Row
+	QueryContext(ctx context.Context, args ...any) (*sql.Rows, error)
+}
+
+// plainTx runs one query in a transaction without preparing it.
+type plainTx struct {
+	tx    *sql.Tx
+	query string
+}
+
+func (p plainTx) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
+	return p.tx.ExecContext(ctx, p.query, args...)
+}
+
+func (p plainTx) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
+	return p.tx.QueryRowContext(ctx, p.query, args...)
+}
+
+func (p plainTx) QueryContext(ctx context.Context, args ...any) (*sql.Rows, error) {
+	return p.tx.QueryContext(ctx, p.query, args...)
+}
+
+// prepared returns query prepared on db, from cache or prepared now.
+func (s *Store) prepared(ctx context.Context, cache *sync.Map, db *sql.DB, query string) (*sql.Stmt, error) {
+	query = s.q(query)
+	if v, ok := cache.Load(query); ok {
+		return v.(*sql.Stmt), nil
+	}
+	st, err := db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := cache.LoadOrStore(query, st); ok {
+		st.Close() // another caller prepared it first
+		return v.(*sql.Stmt), nil
+	}
+	return st, nil
 }
 
 // closeStatements closes every prepared statement.
 func (s *Store) closeStatements() {
-	s.stmts.Range(func(k, v any) bool {
-		v.(*sql.Stmt).Close()
-		s.stmts.Delete(k)
-		return true
-	})
+	for _, m := range []*sync.Map{&s.stmts, &s.writeStmts} {
+		m.Range(func(k, v any) bool {
+			v.(*sql.Stmt).Close()
+			m.Delete(k)
+			return true
+		})
+	}
 }
 
 // idList returns placeholders and arguments for ids in an IN list. The list

@@ -41,7 +41,9 @@ type Store struct {
 	viewPages viewPageLimits // see view.go
 	sender    notifySender   // see notify.go
 
-	stmts sync.Map // query → *sql.Stmt on read: see queryPrepared
+	stmts      sync.Map     // query → *sql.Stmt on read: see queryPrepared
+	writeStmts sync.Map     // query → *sql.Stmt on write: see txStmt
+	group      *groupCommit // SQLite: comment writes share commits; nil on PostgreSQL
 }
 
 // SQLiteFile is the database file name inside the data directory.
@@ -126,6 +128,8 @@ func openSQLite(ctx context.Context, path string, sealer *privacy.Sealer, limits
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
 	read.SetMaxIdleConns(max(4, runtime.NumCPU()*2))
 	s := &Store{read: read, write: write, dialect: sqliteDialect, sealer: sealer, now: time.Now, viewPages: defaultViewPageLimits}
+	s.group = newGroupCommit(s)
+	go s.group.loop()
 	// Touch the writer first so the file and WAL mode exist before readers open it.
 	if err := write.PingContext(ctx); err != nil {
 		s.Close()
@@ -170,6 +174,9 @@ func (s *Store) Dialect() string { return s.dialect.name }
 
 // Close closes every pool.
 func (s *Store) Close() error {
+	if s.group != nil {
+		s.group.close()
+	}
 	s.closeStatements()
 	err := s.write.Close()
 	if s.read != s.write {

@@ -61,6 +61,14 @@ func monthStart(month int) time.Time {
 	return time.Date(month/100, time.Month(month%100), 1, 0, 0, 0, 0, time.UTC)
 }
 
+// Queries of countComment (writePathQueries).
+const (
+	ownerPlanSQL = `SELECT u.id, u.suspended_at, p.max_comments, p.max_views
+		FROM sites s JOIN users u ON u.id = s.owner_id ` + effectivePlanJoin + ` WHERE s.id = ?`
+	countCommentSQL = `INSERT INTO usage_monthly (user_id, month, comments) VALUES (?, ?, 1)
+		ON CONFLICT (user_id, month) DO UPDATE SET comments = usage_monthly.comments + 1 RETURNING comments, views`
+)
+
 // countComment counts a new comment of siteID against its owner's month,
 // inside the comment's transaction: one read of the owner's plan and one
 // upsert of the owner's counter row, never a count of comments. It refuses
@@ -71,9 +79,7 @@ func monthStart(month int) time.Time {
 func (s *Store) countComment(ctx context.Context, tx *sql.Tx, siteID int64, at time.Time) error {
 	var owner int64
 	var suspended, maxComments, maxViews sql.NullInt64
-	err := tx.QueryRowContext(ctx, s.q(`SELECT u.id, u.suspended_at, p.max_comments, p.max_views
-		FROM sites s JOIN users u ON u.id = s.owner_id `+effectivePlanJoin+` WHERE s.id = ?`), siteID).
-		Scan(&owner, &suspended, &maxComments, &maxViews)
+	err := s.txStmt(ctx, tx, ownerPlanSQL).QueryRowContext(ctx, siteID).Scan(&owner, &suspended, &maxComments, &maxViews)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -84,9 +90,7 @@ func (s *Store) countComment(ctx context.Context, tx *sql.Tx, siteID int64, at t
 		return ErrSuspended
 	}
 	var comments, views int64
-	err = tx.QueryRowContext(ctx, s.q(`INSERT INTO usage_monthly (user_id, month, comments) VALUES (?, ?, 1)
-		ON CONFLICT (user_id, month) DO UPDATE SET comments = usage_monthly.comments + 1 RETURNING comments, views`),
-		owner, Month(at)).Scan(&comments, &views)
+	err = s.txStmt(ctx, tx, countCommentSQL).QueryRowContext(ctx, owner, Month(at)).Scan(&comments, &views)
 	switch {
 	case err != nil:
 		return err

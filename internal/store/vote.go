@@ -115,3 +115,38 @@ func (s *Store) VotesOnPage(ctx context.Context, pageID int64, voter Voter) (map
 	}
 	return out, rows.Err()
 }
+
+// CommentVote is one vote on one comment.
+type CommentVote struct {
+	CommentID int64
+	Value     int8 // 1 or -1
+}
+
+// PageVotes returns every vote on the page's comments by voter, keyed by
+// the voter's id as a string, for a cache that answers each reader's
+// VotesOnPage from memory; ok is false (and the map nil) when the page has
+// more than max votes.
+func (s *Store) PageVotes(ctx context.Context, pageID int64, max int) (votes map[string][]CommentVote, ok bool, err error) {
+	rows, err := s.queryPrepared(ctx, "SELECT voter, comment_id, value FROM votes WHERE page_id = ? LIMIT ?", pageID, max+1)
+	if err != nil {
+		return nil, false, fmt.Errorf("store: page votes: %w", err)
+	}
+	defer rows.Close()
+	votes = map[string][]CommentVote{}
+	n := 0
+	for rows.Next() {
+		var voter []byte
+		var v CommentVote
+		if err := rows.Scan(&voter, &v.CommentID, &v.Value); err != nil {
+			return nil, false, fmt.Errorf("store: page votes: %w", err)
+		}
+		if n++; n > max {
+			return nil, false, rows.Err()
+		}
+		votes[string(voter)] = append(votes[string(voter)], v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("store: page votes: %w", err)
+	}
+	return votes, true, nil
+}

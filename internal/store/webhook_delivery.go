@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/parleyhq/parley/internal/model"
 )
 
 // The states of a webhook delivery (WebhookDelivery.Status).
@@ -98,25 +100,17 @@ func (s *Store) queueWebhooks(ctx context.Context, tx *sql.Tx, event string, com
 	return nil
 }
 
-// moderationEvent is the webhook event m makes of comment id of its site,
-// read before the change: approving one not approved, rejecting or
-// deleting one not deleted; "" for none (pins, spam, and repeats).
-func (s *Store) moderationEvent(ctx context.Context, tx *sql.Tx, m Moderation, id int64) (string, error) {
-	var event, unless string
-	switch m.Action {
-	case ActionApprove:
-		event, unless = WebhookCommentApproved, "approved"
-	case ActionReject, ActionDelete:
-		event, unless = WebhookCommentDeleted, "deleted"
-	default:
-		return "", nil
+// moderationEvent is the webhook event that action makes of a comment
+// whose status was old: approving one not approved, rejecting or deleting
+// one not deleted; "" for none (pins, spam, and repeats).
+func moderationEvent(action string, old model.Status) string {
+	switch {
+	case action == ActionApprove && old != model.StatusApproved:
+		return WebhookCommentApproved
+	case (action == ActionReject || action == ActionDelete) && old != model.StatusDeleted:
+		return WebhookCommentDeleted
 	}
-	var status string
-	err := tx.QueryRowContext(ctx, s.q("SELECT status FROM comments WHERE id = ? AND site_id = ?"), id, m.SiteID).Scan(&status)
-	if errors.Is(err, sql.ErrNoRows) || status == unless {
-		return "", nil // a missing comment is ModerateComments' ErrNotFound
-	}
-	return event, err
+	return ""
 }
 
 // commentPayload is the payload of event about comment id, read in tx.
