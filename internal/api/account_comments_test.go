@@ -131,6 +131,15 @@ func TestThreadMe(t *testing.T) {
 		if r.status != 200 || r.get("me") != nil || r.header.Get("Cache-Control") != "private, no-store" || len(r.get("comments").([]any)) != 1 {
 			t.Errorf("thread with an ended session: %d %v %s", r.status, r.header, r.raw)
 		}
+		// It says so with "me": null, which signs the widget out; the shared
+		// answer has no "me" at all, so a CDN that hands it to a signed-in
+		// reader (ignoring Vary) signs no one out.
+		if !hasKey(r.json, "me") {
+			t.Errorf("thread with an ended session has no \"me\": null: %s", r.raw)
+		}
+		if hasKey(public.json, "me") {
+			t.Errorf("the shared thread answer names \"me\": %s", public.raw)
+		}
 	})
 }
 
@@ -253,4 +262,10 @@ func TestNamelessAccountOnASiteWithoutAnonymous(t *testing.T) {
 			t.Errorf("anonymous on: %d %s, want 201", r.status, r.raw)
 		}
 	}
+}
+
+// hasKey reports whether m has key k, whatever its value (null included).
+func hasKey(m map[string]any, k string) bool {
+	_, ok := m[k]
+	return ok
 }

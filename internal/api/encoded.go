@@ -40,8 +40,11 @@ var emptyVotesEnd = []byte(`"myVotes":{}}` + "\n")
 
 // personalized returns a copy of an encoded, cached threadResponse with the
 // reader's own profile (when signed in) and votes, so that their answer
-// costs no decoding of the cached body.
-func personalized(body []byte, me *wireMe, votes map[string]int) []byte {
+// costs no decoding of the cached body. A reader who sent a session token
+// that is not valid (any more) gets "me": null, which the widget reads as
+// "the session ended"; an answer without "me" (the shared one, which a CDN
+// that ignores Vary may hand a signed-in reader) never signs anyone out.
+func personalized(body []byte, me *wireMe, tokenSent bool, votes map[string]int) []byte {
 	if !bytes.HasSuffix(body, emptyVotesEnd) {
 		panic("api: personalized: myVotes is not the last field of the body")
 	}
@@ -51,8 +54,8 @@ func personalized(body []byte, me *wireMe, votes map[string]int) []byte {
 	enc, _ := json.Marshal(votes) // a map of strings to ints always encodes
 	out := make([]byte, 0, len(body)+len(enc)+256)
 	out = append(out, body[:len(body)-len(emptyVotesEnd)]...)
-	if me != nil {
-		meJSON, _ := json.Marshal(me) // strings, ints and slices of strings always encode
+	if me != nil || tokenSent {
+		meJSON, _ := json.Marshal(me) // strings, ints and slices of strings (or null) always encode
 		out = append(out, `"me":`...)
 		out = append(out, meJSON...)
 		out = append(out, ',')
@@ -65,8 +68,8 @@ func personalized(body []byte, me *wireMe, votes map[string]int) []byte {
 // writePersonalized answers with a thread entry made the reader's own
 // (personalized): the entry's body and gzip stream up to the reader's part
 // are reused (gzipHead), so the answer costs about the reader's part only.
-func writePersonalized(w http.ResponseWriter, r *http.Request, entry *cachedThread, me *wireMe, votes map[string]int) {
-	body := personalized(entry.body, me, votes)
+func writePersonalized(w http.ResponseWriter, r *http.Request, entry *cachedThread, me *wireMe, tokenSent bool, votes map[string]int) {
+	body := personalized(entry.body, me, tokenSent, votes)
 	if entry.head == nil {
 		writeBody(w, r, body)
 		return

@@ -122,7 +122,7 @@ func (h *Handler) thread(w http.ResponseWriter, r *http.Request) {
 	}
 	if votes != nil || signedIn { // also without a valid token: the answer depends on the header
 		w.Header().Set("Cache-Control", cachePrivate)
-		writePersonalized(w, r, entry, me, votes)
+		writePersonalized(w, r, entry, me, signedIn, votes)
 		return
 	}
 	h.publicCache(w, site.ID, tr.path)

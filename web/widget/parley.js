@@ -426,7 +426,7 @@ const reload = async (listOnly) => {
     const d = await fetchThread();
     if (my !== gen) return;
     data = d;
-    if (me() && !d.me) store('localStorage', KEY_SESSION, null); // the session ended on the server
+    if (me() && d.me === null) store('localStorage', KEY_SESSION, null); // the session ended on the server
     d.page = d.page || {};
     comments = new Map();
     kids = new Map([[0, []]]);
