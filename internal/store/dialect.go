@@ -29,7 +29,10 @@ type dialect struct {
 	// autovacuum refreshes only about once a minute: during a large
 	// import into a fresh site they still say the table is empty, and the
 	// import lookups scan every comment of the site instead of probing
-	// the import index, so the import slows down as it grows.
+	// the import index, so the import slows down as it grows. Pages too:
+	// statistics that still say a site has a few dozen pages make counts
+	// of 50 paths scan all 10,000 of them (20 ms a request instead of
+	// 0.25 ms) until autovacuum catches up.
 	analyzeComments string
 	// lockMigrations serialises migrations between processes sharing one
 	// database; it returns the function that releases the lock.
@@ -70,7 +73,7 @@ func postgresDialect() dialect {
 	return dialect{
 		name:            "postgres",
 		multiRowInsert:  true,
-		analyzeComments: "ANALYZE comments",
+		analyzeComments: "ANALYZE comments, pages",
 		rebind: func(q string) string {
 			if v, ok := cache.Load(q); ok {
 				return v.(string)

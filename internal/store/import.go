@@ -153,9 +153,9 @@ func (s *Store) ImportNativeLookup(ctx context.Context, siteID int64, created ma
 	return out, nil
 }
 
-// ImportAnalyze refreshes the database's statistics of comments, so that
-// the lookups of a large import keep using the import index as the site
-// grows (PostgreSQL; a no-op on SQLite, whose planner needs none). An
+// ImportAnalyze refreshes the database's statistics of comments and
+// pages, so that the lookups of a large import keep using the import index
+// as the site grows, and reads of its pages just after it use theirs (PostgreSQL; a no-op on SQLite, whose planner needs none). An
 // import calls it as its size doubles.
 func (s *Store) ImportAnalyze(ctx context.Context) error {
 	if s.dialect.analyzeComments == "" {
