@@ -119,12 +119,12 @@ type instance struct {
 }
 
 // env is the environment of every parley command of the instance: no
-// rate or flood limits (the load generator is one client), no demo site,
+// rate, flood or per-network stream limits (the load generator is one client), no demo site,
 // no scheduled backups, logs of errors only.
 func (in instance) env(listen string) []string {
 	env := []string{"PARLEY_DATA_DIR=" + in.dir, "PARLEY_WRITE_RATE=0", "PARLEY_COMMENT_INTERVAL=0",
 		"PARLEY_MIN_FILL_TIME=0", "PARLEY_DEMO=false", "PARLEY_BACKUP_INTERVAL=0", "PARLEY_LOG_LEVEL=error",
-		"PARLEY_NEW_PAGES_PER_DAY=1000000", "PARLEY_DATABASE_URL=" + in.dbURL}
+		"PARLEY_NEW_PAGES_PER_DAY=1000000", "PARLEY_STREAMS_PER_NETWORK=1000000", "PARLEY_DATABASE_URL=" + in.dbURL}
 	if listen != "" {
 		env = append(env, "PARLEY_LISTEN="+listen, "PARLEY_PUBLIC_URL=http://"+listen)
 	}

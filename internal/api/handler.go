@@ -52,7 +52,10 @@ type Deps struct {
 	// MaxStreams bounds the live streams (GET /api/v1/stream) open at once
 	// (PARLEY_MAX_STREAMS); 0 turns live updates off.
 	MaxStreams int
-	Metrics    *metrics.Set // optional: where the API's counters are exported
+	// StreamsPerNetwork bounds the live streams one client network holds
+	// open (PARLEY_STREAMS_PER_NETWORK); 0: live.MaxPerNetwork.
+	StreamsPerNetwork int
+	Metrics           *metrics.Set // optional: where the API's counters are exported
 	// DBTimeout is the deadline of each request's database work (0:
 	// store.DefaultTimeout). Past it the request answers 503 unavailable.
 	DBTimeout time.Duration
@@ -112,7 +115,7 @@ func New(d Deps) *Handler {
 	threads := newThreadCache(d.Now, cmp.Or(d.CacheBytes, DefaultThreadCacheBytes))
 	var hub *live.Hub
 	if d.MaxStreams > 0 {
-		hub = live.NewHub(d.MaxStreams)
+		hub = live.NewHub(d.MaxStreams, cmp.Or(d.StreamsPerNetwork, live.MaxPerNetwork))
 	}
 	return &Handler{
 		Deps:     d,

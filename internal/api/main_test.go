@@ -58,15 +58,17 @@ type options struct {
 	writeRate float64
 	burst     int
 	settings  func(*model.SiteSettings)
-	pgURL     string            // PostgreSQL database to use instead of a new one of pgtest.URL
-	noCaptcha bool              // Deps.Captcha nil (PARLEY_CAPTCHA=false)
-	dbTimeout time.Duration     // Deps.DBTimeout
-	cache     int               // bytes of thread cache; 0: the default
-	streams   int               // Deps.MaxStreams; 0: live updates off
-	metrics   *metrics.Set      // where the API's metrics go; nil: nowhere
-	providers []config.Provider // login providers (Deps.Logins)
-	publicURL string            // Deps.PublicURL, where account mails link to
-	cdn       api.CDN           // Deps.CDN; zero: answers are no-cache
+	pgURL     string        // PostgreSQL database to use instead of a new one of pgtest.URL
+	noCaptcha bool          // Deps.Captcha nil (PARLEY_CAPTCHA=false)
+	dbTimeout time.Duration // Deps.DBTimeout
+	cache     int           // bytes of thread cache; 0: the default
+	streams   int           // Deps.MaxStreams; 0: live updates off
+	// streamsPerNetwork is Deps.StreamsPerNetwork (0: live.MaxPerNetwork).
+	streamsPerNetwork int
+	metrics           *metrics.Set      // where the API's metrics go; nil: nowhere
+	providers         []config.Provider // login providers (Deps.Logins)
+	publicURL         string            // Deps.PublicURL, where account mails link to
+	cdn               api.CDN           // Deps.CDN; zero: answers are no-cache
 
 	checking comment.Checking // the comment service's spam checker; zero: none
 	flood    api.FloodLimits  // Deps.Flood; zero: off
@@ -127,7 +129,7 @@ func newEnv(t testing.TB, dialect string, opts options) *env {
 	h := api.New(api.Deps{
 		Store: st, Comments: comments, Sealer: sealer, Views: e.views,
 		ClientIP: clientip.New(nil).IP, WriteRate: opts.writeRate, Burst: opts.burst, Log: log, Now: now, DBTimeout: opts.dbTimeout, Flood: opts.flood,
-		CacheBytes: opts.cache, MaxStreams: opts.streams, Metrics: opts.metrics, PublicURL: pub, Avatars: avatars,
+		CacheBytes: opts.cache, MaxStreams: opts.streams, StreamsPerNetwork: opts.streamsPerNetwork, Metrics: opts.metrics, PublicURL: pub, Avatars: avatars,
 		Captcha: testCaptcha(t, opts, sealer, st, now), CDN: opts.cdn,
 		Messages: func(lang string) (string, json.RawMessage, bool) {
 			if lang == "de" {

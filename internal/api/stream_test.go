@@ -199,14 +199,15 @@ func TestStreamOutlivesServerTimeouts(t *testing.T) {
 	}
 }
 
-// TestStreamNetworkShare: one client network holds at most
-// live.MaxPerNetwork streams; the next gets 429 rate_limited with
-// Retry-After, while another network still opens its own.
+// TestStreamNetworkShare: one client network holds at most its share of
+// streams (PARLEY_STREAMS_PER_NETWORK, here 3); the next gets 429
+// rate_limited with Retry-After, while another network still opens its own.
 func TestStreamNetworkShare(t *testing.T) {
-	e := newEnv(t, "sqlite", options{streams: live.MaxPerNetwork + 10})
+	const share = 3
+	e := newEnv(t, "sqlite", options{streams: share + 10, streamsPerNetwork: share})
 	srv := httptest.NewServer(e.handler)
 	t.Cleanup(srv.Close)
-	for range live.MaxPerNetwork {
+	for range share {
 		if r := getStream(t, srv, "/p", origin); r.StatusCode != http.StatusOK {
 			t.Fatalf("stream within the share: %d", r.StatusCode)
 		}

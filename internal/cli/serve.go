@@ -92,7 +92,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Burst:      cfg.WriteBurst,
 		Flood:      api.FloodLimits{Interval: cfg.CommentInterval, MinFillTime: cfg.MinFillTime, DuplicateWindow: api.DuplicateWindow},
 		CacheBytes: cfg.CacheSize,
-		MaxStreams: cfg.MaxStreams,
+		MaxStreams: cfg.MaxStreams, StreamsPerNetwork: cfg.StreamsPerNetwork,
 		CDN:        cdn,
 		Metrics:    metrics.Set(),
 		DBTimeout:  cfg.DBTimeout,

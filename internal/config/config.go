@@ -49,15 +49,17 @@ type Config struct {
 	Providers        []Provider // PARLEY_AUTH_PROVIDERS; see providers.go
 	// AvatarPrivate allows fetching provider pictures from private addresses.
 	AvatarPrivate bool
-	CacheSize     int    // bytes of thread responses kept in memory
-	MaxStreams    int    // live streams open at once; 0: live updates off
-	SMTPURL       string // empty: mails are printed to the log (development)
-	MailFrom      string // the sender of every mail; required with SMTPURL
-	Gravatar      bool   // fetch the Gravatar of accounts without a picture, server-side
-	Demo          bool
-	LogLevel      string
-	LogFormat     string
-	ConfigFile    string
+	CacheSize     int // bytes of thread responses kept in memory
+	MaxStreams    int // live streams open at once; 0: live updates off
+	// StreamsPerNetwork is how many of them one client network may hold.
+	StreamsPerNetwork int
+	SMTPURL           string // empty: mails are printed to the log (development)
+	MailFrom          string // the sender of every mail; required with SMTPURL
+	Gravatar          bool   // fetch the Gravatar of accounts without a picture, server-side
+	Demo              bool
+	LogLevel          string
+	LogFormat         string
+	ConfigFile        string
 
 	// Captcha requires a proof-of-work solution on sign-up (package captcha);
 	// CaptchaDifficulty is its largest secret number.
@@ -181,6 +183,9 @@ func coreSettings() []setting {
 		{"max-streams", "PARLEY_MAX_STREAMS", "10000", "live update streams (Server-Sent Events) one server keeps open at once; past it 503 with Retry-After; 0 turns live updates off (see docs/live.md)", false,
 			parseInt(func(c *Config) *int { return &c.MaxStreams }),
 			func(c *Config) string { return strconv.Itoa(c.MaxStreams) }},
+		{"streams-per-network", "PARLEY_STREAMS_PER_NETWORK", "100", "live update streams one client network (an IPv4 address, an IPv6 /64) may hold open at once; past it 429 with Retry-After", false,
+			parseInt(func(c *Config) *int { return &c.StreamsPerNetwork }),
+			func(c *Config) string { return strconv.Itoa(c.StreamsPerNetwork) }},
 		{"import-max-upload", "PARLEY_IMPORT_MAX_UPLOAD", "256MB", "largest export file the dashboard accepts for an import (KB, MB or GB; at least 1MB); parley import reads files of any size", false,
 			parseSize(func(c *Config) *int { return &c.ImportMaxUpload }),
 			func(c *Config) string { return formatSize(c.ImportMaxUpload) }},
@@ -366,6 +371,9 @@ func (c *Config) validate() error {
 	}
 	if c.MaxStreams < 0 || c.MaxStreams > MaxStreams {
 		return fmt.Errorf("config: PARLEY_MAX_STREAMS (--max-streams) %d: want from 0 (live updates off) to %d", c.MaxStreams, MaxStreams)
+	}
+	if c.StreamsPerNetwork < 1 || c.StreamsPerNetwork > MaxStreams {
+		return fmt.Errorf("config: PARLEY_STREAMS_PER_NETWORK (--streams-per-network) %d: want from 1 to %d", c.StreamsPerNetwork, MaxStreams)
 	}
 	if c.ImportMaxUpload < minImportUpload {
 		return errors.New("config: PARLEY_IMPORT_MAX_UPLOAD (--import-max-upload) must be at least 1MB")

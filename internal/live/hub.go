@@ -36,13 +36,13 @@ const SubscriberBuffer = 16
 var ErrFull = errors.New("live: too many open streams")
 
 // ErrNetworkFull is returned by Subscribe when the subscriber's network
-// already holds MaxPerNetwork open streams.
+// already holds its share of open streams (NewHub's perNetwork).
 var ErrNetworkFull = errors.New("live: too many open streams from one network")
 
-// MaxPerNetwork is how many streams one client network (as the caller
-// names it: an IPv4 address, an IPv6 /64) may hold open at once, so that one
-// client cannot take every stream of the server: a reader needs one per open
-// tab.
+// MaxPerNetwork is the default of how many streams one client network (as
+// the caller names it: an IPv4 address, an IPv6 /64) may hold open at once
+// (PARLEY_STREAMS_PER_NETWORK), so that one client cannot take every stream
+// of the server: a reader needs one per open tab.
 const MaxPerNetwork = 100
 
 // ErrClosed is returned by Subscribe after Close.
@@ -51,7 +51,7 @@ var ErrClosed = errors.New("live: hub closed")
 // Hub holds the open streams of one process, by page. Its zero value is not
 // usable; make one with NewHub. It is safe for concurrent use.
 type Hub struct {
-	max int
+	max, perNetwork int
 
 	mu     sync.Mutex
 	topics map[pageKey]*topic
@@ -85,14 +85,15 @@ type Subscriber struct {
 	net    string
 }
 
-// NewHub returns a hub that holds at most max streams at once.
-func NewHub(max int) *Hub {
-	return &Hub{max: max, topics: map[pageKey]*topic{}, perNet: map[string]int{}}
+// NewHub returns a hub that holds at most max streams at once, at most
+// perNetwork of them from one client network.
+func NewHub(max, perNetwork int) *Hub {
+	return &Hub{max: max, perNetwork: perNetwork, topics: map[pageKey]*topic{}, perNet: map[string]int{}}
 }
 
 // Subscribe opens a stream of the events of the page at path on site (the
 // page need not exist yet) for a client of network. It returns ErrFull past
-// the hub's maximum, ErrNetworkFull past MaxPerNetwork streams of network,
+// the hub's maximum, ErrNetworkFull past the hub's perNetwork streams of network,
 // and ErrClosed after Close. The caller must Unsubscribe.
 func (h *Hub) Subscribe(site int64, path, network string) (*Subscriber, error) {
 	h.mu.Lock()
@@ -104,7 +105,7 @@ func (h *Hub) Subscribe(site int64, path, network string) (*Subscriber, error) {
 		h.refused.Add(1)
 		return nil, ErrFull
 	}
-	if h.perNet[network] >= MaxPerNetwork {
+	if h.perNet[network] >= h.perNetwork {
 		h.refused.Add(1)
 		return nil, ErrNetworkFull
 	}

@@ -25,7 +25,7 @@ func drain(s *Subscriber) (n int, closed bool) {
 // SubscriberBuffer events; the next one drops it (its channel closes) and
 // the others still get every event.
 func TestSlowSubscriberIsDropped(t *testing.T) {
-	h := NewHub(10)
+	h := NewHub(10, MaxPerNetwork)
 	slow, _ := h.Subscribe(1, "/p", "net1")
 	fast, _ := h.Subscribe(1, "/p", "net1")
 	got := 0
@@ -54,7 +54,7 @@ func TestSlowSubscriberIsDropped(t *testing.T) {
 // TestHubCap: past its maximum the hub refuses with ErrFull; a freed slot
 // is taken again; after Close every stream ends and none opens.
 func TestHubCap(t *testing.T) {
-	h := NewHub(2)
+	h := NewHub(2, MaxPerNetwork)
 	a, _ := h.Subscribe(1, "/a", "net1")
 	if _, err := h.Subscribe(2, "/b", "net2"); err != nil {
 		t.Fatal(err)
@@ -78,7 +78,7 @@ func TestHubCap(t *testing.T) {
 // TestPublishReachesItsPageOnly: an event reaches the streams of its site
 // and path, not those of the same path on another site nor of another path.
 func TestPublishReachesItsPageOnly(t *testing.T) {
-	h := NewHub(10)
+	h := NewHub(10, MaxPerNetwork)
 	s, _ := h.Subscribe(1, "/new", "net1")
 	stranger, _ := h.Subscribe(2, "/new", "net2")
 	other, _ := h.Subscribe(1, "/other", "net1")
@@ -98,7 +98,7 @@ func TestPublishReachesItsPageOnly(t *testing.T) {
 // TestHubNetworkShare: one network holds at most MaxPerNetwork streams;
 // others still open theirs, and a closed one frees a slot.
 func TestHubNetworkShare(t *testing.T) {
-	h := NewHub(MaxPerNetwork + 10)
+	h := NewHub(MaxPerNetwork + 10, MaxPerNetwork)
 	var last *Subscriber
 	for range MaxPerNetwork {
 		s, err := h.Subscribe(1, "/p", "192.0.2.1")
