@@ -98,7 +98,7 @@ func TestPublishReachesItsPageOnly(t *testing.T) {
 // TestHubNetworkShare: one network holds at most MaxPerNetwork streams;
 // others still open theirs, and a closed one frees a slot.
 func TestHubNetworkShare(t *testing.T) {
-	h := NewHub(MaxPerNetwork + 10, MaxPerNetwork)
+	h := NewHub(MaxPerNetwork+10, MaxPerNetwork)
 	var last *Subscriber
 	for range MaxPerNetwork {
 		s, err := h.Subscribe(1, "/p", "192.0.2.1")

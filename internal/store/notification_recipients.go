@@ -78,8 +78,11 @@ func (s *Store) authorIndex(ctx context.Context, c *model.Comment) []byte {
 	return []byte{0}
 }
 
+// recipients runs one of the queries above, prepared once (their texts
+// are constants but for the moderators' modes, a handful of variants): the
+// notifier runs one for every new comment.
 func (s *Store) recipients(ctx context.Context, query string, args ...any) ([]Recipient, error) {
-	rows, err := s.read.QueryContext(ctx, s.q(query), args...)
+	rows, err := s.queryPrepared(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: notify recipients: %w", err)
 	}

@@ -62,14 +62,21 @@ type WebhookAuthor struct {
 	Account bool   `json:"account"` // written by a signed-in account, not a guest
 }
 
+// siteWebhooksSQL lists the webhooks of a comment's site: part of every
+// comment's write (writePathQueries).
+const siteWebhooksSQL = `SELECT w.id, w.site_id, w.url, w.events, w.created_at FROM webhooks w
+	JOIN comments c ON c.site_id = w.site_id WHERE c.id = ? ORDER BY w.id`
+
+// dueDeliverySQL finds whether any delivery is due, on a reader.
+const dueDeliverySQL = "SELECT 1 FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? LIMIT 1"
+
 // queueWebhooks writes, inside the transaction tx making the change, one
 // delivery of event about comment id to each of its site's webhooks that
 // chose it. A site without webhooks costs one indexed read. For
 // WebhookCommentDeleted call it before the comment is erased: the payload
 // keeps no content of it, but the comment row may be gone after.
 func (s *Store) queueWebhooks(ctx context.Context, tx *sql.Tx, event string, commentID int64) error {
-	rows, err := tx.QueryContext(ctx, s.q(`SELECT w.id, w.site_id, w.url, w.events, w.created_at FROM webhooks w
-		JOIN comments c ON c.site_id = w.site_id WHERE c.id = ? ORDER BY w.id`), commentID)
+	rows, err := s.txStmt(ctx, tx, siteWebhooksSQL).QueryContext(ctx, commentID)
 	if err != nil {
 		return fmt.Errorf("store: queue webhooks: %w", err)
 	}
@@ -197,6 +204,15 @@ type QueuedDelivery struct {
 // due again only after lease, which must outlast every send of the claim.
 func (s *Store) ClaimDueDeliveries(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]QueuedDelivery, error) {
 	limit = min(max(limit, 1), MaxWebhookClaim)
+	// The worker is woken by every new comment, most of them on sites
+	// without webhooks: a read finds that nothing is due without taking
+	// the writer (SQLite's only one, which comments' commits wait for).
+	var due int
+	if err := s.queryRowPrepared(ctx, dueDeliverySQL, millis(now)).Scan(&due); errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("store: claim deliveries: %w", err)
+	}
 	rows, err := s.write.QueryContext(ctx, s.q(`WITH due AS MATERIALIZED (
 			SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?
 			ORDER BY next_attempt_at, id LIMIT ?`+s.dialect.skipLocked+`)
