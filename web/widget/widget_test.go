@@ -235,8 +235,10 @@ func TestMinifyCSS(t *testing.T) {
 }
 
 func TestMinifyJS(t *testing.T) {
-	in := "// head\n(() => {\n  'use strict';\n\n  // note\n  const a = 'http://x'; // tail\n})();\n"
-	want := "(() => {\n'use strict';\nconst a = 'http://x'; // tail\n})();\n"
+	in := "// head\n(() => {\n  'use strict';\n\n  // note\n  const a = 'http://x'; // tail\n" +
+		"  const b = 'a // b', c = \"it\\\"s // c\"; // gone\n  const d = `x // y`;\n})();\n"
+	want := "(() => {\n'use strict';\nconst a = 'http://x';\n" +
+		"const b = 'a // b', c = \"it\\\"s // c\";\nconst d = `x // y`;\n})();\n"
 	if got := MinifyJS(in); got != want {
 		t.Errorf("MinifyJS = %q, want %q", got, want)
 	}
