@@ -73,32 +73,12 @@ func (n *Notifier) Wake() {
 // Run takes steps until none is left, then waits for a Wake or poll, until
 // ctx ends; it purges expired links hourly.
 func (n *Notifier) Run(ctx context.Context, poll time.Duration) {
-	t := time.NewTicker(poll)
-	defer t.Stop()
-	var purged time.Time
-	for {
-		for ctx.Err() == nil {
-			more, err := n.Step(ctx)
-			if err != nil && ctx.Err() == nil {
-				n.log.Error("notify step", "err", err)
-			}
-			if err != nil || !more {
-				break
-			}
-		}
-		if now := n.now(); ctx.Err() == nil && now.Sub(purged) >= purgeInterval {
+	Loop{Poll: poll, Wake: n.wake, Now: n.now, Step: n.Step, StepFailed: "notify step", Log: n.log,
+		Hourly: func(ctx context.Context, now time.Time) {
 			if _, err := n.store.PurgeMailLinks(ctx, now); err != nil && ctx.Err() == nil {
 				n.log.Error("purge mail links", "err", err)
 			}
-			purged = now
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-n.wake:
-		}
-	}
+		}}.Run(ctx)
 }
 
 // Step queues one batch of the oldest event's mail (at most NotifyBatch)

@@ -132,31 +132,12 @@ func (w *Worker) Wake() {
 // finishes (within SendTimeout) and is recorded; mails claimed but not yet
 // tried are given back.
 func (w *Worker) Run(ctx context.Context) {
-	t := time.NewTicker(w.opt.Poll)
-	defer t.Stop()
-	var purged time.Time
-	for {
-		for ctx.Err() == nil {
+	Loop{Poll: w.opt.Poll, Wake: w.wake, Now: w.opt.Now, StepFailed: "deliver mail", Log: w.opt.Log,
+		Step: func(ctx context.Context) (bool, error) {
 			n, err := w.DeliverDue(ctx)
-			if err != nil && ctx.Err() == nil {
-				w.opt.Log.Error("deliver mail", "err", err)
-			}
-			if err != nil || n < w.opt.Batch {
-				break
-			}
-		}
-		if now := w.opt.Now(); ctx.Err() == nil && now.Sub(purged) >= purgeInterval {
-			w.purge(ctx, now)
-			purged = now
-		}
-		w.countPending(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-w.wake:
-		}
-	}
+			return n >= w.opt.Batch, err
+		},
+		Hourly: w.purge, Idle: w.countPending}.Run(ctx)
 }
 
 // DeliverDue claims one batch of due mail and tries each once, recording

@@ -31,7 +31,6 @@ const (
 	PollInterval     = 5 * time.Second    // how often the outbox is checked without a Wake
 	BatchSize        = 10                 // deliveries claimed at once
 	Retention        = 7 * 24 * time.Hour // finished deliveries are purged this long after their event
-	purgeInterval    = time.Hour
 	recordTimeout    = 10 * time.Second
 	leaseMargin      = time.Minute
 	userAgent        = "Parley-Webhook/1"
@@ -96,32 +95,16 @@ func (w *Worker) Wake() {
 // Run delivers due deliveries until ctx ends: at start, at every poll and
 // Wake; it purges old finished deliveries hourly.
 func (w *Worker) Run(ctx context.Context) {
-	t := time.NewTicker(w.opt.Poll)
-	defer t.Stop()
-	var purged time.Time
-	for {
-		for ctx.Err() == nil {
+	notify.Loop{Poll: w.opt.Poll, Wake: w.wake, Now: w.opt.Now, StepFailed: "deliver webhooks", Log: w.opt.Log,
+		Step: func(ctx context.Context) (bool, error) {
 			n, err := w.DeliverDue(ctx)
-			if err != nil && ctx.Err() == nil {
-				w.opt.Log.Error("deliver webhooks", "err", err)
-			}
-			if err != nil || n < BatchSize {
-				break
-			}
-		}
-		if now := w.opt.Now(); ctx.Err() == nil && now.Sub(purged) >= purgeInterval {
+			return n >= BatchSize, err
+		},
+		Hourly: func(ctx context.Context, now time.Time) {
 			if _, err := w.store.PurgeDeliveries(ctx, now.Add(-Retention)); err != nil && ctx.Err() == nil {
 				w.opt.Log.Error("purge webhook deliveries", "err", err)
 			}
-			purged = now
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-w.wake:
-		}
-	}
+		}}.Run(ctx)
 }
 
 // DeliverDue claims one batch of due deliveries and makes one attempt at
