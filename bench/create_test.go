@@ -33,12 +33,13 @@ const bigPage = 15_000
 // durable (fsync and synchronous commit on), as SQLite does
 // (synchronous=FULL): a comment is acknowledged once it is on disk.
 // comments/s is the throughput; cpu-ns/op is this process's CPU time per
-// comment, the HTTP clients' included (PostgreSQL's own processes are not).
+// comment, the HTTP clients' included; on PostgreSQL, db-cpu-ns/op is the
+// database server's processes' CPU time per comment.
 // docs/architecture.md records the numbers.
 func BenchmarkCommentCreate(b *testing.B) {
 	for _, db := range []string{"sqlite", "postgres"} {
 		b.Run(db, func(b *testing.B) {
-			base, seed := startCreateServer(b, db)
+			base, seed, dbCPU := startCreateServer(b, db)
 			for _, page := range []struct {
 				name  string
 				seeds int
@@ -47,22 +48,33 @@ func BenchmarkCommentCreate(b *testing.B) {
 					path := fmt.Sprintf("/create-%s-%d", page.name, b.N)
 					postComments(b, base, path, 1)
 					seed(path, page.seeds)
-					benchmarkCreate(b, base, path)
+					benchmarkCreate(b, base, path, dbCPU)
 				})
 			}
 		})
 	}
 }
 
-// startCreateServer starts the server on db and returns its URL and a
-// function that adds n comments to a page straight into the database.
-func startCreateServer(b *testing.B, db string) (string, func(path string, n int)) {
+// startCreateServer starts the server on db and returns its URL, a
+// function that adds n comments to a page straight into the database, and
+// one that reads the database server's CPU time (nil on SQLite, which runs
+// in the server's process).
+func startCreateServer(b *testing.B, db string) (string, func(path string, n int), func() time.Duration) {
 	dir := b.TempDir()
 	vars := map[string]string{"PARLEY_DATA_DIR": dir}
 	driver, dsn := "sqlite", (&url.URL{Scheme: "file", Path: filepath.Join(dir, store.SQLiteFile)}).String()+"?_pragma=busy_timeout(10000)"
+	var dbCPU func() time.Duration
 	if db == "postgres" {
-		driver, dsn = "pgx", pgtest.DedicatedDurable(b).URL()
+		cl := pgtest.DedicatedDurable(b)
+		driver, dsn = "pgx", cl.URL()
 		vars["PARLEY_DATABASE_URL"] = dsnURL(dsn)
+		dbCPU = func() time.Duration {
+			t, err := cl.CPUTime()
+			if err != nil {
+				b.Fatal(err)
+			}
+			return t
+		}
 	}
 	base := startParleyWith(b, vars)
 	conn, err := sql.Open(driver, dsn)
@@ -90,7 +102,7 @@ func startCreateServer(b *testing.B, db string) (string, func(path string, n int
 		if err != nil {
 			b.Fatal(err)
 		}
-	}
+	}, dbCPU
 }
 
 // dsnURL turns pgtest's keyword/value connection string into the
@@ -114,12 +126,17 @@ func dsnURL(kv string) string {
 	return u.String()
 }
 
-// benchmarkCreate posts b.N comments to path from createWriters clients.
-func benchmarkCreate(b *testing.B, base, path string) {
+// benchmarkCreate posts b.N comments to path from createWriters clients;
+// dbCPU, when set, reads the database server's CPU time.
+func benchmarkCreate(b *testing.B, base, path string, dbCPU func() time.Duration) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: createWriters}}
 	var n atomic.Int64
 	b.SetParallelism((createWriters + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
 	b.ResetTimer()
+	var db0 time.Duration
+	if dbCPU != nil {
+		db0 = dbCPU()
+	}
 	start, cpu := time.Now(), cpuTime()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -143,4 +160,7 @@ func benchmarkCreate(b *testing.B, base, path string) {
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "comments/s")
 	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
+	if dbCPU != nil {
+		b.ReportMetric(float64(dbCPU()-db0)/float64(b.N), "db-cpu-ns/op")
+	}
 }

@@ -23,7 +23,11 @@ type Loop struct {
 	Hourly func(ctx context.Context, now time.Time)
 	// Idle runs at the end of every round, before the wait; nil for none.
 	Idle func(context.Context)
-	Log  *slog.Logger
+	// Settle, when set, is how long a round waits after a wake before its
+	// first step, so that the work of a burst (many comments in a second)
+	// is taken in a few steps instead of one each.
+	Settle time.Duration
+	Log    *slog.Logger
 }
 
 // Run runs the loop until ctx ends.
@@ -53,6 +57,13 @@ func (l Loop) Run(ctx context.Context) {
 			return
 		case <-t.C:
 		case <-l.Wake:
+			if l.Settle > 0 {
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(l.Settle):
+				}
+			}
 		}
 	}
 }

@@ -62,18 +62,15 @@ func (r *notifyRig) comment(t *testing.T, c *model.Comment) *model.Comment {
 	return c
 }
 
-// fanOut runs the notifier to the end, counting its steps, then delivers.
+// fanOut runs the notifier to the end, counting its steps (the last one,
+// which finds nothing more to do, included), then delivers.
 func (r *notifyRig) fanOut(t *testing.T) (steps int) {
 	t.Helper()
-	for {
-		more, err := r.notifier.Step(context.Background())
-		if err != nil {
+	for more := true; more; steps++ {
+		var err error
+		if more, err = r.notifier.Step(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		if !more {
-			break
-		}
-		steps++
 	}
 	for r.deliver(t) > 0 {
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // Cluster is a PostgreSQL cluster started for one test alone, for fault
@@ -141,4 +142,62 @@ func childrenOf(pid int) ([]int, error) {
 		}
 	}
 	return out, nil
+}
+
+// CPUTime is the CPU time, user and system, the cluster's processes have
+// used so far: the postmaster's, its running children's, and that of the
+// children it has reaped. Benchmarks report the database's share of a
+// workload with it (the difference of two readings).
+func (cl *Cluster) CPUTime() (time.Duration, error) {
+	pid, err := cl.c.postmasterPID()
+	if err != nil {
+		return 0, err
+	}
+	ticks, err := procTicks(pid, true)
+	if err != nil {
+		return 0, err
+	}
+	children, err := childrenOf(pid)
+	if err != nil {
+		return 0, err
+	}
+	for _, child := range children {
+		t, err := procTicks(child, false)
+		if err == nil { // else it exited since: the postmaster reaped it, counted above or at the next reading
+			ticks += t
+		}
+	}
+	return time.Duration(ticks) * time.Second / clockTicks, nil
+}
+
+// clockTicks is the unit of the times in /proc/PID/stat (USER_HZ, 100 on
+// every Linux this runs on).
+const clockTicks = 100
+
+// procTicks reads a process's user and system time from /proc, with its
+// reaped children's when withChildren.
+func procTicks(pid int, withChildren bool) (int64, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, fmt.Errorf("pgtest: %w", err)
+	}
+	// After "pid (comm)": state ppid … utime is the 12th field, stime,
+	// cutime and cstime follow.
+	fields := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	if len(fields) < 15 {
+		return 0, fmt.Errorf("pgtest: /proc/%d/stat: too few fields", pid)
+	}
+	end := 13 // utime, stime
+	if withChildren {
+		end = 15 // cutime, cstime
+	}
+	var sum int64
+	for _, f := range fields[11:end] {
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("pgtest: /proc/%d/stat: %w", pid, err)
+		}
+		sum += n
+	}
+	return sum, nil
 }

@@ -29,3 +29,25 @@ func TestDedicatedClusterFreezesAndThaws(t *testing.T) {
 		t.Errorf("query after thawing: %d %v", one, err)
 	}
 }
+
+// TestClusterCPUTimeGrowsWithWork: a query that keeps a backend busy shows
+// in the cluster's CPU time.
+func TestClusterCPUTimeGrowsWithWork(t *testing.T) {
+	cl := pgtest.Dedicated(t)
+	db := open(t, cl.URL())
+	before, err := cl.CPUTime()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	if err := db.QueryRow("SELECT count(*) FROM generate_series(1, 20000000)").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	after, err := cl.CPUTime()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if used := after - before; used < 100*time.Millisecond {
+		t.Errorf("the cluster used %v for counting 20 million rows, want it seen (≥ 100ms)", used)
+	}
+}

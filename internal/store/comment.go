@@ -55,16 +55,24 @@ func (s *Store) CreateComment(ctx context.Context, c *model.Comment, in NewComme
 			return err
 		}
 		c.PageID = page.ID
-		if err := s.insertComment(ctx, tx, c); err != nil {
+		w, err := s.insertNewComment(ctx, tx, c)
+		if err != nil {
 			return err
 		}
 		if err := s.attachUploads(ctx, tx, UploadWriter{SiteID: c.SiteID, UserID: c.AuthorID}, c.ID, in.Uploads); err != nil {
 			return err
 		}
-		if err := s.queueNotifyEvent(ctx, tx, c.SiteID, c.ID, EventCreated); err != nil {
-			return err
+		if w.hooks {
+			if err := s.queueWebhooks(ctx, tx, WebhookCommentCreated, c.ID); err != nil {
+				return err
+			}
 		}
-		if err := s.queueWebhooks(ctx, tx, WebhookCommentCreated, c.ID); err != nil {
+		if w.plan != nil {
+			err = s.countCommentOf(ctx, tx, *w.plan, c.CreatedAt)
+		} else {
+			err = s.countComment(ctx, tx, c.SiteID, c.CreatedAt)
+		}
+		if err != nil {
 			return err
 		}
 		// Other servers drop the page's cached threads and, for a comment
@@ -73,13 +81,7 @@ func (s *Store) CreateComment(ctx context.Context, c *model.Comment, in NewComme
 		if c.Status == model.StatusApproved {
 			change.Event, change.CommentIDs = EventCreated, []int64{c.ID} // live.Created
 		}
-		if err := s.notifyInTx(ctx, tx, change); err != nil {
-			return err
-		}
-		if err := s.countComment(ctx, tx, c.SiteID, c.CreatedAt); err != nil {
-			return err
-		}
-		return s.countOnPage(ctx, tx, c.PageID, approvedDelta("", c.Status))
+		return s.countOnPageNotifying(ctx, tx, c.PageID, approvedDelta("", c.Status), change)
 	})
 	if err != nil && !errors.Is(err, ErrPageLocked) && !errors.Is(err, ErrParentPage) &&
 		!errors.Is(err, ErrPlanLimit) && !errors.Is(err, ErrSuspended) {
@@ -114,21 +116,60 @@ const insertCommentSQL = `INSERT INTO comments (site_id, page_id, parent_id, roo
 	sticky, ip_sealed, ua_sealed, edit_token_hash, hold_reason, guest_verified, spam_verdict, notify_replies)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 
-// insertComment stores c on c.PageID, under its parent's root, and sets c.ID.
-func (s *Store) insertComment(ctx context.Context, tx *sql.Tx, c *model.Comment) error {
-	var rootID int64
-	if c.ParentID != 0 {
-		var err error
-		if rootID, err = s.parentRoot(ctx, tx, c.ParentID, c.PageID); err != nil {
-			return err
-		}
+// newCommentOneTripSQL is, where each statement is a round trip to the
+// server (PostgreSQL), a new comment's insert, its notify event, and the
+// reads the rest of its transaction needs in one statement: whether its
+// site has webhooks, and its owner's plan (ownerPlanSQL).
+const newCommentOneTripSQL = `WITH c AS (` + insertCommentSQL + `),
+	e AS (INSERT INTO notify_events (site_id, comment_id, kind, created_at) SELECT ?, id, ?, ? FROM c)
+	SELECT c.id, EXISTS (SELECT 1 FROM webhooks w WHERE w.site_id = ?), o.id, o.suspended_at, o.max_comments, o.max_views
+	FROM c LEFT JOIN (` + ownerPlanSQL + `) o ON true`
+
+// newCommentWrite is what insertNewComment learnt for the rest of the
+// comment's transaction.
+type newCommentWrite struct {
+	hooks bool       // the site may have webhooks (queueWebhooks looks)
+	plan  *ownerPlan // the owner's plan, if read already
+}
+
+// insertNewComment stores c on c.PageID, under its parent's root, with
+// its notify event, and sets c.ID. On PostgreSQL that is one statement,
+// which also reads what newCommentWrite holds.
+func (s *Store) insertNewComment(ctx context.Context, tx *sql.Tx, c *model.Comment) (newCommentWrite, error) {
+	rootID, err := s.rootOf(ctx, tx, c)
+	if err != nil {
+		return newCommentWrite{}, err
 	}
-	return s.txStmt(ctx, tx, insertCommentSQL).QueryRowContext(ctx,
-		c.SiteID, c.PageID, nullID(c.ParentID), nullID(rootID), nullID(c.AuthorID),
+	args := s.commentValues(c, rootID)
+	if !s.dialect.oneTripWrites {
+		if err := s.txStmt(ctx, tx, insertCommentSQL).QueryRowContext(ctx, args...).Scan(&c.ID); err != nil {
+			return newCommentWrite{}, err
+		}
+		return newCommentWrite{hooks: true}, s.queueNotifyEvent(ctx, tx, c.SiteID, c.ID, EventCreated)
+	}
+	w := newCommentWrite{plan: &ownerPlan{}}
+	args = append(args, c.SiteID, EventCreated, millis(s.now()), c.SiteID, c.SiteID)
+	err = s.txStmt(ctx, tx, newCommentOneTripSQL).QueryRowContext(ctx, args...).Scan(&c.ID, &w.hooks,
+		&w.plan.owner, &w.plan.suspended, &w.plan.maxComments, &w.plan.maxViews)
+	return w, err
+}
+
+// rootOf is the id of the thread root a reply c belongs under (0 for a
+// root), checking that its parent is a visible comment of its page.
+func (s *Store) rootOf(ctx context.Context, tx *sql.Tx, c *model.Comment) (int64, error) {
+	if c.ParentID == 0 {
+		return 0, nil
+	}
+	return s.parentRoot(ctx, tx, c.ParentID, c.PageID)
+}
+
+// commentValues are the arguments of insertCommentSQL for c.
+func (s *Store) commentValues(c *model.Comment, rootID int64) []any {
+	return []any{c.SiteID, c.PageID, nullID(c.ParentID), nullID(rootID), nullID(c.AuthorID),
 		c.GuestName, s.sealer.Seal(c.GuestEmail), s.sealer.EmailIndex(c.GuestEmail), c.GuestWebsite,
 		c.Text, c.HTML, string(c.Status), millis(c.CreatedAt),
 		c.Sticky, s.sealer.Seal(c.IP), s.sealer.Seal(c.UserAgent), c.EditTokenHash, nullString(c.HoldReason),
-		c.GuestVerified, nullString(c.SpamVerdict), c.NotifyReplies).Scan(&c.ID)
+		c.GuestVerified, nullString(c.SpamVerdict), c.NotifyReplies}
 }
 
 const parentRootSQL = "SELECT page_id, COALESCE(root_id, id), status FROM comments WHERE id = ?"
@@ -147,8 +188,7 @@ func (s *Store) parentRoot(ctx context.Context, tx *sql.Tx, parentID, pageID int
 
 // Comment returns one comment with its personal data opened, or ErrNotFound.
 func (s *Store) Comment(ctx context.Context, id int64) (*model.Comment, error) {
-	row := s.read.QueryRowContext(ctx, s.q("SELECT "+commentColumns+" FROM comments WHERE id = ?"), id)
-	c, err := s.scanComment(row)
+	c, err := s.scanComment(s.queryRowPrepared(ctx, "SELECT "+commentColumns+" FROM comments WHERE id = ?", id))
 	if err != nil {
 		return nil, fmt.Errorf("store: comment %d: %w", id, err)
 	}

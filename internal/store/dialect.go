@@ -51,6 +51,11 @@ type dialect struct {
 	// statement anew otherwise, which cost as much as running it on the
 	// comment write path. pgx caches prepared statements by itself.
 	prepareWrites bool
+	// oneTripWrites is true where each statement is a network round trip
+	// (PostgreSQL): a new comment's transaction folds its statements into
+	// as few as it can (insertNewComment, countOnPageNotifying). SQLite
+	// runs statements in process, prepared, and keeps them simple.
+	oneTripWrites bool
 }
 
 var sqliteDialect = dialect{
@@ -73,6 +78,7 @@ func postgresDialect() dialect {
 	return dialect{
 		name:            "postgres",
 		multiRowInsert:  true,
+		oneTripWrites:   true,
 		analyzeComments: "ANALYZE comments, pages",
 		rebind: func(q string) string {
 			if v, ok := cache.Load(q); ok {

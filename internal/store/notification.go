@@ -90,20 +90,57 @@ func (s *Store) queueNotifyEvent(ctx context.Context, tx *sql.Tx, siteID, commen
 	return err
 }
 
-// NextNotifyEvent returns the oldest event not yet fanned out, or
-// ErrNotFound when there is none.
-func (s *Store) NextNotifyEvent(ctx context.Context) (*NotifyEvent, error) {
-	var ev NotifyEvent
-	err := s.read.QueryRowContext(ctx, `SELECT id, site_id, comment_id, kind, stage, after_key
-		FROM notify_events ORDER BY id LIMIT 1`).Scan(&ev.ID, &ev.SiteID, &ev.CommentID, &ev.Kind, &ev.Stage, &ev.After)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
+// nextNotifyEventsSQL reads the oldest events not yet fanned out.
+const nextNotifyEventsSQL = `SELECT id, site_id, comment_id, kind, stage, after_key
+	FROM notify_events ORDER BY id LIMIT ?`
+
+// NextNotifyEvents returns the oldest events not yet fanned out, at most
+// limit of them, oldest first; none when there is none.
+func (s *Store) NextNotifyEvents(ctx context.Context, limit int) ([]NotifyEvent, error) {
+	rows, err := s.queryPrepared(ctx, nextNotifyEventsSQL, limit)
 	if err != nil {
-		return nil, fmt.Errorf("store: next notify event: %w", err)
+		return nil, fmt.Errorf("store: next notify events: %w", err)
 	}
-	return &ev, nil
+	defer rows.Close()
+	var out []NotifyEvent
+	for rows.Next() {
+		var ev NotifyEvent
+		if err := rows.Scan(&ev.ID, &ev.SiteID, &ev.CommentID, &ev.Kind, &ev.Stage, &ev.After); err != nil {
+			return nil, fmt.Errorf("store: next notify events: %w", err)
+		}
+		out = append(out, ev)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: next notify events: %w", err)
+	}
+	return out, nil
 }
+
+// FinishNotifyEvents deletes, in one transaction, the events that have no
+// one left to tell, each only if no other worker moved it on since it was
+// read (as QueueNotices claims an event). Most comments cause no mail: one
+// commit for many of them spares the database every comment writes to.
+func (s *Store) FinishNotifyEvents(ctx context.Context, evs []NotifyEvent) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		del := s.txStmt(ctx, tx, finishNotifyEventSQL)
+		for _, ev := range evs {
+			if _, err := del.ExecContext(ctx, ev.ID, ev.Stage, ev.After); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: finish notify events: %w", err)
+	}
+	return nil
+}
+
+// finishNotifyEventSQL deletes an event unless it moved on (writePathQueries).
+const finishNotifyEventSQL = "DELETE FROM notify_events WHERE id = ? AND stage = ? AND after_key = ?"
 
 // PendingNotifyEvents counts the events not yet fanned out.
 func (s *Store) PendingNotifyEvents(ctx context.Context) (int, error) {

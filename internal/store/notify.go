@@ -78,6 +78,12 @@ func (s *Store) notifyOn(ctx context.Context, db interface {
 	if s.dialect.name != "postgres" {
 		return nil
 	}
+	_, err := db.ExecContext(ctx, "SELECT pg_notify($1, $2)", siteChannel, s.notifyPayload(ch))
+	return err
+}
+
+// notifyPayload is the payload of the notification of ch (siteChannel).
+func (s *Store) notifyPayload(ch SiteChange) string {
 	payload := strconv.FormatInt(ch.SiteID, 10)
 	switch {
 	case ch.Event != "" && !ch.Settings:
@@ -89,8 +95,7 @@ func (s *Store) notifyOn(ctx context.Context, db interface {
 	case ch.Page() && ch.PageID != 0:
 		payload += ":page:" + strconv.FormatInt(ch.PageID, 10) + ":"
 	}
-	_, err := db.ExecContext(ctx, "SELECT pg_notify($1, $2)", siteChannel, payload)
-	return err
+	return payload
 }
 
 // ListenSiteChanges calls fn with the id of each site another server (or

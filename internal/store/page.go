@@ -98,6 +98,20 @@ func (s *Store) countOnPage(ctx context.Context, tx *sql.Tx, pageID int64, delta
 	return err
 }
 
+// countOnPageNotifying is countOnPage followed by notifyInTx(ch); where
+// each statement is a round trip (PostgreSQL) and the count moves, both
+// take one statement.
+func (s *Store) countOnPageNotifying(ctx context.Context, tx *sql.Tx, pageID int64, delta int, ch SiteChange) error {
+	if delta == 0 || !s.dialect.oneTripWrites {
+		if err := s.notifyInTx(ctx, tx, ch); err != nil {
+			return err
+		}
+		return s.countOnPage(ctx, tx, pageID, delta)
+	}
+	_, err := s.txStmt(ctx, tx, countPageSQL+" RETURNING pg_notify(?, ?)").ExecContext(ctx, delta, pageID, siteChannel, s.notifyPayload(ch))
+	return err
+}
+
 // pageCounts gathers the count changes of several comments by page, to
 // apply once per page at the end of a transaction.
 type pageCounts map[int64]int

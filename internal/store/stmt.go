@@ -35,7 +35,7 @@ func (s *Store) queryRowPrepared(ctx context.Context, query string, args ...any)
 var writePathQueries = []string{
 	selectPageSQL, insertPageSQL, countPageSQL, parentRootSQL, insertCommentSQL,
 	queueNotifyEventSQL, ownerPlanSQL, countCommentSQL, savepointSQL, rollbackToSavepointSQL, releaseSavepointSQL,
-	siteWebhooksSQL,
+	siteWebhooksSQL, finishNotifyEventSQL,
 }
 
 // txStmt returns query as a statement of tx: prepared once on the writer

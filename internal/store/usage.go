@@ -77,27 +77,40 @@ const (
 // month's views already passed their limit. A site without an owner is
 // counted against no one.
 func (s *Store) countComment(ctx context.Context, tx *sql.Tx, siteID int64, at time.Time) error {
-	var owner int64
-	var suspended, maxComments, maxViews sql.NullInt64
-	err := s.txStmt(ctx, tx, ownerPlanSQL).QueryRowContext(ctx, siteID).Scan(&owner, &suspended, &maxComments, &maxViews)
+	var o ownerPlan
+	err := s.txStmt(ctx, tx, ownerPlanSQL).QueryRowContext(ctx, siteID).Scan(&o.owner, &o.suspended, &o.maxComments, &o.maxViews)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	if suspended.Valid {
+	return s.countCommentOf(ctx, tx, o, at)
+}
+
+// ownerPlan is what countComment reads of a site's owner (ownerPlanSQL);
+// owner is NULL for a site without one.
+type ownerPlan struct {
+	owner, suspended, maxComments, maxViews sql.NullInt64
+}
+
+// countCommentOf is countComment once the owner's plan is read.
+func (s *Store) countCommentOf(ctx context.Context, tx *sql.Tx, o ownerPlan, at time.Time) error {
+	if !o.owner.Valid {
+		return nil
+	}
+	if o.suspended.Valid {
 		return ErrSuspended
 	}
 	var comments, views int64
-	err = s.txStmt(ctx, tx, countCommentSQL).QueryRowContext(ctx, owner, Month(at)).Scan(&comments, &views)
+	err := s.txStmt(ctx, tx, countCommentSQL).QueryRowContext(ctx, o.owner.Int64, Month(at)).Scan(&comments, &views)
 	switch {
 	case err != nil:
 		return err
-	case maxComments.Valid && comments > maxComments.Int64:
-		return &PlanLimitError{Metric: MetricComments, Limit: maxComments.Int64}
-	case maxViews.Valid && views > maxViews.Int64:
-		return &PlanLimitError{Metric: MetricViews, Limit: maxViews.Int64}
+	case o.maxComments.Valid && comments > o.maxComments.Int64:
+		return &PlanLimitError{Metric: MetricComments, Limit: o.maxComments.Int64}
+	case o.maxViews.Valid && views > o.maxViews.Int64:
+		return &PlanLimitError{Metric: MetricViews, Limit: o.maxViews.Int64}
 	}
 	return nil
 }

@@ -93,9 +93,10 @@ func (w *Worker) Wake() {
 }
 
 // Run delivers due deliveries until ctx ends: at start, at every poll and
-// Wake; it purges old finished deliveries hourly.
+// Wake (once the wakes of a burst of comments settled: notify.NotifySettle);
+// it purges old finished deliveries hourly.
 func (w *Worker) Run(ctx context.Context) {
-	notify.Loop{Poll: w.opt.Poll, Wake: w.wake, Now: w.opt.Now, StepFailed: "deliver webhooks", Log: w.opt.Log,
+	notify.Loop{Poll: w.opt.Poll, Wake: w.wake, Settle: notify.NotifySettle, Now: w.opt.Now, StepFailed: "deliver webhooks", Log: w.opt.Log,
 		Step: func(ctx context.Context) (bool, error) {
 			n, err := w.DeliverDue(ctx)
 			return n >= BatchSize, err
