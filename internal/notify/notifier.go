@@ -99,10 +99,23 @@ func (n *Notifier) Step(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	more := len(evs) == EventBatch
+	ids := make([]int64, len(evs))
+	for i, ev := range evs {
+		ids[i] = ev.CommentID
+	}
+	comments, err := n.store.CommentsByID(ctx, ids)
+	if err != nil {
+		return false, err
+	}
 	var silent []store.NotifyEvent
 	quiet := map[quietKey]bool{}
 	for _, ev := range evs {
-		done, err := n.stepEvent(ctx, ev, quiet)
+		c := comments[ev.CommentID]
+		if c == nil { // removed since: no one hears of it
+			silent = append(silent, ev)
+			continue
+		}
+		done, err := n.stepEvent(ctx, ev, c, quiet)
 		if err != nil {
 			return false, err
 		}
@@ -115,19 +128,12 @@ func (n *Notifier) Step(ctx context.Context) (bool, error) {
 	return more, n.store.FinishNotifyEvents(ctx, silent)
 }
 
-// stepEvent queues the next batch of ev's mail, or reports done when no
-// stage of it has anyone left to tell (the caller deletes it). An
-// empty batch ends a stage and the next stage is asked at once: most
-// comments have no one to tell. quiet remembers, for the step, the sites
+// stepEvent queues the next batch of the mail of ev, about comment c, or
+// reports done when no stage of it has anyone left to tell (the caller
+// deletes it). An empty batch ends a stage and the next stage is asked at
+// once: most comments have no one to tell. quiet remembers, for the step, the sites
 // whose moderators want no mail of a comment of some status.
-func (n *Notifier) stepEvent(ctx context.Context, ev store.NotifyEvent, quiet map[quietKey]bool) (done bool, err error) {
-	c, err := n.store.Comment(ctx, ev.CommentID)
-	if errors.Is(err, store.ErrNotFound) {
-		return true, nil // removed since: no one hears of it
-	}
-	if err != nil {
-		return false, err
-	}
+func (n *Notifier) stepEvent(ctx context.Context, ev store.NotifyEvent, c *model.Comment, quiet map[quietKey]bool) (done bool, err error) {
 	at := ev
 	var rcpts []store.Recipient
 	for ; at.Stage < store.StageDone; at.Stage, at.After = at.Stage+1, 0 {

@@ -195,6 +195,33 @@ func (s *Store) Comment(ctx context.Context, id int64) (*model.Comment, error) {
 	return c, nil
 }
 
+// CommentsByID returns those of the comments ids that exist, by id, with
+// their personal data opened, in one query (the Notifier reads a batch of
+// events' comments so).
+func (s *Store) CommentsByID(ctx context.Context, ids []int64) (map[int64]*model.Comment, error) {
+	out := make(map[int64]*model.Comment, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in, args := idList(ids)
+	rows, err := s.queryPrepared(ctx, "SELECT "+commentColumns+" FROM comments WHERE id IN ("+in+")", args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: comments by id: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := s.scanComment(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: comments by id: %w", err)
+		}
+		out[c.ID] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: comments by id: %w", err)
+	}
+	return out, nil
+}
+
 // UpdateCommentText replaces a comment's text and rendering and marks it
 // edited; its site's webhooks hear of it (WebhookCommentEdited).
 func (s *Store) UpdateCommentText(ctx context.Context, id int64, text, html string, at time.Time) error {

@@ -51,7 +51,8 @@ func (s *Store) NotifyRecipients(ctx context.Context, ev NotifyEvent, c *model.C
 		return s.recipients(ctx, `SELECT `+commenterColumns+` FROM comments c LEFT JOIN users u ON u.id = c.author_id
 			WHERE c.id = ? AND `+commenterMailable, c.ID, ev.SiteID)
 	case StageThread:
-		if c.Status != model.StatusApproved {
+		// A new root comment starts its thread: there is no one in it yet.
+		if c.Status != model.StatusApproved || (ev.Kind == EventCreated && c.ParentID == 0) {
 			return nil, nil
 		}
 		// The thread is its root and the replies under it (all on its

@@ -12,8 +12,10 @@ import (
 // store (and by database/sql once per connection) instead of once per call:
 // the thread queries run on every cache miss, and preparing them cost as
 // much as running them. Only queries built from constants and idList may
-// come here, so that the set of statements stays small.
+// come here, so that the set of statements stays small. On SQLite they run
+// without ctx's cancellation (inProcessRead).
 func (s *Store) queryPrepared(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = s.inProcessRead(ctx)
 	st, err := s.prepared(ctx, &s.stmts, s.read, query)
 	if err != nil {
 		return nil, err
@@ -23,11 +25,27 @@ func (s *Store) queryPrepared(ctx context.Context, query string, args ...any) (*
 
 // queryRowPrepared is queryPrepared for a query of one row.
 func (s *Store) queryRowPrepared(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = s.inProcessRead(ctx)
 	st, err := s.prepared(ctx, &s.stmts, s.read, query)
 	if err != nil {
 		return s.read.QueryRowContext(ctx, s.q(query), args...) // reports err on Scan
 	}
 	return st.QueryRowContext(ctx, args...)
+}
+
+// inProcessRead is the context of a prepared read: ctx itself on
+// PostgreSQL, where the deadline guards against a server that stops
+// answering; ctx without its cancellation on SQLite. There the read runs in
+// this process on a reader of a WAL database, which never waits for a lock,
+// and every prepared read is bounded by its index and LIMIT; a context
+// that can end costs the driver a goroutine and a progress handler per
+// statement, about as much as a small indexed read itself
+// (docs/architecture.md, "Deadlines").
+func (s *Store) inProcessRead(ctx context.Context) context.Context {
+	if s.dialect.name != "sqlite" {
+		return ctx
+	}
+	return context.WithoutCancel(ctx)
 }
 
 // writePathQueries are the statements of a new comment's transaction,
