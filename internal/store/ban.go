@@ -148,33 +148,59 @@ type BanCheck struct {
 // account, one of its emails or its network and has not expired; when
 // several do, the one that lasts longest. ErrNotFound when none does.
 func (s *Store) Banned(ctx context.Context, c BanCheck) (*Ban, error) {
-	match := "user_id = ?"
-	args := []any{c.SiteID, millis(s.now()), c.UserID}
+	// One indexed lookup per identity (a site's bans may be many), with no
+	// sort: the few bans found are compared here.
+	const each = `SELECT id, COALESCE(site_id, 0), created_at, expires_at FROM bans
+		WHERE (site_id = ? OR site_id IS NULL) AND (expires_at IS NULL OR expires_at > ?) AND `
+	now := millis(s.now())
+	query, args := each+"user_id = ?", []any{c.SiteID, now, c.UserID}
 	for _, e := range c.EmailIndexes {
 		if len(e) > 0 {
-			match += " OR email_index = ?"
-			args = append(args, e)
+			query += " UNION ALL " + each + "email_index = ?"
+			args = append(args, c.SiteID, now, e)
 		}
 	}
 	if len(c.IPIndex) > 0 {
-		match += " OR ip_index = ?"
-		args = append(args, c.IPIndex)
+		query += " UNION ALL " + each + "ip_index = ?"
+		args = append(args, c.SiteID, now, c.IPIndex)
 	}
-	var b Ban
-	var expires sql.NullInt64
-	var created int64
-	// match has a few shapes only (at most two emails): prepared once each.
-	err := s.queryRowPrepared(ctx, `SELECT id, COALESCE(site_id, 0), created_at, expires_at FROM bans
-		WHERE (site_id = ? OR site_id IS NULL) AND (expires_at IS NULL OR expires_at > ?) AND (`+match+`)
-		ORDER BY expires_at IS NULL DESC, expires_at DESC LIMIT 1`, args...).Scan(&b.ID, &b.SiteID, &created, &expires)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
+	// query has a few shapes only (at most two emails): prepared once each.
+	rows, err := s.queryPrepared(ctx, query+" LIMIT 100", args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: banned: %w", err)
 	}
-	b.CreatedAt, b.ExpiresAt = fromMillis(created), nullMillis(expires)
-	return &b, nil
+	defer rows.Close()
+	var best *Ban
+	for rows.Next() {
+		var b Ban
+		var expires sql.NullInt64
+		var created int64
+		if err := rows.Scan(&b.ID, &b.SiteID, &created, &expires); err != nil {
+			return nil, fmt.Errorf("store: banned: %w", err)
+		}
+		b.CreatedAt, b.ExpiresAt = fromMillis(created), nullMillis(expires)
+		if best == nil || lastsLonger(&b, best) {
+			best = &b
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: banned: %w", err)
+	}
+	if best == nil {
+		return nil, ErrNotFound
+	}
+	return best, nil
+}
+
+// lastsLonger reports whether ban a ends after ban b (never is last).
+func lastsLonger(a, b *Ban) bool {
+	switch {
+	case a.ExpiresAt == nil:
+		return b.ExpiresAt != nil
+	case b.ExpiresAt == nil:
+		return false
+	}
+	return a.ExpiresAt.After(*b.ExpiresAt)
 }
 
 // BanAuthor bans the author of a comment of a.SiteID, on that site or, when
