@@ -55,8 +55,35 @@ func (r *Renderer) checkComment(src, out string) (string, error) {
 
 // htmlHasVisibleText reports whether the text of the sanitized HTML out,
 // with character references decoded, is Visible, or out shows an image
-// (only RenderCommentImages lets one through).
+// (only RenderCommentImages lets one through). Sanitized HTML escapes every
+// '<' and '>' outside its tags, attribute values included, so the text is
+// what lies between tags; only text with a character reference needs the
+// tokenizer (tokenHasVisibleText), whose buffers cost more than the scan.
 func htmlHasVisibleText(out string) bool {
+	for rest := out; rest != ""; {
+		text, tag, found := strings.Cut(rest, "<")
+		if strings.IndexByte(text, '&') >= 0 {
+			return tokenHasVisibleText(out)
+		}
+		if Visible(text) {
+			return true
+		}
+		if !found {
+			return false
+		}
+		var closed bool
+		if tag, rest, closed = strings.Cut(tag, ">"); !closed {
+			return tokenHasVisibleText(out)
+		}
+		if name, _, _ := strings.Cut(strings.TrimSuffix(tag, "/"), " "); strings.EqualFold(name, "img") {
+			return true
+		}
+	}
+	return false
+}
+
+// tokenHasVisibleText is htmlHasVisibleText by the HTML tokenizer.
+func tokenHasVisibleText(out string) bool {
 	z := html.NewTokenizer(strings.NewReader(out))
 	for {
 		switch z.Next() {

@@ -2,6 +2,7 @@ package markup
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -127,5 +128,29 @@ func TestRenderCommentRefusesInvisible(t *testing.T) {
 		if _, err := r.RenderComment(src); err != nil {
 			t.Errorf("RenderComment(%q): %v", src, err)
 		}
+	}
+}
+
+// TestVisibleTextScanAgreesWithTheTokenizer: the quick scan of sanitized
+// HTML finds visible text exactly where the HTML tokenizer does.
+func TestVisibleTextScanAgreesWithTheTokenizer(t *testing.T) {
+	r, images := New(), WithImages(regexp.MustCompile(`^https://example\.com/`))
+	all := func(string) bool { return true }
+	shown := 0
+	inputs := []string{
+		"x", "<b></b>", "**\u200b**", "[\u200b](https://example.com)", "&#8203;", "a &amp; b", "&zwnj;",
+		"![img](https://example.com/a.png)", "> \u200b\n\n- \u200b", "`<b>`", "<img src=x>", "1 < 2 > 0",
+		"<a title=\"x>y\">\u200b</a>", "\u202e", "<p>\u3164</p>", "~~\u200b~~", "| a |\n|---|\n| \u200b |",
+	}
+	for _, src := range inputs {
+		for _, out := range []string{r.Render(src), images.render(src, all)} {
+			shown += strings.Count(out, "<img")
+			if got, want := htmlHasVisibleText(out), tokenHasVisibleText(out); got != want {
+				t.Errorf("%q → %q: scan says %v, tokenizer %v", src, out, got, want)
+			}
+		}
+	}
+	if shown == 0 {
+		t.Error("no input rendered to an image: the image case is not compared")
 	}
 }
