@@ -1,9 +1,11 @@
 package markup
 
 import (
+	"bufio"
 	"bytes"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
@@ -73,7 +75,17 @@ func (r *Renderer) render(src string, show func(string) bool) string {
 	}
 	var buf bytes.Buffer
 	buf.Grow(len(src) + len(src)/2)
-	if err := r.markdown.Renderer().Render(&buf, source, doc); err != nil {
+	// goldmark writes through a bufio.Writer, 4 KiB a comment unless
+	// given one: they are pooled.
+	bw := bufWriters.Get().(*bufio.Writer)
+	bw.Reset(&buf)
+	err := r.markdown.Renderer().Render(bw, source, doc)
+	if err == nil {
+		err = bw.Flush()
+	}
+	bw.Reset(nil)
+	bufWriters.Put(bw)
+	if err != nil {
 		// Writing to a bytes.Buffer cannot fail and no node renderer returns
 		// an error, so this is unreachable; fail closed all the same.
 		return ""
@@ -86,6 +98,9 @@ func (r *Renderer) render(src string, show func(string) bool) string {
 	}
 	return out
 }
+
+// bufWriters are the writers render gives goldmark.
+var bufWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4096) }}
 
 // imageWithoutSource reports whether the HTML out has an <img> without src.
 func imageWithoutSource(out string) bool {
