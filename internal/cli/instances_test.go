@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -36,8 +37,9 @@ func TestTwoServersOnOnePostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts two servers")
 	}
+	db := pgURL(t)
 	vars := map[string]string{
-		"PARLEY_DATABASE_URL": pgURL(t), "PARLEY_SECRET_KEY": strings.Repeat("5e", 32),
+		"PARLEY_DATABASE_URL": db, "PARLEY_SECRET_KEY": strings.Repeat("5e", 32),
 		"PARLEY_COMMENT_INTERVAL": "0", "PARLEY_MIN_FILL_TIME": "0", "PARLEY_DEMO": "false",
 	}
 	vars["PARLEY_DATA_DIR"] = t.TempDir()
@@ -58,6 +60,7 @@ func TestTwoServersOnOnePostgres(t *testing.T) {
 		t.Fatalf("fresh thread on B: %v", got)
 	}
 	events := stream(t, b, "/two")
+	waitListening(t, db, 2) // a notice sent before B listens is not B's to hear
 	first := postTo(t, a.base, "posted through A")
 	heard(t, events, first)
 	if got := threadTexts(t, b); len(got) != 1 || !strings.Contains(got[0], "posted through A") {
@@ -90,6 +93,28 @@ func heard(t *testing.T, events <-chan string, id int64) {
 		t.Logf("B's stream heard of comment %d after %s", id, time.Since(start))
 	case <-time.After(5 * time.Second):
 		t.Fatalf("B's stream heard nothing of comment %d, posted through A", id)
+	}
+}
+
+// waitListening waits until n sessions of the database at url listen for
+// changes (each server holds one), for at most 30 seconds.
+func waitListening(t *testing.T, url string, n int) {
+	t.Helper()
+	conn, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var listening int
+		err := conn.QueryRow(`SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND query LIKE 'LISTEN %'`).Scan(&listening)
+		if err == nil && listening >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d servers listen for changes (%v), want %d", listening, err, n)
+		}
 	}
 }
 

@@ -124,10 +124,22 @@ func (s *Store) FinishNotifyEvents(ctx context.Context, evs []NotifyEvent) error
 	if len(evs) == 0 {
 		return nil
 	}
+	// Events of one stage and cursor (most are fresh: 0 and 0) go in one
+	// statement.
+	type progress struct {
+		stage int
+		after int64
+	}
+	groups := map[progress][]int64{}
+	for _, ev := range evs {
+		p := progress{ev.Stage, ev.After}
+		groups[p] = append(groups[p], ev.ID)
+	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		del := s.txStmt(ctx, tx, finishNotifyEventSQL)
-		for _, ev := range evs {
-			if _, err := del.ExecContext(ctx, ev.ID, ev.Stage, ev.After); err != nil {
+		for p, ids := range groups {
+			in, args := idList(ids)
+			if _, err := tx.ExecContext(ctx, s.q("DELETE FROM notify_events WHERE stage = ? AND after_key = ? AND id IN ("+in+")"),
+				append([]any{p.stage, p.after}, args...)...); err != nil {
 				return err
 			}
 		}
@@ -138,9 +150,6 @@ func (s *Store) FinishNotifyEvents(ctx context.Context, evs []NotifyEvent) error
 	}
 	return nil
 }
-
-// finishNotifyEventSQL deletes an event unless it moved on (writePathQueries).
-const finishNotifyEventSQL = "DELETE FROM notify_events WHERE id = ? AND stage = ? AND after_key = ?"
 
 // PendingNotifyEvents counts the events not yet fanned out.
 func (s *Store) PendingNotifyEvents(ctx context.Context) (int, error) {
