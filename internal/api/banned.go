@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/parleyhq/parley/internal/model"
@@ -23,26 +22,20 @@ func (h *Handler) refuseBanned(w http.ResponseWriter, r *http.Request, site *mod
 			check.EmailIndexes = append(check.EmailIndexes, h.Sealer.EmailIndex(user.Email))
 		}
 	}
-	ban, err := h.Store.Banned(r.Context(), check)
-	if err == nil {
+	ban, blocked, err := h.Store.Refused(r.Context(), check, ip)
+	switch {
+	case err != nil:
+		h.internal(w, r, "check bans", err)
+		return true
+	case ban != nil:
 		msg := "you are banned from commenting on this site"
 		if ban.ExpiresAt != nil {
 			msg += " until " + ban.ExpiresAt.UTC().Format("2 January 2006 15:04 UTC")
 		}
 		writeError(w, http.StatusForbidden, "banned", msg, "")
 		return true
-	}
-	if !errors.Is(err, store.ErrNotFound) {
-		h.internal(w, r, "check bans", err)
-		return true
-	}
-	_, err = h.Store.BlockedIP(r.Context(), site.ID, ip)
-	if err == nil {
+	case blocked != 0:
 		writeError(w, http.StatusForbidden, "banned", "comments from your network are blocked on this site", "")
-		return true
-	}
-	if !errors.Is(err, store.ErrNotFound) {
-		h.internal(w, r, "check ip blocks", err)
 		return true
 	}
 	return false

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"net/netip"
 	"context"
 	"database/sql"
 	"errors"
@@ -148,8 +149,29 @@ type BanCheck struct {
 // account, one of its emails or its network and has not expired; when
 // several do, the one that lasts longest. ErrNotFound when none does.
 func (s *Store) Banned(ctx context.Context, c BanCheck) (*Ban, error) {
+	ban, _, err := s.refused(ctx, c, netip.Addr{})
+	if err == nil && ban == nil {
+		err = ErrNotFound
+	}
+	return ban, err
+}
+
+// Refused is what keeps c from writing, if anything: the ban Banned
+// gives, or else the id of the IP block on c.SiteID (or on every site)
+// whose range holds ip, as BlockedIP gives (blocked). Both are read in one
+// query on every write, with a second only when blocks are in force; ip
+// may be "" or malformed (no block holds it).
+func (s *Store) Refused(ctx context.Context, c BanCheck, ip string) (ban *Ban, blocked int64, err error) {
+	addr, _ := netip.ParseAddr(ip)
+	return s.refused(ctx, c, addr.Unmap().WithZone(""))
+}
+
+// refused is Refused for a parsed address, the blocks unasked for when
+// addr is not valid.
+func (s *Store) refused(ctx context.Context, c BanCheck, addr netip.Addr) (*Ban, int64, error) {
 	// One indexed lookup per identity (a site's bans may be many), with no
-	// sort: the few bans found are compared here.
+	// sort: the few bans found are compared here. The prefix lengths of
+	// the blocks in force come in the same query, as bans of id 0.
 	const each = `SELECT id, COALESCE(site_id, 0), created_at, expires_at FROM bans
 		WHERE (site_id = ? OR site_id IS NULL) AND (expires_at IS NULL OR expires_at > ?) AND `
 	now := millis(s.now())
@@ -164,32 +186,42 @@ func (s *Store) Banned(ctx context.Context, c BanCheck) (*Ban, error) {
 		query += " UNION ALL " + each + "ip_index = ?"
 		args = append(args, c.SiteID, now, c.IPIndex)
 	}
+	if addr.IsValid() {
+		query += ` UNION ALL SELECT DISTINCT 0, bits, 0, 0 FROM ip_blocks
+			WHERE (site_id = ? OR site_id IS NULL) AND (expires_at IS NULL OR expires_at > ?)`
+		args = append(args, c.SiteID, now)
+	}
 	// query has a few shapes only (at most two emails): prepared once each.
-	rows, err := s.queryPrepared(ctx, query+" LIMIT 100", args...)
+	rows, err := s.queryPrepared(ctx, query+" LIMIT 200", args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: banned: %w", err)
+		return nil, 0, fmt.Errorf("store: banned: %w", err)
 	}
 	defer rows.Close()
 	var best *Ban
+	var bits []int
 	for rows.Next() {
 		var b Ban
 		var expires sql.NullInt64
 		var created int64
 		if err := rows.Scan(&b.ID, &b.SiteID, &created, &expires); err != nil {
-			return nil, fmt.Errorf("store: banned: %w", err)
+			return nil, 0, fmt.Errorf("store: banned: %w", err)
 		}
 		b.CreatedAt, b.ExpiresAt = fromMillis(created), nullMillis(expires)
-		if best == nil || lastsLonger(&b, best) {
+		switch {
+		case b.ID == 0:
+			bits = append(bits, int(b.SiteID))
+		case best == nil || lastsLonger(&b, best):
 			best = &b
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: banned: %w", err)
+		return nil, 0, fmt.Errorf("store: banned: %w", err)
 	}
-	if best == nil {
-		return nil, ErrNotFound
+	if best != nil || len(bits) == 0 {
+		return best, 0, nil
 	}
-	return best, nil
+	blocked, err := s.blockHolding(ctx, c.SiteID, addr, bits, now)
+	return nil, blocked, err
 }
 
 // lastsLonger reports whether ban a ends after ban b (never is last).

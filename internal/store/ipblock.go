@@ -136,29 +136,44 @@ func (s *Store) BlockedIP(ctx context.Context, siteID int64, ip string) (int64, 
 		return 0, fmt.Errorf("store: blocked ip: %w", err)
 	}
 	defer rows.Close()
-	var hashes []any
-	var marks []string
+	var bits []int
 	for rows.Next() {
-		var bits int
-		if err := rows.Scan(&bits); err != nil {
+		var n int
+		if err := rows.Scan(&n); err != nil {
 			return 0, fmt.Errorf("store: blocked ip: %w", err)
 		}
-		if p, err := addr.Prefix(bits); err == nil {
-			hashes, marks = append(hashes, s.prefixIndex(p)), append(marks, "?")
-		}
+		bits = append(bits, n)
 	}
 	if err := rows.Err(); err != nil {
 		return 0, fmt.Errorf("store: blocked ip: %w", err)
 	}
+	id, err := s.blockHolding(ctx, siteID, addr, bits, now)
+	if err == nil && id == 0 {
+		err = ErrNotFound
+	}
+	return id, err
+}
+
+// blockHolding returns the id of a block in force at now on siteID (or on
+// every site) whose range holds addr, 0 for none, given the prefix lengths
+// of the blocks in force.
+func (s *Store) blockHolding(ctx context.Context, siteID int64, addr netip.Addr, bits []int, now int64) (int64, error) {
+	var hashes []any
+	var marks []string
+	for _, n := range bits {
+		if p, err := addr.Prefix(n); err == nil {
+			hashes, marks = append(hashes, s.prefixIndex(p)), append(marks, "?")
+		}
+	}
 	if len(hashes) == 0 {
-		return 0, ErrNotFound
+		return 0, nil
 	}
 	var id int64
-	err = s.read.QueryRowContext(ctx, s.q(`SELECT id FROM ip_blocks WHERE (site_id = ? OR site_id IS NULL)
+	err := s.read.QueryRowContext(ctx, s.q(`SELECT id FROM ip_blocks WHERE (site_id = ? OR site_id IS NULL)
 		AND (expires_at IS NULL OR expires_at > ?) AND prefix_index IN (`+strings.Join(marks, ", ")+`) LIMIT 1`),
 		append([]any{siteID, now}, hashes...)...).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, ErrNotFound
+		return 0, nil
 	}
 	if err != nil {
 		return 0, fmt.Errorf("store: blocked ip: %w", err)
