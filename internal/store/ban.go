@@ -1,11 +1,11 @@
 package store
 
 import (
-	"net/netip"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/netip"
 	"time"
 )
 
