@@ -333,8 +333,9 @@ func (s *Store) commentsByID(ctx context.Context, ids []int64) ([]model.Comment,
 	}
 	defer rows.Close()
 	byID := make(map[int64]model.Comment, len(ids))
+	scanner := newThreadScanner()
 	for rows.Next() {
-		c, err := scanThreadComment(rows)
+		c, err := scanner.scan(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -382,20 +383,36 @@ func pruneThread(list threadTree) threadTree {
 	return out
 }
 
-// scanThreadComment scans threadColumns, then the columns that follow
-// into more.
-func scanThreadComment(row rowScanner, more ...any) (model.Comment, error) {
-	var c model.Comment
-	var status string
-	var created int64
-	var edited, deleted sql.NullInt64
-	err := row.Scan(append([]any{&c.ID, &c.ParentID, &c.GuestName, &c.GuestWebsite, &c.HTML, &status,
-		&created, &edited, &deleted, &c.Score, &c.Upvotes, &c.Downvotes, &c.Sticky, &c.AuthorID, &c.GuestVerified}, more...)...)
-	c.Status = model.Status(status)
-	c.CreatedAt = fromMillis(created)
-	c.EditedAt = nullMillis(edited)
-	c.DeletedAt = nullMillis(deleted)
-	return c, err
+// threadScanner scans rows of threadColumns, and of the columns that
+// follow them (more), into destinations it reuses from row to row.
+type threadScanner struct {
+	c               model.Comment
+	status          string
+	created         int64
+	edited, deleted sql.NullInt64
+	dest            []any
+}
+
+func newThreadScanner(more ...any) *threadScanner {
+	t := &threadScanner{}
+	c := &t.c
+	t.dest = append([]any{&c.ID, &c.ParentID, &c.GuestName, &c.GuestWebsite, &c.HTML, &t.status,
+		&t.created, &t.edited, &t.deleted, &c.Score, &c.Upvotes, &c.Downvotes, &c.Sticky, &c.AuthorID, &c.GuestVerified}, more...)
+	return t
+}
+
+// scan reads the next row's comment; the columns after threadColumns go
+// to the destinations given to newThreadScanner.
+func (t *threadScanner) scan(rows *sql.Rows) (model.Comment, error) {
+	if err := rows.Scan(t.dest...); err != nil {
+		return model.Comment{}, err
+	}
+	c := t.c
+	c.Status = model.Status(t.status)
+	c.CreatedAt = fromMillis(t.created)
+	c.EditedAt = nullMillis(t.edited)
+	c.DeletedAt = nullMillis(t.deleted)
+	return c, nil
 }
 
 // makeCursor encodes the last root's position so the next page starts after it.

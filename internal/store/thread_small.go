@@ -33,12 +33,14 @@ func (s *Store) smallThread(ctx context.Context, q ThreadQuery, after *rootKey) 
 	// Most pages have no placeholders: their size is about their count.
 	comments := make([]model.Comment, 0, min(q.Size, maxSmallThread)+1)
 	nodes := make(threadTree, 0, cap(comments))
+	var root int64
+	scanner := newThreadScanner(&root)
 	for rows.Next() {
-		var n threadNode
-		c, err := scanThreadComment(rows, &n.root)
+		c, err := scanner.scan(rows)
 		if err != nil {
 			return nil, err
 		}
+		n := threadNode{root: root}
 		n.rootKey = rootKey{created: millis(c.CreatedAt), id: c.ID, score: int64(c.Score)}
 		n.parent, n.status, n.sticky = c.ParentID, c.Status, c.Sticky
 		comments, nodes = append(comments, c), append(nodes, n)
@@ -81,7 +83,8 @@ func (s *Store) smallThread(ctx context.Context, q ThreadQuery, after *rootKey) 
 // threadByQueries would find: on the first page the sticky ones, then the
 // first q.Limit+1 others after the cursor, each group in the page's order.
 func smallRoots(q ThreadQuery, after *rootKey, nodes threadTree) []threadNode {
-	var sticky, others []threadNode
+	var sticky []threadNode
+	others := make([]threadNode, 0, len(nodes))
 	for _, n := range nodes {
 		switch {
 		case n.parent != 0:
