@@ -57,10 +57,7 @@ func TestSmallThreadReadsAsAnyThread(t *testing.T) {
 					{Limit: 3, Replies: 2, MaxComments: 7}, {Limit: 50, Replies: 50, MaxComments: 1000}} {
 					q := store.ThreadQuery{PageID: page.ID, Sort: sort, Limit: shape.Limit, Replies: shape.Replies, MaxComments: shape.MaxComments}
 					for pages := 0; ; pages++ {
-						small, general, err := db.ThreadBothWays(ctx, q)
-						if err != nil {
-							t.Fatal(err)
-						}
+						small, general := bothWays(t, db, q)
 						if small == nil {
 							t.Fatalf("%s: a thread of %d comments is not read in one query", path, len(posted))
 						}
@@ -96,10 +93,7 @@ func TestThreadBeyondSmallThread(t *testing.T) {
 			t.Fatal(err)
 		}
 		q := store.ThreadQuery{PageID: page.ID, Sort: store.SortOldest, Limit: 10, Replies: 3, MaxComments: 100}
-		small, general, err := db.ThreadBothWays(ctx, q)
-		if err != nil {
-			t.Fatal(err)
-		}
+		small, general := bothWays(t, db, q)
 		if small != nil {
 			t.Fatalf("a page of %d comments read in one query: %d comments", store.MaxSmallThread+1, len(small.Comments))
 		}
@@ -117,4 +111,45 @@ func TestThreadBeyondSmallThread(t *testing.T) {
 			}
 		}
 	})
+}
+
+// bothWays reads a page of a thread in one query (nil when the thread is
+// too big for it) and as a thread of any size.
+func bothWays(t *testing.T, db *testDB, q store.ThreadQuery) (small, general *store.ThreadPage) {
+	t.Helper()
+	small, err := db.ThreadInOneQuery(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if general, err = db.ThreadByQueries(context.Background(), q); err != nil {
+		t.Fatal(err)
+	}
+	return small, general
+}
+
+// BenchmarkThreadSmall reads the first page of threads of up to
+// store.MaxSmallThread comments (a third of them replies) both ways: one
+// query must cost less than the general queries up to that bound.
+func BenchmarkThreadSmall(b *testing.B) {
+	for _, n := range []int{10, 50, store.MaxSmallThread} {
+		db := openSQLite(b)
+		site := &model.Site{Host: "bench.example", Settings: model.DefaultSiteSettings()}
+		if err := db.CreateSite(context.Background(), site); err != nil {
+			b.Fatal(err)
+		}
+		pageID := seedThread(b, db, site, "/p", n*3/4) // and a reply to every third: n comments
+		q := store.ThreadQuery{PageID: pageID, Sort: store.SortOldest, Limit: 50, Replies: 50, MaxComments: 1000}
+		for _, way := range []struct {
+			name string
+			read func(context.Context, store.ThreadQuery) (*store.ThreadPage, error)
+		}{{"one-query", db.ThreadInOneQuery}, {"queries", db.ThreadByQueries}} {
+			b.Run(fmt.Sprintf("comments=%d/%s", n, way.name), func(b *testing.B) {
+				for b.Loop() {
+					if tp, err := way.read(context.Background(), q); err != nil || tp == nil {
+						b.Fatal(tp, err)
+					}
+				}
+			})
+		}
+	}
 }
