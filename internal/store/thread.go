@@ -76,10 +76,10 @@ var rootOrder = map[string]struct{ after, order string }{
 }
 
 // Thread reads one page of a thread. An unknown sort or a malformed cursor
-// gives ErrInvalidSort. A small thread (smallThread) is read in one query
-// and laid out here (smallThread), a bigger one with a query for the roots
-// of the page, one for their trees and one for the comments shown; both
-// give the same page.
+// gives ErrInvalidSort. A thread of at most maxSmallThread visible comments
+// is read in one query and laid out in Go (smallThread), a bigger one with
+// a query for the page's roots, one for their trees and one for the
+// comments shown (threadByQueries); both give the same page.
 func (s *Store) Thread(ctx context.Context, q ThreadQuery) (*ThreadPage, error) {
 	if _, ok := rootOrder[q.Sort]; !ok {
 		return nil, ErrInvalidSort
