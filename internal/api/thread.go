@@ -240,7 +240,7 @@ func (h *Handler) loadThread(ctx context.Context, site *model.Site, tr threadReq
 		// A page closed by the site's ClosedAfterDays shows as locked.
 		closed := info.OpenedAt.Before(site.Settings.ClosedBefore(h.Now()))
 		resp.Page = wirePage{Path: page.Path, Title: page.Title, Locked: page.Locked || closed, CommentCount: info.CommentCount}
-		tp, err := h.Store.Thread(ctx, store.ThreadQuery{PageID: page.ID, Sort: tr.sort, Cursor: tr.cursor, Limit: tr.limit,
+		tp, err := h.Store.Thread(ctx, store.ThreadQuery{PageID: page.ID, Sort: tr.sort, Cursor: tr.cursor, Limit: tr.limit, Size: info.CommentCount,
 			Replies: repliesPerRoot, MaxComments: maxThreadComments})
 		if err != nil {
 			return nil, err
@@ -249,7 +249,7 @@ func (h *Handler) loadThread(ctx context.Context, site *model.Site, tr threadReq
 		if err != nil {
 			return nil, err
 		}
-		resp.Comments = publicComments(resp.Comments, tp.Comments, authors)
+		resp.Comments = publicComments(make([]wireComment, 0, len(tp.Comments)), tp.Comments, authors)
 		for id, m := range tp.MoreReplies {
 			resp.MoreReplies[strconv.FormatInt(id, 10)] = wireMore(m)
 		}

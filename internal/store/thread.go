@@ -35,6 +35,10 @@ type ThreadQuery struct {
 	// (export and tests); the API always sets both.
 	Replies     int
 	MaxComments int
+	// Size is the page's count of approved comments when the caller knows
+	// it (ThreadPageInfo.CommentCount), 0 otherwise: a page of more than
+	// maxSmallThread is not tried in one query.
+	Size int
 }
 
 // ThreadPage is one page of a thread: roots in sort order, then their
@@ -72,21 +76,40 @@ var rootOrder = map[string]struct{ after, order string }{
 }
 
 // Thread reads one page of a thread. An unknown sort or a malformed cursor
-// gives ErrInvalidSort.
+// gives ErrInvalidSort. A thread of at most maxSmallThread visible comments
+// is read in one query and laid out in Go (smallThread), a bigger one with
+// a query for the page's roots, one for their trees and one for the
+// comments shown (threadByQueries); both give the same page.
 func (s *Store) Thread(ctx context.Context, q ThreadQuery) (*ThreadPage, error) {
-	order, ok := rootOrder[q.Sort]
-	if !ok {
+	if _, ok := rootOrder[q.Sort]; !ok {
 		return nil, ErrInvalidSort
 	}
 	after, err := parseCursor(q.Sort, q.Cursor)
 	if err != nil {
 		return nil, err
 	}
+	var page *ThreadPage
+	if q.Size <= maxSmallThread {
+		page, err = s.smallThread(ctx, q, after)
+	}
+	if page == nil && err == nil {
+		page, err = s.threadByQueries(ctx, q, after)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: thread: %w", err)
+	}
+	return page, nil
+}
+
+// threadByQueries reads one page of a thread of any size: its roots, where
+// their replies sit, then the comments the page shows.
+func (s *Store) threadByQueries(ctx context.Context, q ThreadQuery, after *rootKey) (*ThreadPage, error) {
+	order := rootOrder[q.Sort]
 	query := rootsQuery + " AND NOT sticky"
 	args := []any{q.PageID}
 	if after != nil {
 		query += " AND " + order.after
-		args = append(args, after...)
+		args = append(args, after.keyset(q.Sort)...)
 	}
 	query += " ORDER BY " + order.order + " LIMIT ?"
 	args = append(args, q.Limit+1)
@@ -96,26 +119,45 @@ func (s *Store) Thread(ctx context.Context, q ThreadQuery) (*ThreadPage, error) 
 		query = "SELECT * FROM (" + rootsQuery + " AND sticky) s UNION ALL SELECT * FROM (" + query + ") n ORDER BY sticky DESC, " + order.order
 		args = append([]any{q.PageID}, args...)
 	}
-	more, err := s.roots(ctx, query, args...)
+	found, err := s.roots(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: thread: %w", err)
+		return nil, err
 	}
-	var roots []threadNode
-	for len(more) > 0 && more[0].sticky {
-		roots, more = append(roots, more[0]), more[1:]
-	}
-	page := &ThreadPage{MoreReplies: map[int64]MoreReplies{}}
-	if len(more) > q.Limit {
-		more = more[:q.Limit]
-		page.NextCursor = makeCursor(q.Sort, more[len(more)-1].rootKey)
-	}
-	if roots = append(roots, more...); len(roots) == 0 {
+	page, roots := pageRoots(q, found)
+	if len(roots) == 0 {
 		return page, nil
 	}
 	tree, err := s.visibleTree(ctx, roots)
 	if err != nil {
-		return nil, fmt.Errorf("store: thread: %w", err)
+		return nil, err
 	}
+	if page.Comments, err = s.commentsByID(ctx, page.layout(q, roots, tree)); err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// pageRoots starts the page of a thread from found: its sticky roots, then
+// at most q.Limit+1 others in the page's order. It returns the page with
+// its cursor set and the roots it shows.
+func pageRoots(q ThreadQuery, found []threadNode) (*ThreadPage, []threadNode) {
+	var roots []threadNode
+	for len(found) > 0 && found[0].sticky {
+		roots, found = append(roots, found[0]), found[1:]
+	}
+	page := &ThreadPage{MoreReplies: map[int64]MoreReplies{}}
+	if len(found) > q.Limit {
+		found = found[:q.Limit]
+		page.NextCursor = makeCursor(q.Sort, found[len(found)-1].rootKey)
+	}
+	return page, append(roots, found...)
+}
+
+// layout returns the comments the page shows, in order, from its roots and
+// their pruned tree: the roots left, then the replies of each root, oldest
+// first, as many as q.Replies and q.MaxComments allow. It records what is
+// left of each root's replies in page.MoreReplies.
+func (page *ThreadPage) layout(q ThreadQuery, roots []threadNode, tree threadTree) []int64 {
 	byRoot := tree.replies()
 	ids := make([]int64, 0, len(tree))
 	for _, n := range tree {
@@ -135,10 +177,7 @@ func (s *Store) Thread(ctx context.Context, q ThreadQuery) (*ThreadPage, error) 
 			page.MoreReplies[r.id] = moreAfter(replies, take)
 		}
 	}
-	if page.Comments, err = s.commentsByID(ctx, ids); err != nil {
-		return nil, fmt.Errorf("store: thread: %w", err)
-	}
-	return page, nil
+	return ids
 }
 
 // RepliesQuery selects the next replies of one root comment.
@@ -170,8 +209,7 @@ func (s *Store) Replies(ctx context.Context, q RepliesQuery) ([]model.Comment, M
 	}
 	replies := tree.replies()[q.RootID]
 	if after != nil {
-		k := rootKey{created: after[0].(int64), id: after[1].(int64)}
-		replies = replies[sort.Search(len(replies), func(i int) bool { return replies[i].after(k) }):]
+		replies = replies[sort.Search(len(replies), func(i int) bool { return replies[i].after(*after) }):]
 	}
 	take := min(len(replies), q.Limit)
 	ids := make([]int64, take)
@@ -295,8 +333,9 @@ func (s *Store) commentsByID(ctx context.Context, ids []int64) ([]model.Comment,
 	}
 	defer rows.Close()
 	byID := make(map[int64]model.Comment, len(ids))
+	scanner := newThreadScanner()
 	for rows.Next() {
-		c, err := scanThreadComment(rows)
+		c, err := scanner.scan(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -344,18 +383,36 @@ func pruneThread(list threadTree) threadTree {
 	return out
 }
 
-func scanThreadComment(row rowScanner) (model.Comment, error) {
-	var c model.Comment
-	var status string
-	var created int64
-	var edited, deleted sql.NullInt64
-	err := row.Scan(&c.ID, &c.ParentID, &c.GuestName, &c.GuestWebsite, &c.HTML, &status,
-		&created, &edited, &deleted, &c.Score, &c.Upvotes, &c.Downvotes, &c.Sticky, &c.AuthorID, &c.GuestVerified)
-	c.Status = model.Status(status)
-	c.CreatedAt = fromMillis(created)
-	c.EditedAt = nullMillis(edited)
-	c.DeletedAt = nullMillis(deleted)
-	return c, err
+// threadScanner scans rows of threadColumns, and of the columns that
+// follow them (more), into destinations it reuses from row to row.
+type threadScanner struct {
+	c               model.Comment
+	status          string
+	created         int64
+	edited, deleted sql.NullInt64
+	dest            []any
+}
+
+func newThreadScanner(more ...any) *threadScanner {
+	t := &threadScanner{}
+	c := &t.c
+	t.dest = append([]any{&c.ID, &c.ParentID, &c.GuestName, &c.GuestWebsite, &c.HTML, &t.status,
+		&t.created, &t.edited, &t.deleted, &c.Score, &c.Upvotes, &c.Downvotes, &c.Sticky, &c.AuthorID, &c.GuestVerified}, more...)
+	return t
+}
+
+// scan reads the next row's comment; the columns after threadColumns go
+// to the destinations given to newThreadScanner.
+func (t *threadScanner) scan(rows *sql.Rows) (model.Comment, error) {
+	if err := rows.Scan(t.dest...); err != nil {
+		return model.Comment{}, err
+	}
+	c := t.c
+	c.Status = model.Status(t.status)
+	c.CreatedAt = fromMillis(t.created)
+	c.EditedAt = nullMillis(t.edited)
+	c.DeletedAt = nullMillis(t.deleted)
+	return c, nil
 }
 
 // makeCursor encodes the last root's position so the next page starts after it.
@@ -367,8 +424,8 @@ func makeCursor(sort string, k rootKey) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(raw))
 }
 
-// parseCursor returns the keyset arguments for the cursor, nil for "".
-func parseCursor(sort, cursor string) ([]any, error) {
+// parseCursor returns the position a cursor names, nil for "".
+func parseCursor(sort, cursor string) (*rootKey, error) {
 	if cursor == "" {
 		return nil, nil
 	}
@@ -392,10 +449,19 @@ func parseCursor(sort, cursor string) ([]any, error) {
 		}
 		nums = append(nums, n)
 	}
+	k := &rootKey{created: nums[0], id: nums[1]}
 	if sort == SortTop {
-		return []any{-nums[2], nums[0], nums[1]}, nil
+		k.score = nums[2]
 	}
-	return []any{nums[0], nums[1]}, nil
+	return k, nil
+}
+
+// keyset returns the arguments of rootOrder[sort].after for position k.
+func (k rootKey) keyset(sort string) []any {
+	if sort == SortTop {
+		return []any{-k.score, k.created, k.id}
+	}
+	return []any{k.created, k.id}
 }
 
 // ThreadPageInfo is what a thread read needs to know about its page.
