@@ -110,17 +110,19 @@ func (s *Store) checkOpen(ctx context.Context, tx *sql.Tx, page *model.Page, clo
 	return nil
 }
 
-// insertCommentSQL stores a new comment (writePathQueries).
+// insertCommentSQL stores a new comment (writePathQueries); its id is
+// the statement's LastInsertId (RETURNING costs SQLite a temporary table
+// per row).
 const insertCommentSQL = `INSERT INTO comments (site_id, page_id, parent_id, root_id, author_id,
 	guest_name, guest_email_sealed, guest_email_index, guest_website, text, html, status, created_at,
 	sticky, ip_sealed, ua_sealed, edit_token_hash, hold_reason, guest_verified, spam_verdict, notify_replies)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // newCommentOneTripSQL is, where each statement is a round trip to the
 // server (PostgreSQL), a new comment's insert, its notify event, and the
 // reads the rest of its transaction needs in one statement: whether its
 // site has webhooks, and its owner's plan (ownerPlanSQL).
-const newCommentOneTripSQL = `WITH c AS (` + insertCommentSQL + `),
+const newCommentOneTripSQL = `WITH c AS (` + insertCommentSQL + ` RETURNING id),
 	e AS (INSERT INTO notify_events (site_id, comment_id, kind, created_at) SELECT ?, id, ?, ? FROM c)
 	SELECT c.id, EXISTS (SELECT 1 FROM webhooks w WHERE w.site_id = ?), o.id, o.suspended_at, o.max_comments, o.max_views
 	FROM c LEFT JOIN (` + ownerPlanSQL + `) o ON true`
@@ -142,7 +144,11 @@ func (s *Store) insertNewComment(ctx context.Context, tx *sql.Tx, c *model.Comme
 	}
 	args := s.commentValues(c, rootID)
 	if !s.dialect.oneTripWrites {
-		if err := s.txStmt(ctx, tx, insertCommentSQL).QueryRowContext(ctx, args...).Scan(&c.ID); err != nil {
+		res, err := s.txStmt(ctx, tx, insertCommentSQL).ExecContext(ctx, args...)
+		if err == nil {
+			c.ID, err = res.LastInsertId()
+		}
+		if err != nil {
 			return newCommentWrite{}, err
 		}
 		return newCommentWrite{hooks: true}, s.queueNotifyEvent(ctx, tx, c.SiteID, c.ID, EventCreated)
