@@ -99,6 +99,9 @@ func startCreateServer(b *testing.B, db string) (string, func(path string, n int
 			_, err = conn.Exec(`UPDATE pages SET comment_count = (SELECT COUNT(*) FROM comments WHERE page_id = pages.id AND status = 'approved')
 				WHERE path = $1`, path)
 		}
+		if err == nil {
+			_, err = conn.Exec(`DELETE FROM page_count_shards WHERE page_id IN (SELECT id FROM pages WHERE path = $1)`, path)
+		}
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -259,6 +259,7 @@ var Tables = []Table{
 	{Name: "schema_migrations", Holds: "the migrations applied", Kept: "always", NotPersonal: true},
 	{Name: "secret_key_check", Holds: "a text sealed with the key, to refuse a wrong key", Kept: "always", NotPersonal: true},
 	{Name: "pages", Holds: "a page with a thread", Kept: "until its site is deleted", NotPersonal: true},
+	{Name: "page_count_shards", Holds: "parts of a page's count of comments, one per database connection that wrote", Kept: "until its page is deleted or recounted", NotPersonal: true},
 	{Name: "page_views_daily", Holds: "a page's views of a day, and how many were signed in (not who)", Kept: "until its site is deleted", NotPersonal: true},
 	{Name: "votes", Holds: "a vote: keyed hashes of a network and a browser, linked to no person", Kept: "with its comment", NotPersonal: true},
 	{Name: "captcha_spent", Holds: "a spent proof-of-work challenge: its hash and expiry", Kept: "until it expires", NotPersonal: true},

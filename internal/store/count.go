@@ -17,7 +17,7 @@ func (s *Store) Counts(ctx context.Context, siteID int64, paths []string) (map[s
 		out[p] = 0
 		args = append(args, p)
 	}
-	rows, err := s.read.QueryContext(ctx, s.q("SELECT path, comment_count FROM pages WHERE site_id = ? AND path IN ("+placeholders(len(paths))+")"), args...)
+	rows, err := s.read.QueryContext(ctx, s.q("SELECT path, "+pageCount+" FROM pages WHERE site_id = ? AND path IN ("+placeholders(len(paths))+")"), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: counts: %w", err)
 	}

@@ -129,6 +129,7 @@ func ownerWithEverything(t *testing.T, db *testDB, raw *sql.DB, rebind func(stri
 		must(t, db.CreateBan(ctx, store.Action{SiteID: other.ID, ActorID: bob.ID}, &store.Ban{SiteID: other.ID, UserID: ada.ID}))
 		must(t, db.CreateIPBlock(ctx, store.Action{SiteID: site.ID, ActorID: bob.ID}, &store.IPBlock{SiteID: site.ID, Prefix: netip.MustParsePrefix("192.0.2.0/24"), CommentID: root.ID}))
 		fillNotifications(t, db, site, root, ada)
+		fillCountShard(t, db, site)
 		fillWebhooks(t, db, site)
 		fillUploads(t, db, site, reply, ada)
 	}

@@ -7,11 +7,24 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 
 	"github.com/parleyhq/parley/internal/model"
 )
 
-const pageColumns = "id, site_id, path, title, locked, comment_count, created_at"
+const pageColumns = "id, site_id, path, title, locked, " + pageCount + ", created_at"
+
+// pageCount is, after FROM pages (aliased or not, and joined to no other
+// table with an id column), the page's count of approved comments: its
+// comment_count plus its shards (countOnPageNotifying), at most
+// PageCountShards rows read by their key.
+const pageCount = "(comment_count + COALESCE((SELECT SUM(n) FROM page_count_shards WHERE page_id = id), 0))"
+
+// PageCountShards is how many shards a page's count has on PostgreSQL:
+// each new comment adds to that of its database connection, so that
+// concurrent comments of one page do not wait for each other's row lock.
+// It bounds the rows a page's count is read from.
+const PageCountShards = 16
 
 // PageByPath returns the page at path on a site, with its approved comment
 // count, or ErrNotFound.
@@ -67,6 +80,9 @@ func (s *Store) ensurePage(ctx context.Context, tx *sql.Tx, siteID int64, path, 
 func (s *Store) recountPage(ctx context.Context, tx *sql.Tx, pageID int64) error {
 	_, err := tx.ExecContext(ctx, s.q(`UPDATE pages SET comment_count =
 		(SELECT COUNT(*) FROM comments WHERE page_id = ? AND status = 'approved') WHERE id = ?`), pageID, pageID)
+	if err == nil {
+		_, err = tx.ExecContext(ctx, s.q("DELETE FROM page_count_shards WHERE page_id = ?"), pageID)
+	}
 	return err
 }
 
@@ -98,9 +114,12 @@ func (s *Store) countOnPage(ctx context.Context, tx *sql.Tx, pageID int64, delta
 	return err
 }
 
-// countOnPageNotifying is countOnPage followed by notifyInTx(ch); where
-// each statement is a round trip (PostgreSQL) and the count moves, both
-// take one statement.
+// countOnPageNotifying is countOnPage followed by notifyInTx(ch) for a
+// new comment. Where each statement is a round trip (PostgreSQL) and the
+// count moves, both take one statement, and the count moves in a shard of
+// the page's (PageCountShards) rather than on the page's row, which every
+// comment of the page would otherwise wait for until the one before had
+// committed.
 func (s *Store) countOnPageNotifying(ctx context.Context, tx *sql.Tx, pageID int64, delta int, ch SiteChange) error {
 	if delta == 0 || !s.dialect.oneTripWrites {
 		if err := s.notifyInTx(ctx, tx, ch); err != nil {
@@ -108,9 +127,14 @@ func (s *Store) countOnPageNotifying(ctx context.Context, tx *sql.Tx, pageID int
 		}
 		return s.countOnPage(ctx, tx, pageID, delta)
 	}
-	_, err := s.txStmt(ctx, tx, countPageSQL+" RETURNING pg_notify(?, ?)").ExecContext(ctx, delta, pageID, siteChannel, s.notifyPayload(ch))
+	_, err := s.txStmt(ctx, tx, countShardSQL).ExecContext(ctx, pageID, delta, siteChannel, s.notifyPayload(ch))
 	return err
 }
+
+// countShardSQL adds to the page's shard of its database connection
+// (pageCount) and sends the change notice, on PostgreSQL.
+var countShardSQL = `INSERT INTO page_count_shards (page_id, shard, n) VALUES (?, pg_backend_pid() % ` +
+	strconv.Itoa(PageCountShards) + `, ?) ON CONFLICT (page_id, shard) DO UPDATE SET n = page_count_shards.n + excluded.n RETURNING pg_notify(?, ?)`
 
 // pageCounts gathers the count changes of several comments by page, to
 // apply once per page at the end of a transaction.

@@ -21,7 +21,7 @@ func TestPageCountFollowsEveryTransition(t *testing.T) {
 		site := mustSite(t, db, "count.example")
 		check := func(step string) {
 			t.Helper()
-			rows, err := raw.Query(rebind(`SELECT p.path, p.comment_count,
+			rows, err := raw.Query(rebind(`SELECT p.path, p.comment_count + COALESCE((SELECT SUM(n) FROM page_count_shards s WHERE s.page_id = p.id), 0),
 				(SELECT COUNT(*) FROM comments c WHERE c.page_id = p.id AND c.status = 'approved') FROM pages p WHERE p.site_id = ?`), site.ID)
 			if err != nil {
 				t.Fatal(err)
@@ -149,7 +149,7 @@ func TestPageCountUnderConcurrentModeration(t *testing.T) {
 		wg.Wait()
 		raw, rebind := rawDB(t, db)
 		var kept, counted int
-		must(t, raw.QueryRow(rebind(`SELECT comment_count, (SELECT COUNT(*) FROM comments c WHERE c.page_id = p.id AND c.status = 'approved')
+		must(t, raw.QueryRow(rebind(`SELECT comment_count + COALESCE((SELECT SUM(n) FROM page_count_shards s WHERE s.page_id = p.id), 0), (SELECT COUNT(*) FROM comments c WHERE c.page_id = p.id AND c.status = 'approved')
 			FROM pages p WHERE p.site_id = ? AND p.path = '/race'`), site.ID).Scan(&kept, &counted))
 		if kept != counted {
 			t.Errorf("page keeps count %d, has %d approved comments", kept, counted)

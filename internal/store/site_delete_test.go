@@ -64,6 +64,7 @@ func fillSite(t *testing.T, db *testDB, site *model.Site, owner, member *model.U
 	must("vote", err)
 	_, err = db.AddViews(ctx, map[store.PageView]int{{SiteID: site.ID, Path: "/post", Day: "2026-01-02"}: 3})
 	must("views", err)
+	fillCountShard(t, db, site)
 	must("member", db.SetSiteMember(ctx, site.ID, member.ID, model.RoleModerator))
 	now := time.Now()
 	mail := model.Mail{Kind: "test", SiteID: site.ID, To: "someone@example.com", Subject: "s", Text: "t", HTML: "<p>t</p>"}
@@ -150,4 +151,14 @@ func TestDeleteSiteLeavesNoRow(t *testing.T) {
 			t.Errorf("the owner's account went with the site: %v", err)
 		}
 	})
+}
+
+// fillCountShard gives the pages of site a shard of their count
+// (page_count_shards), as a comment on PostgreSQL writes, on both databases.
+func fillCountShard(t *testing.T, db *testDB, site *model.Site) {
+	t.Helper()
+	raw, rebind := rawDB(t, db)
+	if _, err := raw.Exec(rebind("INSERT INTO page_count_shards (page_id, shard, n) SELECT id, -1, 0 FROM pages WHERE site_id = ?"), site.ID); err != nil {
+		t.Fatalf("count shard: %v", err)
+	}
 }
