@@ -229,7 +229,10 @@ type batch struct {
 	index   map[store.ImportKey]int
 }
 
-func newBatch() *batch { return &batch{index: map[store.ImportKey]int{}} }
+// newBatch returns an empty batch with room for about n comments.
+func newBatch(n int) *batch {
+	return &batch{items: make([]store.ImportComment, 0, n), entries: make([]*entry, 0, n), index: make(map[store.ImportKey]int, n)}
+}
 
 // flush resolves and writes the pending entries. Those whose parent is
 // not known yet wait for it.
@@ -243,7 +246,7 @@ func (g *engine) flush(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	b := newBatch()
+	b := newBatch(len(entries))
 	for _, e := range entries {
 		if ref, ok := found[e.Key]; ok {
 			if err := g.present(e, ref, found, b); err != nil {

@@ -366,8 +366,9 @@ func inBatchParent(batch []ImportComment, i int) error {
 	return nil
 }
 
-// importArgs are the values of importColumns for c, personal data sealed.
-func (s *Store) importArgs(c *ImportComment) []any {
+// importArgs appends to args the values of importColumns for c, personal
+// data sealed.
+func (s *Store) importArgs(args []any, c *ImportComment) []any {
 	var edited, deleted any
 	if c.EditedAt != nil {
 		edited = millis(*c.EditedAt)
@@ -383,15 +384,15 @@ func (s *Store) importArgs(c *ImportComment) []any {
 	if c.Key.ID != "" {
 		source, importID = c.Key.Source, c.Key.ID
 	}
-	return []any{c.SiteID, c.PageID, nullID(c.ParentID), root, nullID(c.AuthorID),
+	return append(args, c.SiteID, c.PageID, nullID(c.ParentID), root, nullID(c.AuthorID),
 		c.GuestName, s.sealer.Seal(c.GuestEmail), s.sealer.EmailIndex(c.GuestEmail), c.GuestWebsite,
 		c.Text, c.HTML, string(c.Status), millis(c.CreatedAt), edited, deleted,
-		c.Upvotes - c.Downvotes, c.Upvotes, c.Downvotes, c.Sticky,
-		s.sealer.Seal(c.IP), s.sealer.Seal(c.UserAgent), c.EditTokenHash, source, importID}
+		c.Upvotes-c.Downvotes, c.Upvotes, c.Downvotes, c.Sticky,
+		s.sealer.Seal(c.IP), s.sealer.Seal(c.UserAgent), c.EditTokenHash, source, importID)
 }
 
 func (s *Store) importOne(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, c *ImportComment) error {
-	args := s.importArgs(c)
+	args := s.importArgs(make([]any, 0, importColumnCount), c)
 	var err error
 	if s.dialect.lastInsertID {
 		err = execInsertID(ctx, ins, &c.ID, args)

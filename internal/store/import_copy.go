@@ -65,9 +65,11 @@ func (s *Store) importCopy(ctx context.Context, conn *sql.Conn, tx *sql.Tx, batc
 		if !ok {
 			return fmt.Errorf("import copy: driver connection is %T, not pgx", dc)
 		}
+		row := make([]any, 0, len(importCopyColumns)) // pgx encodes a row before asking for the next
 		_, err := pc.Conn().CopyFrom(ctx, pgx.Identifier{"comments"}, importCopyColumns,
 			pgx.CopyFromSlice(len(batch), func(i int) ([]any, error) {
-				return append([]any{batch[i].ID}, s.importArgs(&batch[i])...), nil
+				row = s.importArgs(append(row[:0], batch[i].ID), &batch[i])
+				return row, nil
 			}))
 		return err
 	})

@@ -62,7 +62,7 @@ func (s *Store) importChunk(ctx context.Context, tx *sql.Tx, batch []ImportComme
 	}
 	args := make([]any, 0, len(keyed)*importColumnCount)
 	for _, i := range keyed {
-		args = append(args, s.importArgs(&batch[i])...)
+		args = s.importArgs(args, &batch[i])
 	}
 	rows, err := tx.QueryContext(ctx, s.q("INSERT INTO comments ("+importColumns+") VALUES "+
 		valueRows(len(keyed), importColumnCount)+importConflict+" RETURNING id, import_source, import_id"), args...)
