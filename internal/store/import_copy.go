@@ -57,6 +57,15 @@ func (s *Store) importCopy(ctx context.Context, conn *sql.Conn, tx *sql.Tx, batc
 	if err := s.importReserveIDs(ctx, tx, batch); err != nil {
 		return err
 	}
+	// The foreign key checks of the rows find each row's page with a plan
+	// PostgreSQL makes once per connection (and again when statistics
+	// change) and keeps: made while the site has a few hundred pages, it
+	// reads them all for every comment (36,000 scans, of 6.6 million rows
+	// in all, in an import of 100,000 comments on 1,000 pages). The
+	// primary key is never a bad way to find one page.
+	if _, err := tx.ExecContext(ctx, "SET LOCAL enable_seqscan = off"); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT "+importSavepoint); err != nil {
 		return err
 	}
