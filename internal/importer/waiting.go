@@ -136,7 +136,7 @@ func (g *engine) placeChunk(ctx context.Context, chunk []*entry) (int, []*entry,
 	if err != nil {
 		return 0, nil, err
 	}
-	b := newBatch()
+	b := newBatch(len(chunk))
 	rest := chunk
 	for {
 		// An entry is placed, held (a deleted comment) or still waiting;

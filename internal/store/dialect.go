@@ -19,11 +19,12 @@ type dialect struct {
 	// temporary table per row (a third of a large import's time);
 	// PostgreSQL (pgx) only has RETURNING.
 	lastInsertID bool
-	// multiRowInsert is true where an import inserts a batch with one
-	// multi-row INSERT … RETURNING per thread level: on PostgreSQL, where
-	// each statement is a network round trip. SQLite runs statements in
-	// process, and row by row (with LastInsertId) is fastest there.
-	multiRowInsert bool
+	// copyImport is true where an import inserts a batch with COPY
+	// (importCopy): on PostgreSQL, where each statement is a network round
+	// trip and a large INSERT costs the server its parsing and planning.
+	// SQLite runs statements in process, and row by row (with
+	// LastInsertId) is fastest there.
+	copyImport bool
 	// analyzeComments refreshes the planner's statistics of comments, or
 	// is "" where none are kept. PostgreSQL plans with statistics that
 	// autovacuum refreshes only about once a minute: during a large
@@ -77,7 +78,7 @@ func postgresDialect() dialect {
 	var cache sync.Map
 	return dialect{
 		name:            "postgres",
-		multiRowInsert:  true,
+		copyImport:      true,
 		oneTripWrites:   true,
 		analyzeComments: "ANALYZE comments, pages",
 		rebind: func(q string) string {

@@ -155,8 +155,9 @@ func (s *Store) ImportNativeLookup(ctx context.Context, siteID int64, created ma
 
 // ImportAnalyze refreshes the database's statistics of comments and
 // pages, so that the lookups of a large import keep using the import index
-// as the site grows, and reads of its pages just after it use theirs (PostgreSQL; a no-op on SQLite, whose planner needs none). An
-// import calls it as its size doubles.
+// as the site grows, and reads of its pages just after it use theirs
+// (PostgreSQL; a no-op on SQLite, whose planner needs none). An import
+// calls it as its size grows fourfold.
 func (s *Store) ImportAnalyze(ctx context.Context) error {
 	if s.dialect.analyzeComments == "" {
 		return nil
@@ -197,7 +198,7 @@ func (s *Store) ImportUserByEmail(ctx context.Context, email string) (int64, err
 // Replies may have parents in any state: readers only see a reply under an
 // approved parent, as with any thread.
 func (s *Store) ImportBatch(ctx context.Context, siteID int64, batch []ImportComment) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.importTx(ctx, func(conn *sql.Conn, tx *sql.Tx) error {
 		pages := map[string]*model.Page{}
 		for i := range batch {
 			batch[i].SiteID = siteID
@@ -209,8 +210,10 @@ func (s *Store) ImportBatch(ctx context.Context, siteID int64, batch []ImportCom
 			return err
 		}
 		insert := s.importRows
-		if s.dialect.multiRowInsert {
-			insert = s.importLevels
+		if s.dialect.copyImport {
+			insert = func(ctx context.Context, tx *sql.Tx, batch []ImportComment) error {
+				return s.importCopy(ctx, conn, tx, batch)
+			}
 		}
 		if err := insert(ctx, tx, batch); err != nil {
 			return err
@@ -363,8 +366,9 @@ func inBatchParent(batch []ImportComment, i int) error {
 	return nil
 }
 
-// importArgs are the values of importColumns for c, personal data sealed.
-func (s *Store) importArgs(c *ImportComment) []any {
+// importArgs appends to args the values of importColumns for c, personal
+// data sealed.
+func (s *Store) importArgs(args []any, c *ImportComment) []any {
 	var edited, deleted any
 	if c.EditedAt != nil {
 		edited = millis(*c.EditedAt)
@@ -380,15 +384,15 @@ func (s *Store) importArgs(c *ImportComment) []any {
 	if c.Key.ID != "" {
 		source, importID = c.Key.Source, c.Key.ID
 	}
-	return []any{c.SiteID, c.PageID, nullID(c.ParentID), root, nullID(c.AuthorID),
+	return append(args, c.SiteID, c.PageID, nullID(c.ParentID), root, nullID(c.AuthorID),
 		c.GuestName, s.sealer.Seal(c.GuestEmail), s.sealer.EmailIndex(c.GuestEmail), c.GuestWebsite,
 		c.Text, c.HTML, string(c.Status), millis(c.CreatedAt), edited, deleted,
-		c.Upvotes - c.Downvotes, c.Upvotes, c.Downvotes, c.Sticky,
-		s.sealer.Seal(c.IP), s.sealer.Seal(c.UserAgent), c.EditTokenHash, source, importID}
+		c.Upvotes-c.Downvotes, c.Upvotes, c.Downvotes, c.Sticky,
+		s.sealer.Seal(c.IP), s.sealer.Seal(c.UserAgent), c.EditTokenHash, source, importID)
 }
 
 func (s *Store) importOne(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, c *ImportComment) error {
-	args := s.importArgs(c)
+	args := s.importArgs(make([]any, 0, importColumnCount), c)
 	var err error
 	if s.dialect.lastInsertID {
 		err = execInsertID(ctx, ins, &c.ID, args)

@@ -14,11 +14,11 @@ func valueRows(n, columns int) string {
 
 // importLevels inserts a batch with one multi-row INSERT … RETURNING per
 // level of its threads (roots and replies to stored comments first, then
-// replies to those, …), at most importRowsPerInsert rows each: on
-// PostgreSQL every statement is a round trip, and a row at a time made an
-// import four times slower than on SQLite. A reply needs its parent's id,
-// hence the levels; an item without an import key cannot be matched to
-// the row RETURNING gives back, and is inserted alone.
+// replies to those, …), at most importRowsPerInsert rows each, skipping
+// keys already stored: PostgreSQL's way when importCopy's COPY meets a key
+// that is. A reply needs its parent's id, hence the levels; an item
+// without an import key cannot be matched to the row RETURNING gives
+// back, and is inserted alone.
 func (s *Store) importLevels(ctx context.Context, tx *sql.Tx, batch []ImportComment) error {
 	level := make([]int, len(batch))
 	var levels [][]int
@@ -62,7 +62,7 @@ func (s *Store) importChunk(ctx context.Context, tx *sql.Tx, batch []ImportComme
 	}
 	args := make([]any, 0, len(keyed)*importColumnCount)
 	for _, i := range keyed {
-		args = append(args, s.importArgs(&batch[i])...)
+		args = s.importArgs(args, &batch[i])
 	}
 	rows, err := tx.QueryContext(ctx, s.q("INSERT INTO comments ("+importColumns+") VALUES "+
 		valueRows(len(keyed), importColumnCount)+importConflict+" RETURNING id, import_source, import_id"), args...)

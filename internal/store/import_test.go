@@ -12,9 +12,9 @@ import (
 // TestImportBatch stores a batch with replies several levels deep, keys
 // already stored (before, and earlier in the same batch), an item without
 // a key, a reply to a stored comment, and votes (that a later vote adds to
-// is TestRemark42's in the importer): on PostgreSQL it goes in
-// one multi-row INSERT per level, on SQLite row by row, with the same
-// result.
+// is TestRemark42's in the importer): on PostgreSQL its COPY meets the
+// stored keys and it goes in with one multi-row INSERT per level, on
+// SQLite row by row, with the same result.
 func TestImportBatch(t *testing.T) {
 	eachDB(t, func(t *testing.T, db *testDB) {
 		ctx := context.Background()
