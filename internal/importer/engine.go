@@ -59,6 +59,7 @@ type engine struct {
 	dryPages  map[string]bool
 	nextDryID int64
 	analyzeAt int // comments added at which to refresh database statistics
+	analyzed  int // comments added when they were last refreshed
 }
 
 func newEngine(im *Importer, opt Options, obs Observer) *engine {
@@ -160,6 +161,9 @@ func (g *engine) run(ctx context.Context, r io.Reader) error {
 		return err
 	}
 	g.skipHeld()
+	if parseErr == nil {
+		parseErr = g.analyzeEnd(ctx)
+	}
 	return parseErr
 }
 
@@ -455,7 +459,24 @@ func (g *engine) analyze(ctx context.Context) error {
 	if err := g.im.store.ImportAnalyze(ctx); err != nil {
 		return err
 	}
-	g.analyzeAt = analyzeGrowth * g.report.Added
+	g.analyzeAt, g.analyzed = analyzeGrowth*g.report.Added, g.report.Added
+	return nil
+}
+
+// analyzeEnd refreshes the statistics once more at the end of an import
+// that added rows since they were last refreshed: the last fourfold step
+// can be far behind, and a file's last pages (in a Disqus export, often
+// thousands of short threads) may look nothing like its first ones. Plans
+// made from the old figures read a page's comments through the wrong index
+// (7 ms instead of 0.05 ms a thread read, measured).
+func (g *engine) analyzeEnd(ctx context.Context) error {
+	if g.opt.DryRun || g.report.Added < firstAnalyze || g.report.Added == g.analyzed {
+		return nil
+	}
+	if err := g.im.store.ImportAnalyze(ctx); err != nil {
+		return err
+	}
+	g.analyzed = g.report.Added
 	return nil
 }
 
