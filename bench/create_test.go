@@ -45,7 +45,7 @@ func BenchmarkCommentCreate(b *testing.B) {
 				seeds int
 			}{{"fresh", 0}, {"page15k", bigPage}} {
 				b.Run(page.name, func(b *testing.B) {
-					path := fmt.Sprintf("/create-%s-%d", page.name, b.N)
+					path := fmt.Sprintf("/create-%s-%d-%d", page.name, b.N, time.Now().UnixNano()) // a page of its own for every run, -count included
 					postComments(b, base, path, 1)
 					seed(path, page.seeds)
 					benchmarkCreate(b, base, path, dbCPU)
