@@ -30,12 +30,19 @@ func TestGroupCommit(t *testing.T) {
 			return err
 		}
 	}
-	// The first write holds the writer until every other is queued.
-	release := make(chan struct{})
+	// The first write holds the writer until every other is queued. The
+	// others start once it runs, so that its group is itself alone: one
+	// that took some of them would leave too few to fill the queue.
+	release, started := make(chan struct{}), make(chan struct{})
 	first := make(chan error, 1)
 	go func() {
-		first <- s.inGroupTx(ctx, func(ctx context.Context, tx *sql.Tx) error { <-release; return insert(0)(ctx, tx) })
+		first <- s.inGroupTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			close(started)
+			<-release
+			return insert(0)(ctx, tx)
+		})
 	}()
+	<-started
 	const n = MaxGroupCommit + 20
 	errs := make([]error, n+1)
 	var wg sync.WaitGroup
