@@ -40,7 +40,9 @@ type NewComment struct {
 // same time (inGroupTx); it is acknowledged, like any, once committed. The
 // rows every comment of a page or site writes (the owner's usage counter,
 // the page's count) are written last, so that on PostgreSQL concurrent
-// comments wait for each other only from there to their commit.
+// comments wait for each other only from there to their commit; there the
+// page's count moves in a shard of the connection's own
+// (countOnPageNotifying), which no concurrent comment shares.
 func (s *Store) CreateComment(ctx context.Context, c *model.Comment, in NewComment) error {
 	if c.CreatedAt.IsZero() {
 		c.CreatedAt = s.now()
