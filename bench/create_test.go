@@ -27,9 +27,11 @@ const createWriters = 8
 const bigPage = 15_000
 
 // BenchmarkCommentCreate posts comments over HTTP to the real server from
-// createWriters clients at once, all on one page: a fresh one, and one that
+// createWriters clients at once, all on one page: a fresh one, one that
 // already holds bigPage comments (budget: ≥ 2,000 comments/s on SQLite on 2
-// cores, ≥ 1,000 on PostgreSQL, the same on both pages). PostgreSQL runs
+// cores, ≥ 1,000 on PostgreSQL, the same on both pages), and last a fresh
+// one after the site got an owner, whose monthly usage row every comment
+// then moves too (the row concurrent comments of one owner share). PostgreSQL runs
 // durable (fsync and synchronous commit on), as SQLite does
 // (synchronous=FULL): a comment is acknowledged once it is on disk.
 // comments/s is the throughput; cpu-ns/op is this process's CPU time per
@@ -39,11 +41,15 @@ const bigPage = 15_000
 func BenchmarkCommentCreate(b *testing.B) {
 	for _, db := range []string{"sqlite", "postgres"} {
 		b.Run(db, func(b *testing.B) {
-			base, seed, dbCPU := startCreateServer(b, db)
+			base, seed, dbCPU, own := startCreateServer(b, db)
 			for _, page := range []struct {
 				name  string
 				seeds int
-			}{{"fresh", 0}, {"page15k", bigPage}} {
+				owned bool
+			}{{"fresh", 0, false}, {"page15k", bigPage, false}, {"owned", 0, true}} {
+				if page.owned {
+					own()
+				}
 				b.Run(page.name, func(b *testing.B) {
 					path := fmt.Sprintf("/create-%s-%d-%d", page.name, b.N, time.Now().UnixNano()) // a page of its own for every run, -count included
 					postComments(b, base, path, 1)
@@ -56,10 +62,10 @@ func BenchmarkCommentCreate(b *testing.B) {
 }
 
 // startCreateServer starts the server on db and returns its URL, a
-// function that adds n comments to a page straight into the database, and
-// one that reads the database server's CPU time (nil on SQLite, which runs
-// in the server's process).
-func startCreateServer(b *testing.B, db string) (string, func(path string, n int), func() time.Duration) {
+// function that adds n comments to a page straight into the database, one
+// that reads the database server's CPU time (nil on SQLite, which runs in
+// the server's process), and one that gives the site an owner.
+func startCreateServer(b *testing.B, db string) (string, func(path string, n int), func() time.Duration, func()) {
 	dir := b.TempDir()
 	vars := map[string]string{"PARLEY_DATA_DIR": dir}
 	driver, dsn := "sqlite", (&url.URL{Scheme: "file", Path: filepath.Join(dir, store.SQLiteFile)}).String()+"?_pragma=busy_timeout(10000)"
@@ -105,7 +111,16 @@ func startCreateServer(b *testing.B, db string) (string, func(path string, n int
 		if err != nil {
 			b.Fatal(err)
 		}
-	}, dbCPU
+	}, dbCPU, func() {
+		var owner int64
+		err := conn.QueryRow(`INSERT INTO users (name, created_at) VALUES ('Owner', 0) RETURNING id`).Scan(&owner)
+		if err == nil {
+			_, err = conn.Exec(`UPDATE sites SET owner_id = $1 WHERE host = 'localhost'`, owner)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 // dsnURL turns pgtest's keyword/value connection string into the
