@@ -92,35 +92,37 @@ func startCreateServer(b *testing.B, db string) (string, func(path string, n int
 	if db == "postgres" {
 		series = "WITH s(i) AS (SELECT generate_series(1, $1::int))"
 	}
-	return base, func(path string, n int) {
-			if n == 0 {
-				return
-			}
-			// A copy of the page's first comment, n times; the page's count
-			// is refreshed as the server keeps it.
-			_, err := conn.Exec(series+` INSERT INTO comments (site_id, page_id, guest_name, text, html, status, created_at)
+	seed := func(path string, n int) {
+		if n == 0 {
+			return
+		}
+		// A copy of the page's first comment, n times; the page's count
+		// is refreshed as the server keeps it.
+		_, err := conn.Exec(series+` INSERT INTO comments (site_id, page_id, guest_name, text, html, status, created_at)
 			SELECT c.site_id, c.page_id, c.guest_name, c.text || s.i, c.html, c.status, c.created_at + s.i
 			FROM comments c JOIN pages p ON p.id = c.page_id, s WHERE p.path = $2`, n, path)
-			if err == nil {
-				_, err = conn.Exec(`UPDATE pages SET comment_count = (SELECT COUNT(*) FROM comments WHERE page_id = pages.id AND status = 'approved')
+		if err == nil {
+			_, err = conn.Exec(`UPDATE pages SET comment_count = (SELECT COUNT(*) FROM comments WHERE page_id = pages.id AND status = 'approved')
 				WHERE path = $1`, path)
-			}
-			if err == nil {
-				_, err = conn.Exec(`DELETE FROM page_count_shards WHERE page_id IN (SELECT id FROM pages WHERE path = $1)`, path)
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-		}, dbCPU, func() {
-			var owner int64
-			err := conn.QueryRow(`INSERT INTO users (name, created_at) VALUES ('Owner', 0) RETURNING id`).Scan(&owner)
-			if err == nil {
-				_, err = conn.Exec(`UPDATE sites SET owner_id = $1 WHERE host = 'localhost'`, owner)
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
 		}
+		if err == nil {
+			_, err = conn.Exec(`DELETE FROM page_count_shards WHERE page_id IN (SELECT id FROM pages WHERE path = $1)`, path)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	own := func() {
+		var owner int64
+		err := conn.QueryRow(`INSERT INTO users (name, created_at) VALUES ('Owner', 0) RETURNING id`).Scan(&owner)
+		if err == nil {
+			_, err = conn.Exec(`UPDATE sites SET owner_id = $1 WHERE host = 'localhost'`, owner)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	return base, seed, dbCPU, own
 }
 
 // dsnURL turns pgtest's keyword/value connection string into the
