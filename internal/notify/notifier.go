@@ -131,16 +131,18 @@ func (n *Notifier) Step(ctx context.Context) (bool, error) {
 // stepEvent queues the next batch of the mail of ev, about comment c, or
 // reports done when no stage of it has anyone left to tell (the caller
 // deletes it). An empty batch ends a stage and the next stage is asked at
-// once: most comments have no one to tell. quiet remembers, for the step, the sites
-// whose moderators want no mail of a comment of some status.
+// once: most comments have no one to tell. quiet remembers, for the step,
+// the sites whose moderators want no mail of a guest's comment of some
+// status.
 func (n *Notifier) stepEvent(ctx context.Context, ev store.NotifyEvent, c *model.Comment, quiet map[quietKey]bool) (done bool, err error) {
 	at := ev
 	var rcpts []store.Recipient
+	q := quietKey{at.SiteID, c.Status}
 	for ; at.Stage < store.StageDone; at.Stage, at.After = at.Stage+1, 0 {
 		// No moderator to tell of a guest's comment: none for any
 		// other guest's of that status either.
-		q := quietKey{at.SiteID, c.Status}
-		if at.Stage == store.StageModerators && at.After == 0 && c.AuthorID == 0 && quiet[q] {
+		guestToModerators := at.Stage == store.StageModerators && at.After == 0 && c.AuthorID == 0
+		if guestToModerators && quiet[q] {
 			continue
 		}
 		if rcpts, err = n.store.NotifyRecipients(ctx, at, c, NotifyBatch); err != nil {
@@ -149,7 +151,9 @@ func (n *Notifier) stepEvent(ctx context.Context, ev store.NotifyEvent, c *model
 		if len(rcpts) > 0 {
 			break
 		}
-		quiet[q] = quiet[q] || (at.Stage == store.StageModerators && at.After == 0 && c.AuthorID == 0)
+		if guestToModerators {
+			quiet[q] = true
+		}
 	}
 	if len(rcpts) == 0 {
 		return true, nil

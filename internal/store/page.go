@@ -114,8 +114,8 @@ func (s *Store) countOnPage(ctx context.Context, tx *sql.Tx, pageID int64, delta
 	return err
 }
 
-// countOnPageNotifying is countOnPage followed by notifyInTx(ch) for a
-// new comment. Where each statement is a round trip (PostgreSQL) and the
+// countOnPageNotifying is notifyInTx(ch) and countOnPage for a new
+// comment. Where each statement is a round trip (PostgreSQL) and the
 // count moves, both take one statement, and the count moves in a shard of
 // the page's (PageCountShards) rather than on the page's row, which every
 // comment of the page would otherwise wait for until the one before had
