@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -76,6 +77,9 @@ func runImport(ctx context.Context, e env, args []string) error {
 	}
 	if err != nil {
 		return err
+	}
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(importer.CommandGCPercent))
 	}
 	display := newImportDisplay(e.stderr, f.quiet)
 	rep, runErr := importer.New(a.store, markup.New()).Run(ctx, in, importer.Options{

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"runtime/metrics"
 	"sync"
 	"sync/atomic"
@@ -32,6 +33,9 @@ func BenchmarkImport100k(b *testing.B) {
 	}
 	f.Close()
 	st, _ := os.Stat(path)
+	if os.Getenv("GOGC") == "" { // as parley import does
+		defer debug.SetGCPercent(debug.SetGCPercent(importer.CommandGCPercent))
+	}
 	for _, db := range []struct {
 		name string
 		open func(testing.TB) *env

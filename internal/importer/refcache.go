@@ -8,6 +8,7 @@ import "github.com/parleyhq/parley/internal/store"
 type refCache struct {
 	cur, old map[store.ImportKey]store.ImportedComment
 	limit    int
+	evicted  bool // a generation was dropped: a key not found may still be stored
 }
 
 func (c *refCache) get(k store.ImportKey) (store.ImportedComment, bool) {
@@ -23,6 +24,7 @@ func (c *refCache) get(k store.ImportKey) (store.ImportedComment, bool) {
 
 func (c *refCache) put(k store.ImportKey, v store.ImportedComment) {
 	if c.cur == nil || len(c.cur) >= c.limit {
+		c.evicted = c.evicted || len(c.old) > 0
 		c.old, c.cur = c.cur, make(map[store.ImportKey]store.ImportedComment, 1024)
 	}
 	c.cur[k] = v

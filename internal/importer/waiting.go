@@ -78,6 +78,7 @@ func (g *engine) release(key store.ImportKey) []*entry {
 // may have parents stored since, so passes over them place what they can
 // until a pass places nothing.
 func (g *engine) resolveWaiting(ctx context.Context) error {
+	g.askAll = true
 	if g.spill == nil {
 		g.skipWaiting(g.drainWaiting())
 		return nil

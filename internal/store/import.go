@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/parleyhq/parley/internal/model"
 )
@@ -65,6 +66,22 @@ func (s *Store) ImportLookup(ctx context.Context, siteID int64, keys []ImportKey
 		return nil, fmt.Errorf("store: import lookup: %w", err)
 	}
 	return out, nil
+}
+
+// ImportedFrom reports whether the site holds any comment imported from
+// source. An import into a site that holds none need not look up the keys
+// it has not stored itself.
+func (s *Store) ImportedFrom(ctx context.Context, siteID int64, source string) (bool, error) {
+	var one int
+	err := s.read.QueryRowContext(ctx, s.q(`SELECT 1 FROM comments
+		WHERE site_id = ? AND import_source = ? AND import_id IS NOT NULL LIMIT 1`), siteID, source).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: imported from: %w", err)
+	}
+	return true, nil
 }
 
 // importQuerier is a *sql.DB or a *sql.Tx.
@@ -199,12 +216,11 @@ func (s *Store) ImportUserByEmail(ctx context.Context, email string) (int64, err
 // approved parent, as with any thread.
 func (s *Store) ImportBatch(ctx context.Context, siteID int64, batch []ImportComment) error {
 	err := s.importTx(ctx, func(conn *sql.Conn, tx *sql.Tx) error {
-		pages := map[string]*model.Page{}
 		for i := range batch {
 			batch[i].SiteID = siteID
-			if err := s.importPage(ctx, tx, pages, &batch[i]); err != nil {
-				return err
-			}
+		}
+		if err := s.importPages(ctx, tx, siteID, batch); err != nil {
+			return err
 		}
 		if err := s.importStoredParents(ctx, tx, siteID, batch); err != nil {
 			return err
@@ -222,17 +238,14 @@ func (s *Store) ImportBatch(ctx context.Context, siteID int64, batch []ImportCom
 			return err
 		}
 		touched := map[int64]bool{}
+		var ids []int64
 		for i := range batch {
-			if !batch[i].Existed {
-				touched[batch[i].PageID] = true
+			if id := batch[i].PageID; !batch[i].Existed && !touched[id] {
+				touched[id] = true
+				ids = append(ids, id)
 			}
 		}
-		for id := range touched {
-			if err := s.recountPage(ctx, tx, id); err != nil {
-				return err
-			}
-		}
-		return nil
+		return s.recountPages(ctx, tx, ids)
 	})
 	if err != nil {
 		return fmt.Errorf("store: import batch: %w", err)
@@ -278,24 +291,85 @@ func (s *Store) importRows(ctx context.Context, tx *sql.Tx, batch []ImportCommen
 	return nil
 }
 
-// importPage sets c.PageID, creating the page (or giving it a title, or
-// locking it) as the import asks.
-func (s *Store) importPage(ctx context.Context, tx *sql.Tx, pages map[string]*model.Page, c *ImportComment) error {
-	p, ok := pages[c.Path]
-	if !ok {
-		var err error
-		if p, err = s.ensurePage(ctx, tx, c.SiteID, c.Path, c.Title); err != nil {
+// importPages sets the page of every comment of the batch, creating the
+// pages it names with one statement and reading them with another (per
+// lookupChunk paths), rather than a few statements per page. A new page
+// takes the first title its comments give; a page without a title gets
+// one; a page any of its comments says is locked is locked.
+func (s *Store) importPages(ctx context.Context, tx *sql.Tx, siteID int64, batch []ImportComment) error {
+	type want struct {
+		title  string
+		locked bool
+	}
+	wants := map[string]*want{}
+	var paths []string
+	for i := range batch {
+		c := &batch[i]
+		w := wants[c.Path]
+		if w == nil {
+			w = &want{}
+			wants[c.Path] = w
+			paths = append(paths, c.Path)
+		}
+		if w.title == "" {
+			w.title = c.Title
+		}
+		w.locked = w.locked || c.Locked
+	}
+	pages := make(map[string]*model.Page, len(paths))
+	created := millis(s.now())
+	for start := 0; start < len(paths); start += lookupChunk {
+		chunk := paths[start:min(start+lookupChunk, len(paths))]
+		args := make([]any, 0, 4*len(chunk))
+		rows := make([]string, len(chunk))
+		for i, path := range chunk {
+			args = append(args, siteID, path, wants[path].title, created)
+			rows[i] = "(?, ?, ?, ?)"
+		}
+		if _, err := tx.ExecContext(ctx, s.q("INSERT INTO pages (site_id, path, title, created_at) VALUES "+
+			strings.Join(rows, ", ")+" ON CONFLICT (site_id, path) DO NOTHING"), args...); err != nil {
 			return err
 		}
-		pages[c.Path] = p
-	}
-	if c.Locked && !p.Locked {
-		if _, err := tx.ExecContext(ctx, s.q("UPDATE pages SET locked = ? WHERE id = ?"), true, p.ID); err != nil {
+		args = append(args[:0], siteID)
+		for _, path := range chunk {
+			args = append(args, path)
+		}
+		rs, err := tx.QueryContext(ctx, s.q("SELECT id, path, title, locked FROM pages WHERE site_id = ? AND path IN ("+
+			placeholders(len(chunk))+")"), args...)
+		if err != nil {
 			return err
 		}
-		p.Locked = true
+		for rs.Next() {
+			p := &model.Page{SiteID: siteID}
+			if err := rs.Scan(&p.ID, &p.Path, &p.Title, &p.Locked); err != nil {
+				rs.Close()
+				return err
+			}
+			pages[p.Path] = p
+		}
+		if err := rs.Close(); err != nil {
+			return err
+		}
 	}
-	c.PageID = p.ID
+	for _, path := range paths {
+		p, w := pages[path], wants[path]
+		if p == nil {
+			return fmt.Errorf("page %q of site %d was neither created nor found", path, siteID)
+		}
+		if p.Title == "" && w.title != "" {
+			if _, err := tx.ExecContext(ctx, s.q("UPDATE pages SET title = ? WHERE id = ? AND title = ''"), w.title, p.ID); err != nil {
+				return err
+			}
+		}
+		if w.locked && !p.Locked {
+			if _, err := tx.ExecContext(ctx, s.q("UPDATE pages SET locked = ? WHERE id = ?"), true, p.ID); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range batch {
+		batch[i].PageID = pages[batch[i].Path].ID
+	}
 	return nil
 }
 

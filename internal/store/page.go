@@ -74,16 +74,27 @@ func (s *Store) ensurePage(ctx context.Context, tx *sql.Tx, siteID int64, path, 
 	return p, err
 }
 
-// recountPage refreshes the page's count of approved comments from its
-// comments, for bulk changes (imports) that do not track each comment's
-// status; one comment's change moves the count instead (countOnPage).
-func (s *Store) recountPage(ctx context.Context, tx *sql.Tx, pageID int64) error {
-	_, err := tx.ExecContext(ctx, s.q(`UPDATE pages SET comment_count =
-		(SELECT COUNT(*) FROM comments WHERE page_id = ? AND status = 'approved') WHERE id = ?`), pageID, pageID)
-	if err == nil {
-		_, err = tx.ExecContext(ctx, s.q("DELETE FROM page_count_shards WHERE page_id = ?"), pageID)
+// recountPages refreshes the pages' counts of approved comments from
+// their comments, for bulk changes (imports) that do not track each
+// comment's status; one comment's change moves the count instead
+// (countOnPage). It takes two statements per lookupChunk pages.
+func (s *Store) recountPages(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	for start := 0; start < len(ids); start += lookupChunk {
+		chunk := ids[start:min(start+lookupChunk, len(ids))]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		in := placeholders(len(chunk))
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE pages SET comment_count =
+			(SELECT COUNT(*) FROM comments c WHERE c.page_id = pages.id AND c.status = 'approved') WHERE id IN (`+in+`)`), args...); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q("DELETE FROM page_count_shards WHERE page_id IN ("+in+")"), args...); err != nil {
+			return err
+		}
 	}
-	return err
+	return nil
 }
 
 // approvedDelta is how a comment going from status from to status to
