@@ -48,6 +48,12 @@ func (s *Store) CreateComment(ctx context.Context, c *model.Comment, in NewComme
 		c.CreatedAt = s.now()
 	}
 	c.CreatedAt = c.CreatedAt.UTC().Truncate(time.Millisecond)
+	if done, err := s.createCommentOneStatement(ctx, c, in); done || err != nil {
+		if err != nil && !errors.Is(err, ErrPageLocked) {
+			return fmt.Errorf("store: create comment: %w", err)
+		}
+		return err
+	}
 	err := s.inGroupTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		page, err := s.ensurePage(ctx, tx, c.SiteID, in.Path, in.Title)
 		if err != nil {

@@ -41,9 +41,12 @@ type Store struct {
 	viewPages viewPageLimits // see view.go
 	sender    notifySender   // see notify.go
 
-	stmts      sync.Map     // query → *sql.Stmt on read: see queryPrepared
-	writeStmts sync.Map     // query → *sql.Stmt on write: see txStmt
-	group      *groupCommit // SQLite: comment writes share commits; nil on PostgreSQL
+	stmts      sync.Map // query → *sql.Stmt on read: see queryPrepared
+	writeStmts sync.Map // query → *sql.Stmt on write: see txStmt
+	// transactional are sites whose new comments skip the one-statement
+	// write (comment_one_statement.go).
+	transactional transactionalSites
+	group         *groupCommit // SQLite: comment writes share commits; nil on PostgreSQL
 }
 
 // SQLiteFile is the database file name inside the data directory.

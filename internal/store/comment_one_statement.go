@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/parleyhq/parley/internal/model"
+)
+
+// oneStatementCommentSQL stores a new root comment on PostgreSQL in one
+// statement outside any explicit transaction, so without the round trips
+// of BEGIN and COMMIT: it reads the page, inserts the comment and its
+// notify event, adds to the page's count shard (countShardSQL) and sends
+// the change notice (notifyPayload), all or nothing as any statement is.
+// It stores nothing, and CreateComment goes the transactional way, when
+// the page does not exist yet, is locked, needs its title, or the site
+// has webhooks or an owner (their deliveries and usage belong in the
+// comment's transaction). The columns read say which; the notice is built
+// from parts around the new comment's id and page (oneStatementNotice).
+// Every parameter is cast: in INSERT … SELECT PostgreSQL would read an
+// untyped one as text.
+var oneStatementCommentSQL = `WITH p AS (SELECT id, locked, title = '' AS untitled FROM pages WHERE site_id = ?::bigint AND path = ?::text),
+	ok AS (SELECT p.id FROM p WHERE NOT p.locked AND NOT (p.untitled AND ?::text <> '')
+		AND NOT EXISTS (SELECT 1 FROM webhooks w WHERE w.site_id = ?::bigint)
+		AND NOT EXISTS (SELECT 1 FROM sites s WHERE s.id = ?::bigint AND s.owner_id IS NOT NULL)),
+	c AS (INSERT INTO comments (site_id, page_id, author_id, guest_name, guest_email_sealed, guest_email_index,
+			guest_website, text, html, status, created_at, sticky, ip_sealed, ua_sealed, edit_token_hash,
+			hold_reason, guest_verified, spam_verdict, notify_replies)
+		SELECT ?::bigint, ok.id, ?::bigint, ?::text, ?::bytea, ?::bytea, ?::text, ?::text, ?::text, ?::text, ?::bigint,
+			?::boolean, ?::bytea, ?::bytea, ?::bytea, ?::text, ?::boolean, ?::text, ?::boolean FROM ok
+		RETURNING id, page_id),
+	e AS (INSERT INTO notify_events (site_id, comment_id, kind, created_at) SELECT ?::bigint, id, ?::text, ?::bigint FROM c),
+	n AS (INSERT INTO page_count_shards (page_id, shard, n)
+		SELECT page_id, pg_backend_pid() % ` + strconv.Itoa(PageCountShards) + `, ?::bigint FROM c WHERE ?::bigint <> 0
+		ON CONFLICT (page_id, shard) DO UPDATE SET n = page_count_shards.n + excluded.n)
+	SELECT p.id, p.locked, p.untitled, c.id,
+		(SELECT count(*) FROM (SELECT pg_notify(?::text, ?::text || CASE WHEN ?::boolean THEN c.id::text || ':' ELSE '' END
+			|| c.page_id::text || ?::text) FROM c) sent)
+	FROM p LEFT JOIN c ON true`
+
+// transactionalSites remembers, for a minute, the sites whose comments
+// need the transactional write (an owner, webhooks), so that their
+// comments do not try oneStatementCommentSQL first. It only saves that
+// try: the statement checks for itself. At most maxTransactionalSites
+// are remembered; beyond, the memory starts again.
+type transactionalSites struct {
+	mu    sync.Mutex
+	until map[int64]time.Time
+}
+
+const (
+	transactionalFor      = time.Minute
+	maxTransactionalSites = 10_000
+)
+
+func (t *transactionalSites) has(site int64, now time.Time) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return now.Before(t.until[site])
+}
+
+func (t *transactionalSites) add(site int64, now time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.until == nil || len(t.until) >= maxTransactionalSites {
+		t.until = map[int64]time.Time{}
+	}
+	t.until[site] = now.Add(transactionalFor)
+}
+
+// createCommentOneStatement stores c with oneStatementCommentSQL where it
+// can and says whether it did; err is ErrPageLocked for a locked page.
+// When it did not, nothing was written.
+func (s *Store) createCommentOneStatement(ctx context.Context, c *model.Comment, in NewComment) (bool, error) {
+	if !s.dialect.oneTripWrites || c.ParentID != 0 || len(in.Uploads) > 0 || !in.ClosedBefore.IsZero() ||
+		s.transactional.has(c.SiteID, time.Now()) {
+		return false, nil
+	}
+	delta := approvedDelta("", c.Status)
+	prefix, withID, suffix := s.oneStatementNotice(c, in.Path)
+	args := []any{c.SiteID, in.Path, in.Title, c.SiteID, c.SiteID,
+		c.SiteID, nullID(c.AuthorID), c.GuestName, s.sealer.Seal(c.GuestEmail), s.sealer.EmailIndex(c.GuestEmail),
+		c.GuestWebsite, c.Text, c.HTML, string(c.Status), millis(c.CreatedAt), c.Sticky, s.sealer.Seal(c.IP),
+		s.sealer.Seal(c.UserAgent), c.EditTokenHash, nullString(c.HoldReason), c.GuestVerified,
+		nullString(c.SpamVerdict), c.NotifyReplies,
+		c.SiteID, EventCreated, millis(s.now()),
+		delta, delta,
+		siteChannel, prefix, withID, suffix}
+	var pageID, commentID sql.NullInt64
+	var locked, untitled bool
+	var sent int
+	err := s.write.QueryRowContext(ctx, s.q(oneStatementCommentSQL), args...).Scan(&pageID, &locked, &untitled, &commentID, &sent)
+	switch {
+	case errors.Is(err, sql.ErrNoRows): // no such page yet
+		return false, nil
+	case err != nil:
+		return false, err
+	case locked:
+		return true, ErrPageLocked
+	case !commentID.Valid:
+		if !(untitled && in.Title != "") {
+			s.transactional.add(c.SiteID, time.Now())
+		}
+		return false, nil
+	}
+	c.ID, c.PageID = commentID.Int64, pageID.Int64
+	return true, nil
+}
+
+// oneStatementNotice is the change notice of a new comment (notifyPayload)
+// in three parts, put together in SQL around the comment's id (when withID)
+// and its page's: "SITE:event:SENDER:created:" ID ":" PAGE ":PATH" for a
+// comment shown at once, "SITE:page:" PAGE ":PATH" for one held. The path
+// is left out, as notifyPayload does, when it would make the notice too
+// long, counting both ids at their longest.
+func (s *Store) oneStatementNotice(c *model.Comment, path string) (prefix string, withID bool, suffix string) {
+	site := strconv.FormatInt(c.SiteID, 10)
+	if c.Status == model.StatusApproved {
+		prefix, withID = site+":event:"+s.sender.get()+":"+EventCreated+":", true
+		if len(prefix)-len(site)+2*20+2+len(path) > maxNotifyPath {
+			path = ""
+		}
+		return prefix, withID, ":" + path
+	}
+	if len(path) > maxNotifyPath {
+		path = ""
+	}
+	return site + ":page:", false, ":" + path
+}
