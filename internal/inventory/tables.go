@@ -208,6 +208,7 @@ var Tables = []Table{
 	}},
 	{Name: "usage_monthly", Holds: "an owner's monthly usage (views and comments of their sites)", Kept: accountLife, Columns: []Column{
 		exported("user_id", "the owner", bySelf+"; "+Operator), exported("month", "the month", bySelf+"; "+Operator),
+		{Name: "shard", Class: NotPersonal},
 		exported("comments", "comments that month", bySelf+"; "+Operator), exported("views", "page views that month", bySelf+"; "+Operator),
 	}},
 	{Name: "usage_notices", Holds: "a mail telling an owner they near or passed a limit", Kept: accountLife, Columns: []Column{

@@ -14,19 +14,25 @@ import (
 // oneStatementCommentSQL stores a new root comment on PostgreSQL in one
 // statement outside any explicit transaction, so without the round trips
 // of BEGIN and COMMIT: it reads the page, inserts the comment and its
-// notify event, adds to the page's count shard (countShardSQL) and sends
-// the change notice (notifyPayload), all or nothing as any statement is.
-// It stores nothing, and CreateComment goes the transactional way, when
-// the page does not exist yet, is locked, needs its title, or the site
-// has webhooks or an owner (their deliveries and usage belong in the
-// comment's transaction). The columns read say which; the notice is built
+// notify event, adds to the page's count shard (countShardSQL) and to the
+// owner's month (countCommentShardSQL, when the site has an owner) and
+// sends the change notice (notifyPayload), all or nothing as any statement
+// is. It stores nothing, and CreateComment goes the transactional way,
+// when the page does not exist yet, is locked or needs its title, the site
+// has webhooks (their deliveries belong in the comment's transaction), or
+// its owner is suspended or would pass a limit of their plan (the
+// transaction says which). The columns read say which; the notice is built
 // from parts around the new comment's id and page (oneStatementNotice).
 // Every parameter is cast: in INSERT … SELECT PostgreSQL would read an
 // untyped one as text.
-var oneStatementCommentSQL = `WITH p AS (SELECT id, locked, title = '' AS untitled FROM pages WHERE site_id = ?::bigint AND path = ?::text),
-	ok AS (SELECT p.id FROM p WHERE NOT p.locked AND NOT (p.untitled AND ?::text <> '')
+var oneStatementCommentSQL = `WITH pg AS (SELECT id, locked, title = '' AS untitled FROM pages WHERE site_id = ?::bigint AND path = ?::text),
+	o AS (SELECT u.id, u.suspended_at, p.max_comments, p.max_views
+		FROM sites s JOIN users u ON u.id = s.owner_id ` + effectivePlanJoin + ` WHERE s.id = ?::bigint),
+	m AS (SELECT COALESCE(SUM(comments), 0) AS comments, COALESCE(SUM(views), 0) AS views
+		FROM usage_monthly WHERE user_id = (SELECT id FROM o) AND month = ?::bigint),
+	ok AS (SELECT pg.id FROM pg WHERE NOT pg.locked AND NOT (pg.untitled AND ?::text <> '')
 		AND NOT EXISTS (SELECT 1 FROM webhooks w WHERE w.site_id = ?::bigint)
-		AND NOT EXISTS (SELECT 1 FROM sites s WHERE s.id = ?::bigint AND s.owner_id IS NOT NULL)),
+		AND NOT EXISTS (SELECT 1 FROM o, m WHERE o.suspended_at IS NOT NULL OR m.comments + 1 > o.max_comments OR m.views > o.max_views)),
 	c AS (INSERT INTO comments (site_id, page_id, author_id, guest_name, guest_email_sealed, guest_email_index,
 			guest_website, text, html, status, created_at, sticky, ip_sealed, ua_sealed, edit_token_hash,
 			hold_reason, guest_verified, spam_verdict, notify_replies)
@@ -36,17 +42,19 @@ var oneStatementCommentSQL = `WITH p AS (SELECT id, locked, title = '' AS untitl
 	e AS (INSERT INTO notify_events (site_id, comment_id, kind, created_at) SELECT ?::bigint, id, ?::text, ?::bigint FROM c),
 	n AS (INSERT INTO page_count_shards (page_id, shard, n)
 		SELECT page_id, pg_backend_pid() % ` + strconv.Itoa(PageCountShards) + `, ?::bigint FROM c WHERE ?::bigint <> 0
-		ON CONFLICT (page_id, shard) DO UPDATE SET n = page_count_shards.n + excluded.n)
-	SELECT p.id, p.locked, p.untitled, c.id,
+		ON CONFLICT (page_id, shard) DO UPDATE SET n = page_count_shards.n + excluded.n),
+	u AS (INSERT INTO usage_monthly (user_id, month, shard, comments) SELECT o.id, ?::bigint, ` + usageShard + `, 1 FROM o, c
+		ON CONFLICT (user_id, month, shard) DO UPDATE SET comments = usage_monthly.comments + 1)
+	SELECT pg.id, pg.locked, pg.untitled, c.id,
 		(SELECT count(*) FROM (SELECT pg_notify(?::text, ?::text || CASE WHEN ?::boolean THEN c.id::text || ':' ELSE '' END
 			|| c.page_id::text || ?::text) FROM c) sent)
-	FROM p LEFT JOIN c ON true`
+	FROM pg LEFT JOIN c ON true`
 
 // transactionalSites remembers, for a minute, the sites whose comments
-// need the transactional write (an owner, webhooks), so that their
-// comments do not try oneStatementCommentSQL first. It only saves that
-// try: the statement checks for itself. At most maxTransactionalSites
-// are remembered; beyond, the memory starts again.
+// need the transactional write (webhooks, a suspended owner, a limit
+// reached), so that their comments do not try oneStatementCommentSQL
+// first. It only saves that try: the statement checks for itself. At most
+// maxTransactionalSites are remembered; beyond, the memory starts again.
 type transactionalSites struct {
 	mu    sync.Mutex
 	until map[int64]time.Time
@@ -82,13 +90,14 @@ func (s *Store) createCommentOneStatement(ctx context.Context, c *model.Comment,
 	}
 	delta := approvedDelta("", c.Status)
 	prefix, withID, suffix := s.oneStatementNotice(c, in.Path)
-	args := []any{c.SiteID, in.Path, in.Title, c.SiteID, c.SiteID,
+	month := Month(c.CreatedAt)
+	args := []any{c.SiteID, in.Path, c.SiteID, month, in.Title, c.SiteID,
 		c.SiteID, nullID(c.AuthorID), c.GuestName, s.sealer.Seal(c.GuestEmail), s.sealer.EmailIndex(c.GuestEmail),
 		c.GuestWebsite, c.Text, c.HTML, string(c.Status), millis(c.CreatedAt), c.Sticky, s.sealer.Seal(c.IP),
 		s.sealer.Seal(c.UserAgent), c.EditTokenHash, nullString(c.HoldReason), c.GuestVerified,
 		nullString(c.SpamVerdict), c.NotifyReplies,
 		c.SiteID, EventCreated, millis(s.now()),
-		delta, delta,
+		delta, delta, month,
 		siteChannel, prefix, withID, suffix}
 	var pageID, commentID sql.NullInt64
 	var locked, untitled bool

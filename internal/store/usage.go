@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/parleyhq/parley/internal/model"
@@ -65,9 +66,30 @@ func monthStart(month int) time.Time {
 const (
 	ownerPlanSQL = `SELECT u.id, u.suspended_at, p.max_comments, p.max_views
 		FROM sites s JOIN users u ON u.id = s.owner_id ` + effectivePlanJoin + ` WHERE s.id = ?`
-	countCommentSQL = `INSERT INTO usage_monthly (user_id, month, comments) VALUES (?, ?, 1)
-		ON CONFLICT (user_id, month) DO UPDATE SET comments = usage_monthly.comments + 1 RETURNING comments, views`
+	countCommentSQL = `INSERT INTO usage_monthly (user_id, month, shard, comments) VALUES (?, ?, 0, 1)
+		ON CONFLICT (user_id, month, shard) DO UPDATE SET comments = usage_monthly.comments + 1 RETURNING comments, views`
 )
+
+// UsageShards is how many rows an owner's month of usage may take on
+// PostgreSQL (migration 0038): a new comment adds to the shard of its
+// database connection, so that concurrent comments of one owner's sites do
+// not queue on one row's lock. SQLite writes shard 0 only.
+const UsageShards = 16
+
+// usageShard is the shard a new comment counts in, in SQL.
+var usageShard = "pg_backend_pid() % " + strconv.Itoa(UsageShards)
+
+// countCommentShardSQL is countCommentSQL on PostgreSQL: it adds to the
+// connection's shard and returns the month's comments (that shard's new
+// value and the others' as the statement found them) and views. Comments
+// that commit at the same time on other connections are not seen, so a
+// limit can be passed by as many comments as write at once, at most
+// UsageShards; docs/plans.md says so.
+var countCommentShardSQL = `WITH up AS (INSERT INTO usage_monthly (user_id, month, shard, comments) VALUES (?, ?, ` + usageShard + `, 1)
+		ON CONFLICT (user_id, month, shard) DO UPDATE SET comments = usage_monthly.comments + 1 RETURNING shard, comments)
+	SELECT (SELECT comments FROM up) + COALESCE((SELECT SUM(m.comments) FROM usage_monthly m
+			WHERE m.user_id = ? AND m.month = ? AND m.shard <> (SELECT shard FROM up)), 0),
+		COALESCE((SELECT SUM(m.views) FROM usage_monthly m WHERE m.user_id = ? AND m.month = ?), 0)`
 
 // countComment counts a new comment of siteID against its owner's month,
 // inside the comment's transaction: one read of the owner's plan and one
@@ -103,7 +125,13 @@ func (s *Store) countCommentOf(ctx context.Context, tx *sql.Tx, o ownerPlan, at 
 		return ErrSuspended
 	}
 	var comments, views int64
-	err := s.txStmt(ctx, tx, countCommentSQL).QueryRowContext(ctx, o.owner.Int64, Month(at)).Scan(&comments, &views)
+	owner, month := o.owner.Int64, Month(at)
+	var err error
+	if s.dialect.oneTripWrites {
+		err = s.txStmt(ctx, tx, countCommentShardSQL).QueryRowContext(ctx, owner, month, owner, month, owner, month).Scan(&comments, &views)
+	} else {
+		err = s.txStmt(ctx, tx, countCommentSQL).QueryRowContext(ctx, owner, month).Scan(&comments, &views)
+	}
 	switch {
 	case err != nil:
 		return err
@@ -146,8 +174,8 @@ func (s *Store) addUsageViews(ctx context.Context, tx *sql.Tx, counted map[siteM
 	}
 	slices.SortFunc(keys, func(a, b ownerMonth) int { return cmp.Or(cmp.Compare(a.owner, b.owner), cmp.Compare(a.month, b.month)) })
 	for _, k := range keys {
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO usage_monthly (user_id, month, views) VALUES (?, ?, ?)
-			ON CONFLICT (user_id, month) DO UPDATE SET views = usage_monthly.views + excluded.views`), k.owner, k.month, byOwner[k]); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO usage_monthly (user_id, month, shard, views) VALUES (?, ?, 0, ?)
+			ON CONFLICT (user_id, month, shard) DO UPDATE SET views = usage_monthly.views + excluded.views`), k.owner, k.month, byOwner[k]); err != nil {
 			return err
 		}
 	}
@@ -206,8 +234,8 @@ func Metrics() []string { return []string{MetricSites, MetricViews, MetricCommen
 func (s *Store) UsageOf(ctx context.Context, userID int64, month int) (Usage, error) {
 	u := Usage{Month: month}
 	err := s.read.QueryRowContext(ctx, s.q(`SELECT (SELECT COUNT(*) FROM sites WHERE owner_id = ?),
-		COALESCE((SELECT views FROM usage_monthly WHERE user_id = ? AND month = ?), 0),
-		COALESCE((SELECT comments FROM usage_monthly WHERE user_id = ? AND month = ?), 0), (`+uploadBytesOfOwner+`)`),
+		COALESCE((SELECT SUM(views) FROM usage_monthly WHERE user_id = ? AND month = ?), 0),
+		COALESCE((SELECT SUM(comments) FROM usage_monthly WHERE user_id = ? AND month = ?), 0), (`+uploadBytesOfOwner+`)`),
 		userID, userID, month, userID, month, userID).Scan(&u.Sites, &u.Views, &u.Comments, &u.UploadBytes)
 	if err != nil {
 		return u, fmt.Errorf("store: usage: %w", err)
@@ -268,7 +296,8 @@ func (s *Store) UsageCrossings(ctx context.Context, month int) ([]UsageCrossing,
 	rows, err = s.read.QueryContext(ctx, s.q(`SELECT `+userColumns+`, p.max_sites, p.max_views, p.max_comments,
 		(SELECT COUNT(*) FROM sites s WHERE s.owner_id = u.id), COALESCE(m.views, 0), COALESCE(m.comments, 0)
 		FROM users u JOIN plans p ON p.id = COALESCE(u.plan_id, (SELECT d.id FROM plans d WHERE d.is_default))
-		LEFT JOIN usage_monthly m ON m.user_id = u.id AND m.month = ?
+		LEFT JOIN (SELECT user_id, SUM(views) AS views, SUM(comments) AS comments FROM usage_monthly WHERE month = ?
+			GROUP BY user_id) m ON m.user_id = u.id
 		WHERE u.suspended_at IS NULL AND EXISTS (SELECT 1 FROM sites s WHERE s.owner_id = u.id) ORDER BY u.id`), month)
 	if err != nil {
 		return nil, fmt.Errorf("store: usage crossings: %w", err)

@@ -39,7 +39,7 @@ func (s *Store) accountPlan(ctx context.Context, userID int64) (*AccountPlan, er
 		return nil, err
 	}
 	p.PlanName = plan.Name
-	err = s.eachRow(ctx, "SELECT month, views, comments FROM usage_monthly WHERE user_id = ? ORDER BY month", []any{userID}, func(r rowScanner) error {
+	err = s.eachRow(ctx, "SELECT month, SUM(views), SUM(comments) FROM usage_monthly WHERE user_id = ? GROUP BY month ORDER BY month", []any{userID}, func(r rowScanner) error {
 		var u Usage
 		err := r.Scan(&u.Month, &u.Views, &u.Comments)
 		p.Usage = append(p.Usage, u)
