@@ -104,7 +104,7 @@ func parseDisqus(p *parseEnv, r io.Reader) error {
 			case "post":
 				posts++
 				var po disqusPost
-				if err := x.decode(&po, &t); err != nil {
+				if err := x.decodeDisqusPost(&po, &t); err != nil {
 					return xmlError(x, err)
 				}
 				if err := emitDisqusPost(p, &po, threads, posts); err != nil {
