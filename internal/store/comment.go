@@ -135,6 +135,13 @@ const newCommentOneTripSQL = `WITH c AS (` + insertCommentSQL + ` RETURNING id),
 	SELECT c.id, EXISTS (SELECT 1 FROM webhooks w WHERE w.site_id = ?), o.id, o.suspended_at, o.max_comments, o.max_views
 	FROM c LEFT JOIN (` + ownerPlanSQL + `) o ON true`
 
+// siteWriteFactsSQL reads, on SQLite, what the rest of a new comment's
+// transaction needs to know of its site in one prepared query: whether it
+// has webhooks, and its owner's plan (ownerPlanSQL). It replaced two
+// queries, one of which looked for webhooks on every comment.
+const siteWriteFactsSQL = `SELECT EXISTS (SELECT 1 FROM webhooks w WHERE w.site_id = ?), o.id, o.suspended_at, o.max_comments, o.max_views
+	FROM (SELECT 1) one LEFT JOIN (` + ownerPlanSQL + `) o ON true`
+
 // newCommentWrite is what insertNewComment learnt for the rest of the
 // comment's transaction.
 type newCommentWrite struct {
@@ -159,7 +166,13 @@ func (s *Store) insertNewComment(ctx context.Context, tx *sql.Tx, c *model.Comme
 		if err != nil {
 			return newCommentWrite{}, err
 		}
-		return newCommentWrite{hooks: true}, s.queueNotifyEvent(ctx, tx, c.SiteID, c.ID, EventCreated)
+		w := newCommentWrite{plan: &ownerPlan{}}
+		err = s.txStmt(ctx, tx, siteWriteFactsSQL).QueryRowContext(ctx, c.SiteID, c.SiteID).Scan(&w.hooks,
+			&w.plan.owner, &w.plan.suspended, &w.plan.maxComments, &w.plan.maxViews)
+		if err != nil {
+			return newCommentWrite{}, err
+		}
+		return w, s.queueNotifyEvent(ctx, tx, c.SiteID, c.ID, EventCreated)
 	}
 	w := newCommentWrite{plan: &ownerPlan{}}
 	args = append(args, c.SiteID, EventCreated, millis(s.now()), c.SiteID, c.SiteID)

@@ -53,7 +53,7 @@ func (s *Store) inProcessRead(ctx context.Context) context.Context {
 var writePathQueries = []string{
 	selectPageSQL, insertPageSQL, countPageSQL, parentRootSQL, insertCommentSQL,
 	queueNotifyEventSQL, ownerPlanSQL, countCommentSQL, savepointSQL, rollbackToSavepointSQL, releaseSavepointSQL,
-	siteWebhooksSQL,
+	siteWebhooksSQL, siteWriteFactsSQL,
 }
 
 // txStmt returns query as a statement of tx: prepared once on the writer
