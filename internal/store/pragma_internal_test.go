@@ -27,12 +27,11 @@ func openInternalSQLite(t *testing.T, limits Limits) *Store {
 // TestSQLiteConnectionsAreDurableAndErase: every connection, the writer's and
 // each reader's, syncs at every commit (synchronous=FULL, so a comment
 // acknowledged with 201 survives power loss) and zeroes deleted content
-// (secure_delete), waits for locks as long as its Limits say, and reads
-// the file through a memory map (mmap_size).
+// (secure_delete), and waits for locks as long as its Limits say.
 func TestSQLiteConnectionsAreDurableAndErase(t *testing.T) {
 	s := openInternalSQLite(t, Limits{Wait: 1500 * time.Millisecond})
 	ctx := context.Background()
-	want := map[string]int{"synchronous": 2 /* FULL */, "secure_delete": 1, "foreign_keys": 1, "busy_timeout": 1500, "mmap_size": sqliteMmapSize}
+	want := map[string]int{"synchronous": 2 /* FULL */, "secure_delete": 1, "foreign_keys": 1, "busy_timeout": 1500}
 	for name, pool := range map[string]*sql.DB{"writer": s.write, "reader": s.read} {
 		// Hold several reader connections at once so that more than one is opened.
 		var conns []*sql.Conn

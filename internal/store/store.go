@@ -98,25 +98,9 @@ func Open(ctx context.Context, databaseURL, dataDir string, sealer *privacy.Seal
 // with 201 survives power loss (NORMAL may lose the last commits; the cost is
 // measured in bench/durability_test.go). secure_delete zeroes deleted content
 // instead of leaving it in free space, so erased names and texts cannot be
-// read back from the file (see checkpointErased for the WAL). mmap_size
-// reads the first sqliteMmapSize bytes of the file through a memory map:
-// a reader's page cache starts empty whenever another connection has
-// written (SQLite cannot tell which pages changed), so under a stream of
-// comments every read fetched its pages with a system call each; through
-// the map they are memory reads of the kernel's page cache (comments/s on
-// SQLite +7% in BenchmarkCommentCreate). Writes still go through write(2).
-// The mapped pages count in the process's resident memory as the file's
-// cache does, and the kernel reclaims them as it does that cache.
+// read back from the file (see checkpointErased for the WAL).
 const sqlitePragmas = "&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
-	"&_pragma=secure_delete(ON)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-16000)" +
-	"&_pragma=mmap_size(" + sqliteMmapSizeText + ")"
-
-// sqliteMmapSize is the part of an SQLite database read through a memory
-// map (sqlitePragmas).
-const (
-	sqliteMmapSize     = 256 << 20
-	sqliteMmapSizeText = "268435456"
-)
+	"&_pragma=secure_delete(ON)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-16000)"
 
 // OpenSQLite opens (creating if needed) the SQLite database at path, with
 // the default Limits.
