@@ -38,7 +38,9 @@ func postsBy(data []byte, decode func(x *xmlReader, po *disqusPost, start *xml.S
 	}
 }
 
-func reflected(x *xmlReader, po *disqusPost, start *xml.StartElement) error { return x.decode(po, start) }
+func reflected(x *xmlReader, po *disqusPost, start *xml.StartElement) error {
+	return x.decode(po, start)
+}
 func byHand(x *xmlReader, po *disqusPost, start *xml.StartElement) error {
 	return x.decodeDisqusPost(po, start)
 }
