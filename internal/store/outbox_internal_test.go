@@ -7,27 +7,13 @@ import (
 	"testing"
 
 	"github.com/parleyhq/parley/internal/model"
-	"github.com/parleyhq/parley/internal/pgtest"
-	"github.com/parleyhq/parley/internal/privacy"
 )
 
 // TestMailCommitsWithItsChange: a mail queued inside a transaction exists
 // exactly when that transaction commits, so a change that fails sends
 // nothing. On both databases.
 func TestMailCommitsWithItsChange(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) { testMailCommitsWithItsChange(t, openInternalSQLite(t, Limits{})) })
-	t.Run("postgres", func(t *testing.T) {
-		sealer, err := privacy.NewSealer([]byte("0123456789abcdef0123456789abcdef-test-key"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := openPostgres(context.Background(), pgtest.URL(t), sealer, Limits{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		testMailCommitsWithItsChange(t, s)
-	})
+	eachInternalDB(t, testMailCommitsWithItsChange)
 }
 
 func testMailCommitsWithItsChange(t *testing.T, s *Store) {

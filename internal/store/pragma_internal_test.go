@@ -7,21 +7,46 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parleyhq/parley/internal/pgtest"
 	"github.com/parleyhq/parley/internal/privacy"
 )
 
 func openInternalSQLite(t *testing.T, limits Limits) *Store {
 	t.Helper()
-	sealer, err := privacy.NewSealer([]byte("0123456789abcdef0123456789abcdef-test-key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := openSQLite(context.Background(), filepath.Join(t.TempDir(), SQLiteFile), sealer, limits)
+	s, err := openSQLite(context.Background(), filepath.Join(t.TempDir(), SQLiteFile), internalSealer(t), limits)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// openInternalPostgres opens a store on a new database of the test
+// cluster, not migrated.
+func openInternalPostgres(t *testing.T) *Store {
+	t.Helper()
+	s, err := openPostgres(context.Background(), pgtest.URL(t), internalSealer(t), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// eachInternalDB runs fn on a new SQLite store and a new PostgreSQL one,
+// neither migrated.
+func eachInternalDB(t *testing.T, fn func(t *testing.T, s *Store)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, openInternalSQLite(t, Limits{})) })
+	t.Run("postgres", func(t *testing.T) { fn(t, openInternalPostgres(t)) })
+}
+
+func internalSealer(t *testing.T) *privacy.Sealer {
+	t.Helper()
+	sealer, err := privacy.NewSealer([]byte("0123456789abcdef0123456789abcdef-test-key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sealer
 }
 
 // TestSQLiteConnectionsAreDurableAndErase: every connection, the writer's and

@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/internal/model"
-	"github.com/parleyhq/parley/internal/pgtest"
-	"github.com/parleyhq/parley/internal/privacy"
 )
 
 // TestUsageShardMigrationKeepsCounts: migration 0038 turns an owner's
@@ -16,19 +14,7 @@ import (
 // other than 0 (as a PostgreSQL connection writes them). On both
 // databases.
 func TestUsageShardMigrationKeepsCounts(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) { testUsageShardMigration(t, openInternalSQLite(t, Limits{})) })
-	t.Run("postgres", func(t *testing.T) {
-		sealer, err := privacy.NewSealer([]byte("0123456789abcdef0123456789abcdef-test-key"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := openPostgres(context.Background(), pgtest.URL(t), sealer, Limits{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		testUsageShardMigration(t, s)
-	})
+	eachInternalDB(t, testUsageShardMigration)
 }
 
 func testUsageShardMigration(t *testing.T, s *Store) {
