@@ -48,7 +48,10 @@ func (s *Store) SetPageLocked(ctx context.Context, pageID int64, locked bool) er
 
 // Queries of the comment write path (writePathQueries).
 const (
-	selectPageSQL = "SELECT " + pageColumns + " FROM pages WHERE site_id = ? AND path = ?"
+	// selectPageSQL reads a page without its count (0 in its place):
+	// ensurePage's callers do not need it, and on every comment it was a
+	// subquery over the page's count shards for nothing.
+	selectPageSQL = "SELECT id, site_id, path, title, locked, 0, created_at FROM pages WHERE site_id = ? AND path = ?"
 	insertPageSQL = "INSERT INTO pages (site_id, path, title, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (site_id, path) DO NOTHING"
 	countPageSQL  = "UPDATE pages SET comment_count = comment_count + ? WHERE id = ?"
 )
