@@ -32,7 +32,7 @@ type NewComment struct {
 // needed. It fills c.ID, c.PageID and c.CreatedAt (when zero). It refuses
 // with ErrPageLocked on a locked page (or one closed by in.ClosedBefore)
 // and ErrParentPage when c.ParentID is not a comment of the same page. The
-// comment counts against the site owner's plan (countComment): ErrSuspended
+// comment counts against the site owner's plan (countCommentOf): ErrSuspended
 // and a *PlanLimitError refuse it. Servers sharing the database hear of the
 // new comment when it commits (NotifySiteChanged, sent in its transaction).
 //
@@ -75,12 +75,7 @@ func (s *Store) CreateComment(ctx context.Context, c *model.Comment, in NewComme
 				return err
 			}
 		}
-		if w.plan != nil {
-			err = s.countCommentOf(ctx, tx, *w.plan, c.CreatedAt)
-		} else {
-			err = s.countComment(ctx, tx, c.SiteID, c.CreatedAt)
-		}
-		if err != nil {
+		if err := s.countCommentOf(ctx, tx, w.plan, c.CreatedAt); err != nil {
 			return err
 		}
 		// Other servers drop the page's cached threads and, for a comment
@@ -118,44 +113,59 @@ func (s *Store) checkOpen(ctx context.Context, tx *sql.Tx, page *model.Page, clo
 	return nil
 }
 
+// commentInsertColumns are the columns a new comment is written with, in
+// the order of commentValues.
+const commentInsertColumns = `site_id, page_id, parent_id, root_id, author_id,
+	guest_name, guest_email_sealed, guest_email_index, guest_website, text, html, status, created_at,
+	sticky, ip_sealed, ua_sealed, edit_token_hash, hold_reason, guest_verified, spam_verdict, notify_replies`
+
 // insertCommentSQL stores a new comment (writePathQueries); its id is
 // the statement's LastInsertId (RETURNING costs SQLite a temporary table
 // per row).
-const insertCommentSQL = `INSERT INTO comments (site_id, page_id, parent_id, root_id, author_id,
-	guest_name, guest_email_sealed, guest_email_index, guest_website, text, html, status, created_at,
-	sticky, ip_sealed, ua_sealed, edit_token_hash, hold_reason, guest_verified, spam_verdict, notify_replies)
+const insertCommentSQL = `INSERT INTO comments (` + commentInsertColumns + `)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
+// siteWriteFacts is what the rest of a new comment's transaction needs to
+// know of its site, read after FROM … LEFT JOIN ownerPlanJoin (with the
+// site's id twice): whether it has webhooks, and its owner's plan.
+// newCommentWrite.dest scans it.
+const (
+	siteWriteFacts = `EXISTS (SELECT 1 FROM webhooks w WHERE w.site_id = ?), o.id, o.suspended_at, o.max_comments, o.max_views`
+	ownerPlanJoin  = `(` + ownerPlanSQL + `) o ON true`
+)
+
 // newCommentOneTripSQL is, where each statement is a round trip to the
-// server (PostgreSQL), a new comment's insert, its notify event, and the
-// reads the rest of its transaction needs in one statement: whether its
-// site has webhooks, and its owner's plan (ownerPlanSQL).
+// server (PostgreSQL), a new comment's insert, its notify event, and
+// siteWriteFacts in one statement.
 const newCommentOneTripSQL = `WITH c AS (` + insertCommentSQL + ` RETURNING id),
 	e AS (INSERT INTO notify_events (site_id, comment_id, kind, created_at) SELECT ?, id, ?, ? FROM c)
-	SELECT c.id, EXISTS (SELECT 1 FROM webhooks w WHERE w.site_id = ?), o.id, o.suspended_at, o.max_comments, o.max_views
-	FROM c LEFT JOIN (` + ownerPlanSQL + `) o ON true`
+	SELECT c.id, ` + siteWriteFacts + ` FROM c LEFT JOIN ` + ownerPlanJoin
 
-// siteWriteFactsSQL reads, on SQLite, what the rest of a new comment's
-// transaction needs to know of its site in one prepared query: whether it
-// has webhooks, and its owner's plan (ownerPlanSQL). It replaced two
-// queries, one of which looked for webhooks on every comment.
-const siteWriteFactsSQL = `SELECT EXISTS (SELECT 1 FROM webhooks w WHERE w.site_id = ?), o.id, o.suspended_at, o.max_comments, o.max_views
-	FROM (SELECT 1) one LEFT JOIN (` + ownerPlanSQL + `) o ON true`
+// siteWriteFactsSQL reads siteWriteFacts on SQLite, in one prepared query
+// after the insert. It replaced two queries, one of which looked for
+// webhooks on every comment.
+const siteWriteFactsSQL = `SELECT ` + siteWriteFacts + ` FROM (SELECT 1) one LEFT JOIN ` + ownerPlanJoin
 
 // newCommentWrite is what insertNewComment learnt for the rest of the
 // comment's transaction.
 type newCommentWrite struct {
-	hooks bool       // the site may have webhooks (queueWebhooks looks)
-	plan  *ownerPlan // the owner's plan, if read already
+	hooks bool      // the site may have webhooks (queueWebhooks looks)
+	plan  ownerPlan // the owner's plan
+}
+
+// dest are the scan destinations of siteWriteFacts.
+func (w *newCommentWrite) dest() []any {
+	return []any{&w.hooks, &w.plan.owner, &w.plan.suspended, &w.plan.maxComments, &w.plan.maxViews}
 }
 
 // insertNewComment stores c on c.PageID, under its parent's root, with
 // its notify event, and sets c.ID. On PostgreSQL that is one statement,
 // which also reads what newCommentWrite holds.
 func (s *Store) insertNewComment(ctx context.Context, tx *sql.Tx, c *model.Comment) (newCommentWrite, error) {
+	var w newCommentWrite
 	rootID, err := s.rootOf(ctx, tx, c)
 	if err != nil {
-		return newCommentWrite{}, err
+		return w, err
 	}
 	args := s.commentValues(c, rootID)
 	if !s.dialect.oneTripWrites {
@@ -163,21 +173,16 @@ func (s *Store) insertNewComment(ctx context.Context, tx *sql.Tx, c *model.Comme
 		if err == nil {
 			c.ID, err = res.LastInsertId()
 		}
-		if err != nil {
-			return newCommentWrite{}, err
+		if err == nil {
+			err = s.txStmt(ctx, tx, siteWriteFactsSQL).QueryRowContext(ctx, c.SiteID, c.SiteID).Scan(w.dest()...)
 		}
-		w := newCommentWrite{plan: &ownerPlan{}}
-		err = s.txStmt(ctx, tx, siteWriteFactsSQL).QueryRowContext(ctx, c.SiteID, c.SiteID).Scan(&w.hooks,
-			&w.plan.owner, &w.plan.suspended, &w.plan.maxComments, &w.plan.maxViews)
 		if err != nil {
-			return newCommentWrite{}, err
+			return w, err
 		}
 		return w, s.queueNotifyEvent(ctx, tx, c.SiteID, c.ID, EventCreated)
 	}
-	w := newCommentWrite{plan: &ownerPlan{}}
 	args = append(args, c.SiteID, EventCreated, millis(s.now()), c.SiteID, c.SiteID)
-	err = s.txStmt(ctx, tx, newCommentOneTripSQL).QueryRowContext(ctx, args...).Scan(&c.ID, &w.hooks,
-		&w.plan.owner, &w.plan.suspended, &w.plan.maxComments, &w.plan.maxViews)
+	err = s.txStmt(ctx, tx, newCommentOneTripSQL).QueryRowContext(ctx, args...).Scan(append([]any{&c.ID}, w.dest()...)...)
 	return w, err
 }
 

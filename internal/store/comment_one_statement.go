@@ -26,25 +26,21 @@ import (
 // Every parameter is cast: in INSERT … SELECT PostgreSQL would read an
 // untyped one as text.
 var oneStatementCommentSQL = `WITH pg AS (SELECT id, locked, title = '' AS untitled FROM pages WHERE site_id = ?::bigint AND path = ?::text),
-	o AS (SELECT u.id, u.suspended_at, p.max_comments, p.max_views
-		FROM sites s JOIN users u ON u.id = s.owner_id ` + effectivePlanJoin + ` WHERE s.id = ?::bigint),
+	o AS (` + ownerPlanSQL + `),
 	m AS (SELECT COALESCE(SUM(comments), 0) AS comments, COALESCE(SUM(views), 0) AS views
 		FROM usage_monthly WHERE user_id = (SELECT id FROM o) AND month = ?::bigint),
 	ok AS (SELECT pg.id FROM pg WHERE NOT pg.locked AND NOT (pg.untitled AND ?::text <> '')
 		AND NOT EXISTS (SELECT 1 FROM webhooks w WHERE w.site_id = ?::bigint)
 		AND NOT EXISTS (SELECT 1 FROM o, m WHERE o.suspended_at IS NOT NULL OR m.comments + 1 > o.max_comments OR m.views > o.max_views)),
-	c AS (INSERT INTO comments (site_id, page_id, author_id, guest_name, guest_email_sealed, guest_email_index,
-			guest_website, text, html, status, created_at, sticky, ip_sealed, ua_sealed, edit_token_hash,
-			hold_reason, guest_verified, spam_verdict, notify_replies)
-		SELECT ?::bigint, ok.id, ?::bigint, ?::text, ?::bytea, ?::bytea, ?::text, ?::text, ?::text, ?::text, ?::bigint,
-			?::boolean, ?::bytea, ?::bytea, ?::bytea, ?::text, ?::boolean, ?::text, ?::boolean FROM ok
+	c AS (INSERT INTO comments (` + commentInsertColumns + `)
+		SELECT ?::bigint, ok.id, ?::bigint, ?::bigint, ?::bigint, ?::text, ?::bytea, ?::bytea, ?::text, ?::text, ?::text,
+			?::text, ?::bigint, ?::boolean, ?::bytea, ?::bytea, ?::bytea, ?::text, ?::boolean, ?::text, ?::boolean FROM ok
 		RETURNING id, page_id),
 	e AS (INSERT INTO notify_events (site_id, comment_id, kind, created_at) SELECT ?::bigint, id, ?::text, ?::bigint FROM c),
 	n AS (INSERT INTO page_count_shards (page_id, shard, n)
-		SELECT page_id, pg_backend_pid() % ` + strconv.Itoa(PageCountShards) + `, ?::bigint FROM c WHERE ?::bigint <> 0
-		ON CONFLICT (page_id, shard) DO UPDATE SET n = page_count_shards.n + excluded.n),
-	u AS (INSERT INTO usage_monthly (user_id, month, shard, comments) SELECT o.id, ?::bigint, ` + usageShard + `, 1 FROM o, c
-		ON CONFLICT (user_id, month, shard) DO UPDATE SET comments = usage_monthly.comments + 1)
+		SELECT page_id, ` + connectionShard + `, ?::bigint FROM c WHERE ?::bigint <> 0 ` + addToPageShard + `),
+	u AS (INSERT INTO usage_monthly (user_id, month, shard, comments) SELECT o.id, ?::bigint, ` + connectionShard + `, 1 FROM o, c
+		` + addUsageComment + `)
 	SELECT pg.id, pg.locked, pg.untitled, c.id,
 		(SELECT count(*) FROM (SELECT pg_notify(?::text, ?::text || CASE WHEN ?::boolean THEN c.id::text || ':' ELSE '' END
 			|| c.page_id::text || ?::text) FROM c) sent)
@@ -91,14 +87,9 @@ func (s *Store) createCommentOneStatement(ctx context.Context, c *model.Comment,
 	delta := approvedDelta("", c.Status)
 	prefix, withID, suffix := s.oneStatementNotice(c, in.Path)
 	month := Month(c.CreatedAt)
-	args := []any{c.SiteID, in.Path, c.SiteID, month, in.Title, c.SiteID,
-		c.SiteID, nullID(c.AuthorID), c.GuestName, s.sealer.Seal(c.GuestEmail), s.sealer.EmailIndex(c.GuestEmail),
-		c.GuestWebsite, c.Text, c.HTML, string(c.Status), millis(c.CreatedAt), c.Sticky, s.sealer.Seal(c.IP),
-		s.sealer.Seal(c.UserAgent), c.EditTokenHash, nullString(c.HoldReason), c.GuestVerified,
-		nullString(c.SpamVerdict), c.NotifyReplies,
-		c.SiteID, EventCreated, millis(s.now()),
-		delta, delta, month,
-		siteChannel, prefix, withID, suffix}
+	values := s.commentValues(c, 0) // the page's place is ok.id
+	args := append([]any{c.SiteID, in.Path, c.SiteID, month, in.Title, c.SiteID, values[0]}, values[2:]...)
+	args = append(args, c.SiteID, EventCreated, millis(s.now()), delta, delta, month, siteChannel, prefix, withID, suffix)
 	var pageID, commentID sql.NullInt64
 	var locked, untitled bool
 	var sent int

@@ -24,7 +24,14 @@ const pageCount = "(comment_count + COALESCE((SELECT SUM(n) FROM page_count_shar
 // each new comment adds to that of its database connection, so that
 // concurrent comments of one page do not wait for each other's row lock.
 // It bounds the rows a page's count is read from.
-const PageCountShards = 16
+const PageCountShards = connectionShards
+
+// connectionShards is how many shards a counter that concurrent comments
+// share is split into on PostgreSQL (a page's count, an owner's month);
+// connectionShard, in SQL, is the one of the statement's connection.
+const connectionShards = 16
+
+var connectionShard = "pg_backend_pid() % " + strconv.Itoa(connectionShards)
 
 // PageByPath returns the page at path on a site, with its approved comment
 // count, or ErrNotFound.
@@ -83,12 +90,7 @@ func (s *Store) ensurePage(ctx context.Context, tx *sql.Tx, siteID int64, path, 
 // (countOnPage). It takes two statements per lookupChunk pages.
 func (s *Store) recountPages(ctx context.Context, tx *sql.Tx, ids []int64) error {
 	for start := 0; start < len(ids); start += lookupChunk {
-		chunk := ids[start:min(start+lookupChunk, len(ids))]
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-		}
-		in := placeholders(len(chunk))
+		in, args := idList(ids[start:min(start+lookupChunk, len(ids))])
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE pages SET comment_count =
 			(SELECT COUNT(*) FROM comments c WHERE c.page_id = pages.id AND c.status = 'approved') WHERE id IN (`+in+`)`), args...); err != nil {
 			return err
@@ -147,8 +149,12 @@ func (s *Store) countOnPageNotifying(ctx context.Context, tx *sql.Tx, pageID int
 
 // countShardSQL adds to the page's shard of its database connection
 // (pageCount) and sends the change notice, on PostgreSQL.
-var countShardSQL = `INSERT INTO page_count_shards (page_id, shard, n) VALUES (?, pg_backend_pid() % ` +
-	strconv.Itoa(PageCountShards) + `, ?) ON CONFLICT (page_id, shard) DO UPDATE SET n = page_count_shards.n + excluded.n RETURNING pg_notify(?, ?)`
+var countShardSQL = `INSERT INTO page_count_shards (page_id, shard, n) VALUES (?, ` + connectionShard + `, ?) ` +
+	addToPageShard + ` RETURNING pg_notify(?, ?)`
+
+// addToPageShard is the conflict clause of an insert into a page's count
+// shard: it adds to the shard's count.
+const addToPageShard = `ON CONFLICT (page_id, shard) DO UPDATE SET n = page_count_shards.n + excluded.n`
 
 // pageCounts gathers the count changes of several comments by page, to
 // apply once per page at the end of a transaction.

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/parleyhq/parley/internal/model"
@@ -62,61 +61,49 @@ func monthStart(month int) time.Time {
 	return time.Date(month/100, time.Month(month%100), 1, 0, 0, 0, 0, time.UTC)
 }
 
-// Queries of countComment (writePathQueries).
+// Queries of countCommentOf (writePathQueries).
 const (
 	ownerPlanSQL = `SELECT u.id, u.suspended_at, p.max_comments, p.max_views
 		FROM sites s JOIN users u ON u.id = s.owner_id ` + effectivePlanJoin + ` WHERE s.id = ?`
 	countCommentSQL = `INSERT INTO usage_monthly (user_id, month, shard, comments) VALUES (?, ?, 0, 1)
-		ON CONFLICT (user_id, month, shard) DO UPDATE SET comments = usage_monthly.comments + 1 RETURNING comments, views`
+		` + addUsageComment + ` RETURNING comments, views`
+	// addUsageComment is the conflict clause of a comment's insert into an
+	// owner's month: it adds one to the shard's comments.
+	addUsageComment = `ON CONFLICT (user_id, month, shard) DO UPDATE SET comments = usage_monthly.comments + 1`
 )
 
 // UsageShards is how many rows an owner's month of usage may take on
 // PostgreSQL (migration 0038): a new comment adds to the shard of its
-// database connection, so that concurrent comments of one owner's sites do
-// not queue on one row's lock. SQLite writes shard 0 only.
-const UsageShards = 16
-
-// usageShard is the shard a new comment counts in, in SQL.
-var usageShard = "pg_backend_pid() % " + strconv.Itoa(UsageShards)
+// database connection (connectionShard), so that concurrent comments of
+// one owner's sites do not queue on one row's lock. SQLite writes shard 0
+// only.
+const UsageShards = connectionShards
 
 // countCommentShardSQL is countCommentSQL on PostgreSQL: it adds to the
 // connection's shard and returns the month's comments (that shard's new
 // value and the others' as the statement found them) and views. Comments
 // that commit at the same time on other connections are not seen, so a
 // limit can be passed by as many comments as write at once, at most
-// UsageShards; docs/plans.md says so.
-var countCommentShardSQL = `WITH up AS (INSERT INTO usage_monthly (user_id, month, shard, comments) VALUES (?, ?, ` + usageShard + `, 1)
-		ON CONFLICT (user_id, month, shard) DO UPDATE SET comments = usage_monthly.comments + 1 RETURNING shard, comments)
+// UsageShards; docs/operator.md says so.
+var countCommentShardSQL = `WITH up AS (INSERT INTO usage_monthly (user_id, month, shard, comments) VALUES (?, ?, ` + connectionShard + `, 1)
+		` + addUsageComment + ` RETURNING shard, comments)
 	SELECT (SELECT comments FROM up) + COALESCE((SELECT SUM(m.comments) FROM usage_monthly m
 			WHERE m.user_id = ? AND m.month = ? AND m.shard <> (SELECT shard FROM up)), 0),
 		COALESCE((SELECT SUM(m.views) FROM usage_monthly m WHERE m.user_id = ? AND m.month = ?), 0)`
 
-// countComment counts a new comment of siteID against its owner's month,
-// inside the comment's transaction: one read of the owner's plan and one
-// upsert of the owner's counter row, never a count of comments. It refuses
-// with ErrSuspended when the owner is suspended, and with a
-// *PlanLimitError when the comment would pass the month's comments or the
-// month's views already passed their limit. A site without an owner is
-// counted against no one.
-func (s *Store) countComment(ctx context.Context, tx *sql.Tx, siteID int64, at time.Time) error {
-	var o ownerPlan
-	err := s.txStmt(ctx, tx, ownerPlanSQL).QueryRowContext(ctx, siteID).Scan(&o.owner, &o.suspended, &o.maxComments, &o.maxViews)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	return s.countCommentOf(ctx, tx, o, at)
-}
-
-// ownerPlan is what countComment reads of a site's owner (ownerPlanSQL);
-// owner is NULL for a site without one.
+// ownerPlan is what a new comment's write reads of its site's owner
+// (ownerPlanSQL); owner is NULL for a site without one.
 type ownerPlan struct {
 	owner, suspended, maxComments, maxViews sql.NullInt64
 }
 
-// countCommentOf is countComment once the owner's plan is read.
+// countCommentOf counts a new comment against its site owner's month,
+// inside the comment's transaction, once the owner's plan is read: one
+// upsert of the owner's counter row (a shard of it on PostgreSQL), never
+// a count of comments. It refuses with ErrSuspended when the owner is
+// suspended, and with a *PlanLimitError when the comment would pass the
+// month's comments or the month's views already passed their limit. A
+// site without an owner is counted against no one.
 func (s *Store) countCommentOf(ctx context.Context, tx *sql.Tx, o ownerPlan, at time.Time) error {
 	if !o.owner.Valid {
 		return nil
