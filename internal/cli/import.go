@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -78,9 +77,7 @@ func runImport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if os.Getenv("GOGC") == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(importer.CommandGCPercent))
-	}
+	defer importer.CommandGC()()
 	display := newImportDisplay(e.stderr, f.quiet)
 	rep, runErr := importer.New(a.store, markup.New()).Run(ctx, in, importer.Options{
 		Site: site, Format: format, ThreadKey: f.threadKey, DryRun: f.dryRun, SkipSpam: f.skipSpam,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"runtime/metrics"
 	"sync"
 	"sync/atomic"
@@ -33,9 +32,7 @@ func BenchmarkImport100k(b *testing.B) {
 	}
 	f.Close()
 	st, _ := os.Stat(path)
-	if os.Getenv("GOGC") == "" { // as parley import does
-		defer debug.SetGCPercent(debug.SetGCPercent(importer.CommandGCPercent))
-	}
+	defer importer.CommandGC()() // as parley import does
 	for _, db := range []struct {
 		name string
 		open func(testing.TB) *env

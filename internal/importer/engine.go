@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -22,6 +24,16 @@ import (
 // to 160 MB and an import of 100,000 comments takes a quarter less time. A server
 // running an import from the dashboard keeps its own setting.
 const CommandGCPercent = 400
+
+// CommandGC sets the collector to CommandGCPercent unless GOGC is set,
+// and returns the function that puts the previous setting back.
+func CommandGC() (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(CommandGCPercent)
+	return func() { debug.SetGCPercent(old) }
+}
 
 // Sizes of the engine's bounded memory.
 const (
