@@ -65,11 +65,15 @@ func (s *Store) CreateBan(ctx context.Context, a Action, b *Ban) error {
 		if err != nil {
 			return err
 		}
+		if err := s.bansChanging(ctx, tx, b.SiteID); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, a, ActionBan, b.CommentID, 0)
 	})
 	if err != nil {
 		return fmt.Errorf("store: create ban: %w", err)
 	}
+	s.refusals.forget(b.SiteID)
 	return nil
 }
 
@@ -169,6 +173,14 @@ func (s *Store) Refused(ctx context.Context, c BanCheck, ip string) (ban *Ban, b
 // refused is Refused for a parsed address, the blocks unasked for when
 // addr is not valid.
 func (s *Store) refused(ctx context.Context, c BanCheck, addr netip.Addr) (*Ban, int64, error) {
+	if c.SiteID != 0 {
+		if clear, err := s.siteClear(ctx, c.SiteID); err != nil || clear {
+			if err != nil {
+				err = fmt.Errorf("store: banned: %w", err)
+			}
+			return nil, 0, err
+		}
+	}
 	// One indexed lookup per identity (a site's bans may be many), with no
 	// sort: the few bans found are compared here. The prefix lengths of
 	// the blocks in force come in the same query, as bans of id 0.

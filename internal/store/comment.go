@@ -138,7 +138,7 @@ const (
 // server (PostgreSQL), a new comment's insert, its notify event, and
 // siteWriteFacts in one statement.
 const newCommentOneTripSQL = `WITH c AS (` + insertCommentSQL + ` RETURNING id),
-	e AS (INSERT INTO notify_events (site_id, comment_id, kind, created_at) SELECT ?, id, ?, ? FROM c)
+	e AS (INSERT INTO notify_events (site_id, comment_id, kind, created_at) SELECT ?, id, ?, ? FROM c WHERE ` + createdEventIf + `)
 	SELECT c.id, ` + siteWriteFacts + ` FROM c LEFT JOIN ` + ownerPlanJoin
 
 // siteWriteFactsSQL reads siteWriteFacts on SQLite, in one prepared query
@@ -179,9 +179,10 @@ func (s *Store) insertNewComment(ctx context.Context, tx *sql.Tx, c *model.Comme
 		if err != nil {
 			return w, err
 		}
-		return w, s.queueNotifyEvent(ctx, tx, c.SiteID, c.ID, EventCreated)
+		return w, s.queueCreatedEvent(ctx, tx, c)
 	}
-	args = append(args, c.SiteID, EventCreated, millis(s.now()), c.SiteID, c.SiteID)
+	args = append(append(args, c.SiteID, EventCreated, millis(s.now())), createdEventArgs(c)...)
+	args = append(args, c.SiteID, c.SiteID)
 	err = s.txStmt(ctx, tx, newCommentOneTripSQL).QueryRowContext(ctx, args...).Scan(append([]any{&c.ID}, w.dest()...)...)
 	return w, err
 }

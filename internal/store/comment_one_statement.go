@@ -36,7 +36,7 @@ var oneStatementCommentSQL = `WITH pg AS (SELECT id, locked, title = '' AS untit
 		SELECT ?::bigint, ok.id, ?::bigint, ?::bigint, ?::bigint, ?::text, ?::bytea, ?::bytea, ?::text, ?::text, ?::text,
 			?::text, ?::bigint, ?::boolean, ?::bytea, ?::bytea, ?::bytea, ?::text, ?::boolean, ?::text, ?::boolean FROM ok
 		RETURNING id, page_id),
-	e AS (INSERT INTO notify_events (site_id, comment_id, kind, created_at) SELECT ?::bigint, id, ?::text, ?::bigint FROM c),
+	e AS (INSERT INTO notify_events (site_id, comment_id, kind, created_at) SELECT ?::bigint, id, ?::text, ?::bigint FROM c WHERE ` + createdEventIf + `),
 	n AS (INSERT INTO page_count_shards (page_id, shard, n)
 		SELECT page_id, ` + connectionShard + `, ?::bigint FROM c WHERE ?::bigint <> 0 ` + addToPageShard + `),
 	u AS (INSERT INTO usage_monthly (user_id, month, shard, comments) SELECT o.id, ?::bigint, ` + connectionShard + `, 1 FROM o, c
@@ -89,7 +89,8 @@ func (s *Store) createCommentOneStatement(ctx context.Context, c *model.Comment,
 	month := Month(c.CreatedAt)
 	values := s.commentValues(c, 0) // the page's place is ok.id
 	args := append([]any{c.SiteID, in.Path, c.SiteID, month, in.Title, c.SiteID, values[0]}, values[2:]...)
-	args = append(args, c.SiteID, EventCreated, millis(s.now()), delta, delta, month, siteChannel, prefix, withID, suffix)
+	args = append(append(args, c.SiteID, EventCreated, millis(s.now())), createdEventArgs(c)...)
+	args = append(args, delta, delta, month, siteChannel, prefix, withID, suffix)
 	var pageID, commentID sql.NullInt64
 	var locked, untitled bool
 	var sent int

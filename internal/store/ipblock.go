@@ -57,9 +57,15 @@ func (s *Store) CreateIPBlock(ctx context.Context, a Action, b *IPBlock) error {
 		if err != nil {
 			return err
 		}
+		if err := s.bansChanging(ctx, tx, b.SiteID); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, a, ActionBlock, b.CommentID, 0)
 	})
-	if err != nil && !errors.Is(err, ErrTooManyBlocks) {
+	switch {
+	case err == nil:
+		s.refusals.forget(b.SiteID)
+	case !errors.Is(err, ErrTooManyBlocks):
 		return fmt.Errorf("store: create ip block: %w", err)
 	}
 	return err

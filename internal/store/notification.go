@@ -81,12 +81,31 @@ type Notice struct {
 	Mail       model.Mail
 }
 
-const queueNotifyEventSQL = "INSERT INTO notify_events (site_id, comment_id, kind, created_at) VALUES (?, ?, ?, ?)"
+// createdEventIf is the condition under which a new comment gets its
+// notify event (EventCreated): always when it is held (its site's
+// moderators hear of held comments by default) or a reply shown at once
+// (its thread may want mail); for a root comment shown at once only when a
+// moderator of the site asked for mail of every comment; never for spam.
+// An event nobody can be told of would only be read and deleted again,
+// for nearly every comment of a busy site. createdEventArgs are its
+// arguments; the casts let PostgreSQL type them inside INSERT … SELECT.
+const createdEventIf = `(CAST(? AS BOOLEAN) OR (CAST(? AS BOOLEAN) AND EXISTS (SELECT 1 FROM moderator_notify n
+	WHERE n.site_id = CAST(? AS BIGINT) AND n.mode = 'all')))`
 
-// queueNotifyEvent records, inside the transaction writing a comment, that
-// the comment may cause mail: one bounded insert, whatever its audience.
-func (s *Store) queueNotifyEvent(ctx context.Context, tx *sql.Tx, siteID, commentID int64, kind string) error {
-	_, err := s.txStmt(ctx, tx, queueNotifyEventSQL).ExecContext(ctx, siteID, commentID, kind, millis(s.now()))
+func createdEventArgs(c *model.Comment) []any {
+	shown := c.Status == model.StatusApproved
+	return []any{c.Status == model.StatusPending || (shown && c.ParentID != 0), shown, c.SiteID}
+}
+
+const queueCreatedEventSQL = `INSERT INTO notify_events (site_id, comment_id, kind, created_at)
+	SELECT ?, ?, '` + EventCreated + `', ? WHERE ` + createdEventIf
+
+// queueCreatedEvent records, inside the transaction writing comment c, that
+// it may cause mail (createdEventIf): one bounded insert, whatever its
+// audience.
+func (s *Store) queueCreatedEvent(ctx context.Context, tx *sql.Tx, c *model.Comment) error {
+	args := append([]any{c.SiteID, c.ID, millis(s.now())}, createdEventArgs(c)...)
+	_, err := s.txStmt(ctx, tx, queueCreatedEventSQL).ExecContext(ctx, args...)
 	return err
 }
 

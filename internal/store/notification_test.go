@@ -83,7 +83,7 @@ func TestFinishNotifyEventsSparesAClaimedEvent(t *testing.T) {
 		site := &model.Site{Host: "finish.example", Settings: model.DefaultSiteSettings()}
 		must(t, db.CreateSite(ctx, site))
 		for range 3 {
-			must(t, db.CreateComment(ctx, &model.Comment{SiteID: site.ID, GuestName: "G", Text: "t", HTML: "<p>t</p>", Status: model.StatusApproved}, store.NewComment{Path: "/p"}))
+			must(t, db.CreateComment(ctx, &model.Comment{SiteID: site.ID, GuestName: "G", Text: "t", HTML: "<p>t</p>", Status: model.StatusPending}, store.NewComment{Path: "/p"}))
 		}
 		evs, err := db.NextNotifyEvents(ctx, 10)
 		must(t, err)

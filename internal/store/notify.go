@@ -140,6 +140,7 @@ func (s *Store) listenOnce(ctx context.Context, fn func(SiteChange)) error {
 		if _, err := c.Exec(ctx, "LISTEN "+siteChannel); err != nil {
 			return fmt.Errorf("store: listen: %w", err)
 		}
+		s.refusals.forget(0)
 		fn(SiteChange{Settings: true})
 		for {
 			n, err := c.WaitForNotification(ctx)
@@ -152,7 +153,9 @@ func (s *Store) listenOnce(ctx context.Context, fn func(SiteChange)) error {
 				}
 				return fmt.Errorf("store: listen: %w", err)
 			}
-			if ch, ok := parseSiteChange(n.Payload, s.sender.get()); ok {
+			if site, ok := bansChanged(n.Payload); ok {
+				s.refusals.forget(site)
+			} else if ch, ok := parseSiteChange(n.Payload, s.sender.get()); ok {
 				fn(ch)
 			}
 		}

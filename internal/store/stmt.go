@@ -52,7 +52,7 @@ func (s *Store) inProcessRead(ctx context.Context) context.Context {
 // which txStmt runs prepared once instead of parsing them on each write.
 var writePathQueries = []string{
 	selectPageSQL, insertPageSQL, countPageSQL, parentRootSQL, insertCommentSQL,
-	queueNotifyEventSQL, ownerPlanSQL, countCommentSQL, savepointSQL, rollbackToSavepointSQL, releaseSavepointSQL,
+	queueCreatedEventSQL, ownerPlanSQL, countCommentSQL, savepointSQL, rollbackToSavepointSQL, releaseSavepointSQL,
 	siteWebhooksSQL, siteWriteFactsSQL,
 }
 

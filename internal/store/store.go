@@ -46,6 +46,8 @@ type Store struct {
 	// transactional are sites whose new comments skip the one-statement
 	// write (comment_one_statement.go).
 	transactional transactionalSites
+	// refusals are the sites where nobody is banned or blocked (ban_memo.go).
+	refusals clearSites
 	group         *groupCommit // SQLite: comment writes share commits; nil on PostgreSQL
 }
 
