@@ -48,7 +48,7 @@ type Store struct {
 	transactional transactionalSites
 	// refusals are the sites where nobody is banned or blocked (ban_memo.go).
 	refusals clearSites
-	group         *groupCommit // SQLite: comment writes share commits; nil on PostgreSQL
+	group    *groupCommit // SQLite: comment writes share commits; nil on PostgreSQL
 }
 
 // SQLiteFile is the database file name inside the data directory.
