@@ -102,8 +102,19 @@ func Decide(set model.SiteSettings, f Facts) Decision {
 	if trusted(f.Role) {
 		return Decision{model.StatusApproved, ReasonTrustedRole}
 	}
-	words := newText(f.Text)
-	if words.matchAny(set.BlockedWords) {
+	// The text is split into words only for a site with word lists.
+	var words *text
+	match := func(entries []string) bool {
+		if len(entries) == 0 {
+			return false
+		}
+		if words == nil {
+			t := newText(f.Text)
+			words = &t
+		}
+		return words.matchAny(entries)
+	}
+	if match(set.BlockedWords) {
 		return Decision{model.StatusSpam, ReasonBlockedWord}
 	}
 	if set.Moderation == model.ModerationAll {
@@ -115,7 +126,7 @@ func Decide(set model.SiteSettings, f Facts) Decision {
 	if set.HoldImages && HasImage(f.Text, f.HTML) {
 		return held(ReasonImage)
 	}
-	if words.matchAny(set.HeldWords) {
+	if match(set.HeldWords) {
 		return held(ReasonHeldWord)
 	}
 	proven := f.PreviouslyApproved || f.EditOfApproved

@@ -118,6 +118,17 @@ func (g *groupCommit) close() {
 func (g *groupCommit) commit(group []*groupWrite) {
 	var ok []*groupWrite
 	tx, err := g.s.write.BeginTx(context.Background(), nil)
+	if err == nil && len(group) == 1 {
+		// Alone in its group, a write needs no savepoint: the transaction is its own.
+		w := group[0]
+		if werr := g.runAlone(w, tx); werr != nil {
+			tx.Rollback()
+			w.done <- werr
+			return
+		}
+		w.done <- tx.Commit()
+		return
+	}
 	for len(group) > 0 && err == nil {
 		w := group[0]
 		group = group[1:]
@@ -151,21 +162,32 @@ func (g *groupCommit) runSavepoint(w *groupWrite, tx *sql.Tx) (werr, err error) 
 	if _, err := g.s.txStmt(ctx, tx, savepointSQL).ExecContext(ctx); err != nil {
 		return nil, err
 	}
-	werr = func() (err error) {
-		defer func() {
-			if p := recover(); p != nil {
-				err = fmt.Errorf("store: write panicked: %v", p)
-			}
-		}()
-		return w.fn(ctx, tx)
-	}()
-	if werr != nil {
+	if werr = g.call(ctx, w, tx); werr != nil {
 		if _, err := g.s.txStmt(ctx, tx, rollbackToSavepointSQL).ExecContext(ctx); err != nil {
 			return nil, errors.Join(werr, err)
 		}
 	}
 	_, err = g.s.txStmt(ctx, tx, releaseSavepointSQL).ExecContext(ctx)
 	return werr, err
+}
+
+// runAlone runs w in tx, which holds nothing else, unless its caller gave
+// up already; on its failure the caller rolls tx back.
+func (g *groupCommit) runAlone(w *groupWrite, tx *sql.Tx) error {
+	if err := w.ctx.Err(); err != nil {
+		return err
+	}
+	return g.call(context.WithoutCancel(w.ctx), w, tx)
+}
+
+// call runs w's statements in tx, a panic made an error.
+func (g *groupCommit) call(ctx context.Context, w *groupWrite, tx *sql.Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("store: write panicked: %v", p)
+		}
+	}()
+	return w.fn(ctx, tx)
 }
 
 // inGroupTx runs fn in a write transaction like inTx, but on SQLite in a

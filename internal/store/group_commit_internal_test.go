@@ -110,3 +110,40 @@ func TestGroupCommitAfterClose(t *testing.T) {
 		t.Errorf("write after close: %v, want errStoreClosed", err)
 	}
 }
+
+// TestGroupCommitOfOneWrite: a write alone in its group (no savepoint)
+// that fails or panics leaves nothing and fails alone; the next one commits.
+func TestGroupCommitOfOneWrite(t *testing.T) {
+	s := openInternalSQLite(t, Limits{})
+	ctx := context.Background()
+	if _, err := s.write.ExecContext(ctx, "CREATE TABLE t (v INTEGER NOT NULL)"); err != nil {
+		t.Fatal(err)
+	}
+	var sizes []int
+	s.group.onGroup = func(n int) { sizes = append(sizes, n) } // one write at a time: the loop alone appends
+	insert := func(v int) func(context.Context, *sql.Tx) error {
+		return func(ctx context.Context, tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, "INSERT INTO t (v) VALUES (?)", v)
+			return err
+		}
+	}
+	if err := s.inGroupTx(ctx, func(ctx context.Context, tx *sql.Tx) error { insert(1)(ctx, tx); return errors.New("refused") }); fmt.Sprint(err) != "refused" {
+		t.Errorf("failing write: %v, want refused", err)
+	}
+	if err := s.inGroupTx(ctx, func(ctx context.Context, tx *sql.Tx) error { insert(2)(ctx, tx); panic("boom") }); fmt.Sprint(err) != "store: write panicked: boom" {
+		t.Errorf("panicking write: %v", err)
+	}
+	if err := s.inGroupTx(ctx, insert(3)); err != nil {
+		t.Fatal(err)
+	}
+	var sum, n int
+	if err := s.read.QueryRowContext(ctx, "SELECT COALESCE(SUM(v), 0), COUNT(*) FROM t").Scan(&sum, &n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 || sum != 3 {
+		t.Errorf("%d rows summing to %d, want only the write that succeeded (3)", n, sum)
+	}
+	if fmt.Sprint(sizes) != "[1 1 1]" {
+		t.Errorf("groups %v, want three of one write", sizes)
+	}
+}
