@@ -90,7 +90,14 @@ func (r *Renderer) render(src string, show func(string) bool) string {
 		// an error, so this is unreachable; fail closed all the same.
 		return ""
 	}
-	out := string(bytes.TrimSpace(policy.SanitizeBytes(buf.Bytes())))
+	out, ok := "", false
+	if policy == r.policy && !r.slowClean {
+		out, ok = fastClean(buf.Bytes())
+		out = strings.TrimSpace(out)
+	}
+	if !ok {
+		out = string(bytes.TrimSpace(policy.SanitizeBytes(buf.Bytes())))
+	}
 	if policy == r.images && imageWithoutSource(out) {
 		// The allow-list removed the src of an image goldmark wrote: the
 		// caller allowed an address of elsewhere. Show no image at all.

@@ -18,6 +18,9 @@ type Renderer struct {
 	markdown goldmark.Markdown
 	policy   *bluemonday.Policy
 	images   *bluemonday.Policy // policy with <img> of allowed sources (WithImages); nil: none
+	// slowClean, set by tests, sends everything through bluemonday
+	// (fastClean is skipped), to compare the two.
+	slowClean bool
 }
 
 // New returns a Renderer for comment markdown.
