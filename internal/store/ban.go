@@ -65,7 +65,7 @@ func (s *Store) CreateBan(ctx context.Context, a Action, b *Ban) error {
 		if err != nil {
 			return err
 		}
-		if err := s.bansChanging(ctx, tx, b.SiteID); err != nil {
+		if err := s.notifyInTx(ctx, tx, SiteChange{SiteID: b.SiteID, Bans: true}); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, a, ActionBan, b.CommentID, 0)
@@ -174,11 +174,12 @@ func (s *Store) Refused(ctx context.Context, c BanCheck, ip string) (ban *Ban, b
 // addr is not valid.
 func (s *Store) refused(ctx context.Context, c BanCheck, addr netip.Addr) (*Ban, int64, error) {
 	if c.SiteID != 0 {
-		if clear, err := s.siteClear(ctx, c.SiteID); err != nil || clear {
-			if err != nil {
-				err = fmt.Errorf("store: banned: %w", err)
-			}
-			return nil, 0, err
+		clear, err := s.siteClear(ctx, c.SiteID)
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: banned: %w", err)
+		}
+		if clear {
+			return nil, 0, nil
 		}
 	}
 	// One indexed lookup per identity (a site's bans may be many), with no

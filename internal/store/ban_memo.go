@@ -2,9 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 )
@@ -14,7 +11,7 @@ import (
 // writes of a site where nobody is banned (nearly every write) cost no
 // query. A ban or block made here forgets at once; one made by another
 // server on the same PostgreSQL database is heard through its notification
-// (bansPayload) within a second, and at the latest after clearFor should
+// (SiteChange.Bans) within a second, and at the latest after clearFor should
 // notifications be lost. Only "clear" is remembered: a site with bans in
 // force asks the database on every write, as before. At most maxClearSites
 // are remembered; beyond, the memory starts again.
@@ -86,29 +83,4 @@ func (s *Store) siteClear(ctx context.Context, site int64) (bool, error) {
 		s.refusals.remember(site, gen, now)
 	}
 	return clear, nil
-}
-
-// bansPayload is the kind of notification (after "SITE:") that tells the
-// other servers a site's bans or blocks changed (SiteID 0: those on every
-// site). A server of an older version reads it as a change of the whole
-// site, which is safe.
-const bansPayload = "bans"
-
-// bansChanging tells the other servers on the same PostgreSQL database, in
-// tx, that the bans or blocks of site (0: every site) change; the caller
-// calls s.refusals.forget(site) once tx committed.
-func (s *Store) bansChanging(ctx context.Context, tx *sql.Tx, site int64) error {
-	if s.dialect.name != "postgres" {
-		return nil
-	}
-	_, err := tx.ExecContext(ctx, "SELECT pg_notify($1, $2)", siteChannel, strconv.FormatInt(site, 10)+":"+bansPayload)
-	return err
-}
-
-// bansChanged reads a notification of bansChanging: the site whose bans or
-// blocks changed, and whether it is one.
-func bansChanged(payload string) (int64, bool) {
-	id, kind, _ := strings.Cut(payload, ":")
-	site, err := strconv.ParseInt(id, 10, 64)
-	return site, err == nil && kind == bansPayload
 }

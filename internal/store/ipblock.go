@@ -57,7 +57,7 @@ func (s *Store) CreateIPBlock(ctx context.Context, a Action, b *IPBlock) error {
 		if err != nil {
 			return err
 		}
-		if err := s.bansChanging(ctx, tx, b.SiteID); err != nil {
+		if err := s.notifyInTx(ctx, tx, SiteChange{SiteID: b.SiteID, Bans: true}); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, a, ActionBlock, b.CommentID, 0)

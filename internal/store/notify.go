@@ -16,10 +16,11 @@ import (
 
 // siteChannel is the PostgreSQL notification channel that carries what
 // changed: "SITE" (every page of a site), "SITE:settings" (the site itself),
-// "SITE:page:PAGE:PATH" (one page, by id and, when known, path) or
+// "SITE:page:PAGE:PATH" (one page, by id and, when known, path),
 // "SITE:event:SENDER:KIND:IDS:PAGE:PATH" (one page, with what happened to
 // which comments, for live streams; IDS comma-separated, SENDER the
-// sending process). A server of an older version reads an event as a
+// sending process) or "SITE:bans" (its bans or IP blocks; SITE 0: those on
+// every site). A server of an older version reads a kind it does not know as a
 // change of the whole site, which is safe.
 const siteChannel = "parley_site_changed"
 
@@ -39,6 +40,11 @@ type SiteChange struct {
 	// Own is set by ListenSiteChanges on the changes this process sent
 	// itself (it has told its own streams already).
 	Own bool
+	// Bans says the bans or IP blocks of the site (0: those on every site)
+	// changed, and nothing else: no cached thread. ListenSiteChanges acts
+	// on it itself (the store's memory of sites nobody is banned from,
+	// ban_memo.go) and does not pass it on.
+	Bans bool
 }
 
 // notifySender names this process in the notifications it sends, so that
@@ -86,6 +92,8 @@ func (s *Store) notifyOn(ctx context.Context, db interface {
 func (s *Store) notifyPayload(ch SiteChange) string {
 	payload := strconv.FormatInt(ch.SiteID, 10)
 	switch {
+	case ch.Bans:
+		payload += ":bans"
 	case ch.Event != "" && !ch.Settings:
 		payload += s.eventPayload(ch)
 	case ch.Settings:
@@ -153,9 +161,10 @@ func (s *Store) listenOnce(ctx context.Context, fn func(SiteChange)) error {
 				}
 				return fmt.Errorf("store: listen: %w", err)
 			}
-			if site, ok := bansChanged(n.Payload); ok {
-				s.refusals.forget(site)
-			} else if ch, ok := parseSiteChange(n.Payload, s.sender.get()); ok {
+			switch ch, ok := parseSiteChange(n.Payload, s.sender.get()); {
+			case ok && ch.Bans:
+				s.refusals.forget(ch.SiteID)
+			case ok:
 				fn(ch)
 			}
 		}
@@ -207,7 +216,7 @@ func parseSiteChange(payload, self string) (SiteChange, bool) {
 	if err != nil {
 		return SiteChange{}, false
 	}
-	ch := SiteChange{SiteID: siteID, Settings: kind == "settings"}
+	ch := SiteChange{SiteID: siteID, Settings: kind == "settings", Bans: kind == "bans"}
 	if rest, ok := strings.CutPrefix(kind, "event:"); ok {
 		if !parseEvent(&ch, rest, self) {
 			return SiteChange{SiteID: siteID}, true // drop the whole site's threads rather than miss a change
