@@ -20,7 +20,7 @@ type clearSites struct {
 	// gen counts the changes to bans and blocks: a look that began
 	// before one is not remembered.
 	gen   uint64
-	until map[int64]time.Time
+	until siteDeadlines
 }
 
 const (
@@ -33,7 +33,7 @@ const (
 func (c *clearSites) clear(site int64, now time.Time) (bool, uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return now.Before(c.until[site]), c.gen
+	return c.until.holds(site, now), c.gen
 }
 
 // remember records site as clear, unless bans or blocks changed since gen.
@@ -43,10 +43,7 @@ func (c *clearSites) remember(site int64, gen uint64, now time.Time) {
 	if gen != c.gen {
 		return
 	}
-	if c.until == nil || len(c.until) >= maxClearSites {
-		c.until = map[int64]time.Time{}
-	}
-	c.until[site] = now.Add(clearFor)
+	c.until.set(site, now.Add(clearFor), maxClearSites)
 }
 
 // forget drops what is remembered of site (0: of every site, as a ban on

@@ -53,7 +53,7 @@ var oneStatementCommentSQL = `WITH pg AS (SELECT id, locked, title = '' AS untit
 // maxTransactionalSites are remembered; beyond, the memory starts again.
 type transactionalSites struct {
 	mu    sync.Mutex
-	until map[int64]time.Time
+	until siteDeadlines
 }
 
 const (
@@ -64,16 +64,27 @@ const (
 func (t *transactionalSites) has(site int64, now time.Time) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return now.Before(t.until[site])
+	return t.until.holds(site, now)
 }
 
 func (t *transactionalSites) add(site int64, now time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.until == nil || len(t.until) >= maxTransactionalSites {
-		t.until = map[int64]time.Time{}
+	t.until.set(site, now.Add(transactionalFor), maxTransactionalSites)
+}
+
+// siteDeadlines are sites and the time until which something holds of
+// each (the memories of transactionalSites and clearSites). It holds at
+// most the number set is given; beyond, it starts again empty.
+type siteDeadlines map[int64]time.Time
+
+func (d siteDeadlines) holds(site int64, now time.Time) bool { return now.Before(d[site]) }
+
+func (d *siteDeadlines) set(site int64, until time.Time, most int) {
+	if *d == nil || len(*d) >= most {
+		*d = siteDeadlines{}
 	}
-	t.until[site] = now.Add(transactionalFor)
+	(*d)[site] = until
 }
 
 // createCommentOneStatement stores c with oneStatementCommentSQL where it
