@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -88,18 +89,14 @@ func reference(s []byte) (string, int) {
 	return "", 0
 }
 
-// bareElements are the policy's elements goldmark writes without
-// attributes.
-var bareElements = map[string]bool{
-	"p": true, "br": true, "em": true, "strong": true, "del": true, "code": true, "pre": true,
-	"blockquote": true, "ul": true, "ol": true, "li": true, "a": true,
-}
-
-// The attributes the policy allows, as newPolicy matches them.
-var (
-	codeClass = regexp.MustCompile(`^language-[a-zA-Z0-9_+-]+$`)
-	listStart = regexp.MustCompile(`^[0-9]{1,9}$`)
-)
+// keptElements are the elements of the policy (newPolicy), <a> included.
+var keptElements = func() map[string]bool {
+	m := map[string]bool{"a": true}
+	for _, e := range policyElements {
+		m[e] = true
+	}
+	return m
+}()
 
 // omittedHTML is what goldmark writes for raw HTML in the markdown.
 const omittedHTML = "<!-- raw HTML omitted -->"
@@ -119,7 +116,7 @@ func writeTag(out *strings.Builder, s []byte) (int, bool) {
 	}
 	tag := string(s[1:end])
 	if name, ok := strings.CutPrefix(tag, "/"); ok {
-		if !bareElements[name] {
+		if !keptElements[name] {
 			return 0, false
 		}
 		out.WriteString("</" + name + ">")
@@ -127,7 +124,7 @@ func writeTag(out *strings.Builder, s []byte) (int, bool) {
 	}
 	name, attrs, _ := strings.Cut(tag, " ")
 	switch {
-	case !bareElements[name]:
+	case !keptElements[name]:
 		return 0, false
 	case attrs == "" && name != "a":
 		out.WriteString("<" + name + ">")
@@ -179,7 +176,7 @@ func writeLink(out *strings.Builder, s []byte) (int, bool) {
 		return 0, false
 	}
 	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "mailto") || u.String() != raw {
+	if err != nil || !slices.Contains(linkSchemes, u.Scheme) || u.String() != raw {
 		return 0, false
 	}
 	out.WriteString(`<a href="` + escaped + linkTail)

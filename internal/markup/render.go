@@ -79,20 +79,30 @@ func newMarkdown() goldmark.Markdown {
 	)
 }
 
+// What newPolicy allows, which fastClean keeps as it is too.
+var (
+	// policyElements are the elements allowed besides <a>.
+	policyElements = []string{"p", "br", "em", "strong", "del", "code", "pre", "blockquote", "ul", "ol", "li"}
+	// codeClass: the only class goldmark writes is a fenced block's language.
+	codeClass = regexp.MustCompile(`^language-[a-zA-Z0-9_+-]+$`)
+	// listStart: a list written from "3." keeps its numbering.
+	listStart = regexp.MustCompile(`^[0-9]{1,9}$`)
+	// linkSchemes are the schemes a link may have.
+	linkSchemes = []string{"http", "https", "mailto"}
+)
+
 // newPolicy builds the allow-list that the HTML must pass whatever goldmark
 // wrote. It is spelled out element by element rather than starting from
 // UGCPolicy, so that a bluemonday upgrade cannot widen it.
 func newPolicy() *bluemonday.Policy {
 	p := bluemonday.NewPolicy()
-	p.AllowElements("p", "br", "em", "strong", "del", "code", "pre", "blockquote", "ul", "ol", "li")
-	// The only class goldmark writes is a fenced block's language.
-	p.AllowAttrs("class").Matching(regexp.MustCompile(`^language-[a-zA-Z0-9_+-]+$`)).OnElements("code")
-	// A list written from "3." keeps its numbering.
-	p.AllowAttrs("start").Matching(regexp.MustCompile(`^[0-9]{1,9}$`)).OnElements("ol")
+	p.AllowElements(policyElements...)
+	p.AllowAttrs("class").Matching(codeClass).OnElements("code")
+	p.AllowAttrs("start").Matching(listStart).OnElements("ol")
 
 	p.AllowAttrs("href").OnElements("a")
 	p.RequireParseableURLs(true)
-	p.AllowURLSchemes("http", "https", "mailto")
+	p.AllowURLSchemes(linkSchemes...)
 	// A comment is shown on other sites, where a relative link would point
 	// somewhere its writer never saw.
 	p.AllowRelativeURLs(false)
