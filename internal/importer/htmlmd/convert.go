@@ -36,13 +36,26 @@ func Convert(src string, opt Options) string {
 		w.text(src)
 		return w.finish()
 	}
-	context := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
-	nodes, err := html.ParseFragment(strings.NewReader(src), context)
-	if err != nil { // nesting too deep for the parser: keep the words
-		w := &writer{collapse: true, keepNewlines: opt.KeepNewlines}
-		w.text(plainText(src))
-		return w.finish()
+	nodes, ok := simpleTree(src)
+	if !ok {
+		var err error
+		if nodes, err = parseFragment(src); err != nil { // nesting too deep for the parser: keep the words
+			w := &writer{collapse: true, keepNewlines: opt.KeepNewlines}
+			w.text(plainText(src))
+			return w.finish()
+		}
 	}
+	return convertNodes(nodes, opt)
+}
+
+// parseFragment parses src as the content of a body element.
+func parseFragment(src string) ([]*html.Node, error) {
+	context := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
+	return html.ParseFragment(strings.NewReader(src), context)
+}
+
+// convertNodes writes the markdown of a fragment's nodes.
+func convertNodes(nodes []*html.Node, opt Options) string {
 	c := converter{opt: opt}
 	w := c.newWriter()
 	for _, n := range nodes {
