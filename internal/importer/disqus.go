@@ -104,7 +104,11 @@ func parseDisqus(p *parseEnv, r io.Reader) error {
 			case "post":
 				posts++
 				var po disqusPost
-				if err := x.decodeDisqusPost(&po, &t); err != nil {
+				fast, err := x.fastDisqusPost(&po, &t)
+				if err == nil && !fast {
+					err = x.decodeDisqusPost(&po, &t)
+				}
+				if err != nil {
 					return xmlError(x, err)
 				}
 				if err := emitDisqusPost(p, &po, threads, posts); err != nil {

@@ -25,6 +25,7 @@ var ErrDTD = errors.New("import: XML with a document type declaration (<!DOCTYPE
 type xmlReader struct {
 	dec   *xml.Decoder
 	guard *tokenGuard
+	raw   *rawReader // the decoder's input
 }
 
 var xmlEncoding = regexp.MustCompile(`^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']`)
@@ -62,13 +63,14 @@ func newXMLReader(r io.Reader, maxToken int64) (*xmlReader, error) {
 		}
 	}
 	g := &tokenGuard{r: text, limit: maxToken, what: "XML element"}
-	dec := xml.NewDecoder(g)
+	raw := &rawReader{br: bufio.NewReaderSize(g, rawWindow)}
+	dec := xml.NewDecoder(raw)
 	dec.Strict = true
 	dec.Entity = xml.HTMLEntity
 	// The text reaching the decoder is UTF-8 already, whatever the
 	// declaration says.
 	dec.CharsetReader = func(_ string, in io.Reader) (io.Reader, error) { return in, nil }
-	return &xmlReader{dec: dec, guard: g}, nil
+	return &xmlReader{dec: dec, guard: g, raw: raw}, nil
 }
 
 // token returns the next token, refusing document type declarations.
