@@ -1,13 +1,16 @@
 package importer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 
@@ -88,6 +91,14 @@ type engine struct {
 	askAll bool
 	asked  int // keys looked up in the database
 
+	// writing are the parts of the batch being written while the next is
+	// prepared, where the store gives a batch its ids before writing it
+	// (PostgreSQL; behind is set).
+	behind     bool
+	writing    [importLanes]*writing
+	laneOfPage map[int64]int // the part that wrote to a page last
+	spread     bool          // tests: parts by thread, so that they share pages
+
 	pages     map[int64]bool
 	dryPages  map[string]bool
 	nextDryID int64
@@ -127,7 +138,7 @@ func newEngine(im *Importer, opt Options, obs Observer) *engine {
 		waiting: map[store.ImportKey][]*entry{},
 		held:    map[store.ImportKey]*entry{},
 		fresh:   map[string]bool{},
-		pages:   map[int64]bool{}, dryPages: map[string]bool{},
+		pages:   map[int64]bool{}, dryPages: map[string]bool{}, laneOfPage: map[int64]int{},
 		analyzeAt: firstAnalyze,
 	}
 }
@@ -152,6 +163,7 @@ func (g *engine) run(ctx context.Context, r io.Reader) error {
 		return err
 	}
 	g.report.Format = format
+	g.behind = !g.opt.DryRun && g.im.store.ImportReservesIDs()
 
 	pctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -180,6 +192,9 @@ func (g *engine) run(ctx context.Context, r io.Reader) error {
 			}
 		})
 	}
+	// A batch still being written when the import stops is waited for,
+	// and counted if it was stored.
+	defer g.settle()
 	err = g.consume(ctx, items)
 	if err != nil {
 		cancel()
@@ -194,7 +209,13 @@ func (g *engine) run(ctx context.Context, r io.Reader) error {
 	if err := g.flush(ctx); err != nil {
 		return err
 	}
+	if err := g.settle(); err != nil {
+		return err
+	}
 	if err := g.resolveWaiting(ctx); err != nil {
+		return err
+	}
+	if err := g.settle(); err != nil {
 		return err
 	}
 	g.skipHeld()
@@ -414,9 +435,9 @@ func (g *engine) place(e *entry, found map[store.ImportKey]store.ImportedComment
 			if i, ok := b.index[cur.Parent]; ok {
 				ic.ParentIndex = i
 			} else if ref, ok := found[cur.Parent]; ok {
-				ic.ParentID, ic.RootID = ref.ID, ref.RootID
+				ic.ParentID, ic.RootID, ic.PageID = ref.ID, ref.RootID, ref.PageID
 			} else if ref, ok := g.known(cur.Parent); ok {
-				ic.ParentID, ic.RootID = ref.ID, ref.RootID
+				ic.ParentID, ic.RootID, ic.PageID = ref.ID, ref.RootID, ref.PageID
 			} else if p, ok := g.held[cur.Parent]; ok {
 				// The parent is a deleted comment held back. A deleted
 				// reply is held with it: it holds no place for anyone
@@ -483,11 +504,27 @@ func (g *engine) write(ctx context.Context, b *batch) error {
 		g.progress(false)
 		return nil
 	}
-	if err := g.im.store.ImportBatch(ctx, g.opt.Site.ID, b.items); err != nil {
+	if g.behind {
+		if err := g.writeBehind(ctx, b); err != nil {
+			return err
+		}
+	} else {
+		if err := g.im.store.ImportBatch(ctx, g.opt.Site.ID, b.items); err != nil {
+			return err
+		}
+		g.stored(b.items)
+	}
+	if err := g.analyze(ctx); err != nil {
 		return err
 	}
-	for i := range b.items {
-		ic := &b.items[i]
+	g.progress(false)
+	return nil
+}
+
+// stored counts the comments written and remembers their ids.
+func (g *engine) stored(items []store.ImportComment) {
+	for i := range items {
+		ic := &items[i]
 		root := ic.RootID
 		if ic.ParentID == 0 {
 			root = ic.ID
@@ -502,11 +539,195 @@ func (g *engine) write(ctx context.Context, b *batch) error {
 		g.pages[ic.PageID] = true
 	}
 	g.report.Pages = len(g.pages)
-	if err := g.analyze(ctx); err != nil {
+}
+
+// importLanes is how many parts of a batch are written at once, each in
+// a transaction of its own, where the store reserves ids (PostgreSQL):
+// the server's work on a batch, most of an import's time there, then
+// takes as many of its cores.
+const importLanes = 2
+
+// writing is a part of a batch written by a goroutine of its own.
+type writing struct {
+	items    []store.ImportComment
+	reserved []int64 // the ids given to its items before it was written
+	lane     int
+	done     chan error
+}
+
+// writeBehind gives the batch its ids and remembers them, so that the
+// next batches can name its comments as parents, then has it written
+// while the engine goes on, in importLanes parts at once (lane). A part
+// starts once the part its lane wrote before is stored, and once any
+// part it names parents in is: a reply's parent is always stored before
+// it or with it.
+func (g *engine) writeBehind(ctx context.Context, b *batch) error {
+	ids, err := g.im.store.ImportReserveIDs(ctx, len(b.items))
+	if err != nil {
 		return err
 	}
-	g.progress(false)
+	for i := range b.items {
+		ic := &b.items[i]
+		ic.ID = ids[i]
+		root := ic.ID
+		switch {
+		case ic.ParentIndex >= 0 && ic.ParentIndex < i:
+			if root = b.items[ic.ParentIndex].RootID; root == 0 {
+				root = b.items[ic.ParentIndex].ID
+			}
+			ic.RootID = root
+		case ic.ParentID != 0:
+			root = ic.RootID
+		}
+		g.cache.put(ic.Key, store.ImportedComment{ID: ic.ID, RootID: root, Status: ic.Status})
+	}
+	var parts [importLanes]*writing
+	index := make([]int, len(b.items)) // an item's place in its part
+	lanes := make([]int, len(b.items))
+	for i, ic := range b.items {
+		lanes[i] = g.lane(&ic, lanes)
+		p := parts[lanes[i]]
+		if p == nil {
+			p = &writing{lane: lanes[i], done: make(chan error, 1)}
+			parts[lanes[i]] = p
+		}
+		if ic.ParentIndex >= 0 {
+			ic.ParentIndex = index[ic.ParentIndex]
+		}
+		index[i] = len(p.items)
+		p.items = append(p.items, ic)
+		p.reserved = append(p.reserved, ic.ID)
+	}
+	for lane, p := range parts {
+		if p == nil {
+			continue
+		}
+		if err := g.settleLane(lane, parts[lane:]); err != nil {
+			return err
+		}
+		for other, w := range g.writing {
+			if w != nil && w.holdsParentsOf(p) {
+				if err := g.settleLane(other, parts[lane:]); err != nil {
+					return err
+				}
+			}
+		}
+		go func() { p.done <- g.writePart(ctx, p) }()
+		g.writing[lane] = p
+	}
 	return nil
+}
+
+// lane is the part of its batch a comment is written in. A reply goes
+// with its parent when that is in the batch, so that the parent is
+// stored first; otherwise the comments of a page go to one part as far
+// as the engine can tell, since the parts of a batch that write to the
+// same page take it in turn: a root by its page's path, a reply to a
+// stored comment by that comment's page (the part that wrote it, if this
+// run did). laneOfPage, filled by settle, is bounded: forgetting only
+// costs parts that wait for each other.
+func (g *engine) lane(ic *store.ImportComment, lanes []int) int {
+	switch {
+	case ic.ParentIndex >= 0:
+		return lanes[ic.ParentIndex]
+	case g.spread && ic.ParentID != 0:
+		return int(uint64(ic.RootID) % importLanes)
+	case g.spread:
+		return int(uint64(ic.ID) % importLanes)
+	case ic.ParentID != 0 && ic.PageID != 0:
+		if l, ok := g.laneOfPage[ic.PageID]; ok {
+			return l
+		}
+		return int(uint64(ic.PageID) % importLanes)
+	}
+	h := fnv.New32a()
+	h.Write([]byte(ic.Path))
+	return int(h.Sum32() % importLanes)
+}
+
+// maxLaneMemory bounds laneOfPage.
+const maxLaneMemory = 100_000
+
+// writePart writes one part of a batch. A part that two transactions'
+// locks made PostgreSQL abort (a deadlock: the parts of a batch take the
+// same pages, and the same keys where a file repeats one) is written
+// again, as it was, once the other has gone.
+func (g *engine) writePart(ctx context.Context, w *writing) error {
+	for attempt := 1; ; attempt++ {
+		items := slices.Clone(w.items)
+		err := g.im.store.ImportBatch(ctx, g.opt.Site.ID, items)
+		if err == nil {
+			w.items = items
+			return nil
+		}
+		if attempt == 3 || !store.Retryable(err) {
+			return err
+		}
+	}
+}
+
+// settle waits for every part being written and counts what they
+// stored (settleLane). It returns the first error of a part, having waited
+// for all.
+func (g *engine) settle() error {
+	var first error
+	for lane := range g.writing {
+		first = cmp.Or(first, g.settleLane(lane, nil))
+	}
+	return first
+}
+
+// settleLane waits for the part being written in a lane, if any, and
+// counts what it stored. Where the store gave comments other ids than
+// those reserved (a key was stored meanwhile, by an import running at the
+// same time), the cache learns the new ones and the replies of the parts
+// not yet written (next) that name the old ones are moved to them.
+func (g *engine) settleLane(lane int, next []*writing) error {
+	w := g.writing[lane]
+	if w == nil {
+		return nil
+	}
+	g.writing[lane] = nil
+	if err := <-w.done; err != nil {
+		return err
+	}
+	if len(g.laneOfPage) > maxLaneMemory {
+		clear(g.laneOfPage)
+	}
+	moved := map[int64]int64{}
+	for i := range w.items {
+		if id := w.items[i].ID; id != w.reserved[i] {
+			moved[w.reserved[i]] = id
+		}
+		g.laneOfPage[w.items[i].PageID] = lane
+	}
+	for _, p := range next {
+		if p == nil {
+			continue
+		}
+		for i := range p.items {
+			if ic := &p.items[i]; ic.ParentIndex < 0 {
+				if id, ok := moved[ic.ParentID]; ok {
+					ic.ParentID = id
+				}
+			}
+		}
+	}
+	g.stored(w.items)
+	return nil
+}
+
+// holdsParentsOf reports whether a comment of p replies to one of w's
+// (whose reserved ids ascend, as ImportReserveIDs gives them).
+func (w *writing) holdsParentsOf(p *writing) bool {
+	for i := range p.items {
+		if ic := &p.items[i]; ic.ParentIndex < 0 && ic.ParentID != 0 {
+			if _, found := slices.BinarySearch(w.reserved, ic.ParentID); found {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // analyze keeps the database's statistics up with the import, a handful

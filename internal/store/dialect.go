@@ -47,6 +47,12 @@ type dialect struct {
 	// page's count), so that a concurrent change of that row waits instead
 	// of counting twice. SQLite's one writer already runs them in turn.
 	forUpdate string
+	// lockPages ends a SELECT of the pages an import batch writes to, so
+	// that batches written at once in transactions of their own take them
+	// one after another, in order of id (no deadlock), and each counts
+	// the comments of a page with the other's in view. Empty on SQLite,
+	// whose one writer runs them in turn.
+	lockPages string
 	// prepareWrites is true where the statements of write transactions are
 	// prepared once on the writer connection (txStmt): SQLite parses every
 	// statement anew otherwise, which cost as much as running it on the
@@ -99,6 +105,7 @@ func postgresDialect() dialect {
 		},
 		skipLocked: " FOR UPDATE SKIP LOCKED",
 		forUpdate:  " FOR UPDATE",
+		lockPages:  " FOR NO KEY UPDATE",
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -214,15 +215,27 @@ func (s *Store) ImportUserByEmail(ctx context.Context, email string) (int64, err
 // page, whatever its own Path says, so that a thread is never split.
 // Replies may have parents in any state: readers only see a reply under an
 // approved parent, as with any thread.
+//
+// On PostgreSQL the items may carry ids taken by ImportReserveIDs (all of
+// them or none). They keep them, except that, where a key of the batch
+// turns out to be stored already, the batch is written another way and
+// every item gets a new id: the caller must read the ids back.
 func (s *Store) ImportBatch(ctx context.Context, siteID int64, batch []ImportComment) error {
 	err := s.importTx(ctx, func(conn *sql.Conn, tx *sql.Tx) error {
 		for i := range batch {
 			batch[i].SiteID = siteID
 		}
-		if err := s.importPages(ctx, tx, siteID, batch); err != nil {
+		fixes, err := s.importPages(ctx, tx, siteID, batch)
+		if err != nil {
 			return err
 		}
 		if err := s.importStoredParents(ctx, tx, siteID, batch); err != nil {
+			return err
+		}
+		if err := s.lockImportPages(ctx, tx, batch); err != nil {
+			return err
+		}
+		if err := s.fixImportPages(ctx, tx, fixes); err != nil {
 			return err
 		}
 		insert := s.importRows
@@ -291,12 +304,22 @@ func (s *Store) importRows(ctx context.Context, tx *sql.Tx, batch []ImportCommen
 	return nil
 }
 
+// pageFix is a change importPages found a page of the batch needs: a
+// title where it has none, a lock.
+type pageFix struct {
+	id     int64
+	title  string
+	locked bool
+}
+
 // importPages sets the page of every comment of the batch, creating the
 // pages it names with one statement and reading them with another (per
-// lookupChunk paths), rather than a few statements per page. A new page
-// takes the first title its comments give; a page without a title gets
-// one; a page any of its comments says is locked is locked.
-func (s *Store) importPages(ctx context.Context, tx *sql.Tx, siteID int64, batch []ImportComment) error {
+// lookupChunk paths, in order of path, so that batches written at once
+// wait for each other's new pages in one order), rather than a few
+// statements per page. A new page takes the first title its comments give;
+// a page without a title gets one, and a page any of its comments says is
+// locked is locked: fixImportPages makes those changes.
+func (s *Store) importPages(ctx context.Context, tx *sql.Tx, siteID int64, batch []ImportComment) ([]pageFix, error) {
 	type want struct {
 		title  string
 		locked bool
@@ -316,6 +339,7 @@ func (s *Store) importPages(ctx context.Context, tx *sql.Tx, siteID int64, batch
 		}
 		w.locked = w.locked || c.Locked
 	}
+	slices.Sort(paths)
 	pages := make(map[string]*model.Page, len(paths))
 	created := millis(s.now())
 	for start := 0; start < len(paths); start += lookupChunk {
@@ -328,7 +352,7 @@ func (s *Store) importPages(ctx context.Context, tx *sql.Tx, siteID int64, batch
 		}
 		if _, err := tx.ExecContext(ctx, s.q("INSERT INTO pages (site_id, path, title, created_at) VALUES "+
 			strings.Join(rows, ", ")+" ON CONFLICT (site_id, path) DO NOTHING"), args...); err != nil {
-			return err
+			return nil, err
 		}
 		args = append(args[:0], siteID)
 		for _, path := range chunk {
@@ -337,38 +361,82 @@ func (s *Store) importPages(ctx context.Context, tx *sql.Tx, siteID int64, batch
 		rs, err := tx.QueryContext(ctx, s.q("SELECT id, path, title, locked FROM pages WHERE site_id = ? AND path IN ("+
 			placeholders(len(chunk))+")"), args...)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for rs.Next() {
 			p := &model.Page{SiteID: siteID}
 			if err := rs.Scan(&p.ID, &p.Path, &p.Title, &p.Locked); err != nil {
 				rs.Close()
-				return err
+				return nil, err
 			}
 			pages[p.Path] = p
 		}
 		if err := rs.Close(); err != nil {
-			return err
+			return nil, err
 		}
 	}
+	var fixes []pageFix
 	for _, path := range paths {
 		p, w := pages[path], wants[path]
 		if p == nil {
-			return fmt.Errorf("page %q of site %d was neither created nor found", path, siteID)
+			return nil, fmt.Errorf("page %q of site %d was neither created nor found", path, siteID)
 		}
-		if p.Title == "" && w.title != "" {
-			if _, err := tx.ExecContext(ctx, s.q("UPDATE pages SET title = ? WHERE id = ? AND title = ''"), w.title, p.ID); err != nil {
-				return err
-			}
+		fix := pageFix{id: p.ID, locked: w.locked && !p.Locked}
+		if p.Title == "" {
+			fix.title = w.title
 		}
-		if w.locked && !p.Locked {
-			if _, err := tx.ExecContext(ctx, s.q("UPDATE pages SET locked = ? WHERE id = ?"), true, p.ID); err != nil {
-				return err
-			}
+		if fix.title != "" || fix.locked {
+			fixes = append(fixes, fix)
 		}
 	}
 	for i := range batch {
 		batch[i].PageID = pages[batch[i].Path].ID
+	}
+	return fixes, nil
+}
+
+// lockImportPages locks, in order of id, every page the batch writes to
+// (PostgreSQL; see dialect.lockPages). A reply to an earlier comment goes
+// to that comment's page, which importStoredParents has set.
+func (s *Store) lockImportPages(ctx context.Context, tx *sql.Tx, batch []ImportComment) error {
+	if s.dialect.lockPages == "" {
+		return nil
+	}
+	var ids []int64
+	for i := range batch {
+		if id := batch[i].PageID; id != 0 {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	for start := 0; start < len(ids); start += lookupChunk {
+		in, args := idList(ids[start:min(start+lookupChunk, len(ids))])
+		rows, err := tx.QueryContext(ctx, s.q("SELECT id FROM pages WHERE id IN ("+in+") ORDER BY id"+s.dialect.lockPages), args...)
+		if err != nil {
+			return err
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fixImportPages gives pages the titles and locks importPages found they
+// need.
+func (s *Store) fixImportPages(ctx context.Context, tx *sql.Tx, fixes []pageFix) error {
+	for _, f := range fixes {
+		if f.title != "" {
+			if _, err := tx.ExecContext(ctx, s.q("UPDATE pages SET title = ? WHERE id = ? AND title = ''"), f.title, f.id); err != nil {
+				return err
+			}
+		}
+		if f.locked {
+			if _, err := tx.ExecContext(ctx, s.q("UPDATE pages SET locked = ? WHERE id = ?"), true, f.id); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -54,7 +54,7 @@ func (s *Store) importTx(ctx context.Context, fn func(conn *sql.Conn, tx *sql.Tx
 // at the same time, or twice in the batch) rolls back to a savepoint and
 // goes in with importLevels' INSERT … ON CONFLICT DO NOTHING instead.
 func (s *Store) importCopy(ctx context.Context, conn *sql.Conn, tx *sql.Tx, batch []ImportComment) error {
-	if err := s.importReserveIDs(ctx, tx, batch); err != nil {
+	if err := s.importPlaceIDs(ctx, tx, batch); err != nil {
 		return err
 	}
 	// The foreign key checks of the rows find each row's page with a plan
@@ -98,38 +98,91 @@ func (s *Store) importCopy(ctx context.Context, conn *sql.Conn, tx *sql.Tx, batc
 	return err
 }
 
-// importReserveIDs takes len(batch) ids from the comments' sequence, in
-// one query, gives them to the items in order (a parent, always earlier
-// in the batch, gets a smaller id than its replies, as with INSERT) and
-// sets the parent, root and page of replies to earlier items.
-func (s *Store) importReserveIDs(ctx context.Context, tx *sql.Tx, batch []ImportComment) error {
-	// The sequence is named as a constant, which PostgreSQL resolves once:
-	// pg_get_serial_sequence would look it up again for every id.
-	rows, err := tx.QueryContext(ctx, `SELECT nextval('comments_id_seq') FROM generate_series(1, $1)`, len(batch))
-	if err != nil {
-		return err
+// importPlaceIDs gives the items of a batch their ids, unless the caller
+// reserved them already (ImportReserveIDs: every item has one), and sets
+// the parent, root and page of replies to earlier items.
+func (s *Store) importPlaceIDs(ctx context.Context, tx *sql.Tx, batch []ImportComment) error {
+	preset := 0
+	for i := range batch {
+		if batch[i].ID != 0 {
+			preset++
+		}
 	}
-	ids := make([]int64, 0, len(batch))
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
+	switch preset {
+	case len(batch):
+	case 0:
+		ids, err := reserveIDs(ctx, tx, len(batch))
+		if err != nil {
 			return err
 		}
-		ids = append(ids, id)
+		for i := range batch {
+			batch[i].ID = ids[i]
+		}
+	default:
+		return fmt.Errorf("import copy: %d of %d comments have ids", preset, len(batch))
 	}
-	if err := rows.Close(); err != nil {
-		return err
-	}
-	if len(ids) != len(batch) {
-		return fmt.Errorf("import copy: %d ids reserved for %d comments", len(ids), len(batch))
-	}
-	slices.Sort(ids)
 	for i := range batch {
-		batch[i].ID = ids[i]
 		if err := inBatchParent(batch, i); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// Retryable reports whether err is PostgreSQL's abort of a transaction
+// that took locks in a cycle with another (a deadlock) or could not be
+// serialized with it: written again once the other has gone, it goes
+// through.
+func Retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
+}
+
+// ImportReservesIDs reports whether ImportReserveIDs gives ids here: on
+// PostgreSQL, not on SQLite, where ids are given only by the insert.
+func (s *Store) ImportReservesIDs() bool { return s.dialect.copyImport }
+
+// ImportReserveIDs takes n ids from the comments' sequence for a batch
+// that ImportBatch is to write later. An importer that knows the ids of a
+// batch before it is written can prepare the next batch, whose replies
+// name them, while this one is written. The ids ascend, so that a parent,
+// always earlier in a batch, gets a smaller id than its replies, as with
+// INSERT; an id reserved and not used is skipped, never given again.
+func (s *Store) ImportReserveIDs(ctx context.Context, n int) ([]int64, error) {
+	if !s.dialect.copyImport {
+		return nil, errors.New("store: reserve import ids: not possible on " + s.dialect.name)
+	}
+	ids, err := reserveIDs(ctx, s.write, n)
+	if err != nil {
+		return nil, fmt.Errorf("store: reserve import ids: %w", err)
+	}
+	return ids, nil
+}
+
+// reserveIDs takes n ids from the comments' sequence in one query, in
+// ascending order.
+func reserveIDs(ctx context.Context, q importQuerier, n int) ([]int64, error) {
+	// The sequence is named as a constant, which PostgreSQL resolves once:
+	// pg_get_serial_sequence would look it up again for every id.
+	rows, err := q.QueryContext(ctx, `SELECT nextval('comments_id_seq') FROM generate_series(1, $1)`, n)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, n)
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if len(ids) != n {
+		return nil, fmt.Errorf("import copy: %d ids reserved for %d comments", len(ids), n)
+	}
+	slices.Sort(ids)
+	return ids, nil
 }

@@ -121,3 +121,68 @@ func storedImport(t *testing.T, db *testDB, siteID int64) []string {
 	}
 	return out
 }
+
+// TestImportBatchCountsWhatWasWrittenMeanwhile (PostgreSQL): batches of
+// one import are written at once, in transactions of their own, and may
+// write to the same page. A batch takes the pages it writes to before it
+// counts their comments, so a batch that waited for another's page counts
+// the comments the other wrote: here the other is a transaction that holds
+// the page and adds an approved comment while the batch waits.
+func TestImportBatchCountsWhatWasWrittenMeanwhile(t *testing.T) {
+	db := openPostgres(t)
+	ctx := context.Background()
+	site := mustSite(t, db, "blog.example")
+	first := mustComment(t, db, site, "/a/", 0, "already there")
+	raw, err := sql.Open("pgx", db.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	other, err := raw.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Rollback()
+	if _, err := other.ExecContext(ctx, "SELECT id FROM pages WHERE id = $1 FOR NO KEY UPDATE", first.PageID); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 10, 1, 10, 0, 0, 0, time.UTC)
+	batch := []store.ImportComment{{
+		Comment:     model.Comment{Text: "imported", HTML: "<p>imported</p>", Status: model.StatusApproved, CreatedAt: at},
+		ParentIndex: -1, Path: "/a/", Key: store.ImportKey{Source: "disqus", ID: "1"},
+	}}
+	done := make(chan error, 1)
+	go func() { done <- db.ImportBatch(ctx, site.ID, batch) }()
+	// Let the batch reach the page it waits for, then write beside it.
+	waited := false
+	for range 200 {
+		var n int
+		if err := raw.QueryRowContext(ctx, "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if waited = n > 0; waited {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !waited {
+		t.Fatal("the batch never waited for the page")
+	}
+	if _, err := other.ExecContext(ctx, `INSERT INTO comments (site_id, page_id, text, html, status, created_at)
+		VALUES ($1, $2, 'beside', '<p>beside</p>', 'approved', $3)`, site.ID, first.PageID, at.UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	_, count, err := db.PageByPath(ctx, site.ID, "/a/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if count != 3 {
+		t.Errorf("the page counts %d approved comments, holds 3", count)
+	}
+}
