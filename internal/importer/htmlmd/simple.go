@@ -20,13 +20,12 @@ import (
 // the parser's time and none of its buffers (4 KiB a fragment);
 // TestSimpleTreeAgreesWithTheParser and FuzzSimpleTree compare the two.
 func simpleTree(src string) ([]*html.Node, bool) {
-	if !utf8.ValidString(src) || strings.ContainsAny(src, "\x00\r") {
+	if strings.IndexByte(src, 0) >= 0 || strings.IndexByte(src, '\r') >= 0 || !utf8.ValidString(src) {
 		return nil, false
 	}
 	root := &html.Node{Type: html.ElementNode}
 	cur := root
-	open := map[atom.Atom]int{} // open elements by name, to refuse a p in a p and an a in an a
-	depth := 0
+	openP, openA, depth := 0, 0, 0 // to refuse a p in a p and an a in an a
 	for i := 0; i < len(src); {
 		lt := strings.IndexByte(src[i:], '<')
 		if lt < 0 {
@@ -56,13 +55,13 @@ func simpleTree(src string) ([]*html.Node, bool) {
 			if !ok || a == atom.Br || cur == root || cur.DataAtom != a || cur.Data != name {
 				return nil, false
 			}
-			open[a]--
+			openP, openA = openP-b2i(a == atom.P), openA-b2i(a == atom.A)
 			depth--
 			cur = cur.Parent
 			continue
 		}
 		n, void, ok := simpleStartTag(tag)
-		if !ok || (n.DataAtom == atom.P || n.DataAtom == atom.A) && open[n.DataAtom] > 0 {
+		if !ok || n.DataAtom == atom.P && openP > 0 || n.DataAtom == atom.A && openA > 0 {
 			return nil, false
 		}
 		cur.AppendChild(n)
@@ -70,7 +69,7 @@ func simpleTree(src string) ([]*html.Node, bool) {
 			if depth++; depth > maxSimpleDepth {
 				return nil, false
 			}
-			open[n.DataAtom]++
+			openP, openA = openP+b2i(n.DataAtom == atom.P), openA+b2i(n.DataAtom == atom.A)
 			cur = n
 		}
 	}
@@ -92,11 +91,21 @@ func simpleTree(src string) ([]*html.Node, bool) {
 // fragment.
 const maxSimpleDepth = 32
 
-// simpleElements are the elements simpleTree builds; br is the one void
+// simpleElement tells the elements simpleTree builds; br is the one void
 // element among them.
-var simpleElements = map[atom.Atom]bool{
-	atom.P: true, atom.Br: true, atom.B: true, atom.Strong: true, atom.I: true, atom.Em: true,
-	atom.A: true, atom.Code: true, atom.Span: true,
+func simpleElement(a atom.Atom) bool {
+	switch a {
+	case atom.P, atom.Br, atom.B, atom.Strong, atom.I, atom.Em, atom.A, atom.Code, atom.Span:
+		return true
+	}
+	return false
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // simpleName reads a tag name of ASCII letters (and digits after the
@@ -119,7 +128,7 @@ func simpleName(s string) (atom.Atom, string, bool) {
 		buf[i] = c
 	}
 	a := atom.Lookup(buf[:len(s)])
-	if !simpleElements[a] {
+	if !simpleElement(a) {
 		return 0, "", false
 	}
 	return a, a.String(), true

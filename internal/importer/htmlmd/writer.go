@@ -196,14 +196,34 @@ func escapeWord(s string, lineStart bool) string {
 
 // mayHoldURL is a cheap test before the bareURL expression.
 func mayHoldURL(s string) bool {
-	return strings.Contains(s, "://") || (strings.ContainsAny(s, "wW") && strings.Contains(strings.ToLower(s), "www."))
+	if strings.Contains(s, "://") {
+		return true
+	}
+	for i := 0; i+4 <= len(s); i++ {
+		if s[i]|0x20 == 'w' && s[i+1]|0x20 == 'w' && s[i+2]|0x20 == 'w' && s[i+3] == '.' {
+			return true
+		}
+	}
+	return false
 }
 
 // entityLike matches text that markdown would read as a character reference.
 var entityLike = regexp.MustCompile(`^&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[a-zA-Z][a-zA-Z0-9]{1,31});`)
 
+// markdownSpecial marks the bytes escapeText may escape.
+var markdownSpecial = func() (t [256]bool) {
+	for _, c := range []byte("\\`*_[]<>~&|") {
+		t[c] = true
+	}
+	return t
+}()
+
 func escapeText(s string) string {
-	if !strings.ContainsAny(s, "\\`*_[]<>~&|") {
+	special := false
+	for i := 0; i < len(s) && !special; i++ {
+		special = markdownSpecial[s[i]]
+	}
+	if !special {
 		return s
 	}
 	var b strings.Builder
@@ -227,6 +247,9 @@ var orderedMarker = regexp.MustCompile(`^([0-9]{1,9})([.)])`)
 
 // escapeLineStart keeps a line's first word from reading as a list item.
 func escapeLineStart(s string) string {
+	if s == "" || s[0] != '-' && s[0] != '+' && s[0] != '#' && (s[0] < '0' || s[0] > '9') {
+		return s
+	}
 	if s == "-" || s == "+" || strings.HasPrefix(s, "- ") || s == "#" || strings.HasPrefix(s, "+ ") {
 		return `\` + s
 	}
