@@ -17,24 +17,21 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 )
 
-// TestWriteBehindFollowsMovedIDs: on PostgreSQL a batch is written (in
-// parts) while the next is prepared, with ids reserved before either is
-// written. When
-// a comment of a batch turns out to be stored already (an import running
-// at the same time stored it after this one looked), the store gives the
-// batch other ids; the reply prepared meanwhile must still find its
-// parent, and the one after it too.
-func TestWriteBehindFollowsMovedIDs(t *testing.T) {
+// postgresSite opens a store on a new PostgreSQL database (pgtest) with
+// one site, and returns the database's URL too.
+func postgresSite(t *testing.T) (*store.Store, *model.Site, string) {
+	t.Helper()
 	ctx := context.Background()
 	sealer, err := privacy.NewSealer([]byte("0123456789abcdef0123456789abcdef-behind-test"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.OpenPostgres(ctx, pgtest.URL(t), sealer)
+	url := pgtest.URL(t)
+	st, err := store.OpenPostgres(ctx, url, sealer)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
 	if _, err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -42,6 +39,18 @@ func TestWriteBehindFollowsMovedIDs(t *testing.T) {
 	if err := st.CreateSite(ctx, site); err != nil {
 		t.Fatal(err)
 	}
+	return st, site, url
+}
+
+// TestWriteBehindFollowsMovedIDs: on PostgreSQL a batch is written (in
+// parts) while the next is prepared, with ids reserved before either is
+// written. When a comment of a batch turns out to be stored already (an import running
+// at the same time stored it after this one looked), the store gives the
+// batch other ids; the reply prepared meanwhile must still find its
+// parent, and the one after it too.
+func TestWriteBehindFollowsMovedIDs(t *testing.T) {
+	ctx := context.Background()
+	st, site, _ := postgresSite(t)
 	// The other import's comment: post 1 of the file.
 	other := []store.ImportComment{{
 		Comment:     model.Comment{Text: "Post 1", HTML: "<p>Post 1</p>", Status: model.StatusApproved, CreatedAt: time.Date(2026, 10, 1, 10, 1, 0, 0, time.UTC)},
@@ -83,23 +92,7 @@ func TestWriteBehindFollowsMovedIDs(t *testing.T) {
 // locks.
 func TestPartsSharingPagesCountRight(t *testing.T) {
 	ctx := context.Background()
-	sealer, err := privacy.NewSealer([]byte("0123456789abcdef0123456789abcdef-lanes-test"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := pgtest.URL(t)
-	st, err := store.OpenPostgres(ctx, url, sealer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	site := &model.Site{Host: "blog.example", Settings: model.DefaultSiteSettings()}
-	if err := st.CreateSite(ctx, site); err != nil {
-		t.Fatal(err)
-	}
+	st, site, url := postgresSite(t)
 	// Three pages; a post is a new thread on one of them or replies to an
 	// earlier post, anywhere in the file; every fifth is spam.
 	var b strings.Builder
