@@ -3,10 +3,13 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/parleyhq/parley/internal/model"
 	"github.com/parleyhq/parley/internal/store"
@@ -184,5 +187,21 @@ func TestImportBatchCountsWhatWasWrittenMeanwhile(t *testing.T) {
 	}
 	if count != 3 {
 		t.Errorf("the page counts %d approved comments, holds 3", count)
+	}
+}
+
+// TestRetryable: a part of an import that PostgreSQL aborted for a
+// deadlock or a serialization failure is written again, as the importer
+// gets the error (wrapped); any other error, a unique violation included,
+// is not.
+func TestRetryable(t *testing.T) {
+	for code, want := range map[string]bool{"40P01": true, "40001": true, "23505": false, "23503": false, "57014": false} {
+		err := fmt.Errorf("store: import batch: %w", &pgconn.PgError{Code: code})
+		if got := store.Retryable(err); got != want {
+			t.Errorf("Retryable(%s) = %v, want %v", code, got, want)
+		}
+	}
+	if store.Retryable(errors.New("deadlock detected")) || store.Retryable(context.Canceled) {
+		t.Error("an error that is not PostgreSQL's is retryable")
 	}
 }
