@@ -205,3 +205,76 @@ func TestRetryable(t *testing.T) {
 		t.Error("an error that is not PostgreSQL's is retryable")
 	}
 }
+
+// TestImportRecountKeepsNewComments (PostgreSQL): a new comment counts in
+// a shard of its page's count. One written while an import recounts the
+// page, on a shard that already exists, still counts once the import and
+// it have committed, whichever waits for which.
+func TestImportRecountKeepsNewComments(t *testing.T) {
+	db := openPostgres(t)
+	ctx := context.Background()
+	site := mustSite(t, db, "blog.example")
+	first := mustComment(t, db, site, "/a/", 0, "already there") // a new comment: its shard exists now
+	raw, err := sql.Open("pgx", db.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	// The new comment written meanwhile, as the one-statement write does
+	// it: the comment and one more in the page's shard, not yet committed.
+	live, err := raw.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer live.Rollback()
+	at := time.Date(2026, 10, 1, 10, 0, 0, 0, time.UTC)
+	if _, err := live.ExecContext(ctx, `INSERT INTO comments (site_id, page_id, text, html, status, created_at)
+		VALUES ($1, $2, 'live', '<p>live</p>', 'approved', $3)`, site.ID, first.PageID, at.UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := live.ExecContext(ctx, "UPDATE page_count_shards SET n = n + 1 WHERE page_id = $1", first.PageID); err != nil {
+		t.Fatal(err)
+	} else if n, _ := res.RowsAffected(); n == 0 {
+		t.Fatal("the first comment left no shard")
+	}
+	batch := []store.ImportComment{{
+		Comment:     model.Comment{Text: "imported", HTML: "<p>imported</p>", Status: model.StatusApproved, CreatedAt: at},
+		ParentIndex: -1, Path: "/a/", Key: store.ImportKey{Source: "disqus", ID: "1"},
+	}}
+	done := make(chan error, 1)
+	go func() { done <- db.ImportBatch(ctx, site.ID, batch) }()
+	// Commit the live comment once the batch is done or waits for it.
+	var batchErr error
+	finished := false
+	for range 300 {
+		select {
+		case batchErr = <-done:
+			finished = true
+		default:
+		}
+		var waiting int
+		if err := raw.QueryRowContext(ctx, "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()").Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if finished || waiting > 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := live.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if !finished {
+		batchErr = <-done
+	}
+	if batchErr != nil {
+		t.Fatal(batchErr)
+	}
+	_, count, err := db.PageByPath(ctx, site.ID, "/a/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if count != 3 {
+		t.Errorf("the page counts %d approved comments, holds 3", count)
+	}
+}

@@ -87,15 +87,20 @@ func (s *Store) ensurePage(ctx context.Context, tx *sql.Tx, siteID int64, path, 
 // recountPages refreshes the pages' counts of approved comments from
 // their comments, for bulk changes (imports) that do not track each
 // comment's status; one comment's change moves the count instead
-// (countOnPage). It takes two statements per lookupChunk pages.
+// (countOnPage). It takes one statement per lookupChunk pages.
+//
+// The shards of a page's count stay: comment_count becomes the comments
+// counted less the shards, both read with the statement's one snapshot,
+// so that the page's count (comment_count plus its shards) is exact, and
+// stays so as new comments written meanwhile, not counted, add to their
+// shard. Clearing the shards instead lost such a comment when it
+// committed between the count and the clearing.
 func (s *Store) recountPages(ctx context.Context, tx *sql.Tx, ids []int64) error {
 	for start := 0; start < len(ids); start += lookupChunk {
 		in, args := idList(ids[start:min(start+lookupChunk, len(ids))])
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE pages SET comment_count =
-			(SELECT COUNT(*) FROM comments c WHERE c.page_id = pages.id AND c.status = 'approved') WHERE id IN (`+in+`)`), args...); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, s.q("DELETE FROM page_count_shards WHERE page_id IN ("+in+")"), args...); err != nil {
+			(SELECT COUNT(*) FROM comments c WHERE c.page_id = pages.id AND c.status = 'approved') -
+			COALESCE((SELECT SUM(n) FROM page_count_shards WHERE page_id = pages.id), 0) WHERE id IN (`+in+`)`), args...); err != nil {
 			return err
 		}
 	}
