@@ -132,10 +132,56 @@ func storedImport(t *testing.T, db *testDB, siteID int64) []string {
 // the comments the other wrote: here the other is a transaction that holds
 // the page and adds an approved comment while the batch waits.
 func TestImportBatchCountsWhatWasWrittenMeanwhile(t *testing.T) {
+	count, waited := importBeside(t,
+		func(other *sql.Tx, pageID int64) error {
+			_, err := other.Exec("SELECT id FROM pages WHERE id = $1 FOR NO KEY UPDATE", pageID)
+			return err
+		},
+		func(other *sql.Tx, pageID int64) error { return insertApproved(other, pageID, "beside") })
+	if !waited {
+		t.Error("the batch never waited for the page")
+	}
+	if count != 3 {
+		t.Errorf("the page counts %d approved comments, holds 3", count)
+	}
+}
+
+// TestImportRecountKeepsNewComments (PostgreSQL): a new comment counts in
+// a shard of its page's count. One written while an import recounts the
+// page, on a shard that already exists, still counts once the import and
+// it have committed, whichever waits for which.
+func TestImportRecountKeepsNewComments(t *testing.T) {
+	count, _ := importBeside(t,
+		func(other *sql.Tx, pageID int64) error {
+			// As the one-statement write does it: the comment, and one
+			// more in the page's shard (the first comment made it).
+			if err := insertApproved(other, pageID, "live"); err != nil {
+				return err
+			}
+			res, err := other.Exec("UPDATE page_count_shards SET n = n + 1 WHERE page_id = $1", pageID)
+			if n, _ := res.RowsAffected(); err == nil && n == 0 {
+				err = errors.New("the first comment left no shard")
+			}
+			return err
+		},
+		func(*sql.Tx, int64) error { return nil })
+	if count != 3 {
+		t.Errorf("the page counts %d approved comments, holds 3", count)
+	}
+}
+
+// importBeside imports an approved comment onto a page that holds one
+// (written as a new comment is), while another transaction, begun on a
+// connection of its own, does first to the page. Once the batch has
+// finished, or waits for a lock, that transaction does then and commits.
+// It returns the page's count when both are done, and whether the batch
+// waited.
+func importBeside(t *testing.T, first, then func(other *sql.Tx, pageID int64) error) (count int, waited bool) {
+	t.Helper()
 	db := openPostgres(t)
 	ctx := context.Background()
 	site := mustSite(t, db, "blog.example")
-	first := mustComment(t, db, site, "/a/", 0, "already there")
+	pageID := mustComment(t, db, site, "/a/", 0, "already there").PageID
 	raw, err := sql.Open("pgx", db.url)
 	if err != nil {
 		t.Fatal(err)
@@ -146,48 +192,55 @@ func TestImportBatchCountsWhatWasWrittenMeanwhile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Rollback()
-	if _, err := other.ExecContext(ctx, "SELECT id FROM pages WHERE id = $1 FOR NO KEY UPDATE", first.PageID); err != nil {
+	if err := first(other, pageID); err != nil {
 		t.Fatal(err)
 	}
-	at := time.Date(2026, 10, 1, 10, 0, 0, 0, time.UTC)
 	batch := []store.ImportComment{{
-		Comment:     model.Comment{Text: "imported", HTML: "<p>imported</p>", Status: model.StatusApproved, CreatedAt: at},
+		Comment:     model.Comment{Text: "imported", HTML: "<p>imported</p>", Status: model.StatusApproved, CreatedAt: time.Date(2026, 10, 1, 10, 0, 0, 0, time.UTC)},
 		ParentIndex: -1, Path: "/a/", Key: store.ImportKey{Source: "disqus", ID: "1"},
 	}}
 	done := make(chan error, 1)
 	go func() { done <- db.ImportBatch(ctx, site.ID, batch) }()
-	// Let the batch reach the page it waits for, then write beside it.
-	waited := false
-	for range 200 {
+	var batchErr error
+	finished := false
+	for range 300 {
+		select {
+		case batchErr = <-done:
+			finished = true
+		default:
+		}
 		var n int
 		if err := raw.QueryRowContext(ctx, "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()").Scan(&n); err != nil {
 			t.Fatal(err)
 		}
-		if waited = n > 0; waited {
+		if waited = n > 0; finished || waited {
 			break
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if !waited {
-		t.Fatal("the batch never waited for the page")
-	}
-	if _, err := other.ExecContext(ctx, `INSERT INTO comments (site_id, page_id, text, html, status, created_at)
-		VALUES ($1, $2, 'beside', '<p>beside</p>', 'approved', $3)`, site.ID, first.PageID, at.UnixMilli()); err != nil {
+	if err := then(other, pageID); err != nil {
 		t.Fatal(err)
 	}
 	if err := other.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	if err := <-done; err != nil {
+	if !finished {
+		batchErr = <-done
+	}
+	if batchErr != nil {
+		t.Fatal(batchErr)
+	}
+	if _, count, err = db.PageByPath(ctx, site.ID, "/a/"); err != nil {
 		t.Fatal(err)
 	}
-	_, count, err := db.PageByPath(ctx, site.ID, "/a/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if count != 3 {
-		t.Errorf("the page counts %d approved comments, holds 3", count)
-	}
+	return count, waited
+}
+
+// insertApproved writes an approved comment onto a page in tx.
+func insertApproved(tx *sql.Tx, pageID int64, text string) error {
+	_, err := tx.Exec(`INSERT INTO comments (site_id, page_id, text, html, status, created_at)
+		SELECT site_id, id, $2, '<p>' || $2 || '</p>', 'approved', 1 FROM pages WHERE id = $1`, pageID, text)
+	return err
 }
 
 // TestRetryable: a part of an import that PostgreSQL aborted for a
@@ -203,78 +256,5 @@ func TestRetryable(t *testing.T) {
 	}
 	if store.Retryable(errors.New("deadlock detected")) || store.Retryable(context.Canceled) {
 		t.Error("an error that is not PostgreSQL's is retryable")
-	}
-}
-
-// TestImportRecountKeepsNewComments (PostgreSQL): a new comment counts in
-// a shard of its page's count. One written while an import recounts the
-// page, on a shard that already exists, still counts once the import and
-// it have committed, whichever waits for which.
-func TestImportRecountKeepsNewComments(t *testing.T) {
-	db := openPostgres(t)
-	ctx := context.Background()
-	site := mustSite(t, db, "blog.example")
-	first := mustComment(t, db, site, "/a/", 0, "already there") // a new comment: its shard exists now
-	raw, err := sql.Open("pgx", db.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	// The new comment written meanwhile, as the one-statement write does
-	// it: the comment and one more in the page's shard, not yet committed.
-	live, err := raw.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer live.Rollback()
-	at := time.Date(2026, 10, 1, 10, 0, 0, 0, time.UTC)
-	if _, err := live.ExecContext(ctx, `INSERT INTO comments (site_id, page_id, text, html, status, created_at)
-		VALUES ($1, $2, 'live', '<p>live</p>', 'approved', $3)`, site.ID, first.PageID, at.UnixMilli()); err != nil {
-		t.Fatal(err)
-	}
-	if res, err := live.ExecContext(ctx, "UPDATE page_count_shards SET n = n + 1 WHERE page_id = $1", first.PageID); err != nil {
-		t.Fatal(err)
-	} else if n, _ := res.RowsAffected(); n == 0 {
-		t.Fatal("the first comment left no shard")
-	}
-	batch := []store.ImportComment{{
-		Comment:     model.Comment{Text: "imported", HTML: "<p>imported</p>", Status: model.StatusApproved, CreatedAt: at},
-		ParentIndex: -1, Path: "/a/", Key: store.ImportKey{Source: "disqus", ID: "1"},
-	}}
-	done := make(chan error, 1)
-	go func() { done <- db.ImportBatch(ctx, site.ID, batch) }()
-	// Commit the live comment once the batch is done or waits for it.
-	var batchErr error
-	finished := false
-	for range 300 {
-		select {
-		case batchErr = <-done:
-			finished = true
-		default:
-		}
-		var waiting int
-		if err := raw.QueryRowContext(ctx, "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()").Scan(&waiting); err != nil {
-			t.Fatal(err)
-		}
-		if finished || waiting > 0 {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if err := live.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	if !finished {
-		batchErr = <-done
-	}
-	if batchErr != nil {
-		t.Fatal(batchErr)
-	}
-	_, count, err := db.PageByPath(ctx, site.ID, "/a/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if count != 3 {
-		t.Errorf("the page counts %d approved comments, holds 3", count)
 	}
 }
