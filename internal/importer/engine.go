@@ -296,6 +296,24 @@ func newBatch(n int) *batch {
 	return &batch{items: make([]store.ImportComment, 0, n), entries: make([]*entry, 0, n), index: make(map[store.ImportKey]int, n)}
 }
 
+// root returns the thread root of item i, whose id and whose earlier
+// items' ids are given, and sets it as the RootID of a reply to an earlier
+// item (as the store does when it writes the batch).
+func (b *batch) root(i int) int64 {
+	ic := &b.items[i]
+	switch {
+	case ic.ParentIndex >= 0 && ic.ParentIndex < i:
+		p := &b.items[ic.ParentIndex]
+		if ic.RootID = p.RootID; ic.RootID == 0 {
+			ic.RootID = p.ID
+		}
+		return ic.RootID
+	case ic.ParentID != 0:
+		return ic.RootID
+	}
+	return ic.ID
+}
+
 // flush resolves and writes the pending entries. Those whose parent is
 // not known yet wait for it.
 func (g *engine) flush(ctx context.Context) error {
@@ -569,17 +587,7 @@ func (g *engine) writeBehind(ctx context.Context, b *batch) error {
 	for i := range b.items {
 		ic := &b.items[i]
 		ic.ID = ids[i]
-		root := ic.ID
-		switch {
-		case ic.ParentIndex >= 0 && ic.ParentIndex < i:
-			if root = b.items[ic.ParentIndex].RootID; root == 0 {
-				root = b.items[ic.ParentIndex].ID
-			}
-			ic.RootID = root
-		case ic.ParentID != 0:
-			root = ic.RootID
-		}
-		g.cache.put(ic.Key, store.ImportedComment{ID: ic.ID, RootID: root, Status: ic.Status})
+		g.cache.put(ic.Key, store.ImportedComment{ID: ic.ID, RootID: b.root(i), Status: ic.Status})
 	}
 	var parts [importLanes]*writing
 	index := make([]int, len(b.items)) // an item's place in its part
@@ -770,19 +778,7 @@ func (g *engine) writeDry(b *batch) {
 		ic := &b.items[i]
 		g.nextDryID--
 		ic.ID = g.nextDryID
-		root := ic.ID
-		if ic.ParentIndex >= 0 {
-			p := b.items[ic.ParentIndex]
-			if root = p.RootID; root == 0 {
-				root = p.ID
-			}
-		} else if ic.ParentID != 0 {
-			root = ic.RootID
-		}
-		if ic.ParentIndex >= 0 || ic.ParentID != 0 {
-			ic.RootID = root
-		}
-		g.dry[ic.Key] = store.ImportedComment{ID: ic.ID, RootID: root, Status: ic.Status}
+		g.dry[ic.Key] = store.ImportedComment{ID: ic.ID, RootID: b.root(i), Status: ic.Status}
 		g.report.Added++
 		g.report.AddedByStatus[ic.Status]++
 		g.dryPages[ic.Path] = true
