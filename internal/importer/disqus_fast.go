@@ -184,16 +184,11 @@ func (s *postScanner) text(name []byte) (string, bool) {
 	for s.i < len(s.b) {
 		switch {
 		case s.at("<![CDATA["):
-			end := bytes.Index(s.b[s.i+9:], []byte("]]>"))
-			if end < 0 {
-				return "", false
-			}
-			cdata := s.b[s.i+9 : s.i+9+end]
-			if bytes.IndexByte(cdata, '\r') >= 0 {
+			cdata, ok := s.cdata()
+			if !ok || bytes.IndexByte(cdata, '\r') >= 0 {
 				return "", false
 			}
 			out = append(out, cdata...)
-			s.i += 9 + end + 3
 		case s.at("</"):
 			return string(out), s.endTag(name)
 		case s.b[s.i] == '<':
@@ -216,11 +211,9 @@ func (s *postScanner) skip(name []byte, depth int) bool {
 	for s.i < len(s.b) {
 		switch {
 		case s.at("<![CDATA["):
-			end := bytes.Index(s.b[s.i+9:], []byte("]]>"))
-			if end < 0 {
+			if _, ok := s.cdata(); !ok {
 				return false
 			}
-			s.i += 9 + end + 3
 		case s.at("</"):
 			return s.endTag(name)
 		case s.b[s.i] == '<':
@@ -235,6 +228,18 @@ func (s *postScanner) skip(name []byte, depth int) bool {
 		}
 	}
 	return false
+}
+
+// cdata reads the CDATA section at s.i and returns its content.
+func (s *postScanner) cdata() ([]byte, bool) {
+	const open, end = "<![CDATA[", "]]>"
+	n := bytes.Index(s.b[s.i+len(open):], []byte(end))
+	if n < 0 {
+		return nil, false
+	}
+	content := s.b[s.i+len(open) : s.i+len(open)+n]
+	s.i += len(open) + n + len(end)
+	return content, true
 }
 
 // charData appends the text up to the next < to out, its entities
@@ -297,6 +302,16 @@ func (s *postScanner) space() bool {
 	return true
 }
 
+// blanks skips spaces, tabs and newlines inside a tag, and reports
+// whether there were any.
+func (s *postScanner) blanks() bool {
+	start := s.i
+	for s.i < len(s.b) && (s.b[s.i] == ' ' || s.b[s.i] == '\t' || s.b[s.i] == '\n') {
+		s.i++
+	}
+	return s.i > start
+}
+
 func (s *postScanner) at(prefix string) bool {
 	return bytes.HasPrefix(s.b[s.i:], []byte(prefix))
 }
@@ -312,7 +327,7 @@ type rawAttr struct {
 // id, or old when there is none (lastAttr's rule).
 func lastRawAttr(attrs []rawAttr, old string) string {
 	for _, a := range attrs {
-		if string(localPart(a.name)) == "id" {
+		if localPart(a.name) == "id" {
 			old = a.value
 		}
 	}
@@ -326,10 +341,7 @@ func (s *postScanner) startTag() (name []byte, attrs []rawAttr, empty, ok bool) 
 		return nil, nil, false, false
 	}
 	for {
-		spaced := s.i < len(s.b) && (s.b[s.i] == ' ' || s.b[s.i] == '\t' || s.b[s.i] == '\n')
-		for s.i < len(s.b) && (s.b[s.i] == ' ' || s.b[s.i] == '\t' || s.b[s.i] == '\n') {
-			s.i++
-		}
+		spaced := s.blanks()
 		switch {
 		case s.at(">"):
 			s.i++
@@ -370,9 +382,7 @@ func (s *postScanner) endTag(name []byte) bool {
 	if !ok || !bytes.Equal(got, name) {
 		return false
 	}
-	for s.i < len(s.b) && (s.b[s.i] == ' ' || s.b[s.i] == '\t' || s.b[s.i] == '\n') {
-		s.i++
-	}
+	s.blanks()
 	if !s.at(">") {
 		return false
 	}
