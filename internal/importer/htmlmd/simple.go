@@ -55,7 +55,12 @@ func simpleTree(src string) ([]*html.Node, bool) {
 			if !ok || a == atom.Br || cur == root || cur.DataAtom != a || cur.Data != name {
 				return nil, false
 			}
-			openP, openA = openP-b2i(a == atom.P), openA-b2i(a == atom.A)
+			switch a {
+			case atom.P:
+				openP--
+			case atom.A:
+				openA--
+			}
 			depth--
 			cur = cur.Parent
 			continue
@@ -69,7 +74,12 @@ func simpleTree(src string) ([]*html.Node, bool) {
 			if depth++; depth > maxSimpleDepth {
 				return nil, false
 			}
-			openP, openA = openP+b2i(n.DataAtom == atom.P), openA+b2i(n.DataAtom == atom.A)
+			switch n.DataAtom {
+			case atom.P:
+				openP++
+			case atom.A:
+				openA++
+			}
 			cur = n
 		}
 	}
@@ -99,13 +109,6 @@ func simpleElement(a atom.Atom) bool {
 		return true
 	}
 	return false
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // simpleName reads a tag name of ASCII letters (and digits after the
