@@ -412,11 +412,7 @@ func (s *Store) lockImportPages(ctx context.Context, tx *sql.Tx, batch []ImportC
 	ids = slices.Compact(ids)
 	for start := 0; start < len(ids); start += lookupChunk {
 		in, args := idList(ids[start:min(start+lookupChunk, len(ids))])
-		rows, err := tx.QueryContext(ctx, s.q("SELECT id FROM pages WHERE id IN ("+in+") ORDER BY id"+s.dialect.lockPages), args...)
-		if err != nil {
-			return err
-		}
-		if err := rows.Close(); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q("SELECT id FROM pages WHERE id IN ("+in+") ORDER BY id"+s.dialect.lockPages), args...); err != nil {
 			return err
 		}
 	}
